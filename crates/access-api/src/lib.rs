@@ -1,0 +1,19 @@
+//! The contract between `accessd` and its clients.
+//!
+//! * [`types`]: request and response bodies (snake_case JSON, see `shared/design/api.md`).
+//! * [`problem`]: RFC 9457 problem+json errors and their stable `code`s.
+//! * [`permissions`]: the permission catalogue, as data.
+//! * [`presets`]: the built-in project roles of each preset (`akka`, `goldsky`, `loft`), as data.
+//! * [`validate`]: input rules shared by both sides, so the CLI rejects bad input before a request.
+
+pub mod permissions;
+pub mod presets;
+pub mod problem;
+pub mod types;
+pub mod validate;
+
+pub use problem::{FieldError, Problem, ProblemCode};
+pub use types::*;
+
+/// Version of the wire API; the base path is `/v1`.
+pub const API_VERSION: &str = "v1";

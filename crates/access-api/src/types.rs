@@ -1,0 +1,550 @@
+//! Request and response bodies. Requests deny unknown fields (the server answers
+//! 422); responses accept them, so an older client keeps working with a newer server.
+//! Times are RFC 3339 UTC strings; ids are UUIDv7 strings.
+
+use serde::{Deserialize, Serialize};
+
+/// A page of a list: `{"items": [...], "next_cursor": "..." | null}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /v1/meta`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meta {
+    pub version: String,
+    pub api_version: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+    pub bootstrapped: bool,
+}
+
+// ---------------------------------------------------------------- users & tokens
+
+/// A user, as seen by a server administrator or by the user themself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Server administrator.
+    #[serde(default)]
+    pub is_admin: bool,
+    #[serde(default)]
+    pub disabled: bool,
+    #[serde(default)]
+    pub mfa_enabled: bool,
+    pub created_at: String,
+}
+
+/// `POST /v1/bootstrap`, `POST /v1/users`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    pub username: String,
+    pub email: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// `PATCH /v1/users/{id}` and `PATCH /v1/users/me` (only `name` for oneself).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_admin: Option<bool>,
+}
+
+/// `POST /v1/bootstrap` → 201: the first administrator and their token (shown once).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BootstrapResponse {
+    pub user: User,
+    pub token: CreatedToken,
+}
+
+/// An API token's metadata (never the token itself).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenInfo {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+}
+
+/// `POST …/tokens` → 201: the only response that carries the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedToken {
+    #[serde(flatten)]
+    pub info: TokenInfo,
+    /// `acc_` + 43 base62 characters.
+    pub token: String,
+}
+
+/// `POST /v1/users/me/tokens`, `POST /v1/users/{id}/tokens`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_days: Option<u32>,
+}
+
+// ---------------------------------------------------------------- orgs & projects
+
+/// `{id, name}` of a related object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ref {
+    pub id: String,
+    pub name: String,
+}
+
+/// An organization.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// A project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub org: Ref,
+    pub role_preset: String,
+    /// Bumped by every access change; sent as the `ETag`.
+    pub policy_version: i64,
+    pub created_at: String,
+    /// The caller's roles in the project.
+    #[serde(default)]
+    pub my_roles: Vec<String>,
+}
+
+/// `POST /v1/projects`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateProject {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `akka` (default), `goldsky` or `loft`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_preset: Option<String>,
+    /// Org name or id; default `default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+}
+
+/// `PATCH /v1/projects/{project}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateProject {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+// ---------------------------------------------------------------- roles
+
+/// A project role (built-in from the preset, or custom).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub built_in: bool,
+    pub owner_grade: bool,
+    /// 0 = most powerful; bindings sort by it.
+    pub rank: i64,
+    pub permissions: Vec<String>,
+}
+
+/// `POST /v1/projects/{p}/roles`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRole {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub permissions: Vec<String>,
+}
+
+/// `PUT /v1/projects/{p}/roles/{role}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRole {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<String>>,
+}
+
+/// `GET /v1/permissions`: one catalogue entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionInfo {
+    pub name: String,
+    pub description: String,
+}
+
+/// `GET /v1/projects/{p}/permissions/me`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyPermissions {
+    pub roles: Vec<String>,
+    pub permissions: Vec<String>,
+}
+
+/// `POST /v1/projects/{p}/permissions:check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PermissionCheckRequest {
+    /// Whose permissions; default the caller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<PrincipalSelector>,
+    pub permissions: Vec<String>,
+}
+
+/// One permission's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionCheck {
+    pub permission: String,
+    pub allowed: bool,
+    /// The bindings that grant it.
+    pub granted_by: Vec<Grant>,
+}
+
+/// A binding that grants a permission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    pub binding_id: String,
+    pub role: String,
+}
+
+/// Response of `permissions:check`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PermissionCheckResponse {
+    pub results: Vec<PermissionCheck>,
+}
+
+// ---------------------------------------------------------------- bindings
+
+/// Who a binding is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Principal {
+    User {
+        id: String,
+        username: String,
+        email: String,
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        mfa_enabled: bool,
+    },
+    Team {
+        id: String,
+        name: String,
+    },
+    AllUsers,
+}
+
+/// `user`, `team` or `all-users`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PrincipalType {
+    User,
+    Team,
+    AllUsers,
+}
+
+impl PrincipalType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrincipalType::User => "user",
+            PrincipalType::Team => "team",
+            PrincipalType::AllUsers => "all-users",
+        }
+    }
+}
+
+impl Principal {
+    pub fn principal_type(&self) -> PrincipalType {
+        match self {
+            Principal::User { .. } => PrincipalType::User,
+            Principal::Team { .. } => PrincipalType::Team,
+            Principal::AllUsers => PrincipalType::AllUsers,
+        }
+    }
+}
+
+/// How a request names a principal: exactly one of the fields for its type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum PrincipalSelector {
+    User {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        username: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        email: Option<String>,
+    },
+    Team {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    AllUsers,
+}
+
+/// A role binding: principal × role × project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleBinding {
+    pub id: String,
+    pub role: Ref,
+    pub principal: Principal,
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    pub created_at: String,
+    /// Username of who created it (none for the bootstrap).
+    #[serde(default)]
+    pub created_by: Option<String>,
+}
+
+/// `POST /v1/projects/{p}/role-bindings`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateRoleBinding {
+    pub role: String,
+    pub principal: PrincipalSelector,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+// ---------------------------------------------------------------- members
+
+/// `member`, `pending` or `expired`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MemberStatus {
+    Member,
+    Pending,
+    Expired,
+}
+
+/// `GET /v1/projects/{p}/members`: a user with bindings, or an open invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub email: String,
+    #[serde(default)]
+    pub user_id: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Roles held directly (members) or offered (invitations), most powerful first.
+    pub roles: Vec<Ref>,
+    pub status: MemberStatus,
+    #[serde(default)]
+    pub invitation_id: Option<String>,
+}
+
+/// `PUT /v1/projects/{p}/members/{member}`: the member ends with exactly this role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetMemberRole {
+    pub role: String,
+}
+
+// ---------------------------------------------------------------- invitations
+
+/// `pending` or `expired`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvitationStatus {
+    Pending,
+    Expired,
+}
+
+/// An open invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: String,
+    pub project: Ref,
+    pub email: String,
+    pub role: Ref,
+    /// Username of the inviter.
+    #[serde(default)]
+    pub invited_by: Option<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    pub status: InvitationStatus,
+    /// Only in the create and resend responses, to the inviter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// `POST /v1/projects/{p}/invitations`: 1–100 emails.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInvitations {
+    pub emails: Vec<String>,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_days: Option<u32>,
+}
+
+/// Per-email outcome of an invitation request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InviteStatus {
+    /// A new invitation was created.
+    Invited,
+    /// A pending invitation with the same role already existed (nothing changed).
+    AlreadyInvited,
+    /// The person already holds this role in the project (nothing changed).
+    AlreadyMember,
+    /// Something else is in the way: see `code` (`invitation-exists` with another
+    /// role, `already-member` with other roles).
+    Conflict,
+    /// The email is not valid.
+    Invalid,
+}
+
+impl InviteStatus {
+    /// Whether the email ends in the desired state.
+    pub fn is_done(self) -> bool {
+        matches!(
+            self,
+            InviteStatus::Invited | InviteStatus::AlreadyInvited | InviteStatus::AlreadyMember
+        )
+    }
+}
+
+/// One email's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteResult {
+    pub email: String,
+    pub status: InviteStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<crate::ProblemCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<Invitation>,
+}
+
+/// Response of `POST …/invitations`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteResponse {
+    pub results: Vec<InviteResult>,
+}
+
+/// `POST /v1/invitations/accept`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AcceptInvitation {
+    pub code: String,
+}
+
+/// Response of accepting: the new binding, and a first token when the
+/// invitation created the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcceptResponse {
+    pub project: Ref,
+    pub binding: RoleBinding,
+    pub user: User,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<CreatedToken>,
+}
+
+// ---------------------------------------------------------------- audit
+
+/// An append-only audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: String,
+    pub created_at: String,
+    /// e.g. `role_binding.create`.
+    pub action: String,
+    /// Username of the actor (none for the server itself).
+    #[serde(default)]
+    pub actor: Option<String>,
+    #[serde(default)]
+    pub project: Option<Ref>,
+    /// What was changed, e.g. a binding id or an email.
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub details: serde_json::Value,
+    #[serde(default)]
+    pub request_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn principal_is_tagged_by_type() {
+        let p = Principal::AllUsers;
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({"type": "all-users"})
+        );
+        let sel: PrincipalSelector = serde_json::from_str(r#"{"type":"user","email":"a@b.c"}"#).unwrap();
+        assert_eq!(
+            sel,
+            PrincipalSelector::User {
+                id: None,
+                username: None,
+                email: Some("a@b.c".into())
+            }
+        );
+    }
+
+    #[test]
+    fn requests_reject_unknown_fields() {
+        assert!(
+            serde_json::from_str::<CreateRoleBinding>(
+                r#"{"role":"x","principal":{"type":"all-users"},"extra":1}"#
+            )
+            .is_err()
+        );
+        assert!(serde_json::from_str::<CreateInvitations>(r#"{"emails":[],"role":"x","rol":"y"}"#).is_err());
+    }
+
+    #[test]
+    fn created_token_flattens_info() {
+        let t = CreatedToken {
+            info: TokenInfo {
+                id: "1".into(),
+                name: "n".into(),
+                created_at: "t".into(),
+                expires_at: None,
+                last_used_at: None,
+            },
+            token: "acc_x".into(),
+        };
+        let v = serde_json::to_value(&t).unwrap();
+        assert_eq!(v["id"], "1");
+        assert_eq!(v["token"], "acc_x");
+    }
+}
