@@ -1,4 +1,4 @@
-//! Placeholder until the CLI lands (issue 4).
+//! The `accessctl` binary; everything lives in the library.
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+    accessctl::main()
 }

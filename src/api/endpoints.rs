@@ -1,0 +1,195 @@
+//! One method per endpoint of api.md, over the `access-api` wire types.
+
+use access_api::*;
+
+use super::{ApiClient, ApiError, Method, enc};
+
+fn project_path(project: &str) -> String {
+    format!("/v1/projects/{}", enc(project))
+}
+
+fn query(pairs: &[(&str, Option<&str>)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", enc(v))))
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+impl ApiClient {
+    // ------------------------------------------------------------ meta & me
+
+    pub async fn meta(&self) -> Result<Meta, ApiError> {
+        self.call(Method::Get, "/v1/meta".into(), None::<&()>).await
+    }
+
+    pub async fn me(&self) -> Result<User, ApiError> {
+        self.call(Method::Get, "/v1/users/me".into(), None::<&()>).await
+    }
+
+    pub async fn list_my_tokens(&self) -> Result<Vec<TokenInfo>, ApiError> {
+        self.list("/v1/users/me/tokens".into()).await
+    }
+
+    pub async fn create_my_token(&self, req: &CreateToken) -> Result<CreatedToken, ApiError> {
+        self.call(Method::Post, "/v1/users/me/tokens".into(), Some(req))
+            .await
+    }
+
+    pub async fn revoke_my_token(&self, id: &str) -> Result<(), ApiError> {
+        self.call_empty(Method::Delete, format!("/v1/users/me/tokens/{}", enc(id)))
+            .await
+    }
+
+    // ------------------------------------------------------------ users (admin)
+
+    pub async fn list_users(&self) -> Result<Vec<User>, ApiError> {
+        self.list("/v1/users".into()).await
+    }
+
+    pub async fn create_user(&self, req: &CreateUser) -> Result<User, ApiError> {
+        self.call(Method::Post, "/v1/users".into(), Some(req)).await
+    }
+
+    pub async fn update_user(&self, id: &str, req: &UpdateUser) -> Result<User, ApiError> {
+        self.call(Method::Patch, format!("/v1/users/{}", enc(id)), Some(req))
+            .await
+    }
+
+    // ------------------------------------------------------------ projects
+
+    pub async fn list_projects(&self) -> Result<Vec<Project>, ApiError> {
+        self.list("/v1/projects".into()).await
+    }
+
+    pub async fn create_project(&self, req: &CreateProject) -> Result<Project, ApiError> {
+        self.call(Method::Post, "/v1/projects".into(), Some(req)).await
+    }
+
+    pub async fn get_project(&self, project: &str) -> Result<Project, ApiError> {
+        self.call(Method::Get, project_path(project), None::<&()>).await
+    }
+
+    pub async fn update_project(&self, project: &str, req: &UpdateProject) -> Result<Project, ApiError> {
+        self.call(Method::Patch, project_path(project), Some(req)).await
+    }
+
+    pub async fn delete_project(&self, project: &str) -> Result<(), ApiError> {
+        self.call_empty(Method::Delete, project_path(project)).await
+    }
+
+    // ------------------------------------------------------------ roles
+
+    pub async fn list_permissions(&self) -> Result<Vec<PermissionInfo>, ApiError> {
+        self.list("/v1/permissions".into()).await
+    }
+
+    pub async fn list_roles(&self, project: &str) -> Result<Vec<Role>, ApiError> {
+        self.list(format!("{}/roles", project_path(project))).await
+    }
+
+    pub async fn get_role(&self, project: &str, role: &str) -> Result<Role, ApiError> {
+        self.call(
+            Method::Get,
+            format!("{}/roles/{}", project_path(project), enc(role)),
+            None::<&()>,
+        )
+        .await
+    }
+
+    // ------------------------------------------------------------ role bindings
+
+    pub async fn list_role_bindings(
+        &self,
+        project: &str,
+        role: Option<&str>,
+        principal_type: Option<PrincipalType>,
+    ) -> Result<Vec<RoleBinding>, ApiError> {
+        let q = query(&[
+            ("role", role),
+            ("principal_type", principal_type.map(PrincipalType::as_str)),
+        ]);
+        self.list(format!("{}/role-bindings{q}", project_path(project)))
+            .await
+    }
+
+    pub async fn create_role_binding(
+        &self,
+        project: &str,
+        req: &CreateRoleBinding,
+    ) -> Result<RoleBinding, ApiError> {
+        self.call(
+            Method::Post,
+            format!("{}/role-bindings", project_path(project)),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn delete_role_binding(&self, project: &str, id: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("{}/role-bindings/{}", project_path(project), enc(id)),
+        )
+        .await
+    }
+
+    // ------------------------------------------------------------ invitations
+
+    pub async fn list_invitations(&self, project: &str) -> Result<Vec<Invitation>, ApiError> {
+        self.list(format!("{}/invitations", project_path(project))).await
+    }
+
+    pub async fn create_invitations(
+        &self,
+        project: &str,
+        req: &CreateInvitations,
+    ) -> Result<InviteResponse, ApiError> {
+        self.call(
+            Method::Post,
+            format!("{}/invitations", project_path(project)),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn delete_invitation(&self, project: &str, id_or_email: &str) -> Result<(), ApiError> {
+        let path = format!("{}/invitations/{}", project_path(project), enc(id_or_email));
+        self.call_empty(Method::Delete, path).await
+    }
+
+    pub async fn resend_invitation(&self, project: &str, id_or_email: &str) -> Result<Invitation, ApiError> {
+        let path = format!(
+            "{}/invitations/{}/resend",
+            project_path(project),
+            enc(id_or_email)
+        );
+        self.call(Method::Post, path, None::<&()>).await
+    }
+
+    pub async fn accept_invitation(&self, req: &AcceptInvitation) -> Result<AcceptResponse, ApiError> {
+        self.call(Method::Post, "/v1/invitations/accept".into(), Some(req))
+            .await
+    }
+
+    // ------------------------------------------------------------ audit
+
+    pub async fn list_audit_events(
+        &self,
+        project: Option<&str>,
+        since: Option<&str>,
+        action: Option<&str>,
+        actor: Option<&str>,
+    ) -> Result<Vec<AuditEvent>, ApiError> {
+        let q = query(&[("since", since), ("action", action), ("actor", actor)]);
+        let base = match project {
+            Some(p) => format!("{}/audit-events", project_path(p)),
+            None => "/v1/audit-events".into(),
+        };
+        self.list(format!("{base}{q}")).await
+    }
+}

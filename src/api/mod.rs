@@ -1,0 +1,332 @@
+//! The API client: one method per endpoint over the `access-api` wire types
+//! (see `endpoints.rs`), problem+json → [`ApiError`], pagination, retries. It prints
+//! nothing, knows no clap and reads no config; a trace hook receives `-v` lines.
+
+mod endpoints;
+mod error;
+pub mod http;
+pub mod local;
+pub mod transport;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use error::ApiError;
+pub use transport::{ApiRequest, ApiResponse, Method, Transport};
+
+/// Receives one trace line per request and response (`-v`); never secrets.
+pub type Tracer = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Retries after the first attempt.
+const RETRIES: u32 = 3;
+/// Longest `Retry-After` honoured.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+/// Page size asked for when following pagination.
+const PAGE_LIMIT: u32 = 500;
+
+/// A client of one server, over one transport.
+#[derive(Clone)]
+pub struct ApiClient {
+    transport: Arc<dyn Transport>,
+    tracer: Option<Tracer>,
+}
+
+impl ApiClient {
+    pub fn new(transport: Arc<dyn Transport>, tracer: Option<Tracer>) -> Self {
+        ApiClient { transport, tracer }
+    }
+
+    /// Where requests go (`https://…` or `embedded`).
+    pub fn describe(&self) -> String {
+        self.transport.describe()
+    }
+
+    fn trace(&self, line: impl FnOnce() -> String) {
+        if let Some(t) = &self.tracer {
+            t(&line());
+        }
+    }
+
+    /// Sends a request, retrying where that is safe, and returns a 2xx response.
+    pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse, ApiError> {
+        let retryable =
+            matches!(req.method, Method::Get | Method::Put | Method::Delete) || req.idempotency_key.is_some();
+        let mut attempt = 0;
+        loop {
+            let start = Instant::now();
+            self.trace(|| {
+                let auth = if self.transport.describe() == "embedded" {
+                    "in-process user"
+                } else {
+                    "Authorization: Bearer ***"
+                };
+                format!(
+                    "> {} {}{} ({auth})",
+                    req.method.as_str(),
+                    self.transport.describe(),
+                    redact_path(&req.path)
+                )
+            });
+            let result = self.transport.send(&req).await;
+            let delay = match &result {
+                Ok(r) => {
+                    self.trace(|| {
+                        format!(
+                            "< {} {} in {}ms{}",
+                            r.status,
+                            req.method.as_str(),
+                            start.elapsed().as_millis(),
+                            r.request_id
+                                .as_deref()
+                                .map(|id| format!(" (request id {id})"))
+                                .unwrap_or_default()
+                        )
+                    });
+                    matches!(r.status, 429 | 502 | 503 | 504).then(|| {
+                        r.retry_after
+                            .map(|d| d.min(MAX_RETRY_AFTER))
+                            .unwrap_or_else(|| backoff(attempt))
+                    })
+                }
+                Err(ApiError::Connect(msg)) => {
+                    self.trace(|| format!("< connection failed: {msg}"));
+                    Some(backoff(attempt))
+                }
+                Err(e) => {
+                    self.trace(|| format!("< failed: {e}"));
+                    None
+                }
+            };
+            match delay {
+                Some(d) if retryable && attempt < RETRIES => {
+                    self.trace(|| format!("  retrying in {}ms", d.as_millis()));
+                    tokio::time::sleep(d).await;
+                    attempt += 1;
+                }
+                _ => return into_success(result?),
+            }
+        }
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: String,
+        body: Option<&impl Serialize>,
+    ) -> Result<T, ApiError> {
+        let resp = self.execute(request(method, path, body)?).await?;
+        decode(&resp.body)
+    }
+
+    async fn call_empty(&self, method: Method, path: String) -> Result<(), ApiError> {
+        self.execute(request(method, path, None::<&()>)?)
+            .await
+            .map(|_| ())
+    }
+
+    /// Follows `next_cursor` until the end; a repeated cursor is an error.
+    async fn list<T: DeserializeOwned>(&self, path: String) -> Result<Vec<T>, ApiError> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut items = Vec::new();
+        let mut seen = HashSet::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let page_path = match &cursor {
+                None => format!("{path}{sep}limit={PAGE_LIMIT}"),
+                Some(c) => format!("{path}{sep}limit={PAGE_LIMIT}&cursor={}", enc(c)),
+            };
+            let resp = self
+                .execute(request(Method::Get, page_path, None::<&()>)?)
+                .await?;
+            match decode::<ListBody<T>>(&resp.body)? {
+                ListBody::Array(v) => return Ok(v),
+                ListBody::Page(page) => {
+                    items.extend(page.items);
+                    match page.next_cursor {
+                        None => return Ok(items),
+                        Some(next) if !seen.insert(next.clone()) => return Err(ApiError::CursorRepeated),
+                        Some(next) => cursor = Some(next),
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum ListBody<T> {
+    Page(access_api::Page<T>),
+    Array(Vec<T>),
+}
+
+fn request(method: Method, path: String, body: Option<&impl Serialize>) -> Result<ApiRequest, ApiError> {
+    let body = body
+        .map(serde_json::to_vec)
+        .transpose()
+        .map_err(|e| ApiError::Transport(format!("cannot encode request: {e}")))?;
+    // POSTs carry an idempotency key so that retrying them is safe.
+    let idempotency_key = (method == Method::Post).then(|| uuid::Uuid::new_v4().to_string());
+    Ok(ApiRequest {
+        method,
+        path,
+        body,
+        idempotency_key,
+    })
+}
+
+fn into_success(resp: ApiResponse) -> Result<ApiResponse, ApiError> {
+    if (200..300).contains(&resp.status) {
+        return Ok(resp);
+    }
+    let is_problem = resp.content_type.as_deref().is_some_and(|c| c.contains("json"));
+    if is_problem && let Ok(problem) = serde_json::from_slice::<access_api::Problem>(&resp.body) {
+        return Err(ApiError::Problem {
+            status: resp.status,
+            problem: Box::new(problem),
+        });
+    }
+    let body = String::from_utf8_lossy(&resp.body[..resp.body.len().min(200)]).into_owned();
+    Err(ApiError::Status {
+        status: resp.status,
+        body,
+    })
+}
+
+fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let body = if body.is_empty() { b"null".as_slice() } else { body };
+    serde_json::from_slice(body).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// Jittered exponential backoff: ~200ms, 400ms, 800ms.
+fn backoff(attempt: u32) -> Duration {
+    let base = 200u64 << attempt.min(5);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos() as u64)
+        .unwrap_or(0);
+    Duration::from_millis(base / 2 + nanos % base.max(1))
+}
+
+/// Cursors are opaque and may encode state; keep them out of traces.
+fn redact_path(path: &str) -> String {
+    match path.find("cursor=") {
+        Some(i) => {
+            let end = path[i..].find('&').map(|j| i + j).unwrap_or(path.len());
+            format!("{}cursor=***{}", &path[..i], &path[end..])
+        }
+        None => path.to_owned(),
+    }
+}
+
+/// Percent-encodes a path segment or query value.
+pub fn enc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'@') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// Answers from a script and counts attempts.
+    struct Scripted {
+        statuses: Mutex<Vec<u16>>,
+        attempts: AtomicU32,
+        pages: bool,
+    }
+
+    impl Transport for Scripted {
+        fn send<'a>(
+            &'a self,
+            req: &'a ApiRequest,
+        ) -> transport::BoxFuture<'a, Result<ApiResponse, ApiError>> {
+            Box::pin(async move {
+                self.attempts.fetch_add(1, Ordering::SeqCst);
+                let body = if self.pages {
+                    let n = if req.path.contains("cursor=") { "b" } else { "a" };
+                    format!(r#"{{"items":["{n}"],"next_cursor":"c"}}"#).into_bytes()
+                } else {
+                    br#"{"code":"unavailable","title":"x","status":503}"#.to_vec()
+                };
+                let status = self.statuses.lock().unwrap().pop().unwrap_or(200);
+                Ok(ApiResponse {
+                    status,
+                    content_type: Some("application/problem+json".into()),
+                    retry_after: Some(Duration::from_millis(1)),
+                    request_id: None,
+                    body,
+                })
+            })
+        }
+        fn describe(&self) -> String {
+            "test".into()
+        }
+    }
+
+    fn client(statuses: Vec<u16>, pages: bool) -> (ApiClient, Arc<Scripted>) {
+        let t = Arc::new(Scripted {
+            statuses: Mutex::new(statuses),
+            attempts: AtomicU32::new(0),
+            pages,
+        });
+        (ApiClient::new(t.clone(), None), t)
+    }
+
+    #[tokio::test]
+    async fn get_retries_503_then_gives_up() {
+        let (c, t) = client(vec![503; 10], false);
+        let err = c
+            .execute(request(Method::Get, "/v1/x".into(), None::<&()>).unwrap())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::Problem { status: 503, .. }));
+        assert_eq!(t.attempts.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn unkeyed_post_is_sent_once_and_4xx_never_retried() {
+        let (c, t) = client(vec![503], false);
+        let mut req = request(Method::Post, "/v1/x".into(), Some(&1)).unwrap();
+        req.idempotency_key = None;
+        assert!(c.execute(req).await.is_err());
+        assert_eq!(t.attempts.load(Ordering::SeqCst), 1);
+        let (c, t) = client(vec![404], false);
+        assert!(
+            c.execute(request(Method::Get, "/v1/x".into(), None::<&()>).unwrap())
+                .await
+                .is_err()
+        );
+        assert_eq!(t.attempts.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn repeated_cursor_is_an_error() {
+        let (c, _) = client(vec![], true);
+        let err = c.list::<String>("/v1/x".into()).await.unwrap_err();
+        assert!(matches!(err, ApiError::CursorRepeated), "{err:?}");
+    }
+
+    #[test]
+    fn encoding_and_redaction() {
+        assert_eq!(enc("a b/c?d"), "a%20b%2Fc%3Fd");
+        assert_eq!(enc("x@y.z"), "x@y.z");
+        assert_eq!(
+            redact_path("/v1/x?limit=5&cursor=abc&y=1"),
+            "/v1/x?limit=5&cursor=***&y=1"
+        );
+    }
+}

@@ -1,0 +1,13 @@
+//! `accessctl auth tokens list`: GET /v1/users/me/tokens (never the tokens themselves).
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// List your API tokens
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {}
+
+pub async fn run(_args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let tokens = ctx.api().await?.list_my_tokens().await?;
+    ctx.output().list(&tokens, "No API tokens")
+}

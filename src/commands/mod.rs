@@ -1,0 +1,9 @@
+//! One folder per noun, one file per leaf command (`Args` + `run(&args, &ctx)`).
+
+pub mod audit;
+pub mod auth;
+pub mod common;
+pub mod config;
+pub mod projects;
+pub mod roles;
+pub mod users;

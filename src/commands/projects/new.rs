@@ -1,0 +1,42 @@
+//! `accessctl projects new NAME`: POST /v1/projects.
+
+use access_api::{CreateProject, presets};
+
+use crate::commands::common;
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// Create a project; you become its owner
+#[derive(clap::Args, Debug)]
+pub struct NewArgs {
+    /// Project name: letters, digits, '.', '_', '-'
+    #[arg(value_name = "NAME")]
+    name: String,
+    /// A description
+    #[arg(long, value_name = "TEXT")]
+    description: Option<String>,
+    /// Built-in roles of the project [default: the server's, akka]
+    #[arg(long, value_name = "PRESET", value_parser = ["akka", "goldsky", "loft"])]
+    role_preset: Option<String>,
+}
+
+pub async fn run(args: &NewArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let name = common::name("project name", &args.name)?;
+    if let Some(p) = &args.role_preset
+        && presets::find(p).is_none()
+    {
+        return Err(CliError::usage(format!("unknown role preset '{p}'")));
+    }
+    let req = CreateProject {
+        name,
+        description: args.description.clone(),
+        role_preset: args.role_preset.clone(),
+        org: None,
+    };
+    let project = ctx.api().await?.create_project(&req).await?;
+    ctx.output().info(&format!(
+        "Created project {} ({} roles)",
+        project.name, project.role_preset
+    ));
+    ctx.output().one(&project)
+}

@@ -1,0 +1,66 @@
+//! `accessctl roles invitations accept CODE`: POST /v1/invitations/accept. Needs no
+//! project; when the invitation creates the user, their first token is saved for the
+//! context.
+
+use access_api::AcceptInvitation;
+
+use crate::context::Ctx;
+use crate::credentials::{Secret, TokenSource};
+use crate::error::CliError;
+use crate::output::Table;
+
+/// Accept an invitation with its code
+#[derive(clap::Args, Debug)]
+pub struct AcceptArgs {
+    /// The invitation code you were given
+    #[arg(value_name = "CODE")]
+    code: String,
+}
+
+pub async fn run(args: &AcceptArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let req = AcceptInvitation {
+        code: args.code.trim().to_owned(),
+    };
+    let accepted = ctx.api().await?.accept_invitation(&req).await?;
+    let out = ctx.output();
+    out.info(&format!(
+        "Joined project {} as {} ({})",
+        accepted.project.name, accepted.binding.role.name, accepted.user.username
+    ));
+    if let Some(token) = &accepted.token
+        && !ctx.settings.is_embedded()
+    {
+        let context = ctx.context_name().to_owned();
+        if let Some(server) = &ctx.settings.server {
+            let server = server.value.clone();
+            ctx.config().update(|c| {
+                c.contexts.entry(context.clone()).or_default().server = Some(server);
+                c.current_context.get_or_insert_with(|| context.clone());
+                Ok(())
+            })?;
+        }
+        let saved = ctx.tokens().set(&context, &Secret::new(token.token.clone()))?;
+        if let TokenSource::File(path) = &saved {
+            out.warn(&format!(
+                "no OS keyring available; token saved to {} (mode 0600)",
+                path.display()
+            ));
+        }
+        out.info(&format!("Saved your new token for context {context}"));
+    }
+    let mut table = Table::new(&["PROJECT", "ROLE", "USERNAME", "EMAIL", "ROLE BINDING ID"]);
+    table.push(
+        accepted.binding.id.clone(),
+        vec![
+            accepted.project.name.clone(),
+            accepted.binding.role.name.clone(),
+            accepted.user.username.clone(),
+            accepted.user.email.clone(),
+            accepted.binding.id.clone(),
+        ],
+    );
+    // The token went to the credential store; never print it.
+    let mut shown = accepted.clone();
+    shown.token = None;
+    out.print(&shown, &table)
+}

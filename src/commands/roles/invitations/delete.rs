@@ -1,0 +1,42 @@
+//! `accessctl roles invitations delete EMAIL...`:
+//! DELETE /v1/projects/{p}/invitations/{email}.
+
+use crate::commands::common;
+use crate::context::Ctx;
+use crate::error::{CliError, ErrorKind};
+
+/// Revoke open invitations
+#[derive(clap::Args, Debug)]
+pub struct DeleteArgs {
+    /// Emails whose invitation to revoke
+    #[arg(required = true, value_name = "EMAIL")]
+    emails: Vec<String>,
+}
+
+pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let emails = args
+        .emails
+        .iter()
+        .map(|e| common::email(e))
+        .collect::<Result<Vec<_>, _>>()?;
+    let project = ctx.project().await?;
+    let api = ctx.api().await?;
+    let mut failures = Vec::new();
+    for email in &emails {
+        match api.delete_invitation(&project, email).await {
+            Ok(()) => ctx.output().info(&format!("Deleted the invitation of {email}")),
+            Err(e) => {
+                let mut err = CliError::from(e);
+                if err.kind == ErrorKind::NotFound {
+                    err.message = format!("no open invitation for {email} in project '{project}'");
+                    err.hint = Some("see `accessctl roles invitations list`".into());
+                }
+                if emails.len() > 1 {
+                    crate::output::print_error(&CliError::new(err.kind, err.message.clone()));
+                }
+                failures.push(err);
+            }
+        }
+    }
+    common::batch_result(failures, emails.len())
+}

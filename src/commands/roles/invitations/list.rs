@@ -1,0 +1,26 @@
+//! `accessctl roles invitations list`: GET /v1/projects/{p}/invitations.
+
+use access_api::InvitationStatus;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// List the project's open invitations
+#[derive(clap::Args, Debug)]
+pub struct ListArgs {
+    /// Which invitations to show
+    #[arg(long, value_name = "STATUS", default_value = "all", value_parser = ["pending", "expired", "all"])]
+    status: String,
+}
+
+pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let project = ctx.project().await?;
+    let mut invitations = ctx.api().await?.list_invitations(&project).await?;
+    invitations.retain(|i| match args.status.as_str() {
+        "pending" => i.status == InvitationStatus::Pending,
+        "expired" => i.status == InvitationStatus::Expired,
+        _ => true,
+    });
+    invitations.sort_by(|a, b| a.email.cmp(&b.email));
+    ctx.output().list(&invitations, "No invitations in this project")
+}

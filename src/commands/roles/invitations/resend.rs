@@ -1,0 +1,48 @@
+//! `accessctl roles invitations resend EMAIL`:
+//! POST /v1/projects/{p}/invitations/{email}/resend (new code, new expiry).
+
+use crate::commands::common;
+use crate::context::Ctx;
+use crate::error::{CliError, ErrorKind};
+use crate::output::Table;
+
+/// Renew an invitation: a new code and a new expiry
+#[derive(clap::Args, Debug)]
+pub struct ResendArgs {
+    /// Email of the invitation
+    #[arg(value_name = "EMAIL")]
+    email: String,
+}
+
+pub async fn run(args: &ResendArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let email = common::email(&args.email)?;
+    let project = ctx.project().await?;
+    let invitation = ctx
+        .api()
+        .await?
+        .resend_invitation(&project, &email)
+        .await
+        .map_err(|e| {
+            let mut err = CliError::from(e);
+            if err.kind == ErrorKind::NotFound {
+                err.message = format!("no open invitation for {email} in project '{project}'");
+                err.hint = Some(format!(
+                    "invite them: `accessctl roles invitations invite-user {email} --role ROLE`"
+                ));
+            }
+            err
+        })?;
+    ctx.output().info(&format!("Renewed the invitation of {email}"));
+    let mut table = Table::new(&["EMAIL", "ROLE", "EXPIRES", "CODE"]);
+    let code = invitation.code.clone().unwrap_or_default();
+    table.push(
+        invitation.email.clone(),
+        vec![
+            invitation.email.clone(),
+            invitation.role.name.clone(),
+            invitation.expires_at.clone(),
+            code,
+        ],
+    );
+    ctx.output().print(&invitation, &table)
+}

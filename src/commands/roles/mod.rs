@@ -1,0 +1,39 @@
+//! `accessctl roles …`
+
+pub mod add_binding;
+pub mod delete_binding;
+pub mod invitations;
+pub mod list;
+pub mod list_bindings;
+pub mod permissions;
+pub mod show;
+
+use clap::Subcommand;
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+#[derive(Subcommand, Debug)]
+pub enum RolesCommand {
+    List(list::ListArgs),
+    Show(show::ShowArgs),
+    Permissions(permissions::PermissionsArgs),
+    ListBindings(list_bindings::ListBindingsArgs),
+    AddBinding(add_binding::AddBindingArgs),
+    DeleteBinding(delete_binding::DeleteBindingArgs),
+    /// Invite people to the project, and manage open invitations
+    #[command(subcommand)]
+    Invitations(invitations::InvitationsCommand),
+}
+
+pub async fn run(cmd: RolesCommand, ctx: &Ctx) -> Result<(), CliError> {
+    match cmd {
+        RolesCommand::List(a) => list::run(&a, ctx).await,
+        RolesCommand::Show(a) => show::run(&a, ctx).await,
+        RolesCommand::Permissions(a) => permissions::run(&a, ctx).await,
+        RolesCommand::ListBindings(a) => list_bindings::run(&a, ctx).await,
+        RolesCommand::AddBinding(a) => add_binding::run(&a, ctx).await,
+        RolesCommand::DeleteBinding(a) => delete_binding::run(&a, ctx).await,
+        RolesCommand::Invitations(c) => invitations::run(c, ctx).await,
+    }
+}

@@ -1,0 +1,38 @@
+//! `accessctl users disable USER`: PATCH /v1/users/{id} `{disabled: true}`.
+
+use access_api::{UpdateUser, validate};
+
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// Disable a user: their tokens stop working (the last owner of a project is kept)
+#[derive(clap::Args, Debug)]
+pub struct DisableArgs {
+    /// Username, email or id
+    #[arg(value_name = "USER")]
+    user: String,
+}
+
+pub async fn run(args: &DisableArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let api = ctx.api().await?;
+    let wanted = validate::normalize(&args.user);
+    let user = api
+        .list_users()
+        .await?
+        .into_iter()
+        .find(|u| {
+            u.id == args.user.trim()
+                || validate::normalize(&u.username) == wanted
+                || validate::normalize(&u.email) == wanted
+        })
+        .ok_or_else(|| {
+            CliError::not_found(format!("no user '{}'", args.user)).with_hint("see `accessctl users list`")
+        })?;
+    let req = UpdateUser {
+        disabled: Some(true),
+        ..Default::default()
+    };
+    let user = api.update_user(&user.id, &req).await?;
+    ctx.output().info(&format!("Disabled user {}", user.username));
+    ctx.output().one(&user)
+}

@@ -1,0 +1,165 @@
+//! `Ctx`: everything a command may use, injected — resolved settings, output, the
+//! config and token stores, a lazily built API client and a prompter. No command
+//! reads env or files itself.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::sync::OnceCell;
+
+use crate::api::ApiClient;
+use crate::api::http::HttpTransport;
+use crate::config::ConfigStore;
+use crate::credentials::TokenStore;
+use crate::error::CliError;
+use crate::local;
+use crate::output::Output;
+use crate::settings::Settings;
+
+/// The OS-level facts a run depends on, gathered once in `lib.rs`.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// `<data dir>/accessctl`: where the local context's database lives.
+    pub data_dir: PathBuf,
+    /// `$USER`, for the local context's identity.
+    pub os_user: Option<String>,
+    /// Whether stdin is a terminal (prompts, hidden token entry).
+    pub stdin_tty: bool,
+}
+
+/// The context of one command run.
+pub struct Ctx {
+    pub settings: Settings,
+    output: Output,
+    config: ConfigStore,
+    tokens: TokenStore,
+    env: Environment,
+    api: OnceCell<ApiClient>,
+    local_project: std::sync::Mutex<Option<String>>,
+}
+
+impl Ctx {
+    pub fn new(
+        settings: Settings,
+        output: Output,
+        config: ConfigStore,
+        tokens: TokenStore,
+        env: Environment,
+    ) -> Self {
+        Ctx {
+            settings,
+            output,
+            config,
+            tokens,
+            env,
+            api: OnceCell::new(),
+            local_project: Default::default(),
+        }
+    }
+
+    pub fn output(&self) -> &Output {
+        &self.output
+    }
+
+    pub fn config(&self) -> &ConfigStore {
+        &self.config
+    }
+
+    pub fn tokens(&self) -> &TokenStore {
+        &self.tokens
+    }
+
+    pub fn env(&self) -> &Environment {
+        &self.env
+    }
+
+    /// The context name in effect.
+    pub fn context_name(&self) -> &str {
+        &self.settings.context.value
+    }
+
+    /// The API client of this context (built on first use; for the local context this
+    /// opens the embedded server and sets it up on first use).
+    pub async fn api(&self) -> Result<&ApiClient, CliError> {
+        self.api.get_or_try_init(|| self.build_api()).await
+    }
+
+    async fn build_api(&self) -> Result<ApiClient, CliError> {
+        let tracer = self.output.tracer();
+        if self.settings.is_embedded() {
+            let user = local::identity(self.env.os_user.as_deref());
+            let (transport, project) = local::open(
+                &self.env.data_dir,
+                &user,
+                self.settings.timeout.value,
+                &self.config,
+                &tracer,
+            )
+            .await?;
+            *self.local_project.lock().unwrap_or_else(|e| e.into_inner()) = project;
+            return Ok(ApiClient::new(transport, tracer));
+        }
+        let server = self.settings.server.as_ref().ok_or_else(|| {
+            CliError::usage(format!("context '{}' has no server", self.context_name()))
+                .with_hint("log in with `accessctl auth login --server URL`, or pass --server")
+        })?;
+        let token = self.tokens.get(self.context_name())?.map(|(t, _)| t);
+        let transport = HttpTransport::new(
+            &server.value,
+            token,
+            self.settings.timeout.value,
+            self.settings.insecure_http,
+        )
+        .map_err(CliError::from)?;
+        Ok(ApiClient::new(Arc::new(transport), tracer))
+    }
+
+    /// The project to act on: `--project`, the context's project, or (local context)
+    /// the `default` project made on first use.
+    pub async fn project(&self) -> Result<String, CliError> {
+        if let Some(p) = &self.settings.project {
+            return Ok(p.value.clone());
+        }
+        if self.settings.is_embedded() {
+            self.api().await?;
+            if let Some(p) = self
+                .local_project
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone()
+            {
+                return Ok(p);
+            }
+        }
+        Err(CliError::usage("no project selected")
+            .with_hint("pass --project NAME, or set one with `accessctl config set project NAME`"))
+    }
+
+    /// Asks to confirm a destructive action. `--yes` answers yes; without a terminal
+    /// and without `--yes` it is a usage error.
+    pub fn confirm(&self, question: &str) -> Result<(), CliError> {
+        if self.settings.yes {
+            return Ok(());
+        }
+        if !self.env.stdin_tty {
+            return Err(CliError::usage(format!("{question} needs confirmation"))
+                .with_hint("pass --yes to confirm without a prompt"));
+        }
+        self.output.prompt(&format!("{question} [y/N] "));
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| CliError::io("cannot read the answer", e))?;
+        if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
+            Ok(())
+        } else {
+            Err(CliError::new(crate::error::ErrorKind::Interrupted, "cancelled"))
+        }
+    }
+
+    /// Whether stdin is a terminal.
+    pub fn stdin_is_tty(&self) -> bool {
+        self.env.stdin_tty && std::io::stdin().is_terminal()
+    }
+}

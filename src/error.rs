@@ -1,0 +1,216 @@
+//! `CliError`: what went wrong, in words for the operator, and the exit code it maps
+//! to. This is the only place that knows exit codes (cli.md, "Errors and exit codes").
+
+use std::fmt;
+use std::process::ExitCode;
+
+use access_api::ProblemCode;
+
+use crate::api::ApiError;
+
+/// The class of a failure; each maps to one exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// 1: server error, network, timeout, local I/O.
+    Other,
+    /// 2: bad flags or arguments, invalid input, a request the server rejects as invalid.
+    Usage,
+    /// 3: the thing does not exist.
+    NotFound,
+    /// 4: not authenticated or not permitted.
+    Auth,
+    /// 5: a different state is in the way.
+    Conflict,
+    /// 6: `roles check` denied.
+    Denied,
+    /// 130: interrupted.
+    Interrupted,
+}
+
+impl ErrorKind {
+    /// The process exit code of this kind.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            ErrorKind::Other => 1,
+            ErrorKind::Usage => 2,
+            ErrorKind::NotFound => 3,
+            ErrorKind::Auth => 4,
+            ErrorKind::Conflict => 5,
+            ErrorKind::Denied => 6,
+            ErrorKind::Interrupted => 130,
+        }
+    }
+
+    /// The kind an HTTP status maps to.
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            400 | 413 | 422 => ErrorKind::Usage,
+            404 => ErrorKind::NotFound,
+            401 | 403 => ErrorKind::Auth,
+            409 | 410 | 412 => ErrorKind::Conflict,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
+/// A failure of a command: one `error:` line and an optional `hint:` line.
+#[derive(Debug)]
+pub struct CliError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl CliError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        CliError {
+            kind,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Usage, message)
+    }
+
+    pub fn other(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Other, message)
+    }
+
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Conflict, message)
+    }
+
+    pub fn auth(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Auth, message)
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// The exit code of this error.
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::from(self.kind.exit_code())
+    }
+
+    /// An I/O failure on a local file.
+    pub fn io(what: impl fmt::Display, err: std::io::Error) -> Self {
+        Self::other(format!("{what}: {err}"))
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CliError {}
+
+impl From<ApiError> for CliError {
+    fn from(err: ApiError) -> Self {
+        match err {
+            ApiError::Problem { status, problem } => {
+                let kind = ErrorKind::from_status(status);
+                let mut message = problem.detail.clone().unwrap_or_else(|| problem.title.clone());
+                if message.is_empty() {
+                    message = problem.code.title().to_owned();
+                }
+                for e in &problem.errors {
+                    message.push_str(&format!("; {}: {}", e.field, e.message));
+                }
+                let hint = problem_hint(status, &problem);
+                CliError { kind, message, hint }
+            }
+            ApiError::Status { status, .. } => CliError::new(
+                ErrorKind::from_status(status),
+                format!("the server answered {status} without a problem document"),
+            ),
+            ApiError::InsecureHttp(url) => {
+                CliError::usage(format!("refusing to send a token over plain http to {url}"))
+                    .with_hint("use https://, or pass --insecure-http if you really mean it")
+            }
+            ApiError::Timeout(after) => CliError::other(format!(
+                "the request timed out after {}",
+                crate::settings::format_duration(after)
+            ))
+            .with_hint("raise it with --timeout, e.g. --timeout 30s"),
+            ApiError::Connect(msg) => CliError::other(format!("cannot reach the server: {msg}"))
+                .with_hint("check that the server is running and --server / the context's server is right"),
+            other => CliError::other(other.to_string()),
+        }
+    }
+}
+
+fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
+    if !problem.valid_roles.is_empty() {
+        return Some(format!("valid roles: {}", problem.valid_roles.join(", ")));
+    }
+    match problem.code {
+        ProblemCode::Unauthenticated => Some("run `accessctl auth login`".into()),
+        ProblemCode::UserNotFound => {
+            Some("invite them with `accessctl roles invitations invite-user EMAIL --role ROLE`".into())
+        }
+        ProblemCode::LastOwner => Some("grant the owner role to someone else first".into()),
+        ProblemCode::PrivilegeEscalation => {
+            Some("you can only grant or revoke roles whose permissions you hold yourself".into())
+        }
+        _ if status == 401 => Some("run `accessctl auth login`".into()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_map_to_documented_codes() {
+        for (status, code) in [
+            (400, 2),
+            (413, 2),
+            (422, 2),
+            (404, 3),
+            (401, 4),
+            (403, 4),
+            (409, 5),
+            (410, 5),
+            (412, 5),
+            (500, 1),
+            (503, 1),
+            (429, 1),
+        ] {
+            assert_eq!(ErrorKind::from_status(status).exit_code(), code, "{status}");
+        }
+    }
+
+    #[test]
+    fn unknown_role_hint_names_valid_roles() {
+        let p = access_api::Problem::new(ProblemCode::ValidationFailed, "unknown role 'x'")
+            .with_valid_roles(vec!["admin".into(), "viewer".into()]);
+        let e = CliError::from(ApiError::Problem {
+            status: 422,
+            problem: Box::new(p),
+        });
+        assert_eq!(e.kind, ErrorKind::Usage);
+        assert_eq!(e.hint.as_deref(), Some("valid roles: admin, viewer"));
+    }
+
+    #[test]
+    fn unauthenticated_hints_login() {
+        let p = access_api::Problem::new(ProblemCode::Unauthenticated, "no token");
+        let e = CliError::from(ApiError::Problem {
+            status: 401,
+            problem: Box::new(p),
+        });
+        assert_eq!(e.kind.exit_code(), 4);
+        assert_eq!(e.hint.as_deref(), Some("run `accessctl auth login`"));
+    }
+}

@@ -1,0 +1,132 @@
+//! accessctl: manage roles, role bindings and invitations of accessd projects.
+//!
+//! `main` parses the command line, resolves settings once, builds the [`context::Ctx`]
+//! and runs the command; errors become exit codes in [`error`].
+
+pub mod api;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod context;
+pub mod credentials;
+pub mod error;
+pub mod fsutil;
+pub mod local;
+pub mod output;
+pub mod settings;
+pub mod timeparse;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches};
+
+use crate::cli::Cli;
+use crate::config::ConfigStore;
+use crate::context::{Ctx, Environment};
+use crate::credentials::{Secret, TokenStore};
+use crate::error::{CliError, ErrorKind};
+use crate::output::Output;
+use crate::settings::{OutputFormat, Settings};
+
+/// The whole program: parse, resolve, run, map the result to an exit code.
+pub fn main() -> ExitCode {
+    output::install_panic_hook();
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return ExitCode::from(output::print_clap(&e)),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return ExitCode::from(output::print_clap(&e)),
+    };
+    let quiet = cli.global.quiet;
+    match prepare(&cli, &matches) {
+        Ok(ctx) => finish(execute(cli, ctx)),
+        Err(e) => {
+            Output::new(OutputFormat::Text, quiet, true, false).error(&e);
+            e.exit_code()
+        }
+    }
+}
+
+fn finish(result: Result<(), CliError>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            output::print_error(&e);
+            e.exit_code()
+        }
+    }
+}
+
+/// Resolves settings and gathers the environment: the only place that reads env vars
+/// (besides clap's documented fallbacks).
+fn prepare(cli: &Cli, matches: &clap::ArgMatches) -> Result<Ctx, CliError> {
+    if cli.global.jq.is_some() {
+        return Err(CliError::usage("--jq is not supported yet").with_hint("use -o json and pipe to jq"));
+    }
+    if cli.global.template.is_some() {
+        return Err(CliError::usage("--template is not supported yet").with_hint("use -o json"));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "accessctl")
+        .ok_or_else(|| CliError::other("cannot find your home directory (is HOME set?)"))?;
+    let config_path = cli
+        .global
+        .config
+        .clone()
+        .unwrap_or_else(|| dirs.config_dir().join("config.toml"));
+    let config = ConfigStore::new(config_path.clone());
+    let inputs = cli::inputs(&cli.global, matches);
+    let settings = Settings::resolve(&inputs, &config.load()?)?;
+    let output = Output::new(
+        settings.output.value,
+        settings.quiet,
+        settings.no_color,
+        settings.verbose,
+    );
+    let credentials_path = config_path
+        .parent()
+        .map(|d| d.join("credentials.toml"))
+        .unwrap_or_else(|| PathBuf::from("credentials.toml"));
+    let env_token = std::env::var("ACCESSCTL_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty());
+    let tokens = TokenStore::new(env_token.map(|t| Secret::new(t.trim())), credentials_path, true);
+    let env = Environment {
+        data_dir: dirs.data_dir().to_path_buf(),
+        os_user: std::env::var("USER")
+            .ok()
+            .or_else(|| std::env::var("USERNAME").ok()),
+        stdin_tty: std::io::stdin().is_terminal(),
+    };
+    Ok(Ctx::new(settings, output, config, tokens, env))
+}
+
+fn execute(cli: Cli, ctx: Ctx) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::other(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        tokio::select! {
+            result = run(cli.command, &ctx) => result,
+            _ = tokio::signal::ctrl_c() => Err(CliError::new(ErrorKind::Interrupted, "interrupted")),
+        }
+    })
+}
+
+/// Runs one command.
+pub async fn run(command: cli::Command, ctx: &Ctx) -> Result<(), CliError> {
+    use cli::Command::*;
+    match command {
+        Roles(c) => commands::roles::run(c, ctx).await,
+        Projects(c) => commands::projects::run(c, ctx).await,
+        Auth(c) => commands::auth::run(c, ctx).await,
+        Config(c) => commands::config::run(c, ctx).await,
+        Users(c) => commands::users::run(c, ctx).await,
+        Audit(c) => commands::audit::run(c, ctx).await,
+    }
+}

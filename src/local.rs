@@ -1,0 +1,117 @@
+//! The `local` context: the real accessd service inside this process, on SQLite at
+//! `<data dir>/accessctl/local.db`. The first use bootstraps the OS user as its
+//! administrator and creates the project `default`; a lock file serializes that
+//! setup, so two first commands started together are safe.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use access_api::{CreateProject, CreateUser, ProblemCode, validate};
+
+use crate::api::local::InProcessTransport;
+use crate::api::{ApiClient, ApiError, Tracer, Transport};
+use crate::config::{ConfigStore, LOCAL_CONTEXT};
+use crate::error::CliError;
+use crate::fsutil;
+
+/// The project the local context starts with.
+pub const DEFAULT_PROJECT: &str = "default";
+/// Username when `$USER` is unset or not a valid username.
+pub const FALLBACK_USER: &str = "local";
+
+/// The username the local context acts as: `$USER` when it is a valid username.
+pub fn identity(os_user: Option<&str>) -> String {
+    match os_user.map(validate::normalize) {
+        Some(u) if validate::name("username", &u).is_ok() => u,
+        _ => FALLBACK_USER.to_owned(),
+    }
+}
+
+/// Opens the embedded server (setting it up on first use) and returns its transport
+/// and the local context's project.
+pub async fn open(
+    data_dir: &Path,
+    user: &str,
+    timeout: Duration,
+    config: &ConfigStore,
+    tracer: &Option<Tracer>,
+) -> Result<(Arc<dyn Transport>, Option<String>), CliError> {
+    fsutil::ensure_private_dir(data_dir)?;
+    let db = data_dir.join("local.db");
+    let lock = fsutil::lock(&db)?;
+    let app = accessd::App::open(accessd::Config {
+        database_url: format!("sqlite://{}", db.display()),
+        ..accessd::Config::default()
+    })
+    .await
+    .map_err(|e| CliError::other(format!("cannot open the local database {}: {e}", db.display())))?;
+    let transport: Arc<dyn Transport> =
+        Arc::new(InProcessTransport::new(app.router(), user.to_owned(), timeout));
+    let client = ApiClient::new(transport.clone(), tracer.clone());
+
+    let meta = client.meta().await?;
+    if !meta.bootstrapped {
+        let req = CreateUser {
+            username: user.to_owned(),
+            email: format!("{user}@localhost"),
+            name: None,
+        };
+        if let Err(e) = app.bootstrap(req).await {
+            // Another process may have won the race; only fail if still not bootstrapped.
+            if !client.meta().await?.bootstrapped {
+                return Err(CliError::other(format!("cannot set up the local context: {e}")));
+            }
+        }
+    }
+
+    let saved = config
+        .load()?
+        .contexts
+        .get(LOCAL_CONTEXT)
+        .and_then(|c| c.project.clone());
+    let project = match saved {
+        Some(p) => p,
+        None => {
+            ensure_default_project(&client).await?;
+            config.update(|c| {
+                let table = c.contexts.entry(LOCAL_CONTEXT.to_owned()).or_default();
+                if table.project.is_none() {
+                    table.project = Some(DEFAULT_PROJECT.to_owned());
+                }
+                Ok(())
+            })?;
+            DEFAULT_PROJECT.to_owned()
+        }
+    };
+    drop(lock);
+    Ok((transport, Some(project)))
+}
+
+async fn ensure_default_project(client: &ApiClient) -> Result<(), CliError> {
+    let req = CreateProject {
+        name: DEFAULT_PROJECT.to_owned(),
+        description: Some("Created by accessctl for the local context".to_owned()),
+        role_preset: None,
+        org: None,
+    };
+    match client.create_project(&req).await {
+        Ok(_) => Ok(()),
+        Err(e) if e.code() == Some(ProblemCode::NameTaken) => Ok(()),
+        Err(ApiError::Problem { status: 409, .. }) => Ok(()),
+        Err(e) => Err(CliError::from(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_falls_back() {
+        assert_eq!(identity(Some("Alice")), "alice");
+        assert_eq!(identity(Some("bad user")), "local");
+        assert_eq!(identity(Some("")), "local");
+        assert_eq!(identity(None), "local");
+    }
+}

@@ -1,0 +1,213 @@
+//! The only module that prints. stdout carries data; stderr carries everything else
+//! (progress, warnings, hints, errors, `-v` traces).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod json;
+pub mod sanitize;
+pub mod table;
+pub mod views;
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+pub use table::Table;
+pub use views::Tabular;
+
+use crate::error::CliError;
+use crate::settings::OutputFormat;
+use sanitize::sanitize;
+
+/// Prints results in the chosen format.
+#[derive(Debug, Clone)]
+pub struct Output {
+    format: OutputFormat,
+    quiet: bool,
+    stdout_tty: bool,
+    color: bool,
+    width: Option<u16>,
+    verbose: bool,
+}
+
+impl Output {
+    pub fn new(format: OutputFormat, quiet: bool, no_color: bool, verbose: bool) -> Self {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let width = stdout_tty.then(terminal_width).flatten();
+        Output {
+            format,
+            quiet,
+            stdout_tty,
+            color: stdout_tty && !no_color,
+            width,
+            verbose,
+        }
+    }
+
+    pub fn format(&self) -> OutputFormat {
+        self.format
+    }
+
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// Whether results are printed as text for a person (not json/yaml/csv/tsv).
+    pub fn is_text(&self) -> bool {
+        self.format == OutputFormat::Text && !self.quiet
+    }
+
+    /// A list of results; `empty` goes to stderr (text mode) when there are none.
+    pub fn list<T: Tabular + Serialize>(&self, items: &[T], empty: &str) -> Result<(), CliError> {
+        let mut table = Table::new(T::HEADERS);
+        for item in items {
+            table.push(item.id(), item.row());
+        }
+        if items.is_empty() && self.format == OutputFormat::Text && !self.quiet {
+            self.info(empty);
+            return Ok(());
+        }
+        self.print(items, &table)
+    }
+
+    /// One result.
+    pub fn one<T: Tabular + Serialize>(&self, item: &T) -> Result<(), CliError> {
+        let mut table = Table::new(T::HEADERS);
+        table.push(item.id(), item.row());
+        table.vertical = true;
+        self.print(item, &table)
+    }
+
+    /// `data` for json/yaml, `table` for text/csv/tsv, `table.ids` for `-q`.
+    pub fn print<T: Serialize + ?Sized>(&self, data: &T, table: &Table) -> Result<(), CliError> {
+        let text = if self.quiet {
+            table.ids.iter().map(|id| format!("{}\n", sanitize(id))).collect()
+        } else {
+            match self.format {
+                OutputFormat::Text => table::render(
+                    table,
+                    table::Style {
+                        tty: self.stdout_tty,
+                        color: self.color,
+                        width: self.width,
+                    },
+                ),
+                OutputFormat::Json | OutputFormat::JsonCompact => {
+                    let pretty = self.format == OutputFormat::Json;
+                    let mut s = json::to_string(data, pretty)
+                        .map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?;
+                    s.push('\n');
+                    s
+                }
+                OutputFormat::Yaml => yaml(data)?,
+                OutputFormat::Csv | OutputFormat::Tsv => {
+                    let sep = if self.format == OutputFormat::Csv {
+                        ','
+                    } else {
+                        '\t'
+                    };
+                    let mut s = String::new();
+                    for line in std::iter::once(&table.headers).chain(&table.rows) {
+                        s.push_str(&table::delimited(line, sep));
+                        s.push('\n');
+                    }
+                    s
+                }
+            }
+        };
+        self.stdout(&text)
+    }
+
+    /// A bare value (a token, a context name) on stdout, sanitized.
+    pub fn value(&self, value: &str) -> Result<(), CliError> {
+        self.stdout(&format!("{}\n", sanitize(value)))
+    }
+
+    /// A secret the user asked for, on stdout only.
+    pub fn secret(&self, secret: &crate::credentials::Secret) -> Result<(), CliError> {
+        self.stdout(&format!("{}\n", sanitize(secret.expose())))
+    }
+
+    fn stdout(&self, text: &str) -> Result<(), CliError> {
+        let mut out = std::io::stdout().lock();
+        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            Ok(()) => Ok(()),
+            // A closed pipe (`| head`) is the reader's choice, not our failure.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            Err(e) => Err(CliError::other(format!("cannot write to stdout: {e}"))),
+        }
+    }
+
+    /// A message for the person at the terminal (stderr; silent with `-q`).
+    pub fn info(&self, msg: &str) {
+        if !self.quiet {
+            stderr_line(&sanitize(msg));
+        }
+    }
+
+    /// A warning (stderr, even with `-q`).
+    pub fn warn(&self, msg: &str) {
+        stderr_line(&format!("warning: {}", sanitize(msg)));
+    }
+
+    /// The `error:` line and its `hint:`.
+    pub fn error(&self, err: &CliError) {
+        print_error(err);
+    }
+
+    /// A prompt on stderr (no newline).
+    pub fn prompt(&self, msg: &str) {
+        let mut e = std::io::stderr().lock();
+        let _ = write!(e, "{}", sanitize(msg));
+        let _ = e.flush();
+    }
+
+    /// The `-v` trace sink, when verbose.
+    pub fn tracer(&self) -> Option<crate::api::Tracer> {
+        self.verbose
+            .then(|| Arc::new(|line: &str| stderr_line(&sanitize(line))) as crate::api::Tracer)
+    }
+}
+
+/// Prints a failure: `error: …` and optionally `hint: …`, on stderr.
+pub fn print_error(err: &CliError) {
+    stderr_line(&format!("error: {}", sanitize(&err.message)));
+    if let Some(hint) = &err.hint {
+        stderr_line(&format!("hint: {}", sanitize(hint)));
+    }
+}
+
+/// Prints a clap parse failure or `--help`/`--version`; returns the exit code.
+pub fn print_clap(err: &clap::Error) -> u8 {
+    let _ = err.print();
+    if err.use_stderr() { 2 } else { 0 }
+}
+
+/// Replaces the panic message (and any backtrace) with one `error:` line.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        stderr_line(&format!("error: internal error: {}", sanitize(&msg)));
+        stderr_line("hint: this is a bug in accessctl; please report it");
+    }));
+}
+
+fn stderr_line(line: &str) {
+    let mut e = std::io::stderr().lock();
+    let _ = writeln!(e, "{line}");
+}
+
+fn yaml<T: Serialize + ?Sized>(data: &T) -> Result<String, CliError> {
+    // Through JSON first so YAML has exactly the JSON field names and values.
+    let value = serde_json::to_value(data).map_err(|e| CliError::other(format!("cannot encode: {e}")))?;
+    serde_norway::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))
+}
+
+fn terminal_width() -> Option<u16> {
+    comfy_table::Table::new().width()
+}

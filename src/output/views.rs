@@ -1,0 +1,176 @@
+//! How each wire type looks as a table row. Headers are the contract (cli.md).
+
+use access_api::*;
+
+/// A type shown as one table row.
+pub trait Tabular {
+    const HEADERS: &'static [&'static str];
+    fn row(&self) -> Vec<String>;
+    /// The identifier printed by `-q`.
+    fn id(&self) -> String;
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_default()
+}
+
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_owned()
+}
+
+/// `Name <email>`, `team:NAME` or `All Users`.
+pub fn principal_label(p: &Principal) -> String {
+    match p {
+        Principal::User {
+            username,
+            email,
+            name,
+            ..
+        } => {
+            let shown = name.as_deref().filter(|n| !n.is_empty()).unwrap_or(username);
+            format!("{shown} <{email}>")
+        }
+        Principal::Team { name, .. } => format!("team:{name}"),
+        Principal::AllUsers => "All Users".to_owned(),
+    }
+}
+
+impl Tabular for RoleBinding {
+    const HEADERS: &'static [&'static str] = &[
+        "ROLE BINDING ID",
+        "ROLE",
+        "PRINCIPAL",
+        "USERNAME",
+        "EMAIL",
+        "NAME",
+        "MFA",
+    ];
+    fn row(&self) -> Vec<String> {
+        let (username, email, name, mfa) = match &self.principal {
+            Principal::User {
+                username,
+                email,
+                name,
+                mfa_enabled,
+                ..
+            } => (username.clone(), email.clone(), opt(name), yes_no(*mfa_enabled)),
+            _ => Default::default(),
+        };
+        vec![
+            self.id.clone(),
+            self.role.name.clone(),
+            principal_label(&self.principal),
+            username,
+            email,
+            name,
+            mfa,
+        ]
+    }
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+}
+
+impl Tabular for Role {
+    const HEADERS: &'static [&'static str] = &["NAME", "DESCRIPTION", "BUILT-IN"];
+    fn row(&self) -> Vec<String> {
+        vec![self.name.clone(), opt(&self.description), yes_no(self.built_in)]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Tabular for PermissionInfo {
+    const HEADERS: &'static [&'static str] = &["PERMISSION", "DESCRIPTION"];
+    fn row(&self) -> Vec<String> {
+        vec![self.name.clone(), self.description.clone()]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Tabular for Invitation {
+    const HEADERS: &'static [&'static str] = &["EMAIL", "ROLE", "STATUS", "EXPIRES"];
+    fn row(&self) -> Vec<String> {
+        let status = match self.status {
+            InvitationStatus::Pending => "pending",
+            InvitationStatus::Expired => "expired",
+        };
+        vec![
+            self.email.clone(),
+            self.role.name.clone(),
+            status.to_owned(),
+            self.expires_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+}
+
+impl Tabular for Project {
+    const HEADERS: &'static [&'static str] = &["NAME", "DESCRIPTION", "PRESET", "MY ROLES", "ID"];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            opt(&self.description),
+            self.role_preset.clone(),
+            self.my_roles.join(","),
+            self.id.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Tabular for User {
+    const HEADERS: &'static [&'static str] = &["USERNAME", "EMAIL", "NAME", "ADMIN", "DISABLED", "ID"];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.username.clone(),
+            self.email.clone(),
+            opt(&self.name),
+            yes_no(self.is_admin),
+            yes_no(self.disabled),
+            self.id.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.username.clone()
+    }
+}
+
+impl Tabular for TokenInfo {
+    const HEADERS: &'static [&'static str] = &["ID", "NAME", "CREATED", "EXPIRES", "LAST USED"];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.id.clone(),
+            self.name.clone(),
+            self.created_at.clone(),
+            self.expires_at.clone().unwrap_or_else(|| "never".into()),
+            self.last_used_at.clone().unwrap_or_else(|| "never".into()),
+        ]
+    }
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+}
+
+impl Tabular for AuditEvent {
+    const HEADERS: &'static [&'static str] = &["TIME", "ACTION", "ACTOR", "PROJECT", "TARGET"];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.created_at.clone(),
+            self.action.clone(),
+            opt(&self.actor),
+            self.project.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
+            opt(&self.target),
+        ]
+    }
+    fn id(&self) -> String {
+        self.id.clone()
+    }
+}

@@ -1,0 +1,347 @@
+//! Settings resolved once, in a pure function: flags > env > context > defaults.
+//! Each value remembers where it came from, for `accessctl config list`.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::config::{self, ConfigFile, LOCAL_CONTEXT};
+use crate::error::CliError;
+
+/// Where a setting's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Flag(&'static str),
+    Env(&'static str),
+    /// The named context of config.toml.
+    Context(String),
+    /// `current_context` of config.toml.
+    CurrentContext,
+    Default,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Flag(flag) => write!(f, "flag {flag}"),
+            Source::Env(var) => write!(f, "env {var}"),
+            Source::Context(name) => write!(f, "context {name}"),
+            Source::CurrentContext => f.write_str("config current_context"),
+            Source::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// A value and its [`Source`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sourced<T> {
+    pub value: T,
+    pub source: Source,
+}
+
+impl<T> Sourced<T> {
+    pub fn new(value: T, source: Source) -> Self {
+        Sourced { value, source }
+    }
+}
+
+/// Output formats of `-o`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    JsonCompact,
+    Yaml,
+    Csv,
+    Tsv,
+}
+
+impl OutputFormat {
+    pub fn parse(s: &str) -> Option<Self> {
+        <Self as clap::ValueEnum>::from_str(s, true).ok()
+    }
+}
+
+/// What the command line (flags and their env fallbacks) said, before resolution.
+#[derive(Debug, Clone, Default)]
+pub struct Inputs {
+    pub context: Option<Sourced<String>>,
+    pub project: Option<Sourced<String>>,
+    pub server: Option<Sourced<String>>,
+    pub output: Option<Sourced<String>>,
+    pub timeout: Option<Sourced<String>>,
+    pub quiet: bool,
+    pub yes: bool,
+    pub no_color: bool,
+    pub verbose: bool,
+    pub insecure_http: bool,
+}
+
+/// The settings every command runs with.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub context: Sourced<String>,
+    pub server: Option<Sourced<String>>,
+    pub project: Option<Sourced<String>>,
+    pub output: Sourced<OutputFormat>,
+    pub timeout: Sourced<Duration>,
+    pub quiet: bool,
+    pub yes: bool,
+    pub no_color: bool,
+    pub verbose: bool,
+    pub insecure_http: bool,
+}
+
+/// Default per-request timeout.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Settings {
+    /// Resolves `inputs` against the config file. Pure: reads nothing else.
+    pub fn resolve(inputs: &Inputs, config: &ConfigFile) -> Result<Settings, CliError> {
+        let context = match (&inputs.context, &config.current_context) {
+            (Some(c), _) => c.clone(),
+            (None, Some(current)) => Sourced::new(current.clone(), Source::CurrentContext),
+            (None, None) => Sourced::new(LOCAL_CONTEXT.to_owned(), Source::Default),
+        };
+        config::validate_context_name(&context.value)?;
+        let table = config.contexts.get(&context.value);
+        if table.is_none() && context.value != LOCAL_CONTEXT && context.source != Source::Default {
+            // A named context that does not exist is only usable with --server (CI).
+            if inputs.server.is_none() {
+                return Err(CliError::not_found(format!("no context named '{}'", context.value))
+                    .with_hint("see `accessctl config contexts list`, or log in with `accessctl auth login --context NAME`"));
+            }
+        }
+        let from_context = |key: &str| -> Option<Sourced<String>> {
+            table
+                .and_then(|t| t.get(key))
+                .map(|v| Sourced::new(v.clone(), Source::Context(context.value.clone())))
+        };
+        let server = inputs.server.clone().or_else(|| from_context("server"));
+        let project = inputs.project.clone().or_else(|| from_context("project"));
+        let output = match inputs.output.clone().or_else(|| from_context("output")) {
+            None => Sourced::new(OutputFormat::Text, Source::Default),
+            Some(s) => Sourced::new(
+                OutputFormat::parse(&s.value).ok_or_else(|| {
+                    CliError::usage(format!("invalid output format '{}' (from {})", s.value, s.source))
+                        .with_hint("one of: text, json, json-compact, yaml, csv, tsv")
+                })?,
+                s.source,
+            ),
+        };
+        let timeout = match inputs.timeout.clone().or_else(|| from_context("timeout")) {
+            None => Sourced::new(DEFAULT_TIMEOUT, Source::Default),
+            Some(s) => Sourced::new(
+                parse_duration(&s.value).map_err(|e| {
+                    CliError::usage(format!("invalid timeout '{}' (from {}): {e}", s.value, s.source))
+                })?,
+                s.source,
+            ),
+        };
+        Ok(Settings {
+            context,
+            server,
+            project,
+            output,
+            timeout,
+            quiet: inputs.quiet,
+            yes: inputs.yes,
+            no_color: inputs.no_color,
+            verbose: inputs.verbose,
+            insecure_http: inputs.insecure_http,
+        })
+    }
+
+    /// Whether this context runs the embedded server (no server configured).
+    pub fn is_embedded(&self) -> bool {
+        self.server.is_none() && self.context.value == LOCAL_CONTEXT
+    }
+}
+
+/// Parses `10s`, `500ms`, `2m`, `1h` or a bare number of seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| "expected a number with a unit, like 10s".to_owned())?;
+    let secs = match unit.trim() {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        other => return Err(format!("unknown unit '{other}' (use ms, s, m or h)")),
+    };
+    if !(secs > 0.0 && secs <= 86_400.0) {
+        return Err("must be more than 0 and at most 24h".into());
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+/// `10s`, `1.5s`, `500ms`.
+pub fn format_duration(d: Duration) -> String {
+    if d.subsec_millis() == 0 {
+        format!("{}s", d.as_secs())
+    } else if d.as_secs() == 0 {
+        format!("{}ms", d.as_millis())
+    } else {
+        format!("{:.1}s", d.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ContextConfig;
+
+    fn config() -> ConfigFile {
+        let mut c = ConfigFile {
+            current_context: Some("prod".into()),
+            ..Default::default()
+        };
+        c.contexts.insert(
+            "prod".into(),
+            ContextConfig {
+                server: Some("https://prod.example".into()),
+                project: Some("shop".into()),
+                output: Some("json".into()),
+                timeout: Some("30s".into()),
+            },
+        );
+        c.contexts.insert("dev".into(), ContextConfig::default());
+        c
+    }
+
+    fn flag(v: &str) -> Option<Sourced<String>> {
+        Some(Sourced::new(v.into(), Source::Flag("--x")))
+    }
+
+    #[test]
+    fn empty_config_is_local_with_defaults() {
+        let s = Settings::resolve(&Inputs::default(), &ConfigFile::default()).unwrap();
+        assert_eq!(s.context, Sourced::new("local".into(), Source::Default));
+        assert!(s.is_embedded());
+        assert_eq!(s.output.value, OutputFormat::Text);
+        assert_eq!(s.timeout, Sourced::new(DEFAULT_TIMEOUT, Source::Default));
+        assert!(s.project.is_none() && s.server.is_none());
+    }
+
+    #[test]
+    fn current_context_supplies_values() {
+        let s = Settings::resolve(&Inputs::default(), &config()).unwrap();
+        assert_eq!(s.context.source, Source::CurrentContext);
+        assert_eq!(
+            s.project.unwrap(),
+            Sourced::new("shop".into(), Source::Context("prod".into()))
+        );
+        assert_eq!(s.output.value, OutputFormat::Json);
+        assert_eq!(s.timeout.value, Duration::from_secs(30));
+        assert!(
+            !Settings::resolve(&Inputs::default(), &config())
+                .unwrap()
+                .is_embedded()
+        );
+    }
+
+    #[test]
+    fn flags_and_env_win_over_context() {
+        let inputs = Inputs {
+            project: flag("other"),
+            output: Some(Sourced::new("yaml".into(), Source::Env("ACCESSCTL_OUTPUT"))),
+            timeout: flag("500ms"),
+            ..Default::default()
+        };
+        let s = Settings::resolve(&inputs, &config()).unwrap();
+        assert_eq!(s.project.unwrap().value, "other");
+        assert_eq!(
+            s.output,
+            Sourced::new(OutputFormat::Yaml, Source::Env("ACCESSCTL_OUTPUT"))
+        );
+        assert_eq!(s.timeout.value, Duration::from_millis(500));
+    }
+
+    #[test]
+    fn context_flag_selects_table() {
+        let inputs = Inputs {
+            context: flag("dev"),
+            ..Default::default()
+        };
+        let s = Settings::resolve(&inputs, &config()).unwrap();
+        assert_eq!(s.context.value, "dev");
+        assert!(s.project.is_none());
+    }
+
+    #[test]
+    fn unknown_context_needs_server() {
+        let inputs = Inputs {
+            context: flag("nope"),
+            ..Default::default()
+        };
+        assert_eq!(
+            Settings::resolve(&inputs, &config())
+                .unwrap_err()
+                .kind
+                .exit_code(),
+            3
+        );
+        let inputs = Inputs {
+            context: flag("nope"),
+            server: flag("https://x"),
+            ..Default::default()
+        };
+        assert!(Settings::resolve(&inputs, &config()).is_ok());
+        let inputs = Inputs {
+            context: flag("../x"),
+            ..Default::default()
+        };
+        assert_eq!(
+            Settings::resolve(&inputs, &config())
+                .unwrap_err()
+                .kind
+                .exit_code(),
+            2
+        );
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        for inputs in [
+            Inputs {
+                output: flag("xml"),
+                ..Default::default()
+            },
+            Inputs {
+                timeout: flag("ten"),
+                ..Default::default()
+            },
+            Inputs {
+                timeout: flag("0s"),
+                ..Default::default()
+            },
+        ] {
+            let err = Settings::resolve(&inputs, &ConfigFile::default()).unwrap_err();
+            assert_eq!(err.kind.exit_code(), 2, "{}", err.message);
+        }
+    }
+
+    #[test]
+    fn durations() {
+        for (s, d) in [
+            ("10s", Duration::from_secs(10)),
+            ("10", Duration::from_secs(10)),
+            ("250ms", Duration::from_millis(250)),
+            ("2m", Duration::from_secs(120)),
+            ("1h", Duration::from_secs(3600)),
+            ("1.5s", Duration::from_millis(1500)),
+        ] {
+            assert_eq!(parse_duration(s), Ok(d), "{s}");
+        }
+        for bad in ["", "s", "-1s", "1d", "0", "100h"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        assert_eq!(format_duration(Duration::from_secs(10)), "10s");
+        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
+    }
+}
