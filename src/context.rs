@@ -101,8 +101,14 @@ impl Ctx {
             return Ok(ApiClient::new(transport, tracer));
         }
         let server = self.settings.server.as_ref().ok_or_else(|| {
-            CliError::usage(format!("context '{}' has no server", self.context_name()))
-                .with_hint("log in with `accessctl auth login --server URL`, or pass --server")
+            if self.settings.context_exists {
+                CliError::usage(format!("context '{}' has no server", self.context_name()))
+                    .with_hint("log in with `accessctl auth login --server URL`, or pass --server")
+            } else {
+                CliError::not_found(format!("no context named '{}'", self.context_name())).with_hint(
+                    "see `accessctl config contexts list`, or log in with `accessctl auth login --context NAME`",
+                )
+            }
         })?;
         let token = self.tokens.get(self.context_name())?.map(|(t, _)| t);
         let transport = HttpTransport::new(
@@ -121,8 +127,9 @@ impl Ctx {
         if let Some(p) = &self.settings.project {
             return Ok(p.value.clone());
         }
+        // Builds the client first: an unknown context or the local setup say more.
+        self.api().await?;
         if self.settings.is_embedded() {
-            self.api().await?;
             if let Some(p) = self
                 .local_project
                 .lock()

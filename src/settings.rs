@@ -80,6 +80,8 @@ pub struct Inputs {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub context: Sourced<String>,
+    /// Whether config.toml has a table for the context.
+    pub context_exists: bool,
     pub server: Option<Sourced<String>>,
     pub project: Option<Sourced<String>>,
     pub output: Sourced<OutputFormat>,
@@ -104,13 +106,6 @@ impl Settings {
         };
         config::validate_context_name(&context.value)?;
         let table = config.contexts.get(&context.value);
-        if table.is_none() && context.value != LOCAL_CONTEXT && context.source != Source::Default {
-            // A named context that does not exist is only usable with --server (CI).
-            if inputs.server.is_none() {
-                return Err(CliError::not_found(format!("no context named '{}'", context.value))
-                    .with_hint("see `accessctl config contexts list`, or log in with `accessctl auth login --context NAME`"));
-            }
-        }
         let from_context = |key: &str| -> Option<Sourced<String>> {
             table
                 .and_then(|t| t.get(key))
@@ -138,6 +133,7 @@ impl Settings {
             ),
         };
         Ok(Settings {
+            context_exists: table.is_some(),
             context,
             server,
             project,

@@ -211,3 +211,29 @@ fn yaml<T: Serialize + ?Sized>(data: &T) -> Result<String, CliError> {
 fn terminal_width() -> Option<u16> {
     comfy_table::Table::new().width()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yaml_escapes_del_c1_and_round_trips() {
+        for s in [
+            "a\u{7f}b",
+            "c1\u{85}\u{9b}x",
+            "\u{1b}[31m",
+            "bidi\u{202e}x",
+            "zw\u{200b}",
+            "plain: text",
+            "Zoë",
+        ] {
+            let out = yaml(&serde_json::json!({ "k": s })).unwrap();
+            assert!(
+                !out.chars().any(|c| c != '\n' && c.is_control()),
+                "{s:?} -> {out:?}"
+            );
+            let back: serde_json::Value = serde_norway::from_str(&out).unwrap();
+            assert_eq!(back["k"], s, "{out}");
+        }
+    }
+}

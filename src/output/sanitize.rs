@@ -50,6 +50,27 @@ mod tests {
         assert_eq!(sanitize("a\u{200b}b\u{feff}"), "a\\u{200b}b\\u{feff}");
     }
 
+    /// The shared corpus (tests/data/terminal-payloads.json): nothing unsafe gets
+    /// through and every safe character survives.
+    #[test]
+    fn corpus_payloads_are_neutralized() {
+        let corpus: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/data/terminal-payloads.json")).unwrap();
+        let payloads = corpus["payloads"].as_array().unwrap();
+        assert!(payloads.len() >= 40);
+        for p in payloads {
+            let value = p["value"].as_str().unwrap();
+            let out = sanitize(value);
+            assert!(!out.chars().any(is_unsafe), "{}: {out:?}", p["name"]);
+            assert!(!out.contains('\u{1b}'), "{}", p["name"]);
+            let kept: String = value.chars().filter(|c| !is_unsafe(*c)).collect();
+            let visible: String = out.chars().collect();
+            for c in kept.chars() {
+                assert!(visible.contains(c), "{}: lost {c:?}", p["name"]);
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(10_000))]
         #[test]

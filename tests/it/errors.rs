@@ -1,0 +1,264 @@
+//! Failures that need no real server: unreachable, slow, broken or hostile servers,
+//! and input rejected before any request. Each: one `error:` line, empty stdout, the
+//! documented exit code, no backtrace (RUST_BACKTRACE=1 is set).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::harness::{Home, dead_url};
+
+/// A server that answers every request with `response` and counts requests.
+fn canned(response: String) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let counter = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            counter.fetch_add(1, Ordering::SeqCst);
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut len = 0usize;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = reader.read_exact(&mut body);
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (url, count)
+}
+
+fn http(status: &str, content_type: &str, extra: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n{extra}\r\n{body}",
+        body.len()
+    )
+}
+
+fn remote(url: &str) -> Home {
+    Home::new()
+        .env("ACCESSCTL_SERVER", url)
+        .env("ACCESSCTL_TOKEN", "acc_canarytoken")
+        .env("ACCESSCTL_PROJECT", "p")
+}
+
+#[test]
+fn server_down_is_exit_1_with_a_hint() {
+    let home = remote(&dead_url());
+    let r = home.run(&["roles", "list-bindings"]);
+    r.fails(1)
+        .stderr_has("cannot reach the server")
+        .stderr_has("hint:");
+    assert!(!r.stderr.contains("acc_canarytoken"));
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let home = remote(&url);
+    let start = Instant::now();
+    home.run(&["--timeout", "1s", "roles", "list"])
+        .fails(1)
+        .stderr_has("timed out after 1s");
+    assert!(start.elapsed() < Duration::from_secs(3), "{:?}", start.elapsed());
+    drop(listener);
+}
+
+#[test]
+fn gets_retry_503_three_times() {
+    let (url, count) = canned(http(
+        "503 Service Unavailable",
+        "application/problem+json",
+        "retry-after: 0\r\n",
+        r#"{"type":"about:blank","title":"Service unavailable","status":503,"code":"unavailable","detail":"busy"}"#,
+    ));
+    remote(&url)
+        .run(&["roles", "list"])
+        .fails(1)
+        .stderr_has("error: busy");
+    assert_eq!(count.load(Ordering::SeqCst), 4);
+}
+
+#[test]
+fn unkeyed_failures_are_not_retried_and_4xx_never() {
+    let (url, count) = canned(http(
+        "409 Conflict",
+        "application/problem+json",
+        "",
+        r#"{"title":"Last owner","status":409,"code":"last-owner","detail":"the project would have no owner"}"#,
+    ));
+    remote(&url)
+        .run(&["roles", "delete-binding", "b1"])
+        .fails(5)
+        .stderr_has("the project would have no owner")
+        .stderr_has("hint: grant the owner role to someone else first");
+    assert_eq!(count.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn html_500_and_invalid_json_are_exit_1() {
+    let (url, _) = canned(http(
+        "500 Internal Server Error",
+        "text/html",
+        "",
+        "<html>oops</html>",
+    ));
+    remote(&url).run(&["roles", "list"]).fails(1).stderr_has("500");
+    let (url, _) = canned(http("200 OK", "application/json", "", "{not json"));
+    remote(&url)
+        .run(&["roles", "list"])
+        .fails(1)
+        .stderr_has("invalid response");
+    let (url, _) = canned(http(
+        "200 OK",
+        "application/json",
+        "",
+        r#"{"items":[],"next_cursor":"#,
+    ));
+    remote(&url)
+        .run(&["projects", "list"])
+        .fails(1)
+        .stderr_has("invalid response");
+}
+
+#[test]
+fn status_codes_map_to_exit_codes() {
+    for (status, code, expected) in [
+        ("401 Unauthorized", "unauthenticated", 4),
+        ("403 Forbidden", "forbidden", 4),
+        ("404 Not Found", "not-found", 3),
+        ("410 Gone", "invitation-expired", 5),
+        ("412 Precondition Failed", "precondition-failed", 5),
+        ("422 Unprocessable Entity", "validation-failed", 2),
+        ("400 Bad Request", "invalid-request", 2),
+    ] {
+        let n: u16 = status[..3].parse().unwrap();
+        let body = format!(r#"{{"title":"t","status":{n},"code":"{code}","detail":"d{n}"}}"#);
+        let (url, _) = canned(http(status, "application/problem+json", "", &body));
+        let r = remote(&url).run(&["roles", "list"]);
+        r.fails(expected).stderr_has(&format!("error: d{n}"));
+        if n == 401 {
+            r.stderr_has("hint: run `accessctl auth login`");
+        }
+    }
+}
+
+#[test]
+fn repeated_cursor_is_an_error_not_a_loop() {
+    let (url, count) = canned(http(
+        "200 OK",
+        "application/json",
+        "",
+        r#"{"items":[],"next_cursor":"same"}"#,
+    ));
+    remote(&url)
+        .run(&["projects", "list"])
+        .fails(1)
+        .stderr_has("repeated a pagination cursor");
+    assert_eq!(count.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn redirect_to_another_origin_is_refused() {
+    let (other, other_count) = canned(http("200 OK", "application/json", "", "[]"));
+    let (url, _) = canned(http(
+        "302 Found",
+        "text/plain",
+        &format!("location: {other}/v1/projects\r\n"),
+        "",
+    ));
+    remote(&url)
+        .run(&["projects", "list"])
+        .fails(1)
+        .stderr_has("another origin");
+    assert_eq!(
+        other_count.load(Ordering::SeqCst),
+        0,
+        "no request (and no token) went to the other origin"
+    );
+}
+
+#[test]
+fn token_over_plain_http_to_a_remote_host_is_refused_before_connecting() {
+    let home = remote("http://accessd.invalid:8080");
+    home.run(&["roles", "list"])
+        .fails(2)
+        .stderr_has("plain http")
+        .stderr_has("--insecure-http");
+}
+
+#[test]
+fn invalid_email_is_rejected_before_any_request() {
+    let (url, count) = canned(http("200 OK", "application/json", "", "{}"));
+    let home = remote(&url);
+    home.run(&[
+        "roles",
+        "add-binding",
+        "--email",
+        "not-an-email",
+        "--role",
+        "developer",
+    ])
+    .fails(2)
+    .stderr_has("invalid email 'not-an-email'");
+    home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "ok@example.com",
+        "bad@",
+        "--role",
+        "admin",
+    ])
+    .fails(2)
+    .stderr_has("invalid email 'bad@'");
+    home.run(&["roles", "invitations", "delete", "x"]).fails(2);
+    assert_eq!(count.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn jq_and_template_are_not_supported_yet() {
+    let home = Home::new();
+    home.run(&["--jq", ".[]", "roles", "list"])
+        .fails(2)
+        .stderr_has("--jq is not supported yet");
+    home.run(&["roles", "list", "--template", "{{ name }}"])
+        .fails(2)
+        .stderr_has("--template is not supported yet");
+}
+
+#[test]
+fn verbose_trace_redacts_the_token() {
+    let (url, _) = canned(http(
+        "200 OK",
+        "application/json",
+        "x-request-id: req-1\r\n",
+        r#"{"items":[],"next_cursor":null}"#,
+    ));
+    let r = remote(&url).run(&["-v", "projects", "list"]);
+    r.ok()
+        .stderr_has("> GET ")
+        .stderr_has("Authorization: Bearer ***")
+        .stderr_has("< 200");
+    assert!(!r.stderr.contains("acc_canarytoken"));
+}
+
+#[test]
+fn unknown_context_without_server_is_not_found() {
+    Home::new()
+        .run(&["--context", "nope", "roles", "list"])
+        .fails(3)
+        .stderr_has("no context named 'nope'");
+}

@@ -1,0 +1,296 @@
+//! A real accessd on 127.0.0.1:0 (temp SQLite) and a hermetic home for the real
+//! accessctl binary: env cleared, temp HOME, RUST_BACKTRACE=1 to prove no backtrace.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use access_api::CreateUser;
+use tempfile::TempDir;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_accessctl");
+
+/// A running accessd and its bootstrap admin's token.
+pub struct Server {
+    pub url: String,
+    pub admin_token: String,
+    pub app: accessd::App,
+    rt: Option<tokio::runtime::Runtime>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    _dir: TempDir,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let db = dir.path().join("accessd.db");
+        let (app, token, listener) = rt.block_on(async {
+            let config = accessd::Config {
+                database_url: format!("sqlite://{}", db.display()),
+                ..Default::default()
+            };
+            let app = accessd::App::open(config).await.expect("open accessd");
+            let boot = app
+                .bootstrap(CreateUser {
+                    username: "admin".into(),
+                    email: "admin@example.com".into(),
+                    name: Some("Ada Admin".into()),
+                })
+                .await
+                .expect("bootstrap");
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            (app, boot.token.token, listener)
+        });
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        rt.spawn(accessd::serve(app.clone(), listener, async {
+            let _ = rx.await;
+        }));
+        Server {
+            url,
+            admin_token: token,
+            app,
+            rt: Some(rt),
+            shutdown: Some(tx),
+            _dir: dir,
+        }
+    }
+
+    /// Runs a future on the server's runtime (direct API calls in test setup).
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> F::Output {
+        self.rt.as_ref().unwrap().block_on(f)
+    }
+
+    /// A raw API call with a token, for setup the CLI has no command for.
+    pub fn api(
+        &self,
+        token: &str,
+        method: &str,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (u16, serde_json::Value) {
+        let url = format!("{}{path}", self.url);
+        self.block_on(async {
+            let client = reqwest::Client::new();
+            let mut req = client.request(method.parse().unwrap(), url).bearer_auth(token);
+            if let Some(b) = body {
+                req = req.header("content-type", "application/json").body(b.to_string());
+            }
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            let text = resp.text().await.unwrap();
+            (
+                status,
+                serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+            )
+        })
+    }
+
+    /// Creates a user (as admin) and a token for them; returns the token.
+    pub fn user_with_token(&self, username: &str, email: &str, name: &str) -> String {
+        let (status, user) = self.api(
+            &self.admin_token,
+            "POST",
+            "/v1/users",
+            Some(serde_json::json!({"username": username, "email": email, "name": name})),
+        );
+        assert_eq!(status, 201, "{user}");
+        let id = user["id"].as_str().unwrap();
+        let (status, token) = self.api(
+            &self.admin_token,
+            "POST",
+            &format!("/v1/users/{id}/tokens"),
+            Some(serde_json::json!({"name": "test"})),
+        );
+        assert_eq!(status, 201, "{token}");
+        token["token"].as_str().unwrap().to_owned()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// A URL where nothing listens: bind a port, then drop the listener.
+pub fn dead_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    format!("http://{addr}")
+}
+
+/// One user's machine: a temp HOME and nothing else in the environment.
+pub struct Home {
+    pub dir: TempDir,
+    env: Vec<(String, String)>,
+}
+
+/// What one run of accessctl did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Asserts the exit code, and that no panic or backtrace leaked.
+    #[track_caller]
+    pub fn code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code, code,
+            "exit code; stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        assert!(
+            !self.stderr.contains("panicked") && !self.stderr.contains("stack backtrace"),
+            "{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Exit 0 and no `error:` line.
+    #[track_caller]
+    pub fn ok(&self) -> &Self {
+        self.code(0);
+        assert!(!self.stderr.contains("error:"), "{}", self.stderr);
+        self
+    }
+
+    /// A failure: exactly one `error:` line and nothing on stdout.
+    #[track_caller]
+    pub fn fails(&self, code: i32) -> &Self {
+        self.code(code);
+        assert_eq!(
+            self.stderr.matches("error:").count(),
+            1,
+            "one error line expected:\n{}",
+            self.stderr
+        );
+        assert!(
+            self.stderr.starts_with("error: ") || self.stderr.contains("\nerror: "),
+            "{}",
+            self.stderr
+        );
+        assert_eq!(self.stdout, "", "stdout must be empty on failure");
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stderr.contains(needle),
+            "stderr lacks {needle:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Self {
+        assert!(
+            self.stdout.contains(needle),
+            "stdout lacks {needle:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
+    }
+
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+}
+
+impl Home {
+    pub fn new() -> Home {
+        Home {
+            dir: tempfile::tempdir().unwrap(),
+            env: Vec::new(),
+        }
+    }
+
+    /// Adds an environment variable to every run.
+    pub fn env(mut self, k: &str, v: &str) -> Home {
+        self.env.push((k.into(), v.into()));
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn config_path(&self) -> PathBuf {
+        self.path().join(".config/accessctl/config.toml")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .env_clear()
+            .env("HOME", self.path())
+            .env("USER", "tester")
+            .env("RUST_BACKTRACE", "1")
+            .stdin(Stdio::null());
+        for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_stdin(args, None)
+    }
+
+    pub fn run_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
+        let mut cmd = self.command(args);
+        if stdin.is_some() {
+            cmd.stdin(Stdio::piped());
+        }
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap();
+        if let Some(input) = stdin {
+            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        }
+        let out = child.wait_with_output().unwrap();
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(out.stdout).unwrap(),
+            stderr: String::from_utf8(out.stderr).unwrap(),
+        }
+    }
+
+    /// `auth login --with-token` as context `test`, which becomes current.
+    pub fn login(&self, server: &Server, token: &str) -> Run {
+        let r = self.run_stdin(
+            &[
+                "auth",
+                "login",
+                "--server",
+                &server.url,
+                "--context",
+                "test",
+                "--with-token",
+            ],
+            Some(token),
+        );
+        r.ok();
+        r
+    }
+}

@@ -1,0 +1,15 @@
+//! One integration binary: the real `accessctl` binary against a real `accessd`
+//! on 127.0.0.1:0, each test with its own temp HOME.
+
+mod harness;
+
+mod auth;
+mod config;
+mod errors;
+mod help;
+mod invitations;
+mod local;
+mod payloads;
+mod projects;
+mod roles;
+mod users_audit;
