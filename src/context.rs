@@ -129,15 +129,13 @@ impl Ctx {
         }
         // Builds the client first: an unknown context or the local setup say more.
         self.api().await?;
-        if self.settings.is_embedded() {
-            if let Some(p) = self
-                .local_project
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clone()
-            {
-                return Ok(p);
-            }
+        let local = self
+            .local_project
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(p) = local.filter(|_| self.settings.is_embedded()) {
+            return Ok(p);
         }
         Err(CliError::usage("no project selected")
             .with_hint("pass --project NAME, or set one with `accessctl config set project NAME`"))
