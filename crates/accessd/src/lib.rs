@@ -5,11 +5,22 @@
 //! is the whole HTTP API as an axum `Router` (served over TCP by [`serve`], or
 //! called in-process as a `tower::Service`).
 //!
-//! INTERFACE STUB: the signatures below are the contract with the CLI; the
-//! implementation lands with issue 3.
+//! Layers: `http` (thin handlers) → `service` (the rules; invariants in
+//! `service::rules`) → `store` (SQL). See the crate README for the decisions.
+
+pub mod clock;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod mail;
+pub mod service;
+pub mod store;
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
+
+pub use clock::Clock;
 
 /// Server settings (flags and `ACCESSD_*` env in the binary).
 #[derive(Debug, Clone)]
@@ -24,6 +35,8 @@ pub struct Config {
     /// When set, `POST /v1/bootstrap` requires it.
     pub bootstrap_secret: Option<String>,
     pub request_timeout: Duration,
+    /// Connection pool size.
+    pub max_connections: u32,
 }
 
 impl Default for Config {
@@ -35,6 +48,7 @@ impl Default for Config {
             smtp_url: None,
             bootstrap_secret: None,
             request_timeout: Duration::from_secs(30),
+            max_connections: 8,
         }
     }
 }
@@ -42,8 +56,26 @@ impl Default for Config {
 /// Errors opening or running the server.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    /// A request-level problem (e.g. `already-bootstrapped`, `validation-failed`).
+    #[error("{}: {}", .0.code, .0.detail.as_deref().unwrap_or(""))]
+    Problem(Box<access_api::Problem>),
     #[error("{0}")]
     Other(String),
+}
+
+impl From<error::ApiError> for Error {
+    fn from(e: error::ApiError) -> Self {
+        match e {
+            error::ApiError::Problem(p) => Error::Problem(p),
+            error::ApiError::Db(e) => Error::Database(e),
+        }
+    }
 }
 
 /// Authenticates an in-process request as the user with this username.
@@ -57,27 +89,65 @@ pub struct InProcessUser(pub String);
 /// A running server's shared state. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
-    _private: (),
+    svc: service::Service,
 }
 
 impl App {
     /// Connects to the database and applies pending migrations.
-    pub async fn open(_config: Config) -> Result<App, Error> {
-        Ok(App { _private: () })
+    pub async fn open(config: Config) -> Result<App, Error> {
+        Self::with_clock(config, clock::system()).await
+    }
+
+    /// [`App::open`] with an injected clock (unix ms), for expiry tests.
+    pub async fn with_clock(config: Config, clock: Clock) -> Result<App, Error> {
+        if access_api::presets::find(&config.default_preset).is_none() {
+            return Err(Error::Config(format!(
+                "unknown default preset '{}' (valid: {})",
+                config.default_preset,
+                access_api::presets::names().join(", ")
+            )));
+        }
+        if !(1..=30).contains(&config.invitation_ttl_days) {
+            return Err(Error::Config("invitation TTL must be 1 to 30 days".into()));
+        }
+        let db = db::connect(&config.database_url, config.max_connections.max(1)).await?;
+        db::migrate(&db).await?;
+        Ok(App {
+            svc: service::Service {
+                db,
+                clock,
+                config: Arc::new(config),
+            },
+        })
     }
 
     /// The whole HTTP API (`/healthz`, `/readyz`, `/v1/...`).
     pub fn router(&self) -> axum::Router {
-        axum::Router::new()
+        http::router(self.svc.clone(), self.svc.config.request_timeout)
     }
 
     /// Offline bootstrap: the first server administrator and their token.
     /// Fails with `already-bootstrapped` on a bootstrapped server.
     pub async fn bootstrap(
         &self,
-        _req: access_api::CreateUser,
+        req: access_api::CreateUser,
     ) -> Result<access_api::BootstrapResponse, Error> {
-        Err(Error::Other("not implemented yet".into()))
+        Ok(self.svc.bootstrap(&req).await?)
+    }
+
+    /// The service layer (rules over the store), e.g. for seeding in tests.
+    pub fn service(&self) -> &service::Service {
+        &self.svc
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn database_kind(&self) -> &'static str {
+        self.svc.db.kind.as_str()
+    }
+
+    /// Closes the connection pool.
+    pub async fn close(&self) {
+        self.svc.db.pool.close().await;
     }
 }
 
@@ -87,5 +157,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.router()).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app.router())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -1,0 +1,158 @@
+//! Connecting (SQLite or PostgreSQL through sqlx's `Any` driver), migrating, and
+//! retrying transactions that lost a race.
+
+use std::future::Future;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+
+use crate::error::ApiError;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Which database the URL points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DbKind {
+    Sqlite,
+    Postgres,
+}
+
+impl DbKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DbKind::Sqlite => "sqlite",
+            DbKind::Postgres => "postgres",
+        }
+    }
+}
+
+/// The connection pool.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub kind: DbKind,
+}
+
+/// `sqlite://x.db` → `sqlite://x.db?mode=rwc` (create the file when missing).
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") || url.contains(":memory:") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+/// Connects; does not migrate.
+pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sqlx::Error> {
+    install_default_drivers();
+    let kind = if url.starts_with("sqlite:") {
+        DbKind::Sqlite
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        DbKind::Postgres
+    } else {
+        return Err(sqlx::Error::Configuration(
+            "database URL must start with sqlite:// or postgres://".into(),
+        ));
+    };
+    let mut opts = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(10));
+    let url = match kind {
+        DbKind::Sqlite => {
+            opts = opts.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    Ok(())
+                })
+            });
+            sqlite_url(url)
+        }
+        DbKind::Postgres => url.to_owned(),
+    };
+    let pool = opts.connect(&url).await?;
+    Ok(Db { pool, kind })
+}
+
+/// Applies pending migrations (safe with several replicas: the PostgreSQL
+/// migrator holds its own lock).
+pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
+    MIGRATOR.run(&db.pool).await
+}
+
+fn db_code(e: &sqlx::Error) -> Option<String> {
+    e.as_database_error()
+        .and_then(|d| d.code().map(|c| c.into_owned()))
+}
+
+/// SQLITE_BUSY / SQLITE_LOCKED (and their extended codes), PostgreSQL
+/// serialization failure or deadlock.
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    match db_code(e).as_deref() {
+        Some("40001" | "40P01") => true,
+        Some(code) => code
+            .parse::<i64>()
+            .map(|c| matches!(c & 0xff, 5 | 6))
+            .unwrap_or(false),
+        None => matches!(e, sqlx::Error::PoolTimedOut),
+    }
+}
+
+/// A unique violation: a concurrent transaction inserted the same key first.
+/// Retrying lets the pre-checks answer with the proper 409.
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .map(|d| d.is_unique_violation())
+        .unwrap_or(false)
+}
+
+const MAX_ATTEMPTS: u32 = 10;
+
+/// Runs a whole transaction again when it lost a race (busy, serialization
+/// failure, deadlock, unique violation), with jittered exponential backoff.
+pub async fn retry<T, F, Fut>(mut attempt: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let mut n = 0;
+    loop {
+        match attempt().await {
+            Err(ApiError::Db(e)) if n + 1 < MAX_ATTEMPTS && (is_busy(&e) || is_unique_violation(&e)) => {
+                n += 1;
+                let base = 5u64 << n.min(6);
+                let jitter = rand::random::<u64>() % (base + 1);
+                tokio::time::sleep(Duration::from_millis(base / 2 + jitter)).await;
+            }
+            Err(ApiError::Db(e)) if is_unique_violation(&e) => {
+                // Residual conflict after every retry: answer like a busy database.
+                return Err(ApiError::new(
+                    access_api::ProblemCode::Unavailable,
+                    "the database is busy; retry",
+                ));
+            }
+            other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        assert_eq!(super::sqlite_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
+        assert_eq!(
+            super::sqlite_url("sqlite://a.db?x=1"),
+            "sqlite://a.db?x=1&mode=rwc"
+        );
+        assert_eq!(
+            super::sqlite_url("sqlite://a.db?mode=ro"),
+            "sqlite://a.db?mode=ro"
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! `projects/{p}/audit-events` and (administrators) `audit-events`.
+
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::Uri;
+use axum::response::Response;
+
+use super::extract::Auth;
+use super::respond::{PageQuery, page};
+use crate::clock::parse_rfc3339;
+use crate::error::ApiError;
+use crate::service::{Caller, Service, audit::event};
+use crate::store::audit::{EventFilter, EventRow};
+
+type R = Result<Response, ApiError>;
+
+#[derive(serde::Deserialize)]
+pub struct AuditQuery {
+    action: Option<String>,
+    actor: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+fn time(field: &str, v: &Option<String>) -> Result<Option<i64>, ApiError> {
+    match v {
+        None => Ok(None),
+        Some(s) => parse_rfc3339(s)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(format!("{field} must be an RFC 3339 time"))),
+    }
+}
+
+async fn list(svc: &Service, c: &Caller, project: Option<&str>, uri: &Uri, q: &AuditQuery) -> R {
+    let limit = q.page.limit()?;
+    let before: Option<(i64, String)> = q.page.after()?;
+    let f = EventFilter {
+        project_id: None,
+        action: q.action.as_deref(),
+        actor: q.actor.as_deref(),
+        since: time("since", &q.since)?,
+        until: time("until", &q.until)?,
+        before,
+        limit: limit + 1,
+    };
+    let (rows, v) = svc.list_audit(c, project, f).await?;
+    Ok(page(
+        uri,
+        rows,
+        limit,
+        |e: &EventRow| (e.created_at, e.id.clone()),
+        event,
+        v,
+    ))
+}
+
+pub async fn project_events(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path(p): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<AuditQuery>,
+) -> R {
+    list(&svc, &c, Some(&p), &uri, &q).await
+}
+
+pub async fn all_events(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<AuditQuery>,
+) -> R {
+    list(&svc, &c, None, &uri, &q).await
+}

@@ -1,0 +1,27 @@
+//! `accessd serve | bootstrap | migrate`.
+
+mod cli;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => return report(&anyhow::anyhow!("cannot start the runtime: {e}")),
+    };
+    match rt.block_on(cli::run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => report(&e),
+    }
+}
+
+/// One `error: …` line on stderr.
+fn report(e: &anyhow::Error) -> ExitCode {
+    let msg = format!("{e:#}").replace(['\n', '\r'], " ");
+    let _ = writeln!(std::io::stderr(), "error: {msg}");
+    ExitCode::FAILURE
+}

@@ -1,0 +1,224 @@
+//! Role bindings: grant and revoke, guarded by the escalation and last-owner rules.
+
+use access_api::{self as api, ProblemCode, validate};
+
+use super::{Access, Caller, Service, convert, role_view, rules};
+use crate::clock::parse_rfc3339;
+use crate::db::retry;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, BindingRow, Conn, UserRow};
+
+/// A resolved principal of a new binding.
+pub struct Target {
+    pub principal_type: &'static str,
+    pub user: Option<UserRow>,
+    pub sort: String,
+}
+
+impl Target {
+    pub fn key(&self) -> String {
+        store::bindings::principal_key(self.principal_type, self.user.as_ref().map(|u| u.id.as_str()))
+    }
+}
+
+impl Service {
+    /// Resolves a user principal that must already belong to the project or
+    /// its org (Akka's rule); 404 `user-not-found` with a hint otherwise.
+    pub async fn resolve_member(&self, c: &mut Conn, acc: &Access, key: &str) -> ApiResult<UserRow> {
+        let not_found = || {
+            ApiError::new(
+                ProblemCode::UserNotFound,
+                format!(
+                    "no member of project '{}' or its org matches '{key}'; invite them with POST /v1/projects/{}/invitations",
+                    acc.project.name, acc.project.name
+                ),
+            )
+        };
+        let user = store::users::find_user(c, key).await?.ok_or_else(not_found)?;
+        if !store::bindings::is_member(c, &acc.project.id, &acc.project.org_id, &user.id).await? {
+            return Err(not_found());
+        }
+        Ok(user)
+    }
+
+    async fn resolve_target(
+        &self,
+        c: &mut Conn,
+        acc: &Access,
+        sel: &api::PrincipalSelector,
+    ) -> ApiResult<Target> {
+        match sel {
+            api::PrincipalSelector::User { id, username, email } => {
+                let given: Vec<&String> = [id, username, email].into_iter().flatten().collect();
+                if given.len() != 1 {
+                    return Err(ApiError::field(
+                        "principal",
+                        "give exactly one of id, username or email",
+                    ));
+                }
+                let user = self.resolve_member(c, acc, given[0]).await?;
+                let sort = validate::normalize(&user.username);
+                Ok(Target {
+                    principal_type: "user",
+                    user: Some(user),
+                    sort,
+                })
+            }
+            api::PrincipalSelector::AllUsers => Ok(Target {
+                principal_type: "all-users",
+                user: None,
+                sort: "*all-users".into(),
+            }),
+            api::PrincipalSelector::Team { .. } => Err(ApiError::field(
+                "principal.type",
+                "team principals are not supported by this server yet",
+            )),
+        }
+    }
+
+    pub async fn create_binding(
+        &self,
+        caller: &Caller,
+        key: &str,
+        if_match: Option<&str>,
+        req: &api::CreateRoleBinding,
+    ) -> ApiResult<(api::RoleBinding, i64)> {
+        let expires_at = match &req.expires_at {
+            None => None,
+            Some(s) => match parse_rfc3339(s) {
+                Some(t) if t > self.now() => Some(t),
+                Some(_) => return Err(ApiError::field("expires_at", "must be in the future")),
+                None => return Err(ApiError::field("expires_at", "must be an RFC 3339 time")),
+            },
+        };
+        retry(|| async {
+            let now = self.now();
+            let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
+            let role = acc.role(&req.role)?;
+            rules::check_grant(&acc.perms, "members.manage", &[role_view(role)])?;
+            let target = self.resolve_target(&mut tx, &acc, &req.principal).await?;
+            if let Some(id) =
+                store::bindings::existing_binding(&mut tx, &acc.project.id, &target.key(), &role.id).await?
+            {
+                return Err(ApiError::existing(
+                    ProblemCode::BindingExists,
+                    format!(
+                        "that principal already holds '{}' in project '{}'",
+                        role.name, acc.project.name
+                    ),
+                    &id,
+                ));
+            }
+            let id = store::bindings::insert_binding(
+                &mut tx,
+                &store::bindings::NewBinding {
+                    project_id: &acc.project.id,
+                    role_id: &role.id,
+                    role_rank: role.rank,
+                    principal_type: target.principal_type,
+                    principal_id: target.user.as_ref().map(|u| u.id.as_str()),
+                    principal_sort: &target.sort,
+                    expires_at,
+                    created_by: Some(&caller.user.username),
+                },
+                now,
+            )
+            .await?;
+            let row = store::bindings::get_binding(&mut tx, &acc.project.id, &id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("binding"))?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "role_binding.create",
+                Some(&acc.project),
+                Some(&id),
+                serde_json::json!({"role": role.name, "principal": target.key()}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok((convert::binding(&row), acc.project.policy_version))
+        })
+        .await
+    }
+
+    pub async fn get_binding(&self, caller: &Caller, key: &str, id: &str) -> ApiResult<(BindingRow, i64)> {
+        let acc = self.view(caller, key).await?;
+        acc.require("members.view")?;
+        let mut c = self.conn().await?;
+        let b = store::bindings::get_binding(&mut c, &acc.project.id, id)
+            .await?
+            .ok_or_else(|| ApiError::not_found("role binding"))?;
+        Ok((b, acc.project.policy_version))
+    }
+
+    pub async fn delete_binding(
+        &self,
+        caller: &Caller,
+        key: &str,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> ApiResult<i64> {
+        retry(|| async {
+            let now = self.now();
+            let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
+            let b = store::bindings::get_binding(&mut tx, &acc.project.id, id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("role binding"))?;
+            let role = acc.role_by_id(&b.role_id)?;
+            rules::check_grant(&acc.perms, "members.manage", &[role_view(role)])?;
+            let before = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            store::bindings::delete_binding(&mut tx, id).await?;
+            let after = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            rules::check_owners_left(&acc.project.name, before, after)?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "role_binding.delete",
+                Some(&acc.project),
+                Some(id),
+                serde_json::json!({"role": role.name, "principal": store::bindings::principal_key(&b.principal_type, b.principal_id.as_deref())}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(acc.project.policy_version)
+        })
+        .await
+    }
+
+    /// A page of bindings, optionally filtered by role (name or id) and principal type.
+    pub async fn list_bindings(
+        &self,
+        caller: &Caller,
+        key: &str,
+        role: Option<&str>,
+        principal_type: Option<&str>,
+        after: Option<(i64, String, String)>,
+        limit: i64,
+    ) -> ApiResult<(Vec<BindingRow>, i64)> {
+        let acc = self.view(caller, key).await?;
+        acc.require("members.view")?;
+        let role_id = match role {
+            Some(r) => Some(acc.role(r)?.id.clone()),
+            None => None,
+        };
+        if let Some(t) = principal_type
+            && !matches!(t, "user" | "team" | "all-users")
+        {
+            return Err(ApiError::invalid(
+                "principal_type must be user, team or all-users",
+            ));
+        }
+        let mut c = self.conn().await?;
+        let f = store::bindings::BindingFilter {
+            role_id: role_id.as_deref(),
+            principal_type,
+            after,
+            limit,
+        };
+        Ok((
+            store::bindings::list_bindings(&mut c, &acc.project.id, &f).await?,
+            acc.project.policy_version,
+        ))
+    }
+}

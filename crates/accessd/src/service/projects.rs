@@ -1,0 +1,248 @@
+//! Projects: create (with a preset; the creator gets the owner-grade role),
+//! list what the caller can see, update, delete.
+
+use access_api::{self as api, FieldError, ProblemCode, presets, validate};
+
+use super::{Access, Caller, Service, convert, rules};
+use crate::db::retry;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, ProjectRow};
+
+impl Service {
+    pub async fn create_project(&self, caller: &Caller, req: &api::CreateProject) -> ApiResult<api::Project> {
+        let name = req.name.trim();
+        let mut errors = Vec::new();
+        if let Err(m) = validate::name("project name", name) {
+            errors.push(FieldError {
+                field: "name".into(),
+                message: m,
+            });
+        }
+        if let Some(d) = &req.description
+            && let Err(m) = validate::text("description", d)
+        {
+            errors.push(FieldError {
+                field: "description".into(),
+                message: m,
+            });
+        }
+        let preset_name = req.role_preset.as_deref().unwrap_or(&self.config.default_preset);
+        let preset = presets::find(preset_name);
+        if preset.is_none() {
+            errors.push(FieldError {
+                field: "role_preset".into(),
+                message: format!(
+                    "unknown preset '{preset_name}'; valid presets: {}",
+                    presets::names().join(", ")
+                ),
+            });
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::fields(errors));
+        }
+        let Some(preset) = preset else {
+            return Err(ApiError::field("role_preset", "unknown preset"));
+        };
+        let org_key = req.org.as_deref().unwrap_or(store::users::DEFAULT_ORG);
+        let org = {
+            let mut c = self.conn().await?;
+            store::users::find_org(&mut c, org_key).await?
+        };
+        let Some(org) = org else {
+            return Err(ApiError::new(
+                ProblemCode::NotFound,
+                format!("org '{org_key}' not found"),
+            ));
+        };
+        retry(|| async {
+            let now = self.now();
+            let mut tx = self.begin().await?;
+            store::users::begin_global_write(&mut tx).await?;
+            let member = store::users::org_role(&mut tx, &org.id, &caller.user.id).await?;
+            if member.is_none() && !caller.user.is_admin {
+                return Err(ApiError::new(
+                    ProblemCode::NotFound,
+                    format!("org '{org_key}' not found"),
+                ));
+            }
+            if let Some(id) = store::projects::project_name_taken(&mut tx, &org.id, name).await? {
+                return Err(ApiError::existing(
+                    ProblemCode::NameTaken,
+                    format!("a project named '{name}' exists"),
+                    &id,
+                ));
+            }
+            let id = store::projects::insert_project(
+                &mut tx,
+                &org.id,
+                name,
+                req.description.as_deref(),
+                preset.name,
+                now,
+            )
+            .await?;
+            let mut owner_role = None;
+            for (rank, r) in preset.roles.iter().enumerate() {
+                let perms: Vec<String> = r.permissions.iter().map(|p| p.to_string()).collect();
+                let rid = store::projects::insert_role(
+                    &mut tx,
+                    &id,
+                    &store::projects::NewRole {
+                        name: r.name,
+                        description: Some(r.description),
+                        built_in: true,
+                        owner_grade: r.owner_grade,
+                        rank: rank as i64,
+                        permissions: &perms,
+                    },
+                    now,
+                )
+                .await?;
+                if r.owner_grade && owner_role.is_none() {
+                    owner_role = Some((rid, rank as i64));
+                }
+            }
+            let (role_id, rank) = owner_role.ok_or_else(|| ApiError::invalid("preset has no owner role"))?;
+            store::users::add_org_member(&mut tx, &org.id, &caller.user.id, "member", now).await?;
+            store::bindings::insert_binding(
+                &mut tx,
+                &store::bindings::NewBinding {
+                    project_id: &id,
+                    role_id: &role_id,
+                    role_rank: rank,
+                    principal_type: "user",
+                    principal_id: Some(&caller.user.id),
+                    principal_sort: &validate::normalize(&caller.user.username),
+                    expires_at: None,
+                    created_by: Some(&caller.user.username),
+                },
+                now,
+            )
+            .await?;
+            let p = ProjectRow {
+                id: id.clone(),
+                org_id: org.id.clone(),
+                org_name: org.name.clone(),
+                name: name.to_owned(),
+                description: req.description.clone(),
+                role_preset: preset.name.to_owned(),
+                policy_version: 1,
+                created_at: now,
+            };
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "project.create",
+                Some(&p),
+                Some(&id),
+                serde_json::json!({"role_preset": preset.name}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(convert::project(&p, vec![preset.owner_role().name.to_owned()]))
+        })
+        .await
+    }
+
+    pub async fn list_projects(
+        &self,
+        caller: &Caller,
+        after: Option<(&str, &str)>,
+        limit: i64,
+    ) -> ApiResult<Vec<ProjectRow>> {
+        let mut c = self.conn().await?;
+        Ok(store::projects::list_visible_projects(
+            &mut c,
+            &caller.user.id,
+            rules::ORG_ROLES_THAT_SEE_ALL,
+            self.now(),
+            after,
+            limit,
+        )
+        .await?)
+    }
+
+    pub async fn update_project(
+        &self,
+        caller: &Caller,
+        key: &str,
+        if_match: Option<&str>,
+        req: &api::UpdateProject,
+    ) -> ApiResult<Access> {
+        let mut errors = Vec::new();
+        if let Some(n) = &req.name
+            && let Err(m) = validate::name("project name", n.trim())
+        {
+            errors.push(FieldError {
+                field: "name".into(),
+                message: m,
+            });
+        }
+        if let Some(d) = &req.description
+            && let Err(m) = validate::text("description", d)
+        {
+            errors.push(FieldError {
+                field: "description".into(),
+                message: m,
+            });
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::fields(errors));
+        }
+        retry(|| async {
+            let (mut tx, mut acc) = self.begin_project(caller, key, if_match).await?;
+            acc.require("project.update")?;
+            let name = req
+                .name
+                .as_deref()
+                .map(str::trim)
+                .unwrap_or(&acc.project.name)
+                .to_owned();
+            if let Some(id) = store::projects::project_name_taken(&mut tx, &acc.project.org_id, &name).await?
+                && id != acc.project.id
+            {
+                return Err(ApiError::existing(
+                    ProblemCode::NameTaken,
+                    format!("a project named '{name}' exists"),
+                    &id,
+                ));
+            }
+            let description = req.description.clone().or(acc.project.description.clone());
+            store::projects::update_project(&mut tx, &acc.project.id, &name, description.as_deref()).await?;
+            acc.project.name = name;
+            acc.project.description = description;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "project.update",
+                Some(&acc.project),
+                Some(&acc.project.id),
+                serde_json::to_value(req).unwrap_or_default(),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(acc)
+        })
+        .await
+    }
+
+    pub async fn delete_project(&self, caller: &Caller, key: &str, if_match: Option<&str>) -> ApiResult<()> {
+        retry(|| async {
+            let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
+            acc.require("project.delete")?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "project.delete",
+                Some(&acc.project),
+                Some(&acc.project.id),
+                serde_json::json!({"name": acc.project.name}),
+            )
+            .await?;
+            store::projects::delete_project(&mut tx, &acc.project.id).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+}

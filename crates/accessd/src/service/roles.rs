@@ -1,0 +1,254 @@
+//! Project roles (built-in ones are immutable; custom ones never exceed their
+//! creator and are never owner-grade) and permission queries.
+
+use std::collections::BTreeSet;
+
+use access_api::{self as api, ProblemCode, validate};
+
+use super::{Access, Caller, Service, rules};
+use crate::db::retry;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, RoleRow};
+
+/// Custom roles rank after every built-in role.
+const CUSTOM_RANK: i64 = 100;
+
+fn normalize_perms(perms: &[String]) -> Vec<String> {
+    let set: BTreeSet<String> = perms.iter().map(|p| validate::normalize(p)).collect();
+    set.into_iter().collect()
+}
+
+impl Service {
+    pub async fn create_role(
+        &self,
+        caller: &Caller,
+        key: &str,
+        if_match: Option<&str>,
+        req: &api::CreateRole,
+    ) -> ApiResult<(api::Role, i64)> {
+        let name = req.name.trim();
+        if let Err(m) = validate::name("role name", name) {
+            return Err(ApiError::field("name", m));
+        }
+        if let Some(d) = &req.description
+            && let Err(m) = validate::text("description", d)
+        {
+            return Err(ApiError::field("description", m));
+        }
+        let perms = normalize_perms(&req.permissions);
+        retry(|| async {
+            let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
+            acc.require("roles.manage")?;
+            rules::check_custom_role_permissions(&acc.perms, &perms)?;
+            if let Some(r) = acc.roles.iter().find(|r| r.name.eq_ignore_ascii_case(name)) {
+                return Err(ApiError::existing(
+                    ProblemCode::NameTaken,
+                    format!("role '{name}' exists"),
+                    &r.id,
+                ));
+            }
+            let rank = acc
+                .roles
+                .iter()
+                .map(|r| r.rank + 1)
+                .max()
+                .unwrap_or(0)
+                .max(CUSTOM_RANK);
+            let new = store::projects::NewRole {
+                name,
+                description: req.description.as_deref(),
+                built_in: false,
+                owner_grade: false,
+                rank,
+                permissions: &perms,
+            };
+            let id = store::projects::insert_role(&mut tx, &acc.project.id, &new, self.now()).await?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "role.create",
+                Some(&acc.project),
+                Some(name),
+                serde_json::json!({"permissions": perms}),
+            )
+            .await?;
+            tx.commit().await?;
+            let role = api::Role {
+                id,
+                name: name.to_owned(),
+                description: req.description.clone(),
+                built_in: false,
+                owner_grade: false,
+                rank,
+                permissions: perms.clone(),
+            };
+            Ok((role, acc.project.policy_version))
+        })
+        .await
+    }
+
+    fn custom_role<'a>(acc: &'a Access, role: &str) -> ApiResult<&'a RoleRow> {
+        let r = acc
+            .roles
+            .iter()
+            .find(|r| r.id == role || r.name.eq_ignore_ascii_case(role))
+            .ok_or_else(|| ApiError::new(ProblemCode::NotFound, format!("role '{role}' not found")))?;
+        if r.built_in {
+            return Err(ApiError::new(
+                ProblemCode::RoleImmutable,
+                format!(
+                    "'{}' is a built-in role of the project's preset and cannot be changed",
+                    r.name
+                ),
+            ));
+        }
+        Ok(r)
+    }
+
+    pub async fn update_role(
+        &self,
+        caller: &Caller,
+        key: &str,
+        role: &str,
+        if_match: Option<&str>,
+        req: &api::UpdateRole,
+    ) -> ApiResult<(api::Role, i64)> {
+        if let Some(d) = &req.description
+            && let Err(m) = validate::text("description", d)
+        {
+            return Err(ApiError::field("description", m));
+        }
+        retry(|| async {
+            let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
+            acc.require("roles.manage")?;
+            let r = Self::custom_role(&acc, role)?;
+            let perms = match &req.permissions {
+                Some(p) => normalize_perms(p),
+                None => r.permissions.clone(),
+            };
+            rules::check_custom_role_permissions(&acc.perms, &perms)?;
+            // Changing a role changes every binding of it: the caller must hold the old permissions too.
+            rules::check_grant(&acc.perms, "roles.manage", &[super::role_view(r)])?;
+            let description = req.description.clone().or(r.description.clone());
+            store::projects::update_role(&mut tx, &r.id, description.as_deref(), &perms).await?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "role.update",
+                Some(&acc.project),
+                Some(&r.name),
+                serde_json::json!({"permissions": perms}),
+            )
+            .await?;
+            tx.commit().await?;
+            let out = api::Role {
+                id: r.id.clone(),
+                name: r.name.clone(),
+                description,
+                built_in: false,
+                owner_grade: false,
+                rank: r.rank,
+                permissions: perms.clone(),
+            };
+            Ok((out, acc.project.policy_version))
+        })
+        .await
+    }
+
+    pub async fn delete_role(
+        &self,
+        caller: &Caller,
+        key: &str,
+        role: &str,
+        if_match: Option<&str>,
+    ) -> ApiResult<i64> {
+        retry(|| async {
+            let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
+            acc.require("roles.manage")?;
+            let r = Self::custom_role(&acc, role)?;
+            let uses = store::projects::role_uses(&mut tx, &r.id).await?;
+            if uses > 0 {
+                return Err(ApiError::existing(
+                    ProblemCode::RoleInUse,
+                    format!(
+                        "role '{}' is used by {uses} binding(s) or invitation(s); remove them first",
+                        r.name
+                    ),
+                    &r.id,
+                ));
+            }
+            store::projects::delete_role(&mut tx, &r.id).await?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "role.delete",
+                Some(&acc.project),
+                Some(&r.name),
+                serde_json::json!({}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(acc.project.policy_version)
+        })
+        .await
+    }
+
+    /// `permissions:check` for the caller or (with members.view) another principal.
+    pub async fn check_permissions(
+        &self,
+        caller: &Caller,
+        key: &str,
+        req: &api::PermissionCheckRequest,
+    ) -> ApiResult<api::PermissionCheckResponse> {
+        let acc = self.view(caller, key).await?;
+        let subject = match &req.principal {
+            None => acc.clone(),
+            Some(api::PrincipalSelector::User { id, username, email }) => {
+                acc.require("members.view")?;
+                let k = id
+                    .as_deref()
+                    .or(username.as_deref())
+                    .or(email.as_deref())
+                    .unwrap_or("");
+                let mut c = self.conn().await?;
+                let user = store::users::find_user(&mut c, k).await?.ok_or_else(|| {
+                    ApiError::new(ProblemCode::UserNotFound, format!("user '{k}' not found"))
+                })?;
+                let sub = Caller {
+                    user,
+                    request_id: None,
+                };
+                self.access(&mut c, acc.project.clone(), &sub).await?
+            }
+            Some(_) => {
+                return Err(ApiError::field(
+                    "principal",
+                    "only user principals can be checked",
+                ));
+            }
+        };
+        let mut results = Vec::new();
+        for p in &req.permissions {
+            let granted_by =
+                subject
+                    .bindings
+                    .iter()
+                    .filter(|b| {
+                        subject.roles.iter().find(|r| r.id == b.role_id).is_some_and(|r| {
+                            rules::expand(r.permissions.iter().map(String::as_str)).contains(p)
+                        })
+                    })
+                    .map(|b| api::Grant {
+                        binding_id: b.id.clone(),
+                        role: b.role_name.clone(),
+                    })
+                    .collect();
+            results.push(api::PermissionCheck {
+                permission: p.clone(),
+                allowed: subject.has(p),
+                granted_by,
+            });
+        }
+        Ok(api::PermissionCheckResponse { results })
+    }
+}

@@ -1,0 +1,266 @@
+//! Users: server administrators manage them; everyone manages themself.
+
+use access_api::{self as api, FieldError, ProblemCode, validate};
+
+use super::{Caller, Service, convert, rules};
+use crate::db::retry;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, UserRow, users::NewUser};
+
+pub fn validate_new_user(req: &api::CreateUser) -> ApiResult<()> {
+    let mut errors = Vec::new();
+    if let Err(m) = validate::name("username", req.username.trim()) {
+        errors.push(FieldError {
+            field: "username".into(),
+            message: m,
+        });
+    }
+    if let Err(m) = validate::email(req.email.trim()) {
+        errors.push(FieldError {
+            field: "email".into(),
+            message: m,
+        });
+    }
+    if let Some(n) = &req.name
+        && let Err(m) = validate::text("name", n)
+    {
+        errors.push(FieldError {
+            field: "name".into(),
+            message: m,
+        });
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::fields(errors))
+    }
+}
+
+pub fn require_admin(caller: &Caller) -> ApiResult<()> {
+    if caller.user.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("only a server administrator can do that"))
+    }
+}
+
+impl Service {
+    /// 409 `name-taken` when the username or email is in use.
+    pub async fn check_identity_free(
+        &self,
+        c: &mut store::Conn,
+        username: &str,
+        email: &str,
+    ) -> ApiResult<()> {
+        if let Some(id) = store::users::username_taken(c, username).await? {
+            return Err(ApiError::existing(
+                ProblemCode::NameTaken,
+                format!("username '{username}' is taken"),
+                &id,
+            ));
+        }
+        if let Some(u) = store::users::user_by_email(c, email).await? {
+            return Err(ApiError::existing(
+                ProblemCode::NameTaken,
+                format!("a user with email '{email}' exists"),
+                &u.id,
+            ));
+        }
+        Ok(())
+    }
+
+    pub async fn create_user(&self, caller: &Caller, req: &api::CreateUser) -> ApiResult<api::User> {
+        require_admin(caller)?;
+        validate_new_user(req)?;
+        retry(|| async {
+            let now = self.now();
+            let mut tx = self.begin().await?;
+            store::users::begin_global_write(&mut tx).await?;
+            self.check_identity_free(&mut tx, req.username.trim(), req.email.trim())
+                .await?;
+            let org = store::users::ensure_default_org(&mut tx, now).await?;
+            let new = NewUser {
+                username: req.username.trim(),
+                email: req.email.trim(),
+                name: req.name.as_deref(),
+                is_admin: false,
+            };
+            let user = store::users::insert_user(&mut tx, &new, now).await?;
+            store::users::add_org_member(&mut tx, &org.id, &user.id, "member", now).await?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "user.create",
+                None,
+                Some(&user.id),
+                serde_json::json!({"username": user.username}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(convert::user(&user))
+        })
+        .await
+    }
+
+    pub async fn find_user_admin(&self, caller: &Caller, key: &str) -> ApiResult<UserRow> {
+        require_admin(caller)?;
+        let mut c = self.conn().await?;
+        store::users::find_user(&mut c, key)
+            .await?
+            .ok_or_else(|| ApiError::new(ProblemCode::NotFound, format!("user '{key}' not found")))
+    }
+
+    pub async fn list_users(
+        &self,
+        caller: &Caller,
+        after: Option<&str>,
+        limit: i64,
+    ) -> ApiResult<Vec<UserRow>> {
+        require_admin(caller)?;
+        let mut c = self.conn().await?;
+        Ok(store::users::list_users(&mut c, after, limit).await?)
+    }
+
+    /// PATCH a user. Only administrators change `disabled` / `is_admin`;
+    /// disabling the last owner of any project is refused.
+    pub async fn update_user(
+        &self,
+        caller: &Caller,
+        key: &str,
+        req: &api::UpdateUser,
+    ) -> ApiResult<api::User> {
+        let self_edit = key == "me";
+        if !self_edit {
+            require_admin(caller)?;
+        } else if req.disabled.is_some() || req.is_admin.is_some() {
+            return Err(ApiError::forbidden("you can change only your own name"));
+        }
+        if let Some(n) = &req.name
+            && let Err(m) = validate::text("name", n)
+        {
+            return Err(ApiError::field("name", m));
+        }
+        let target_key = if self_edit {
+            caller.user.id.clone()
+        } else {
+            key.to_owned()
+        };
+        let target = self.find_user_any(&target_key).await?;
+        retry(|| async {
+            let now = self.now();
+            let mut tx = self.begin().await?;
+            let projects = store::bindings::lock_projects_of_user(&mut tx, &target.id).await?;
+            store::users::begin_global_write(&mut tx).await?;
+            let mut owners_before = Vec::new();
+            for p in &projects {
+                owners_before.push(store::bindings::count_owners(&mut tx, p, now).await?);
+            }
+            let mut u = store::users::find_user(&mut tx, &target.id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("user"))?;
+            if let Some(n) = &req.name {
+                u.name = Some(n.clone());
+            }
+            if let Some(d) = req.disabled {
+                u.disabled = d;
+            }
+            if let Some(a) = req.is_admin {
+                u.is_admin = a;
+            }
+            store::users::update_user(&mut tx, &u).await?;
+            for (p, before) in projects.iter().zip(owners_before) {
+                let after = store::bindings::count_owners(&mut tx, p, now).await?;
+                rules::check_owners_left(p, before, after)?;
+            }
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "user.update",
+                None,
+                Some(&u.id),
+                serde_json::to_value(req).unwrap_or_default(),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(convert::user(&u))
+        })
+        .await
+    }
+
+    async fn find_user_any(&self, key: &str) -> ApiResult<UserRow> {
+        let mut c = self.conn().await?;
+        store::users::find_user(&mut c, key)
+            .await?
+            .ok_or_else(|| ApiError::new(ProblemCode::NotFound, format!("user '{key}' not found")))
+    }
+
+    pub async fn delete_user(&self, caller: &Caller, key: &str) -> ApiResult<()> {
+        require_admin(caller)?;
+        let target = self.find_user_any(key).await?;
+        if target.id == caller.user.id {
+            return Err(ApiError::forbidden("you cannot delete yourself"));
+        }
+        retry(|| async {
+            let now = self.now();
+            let mut tx = self.begin().await?;
+            let projects = store::bindings::lock_projects_of_user(&mut tx, &target.id).await?;
+            store::users::begin_global_write(&mut tx).await?;
+            let mut owners_before = Vec::new();
+            for p in &projects {
+                owners_before.push(store::bindings::count_owners(&mut tx, p, now).await?);
+            }
+            store::users::delete_user(&mut tx, &target.id).await?;
+            for (p, before) in projects.iter().zip(owners_before) {
+                let after = store::bindings::count_owners(&mut tx, p, now).await?;
+                rules::check_owners_left(p, before, after)?;
+            }
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "user.delete",
+                None,
+                Some(&target.id),
+                serde_json::json!({"username": target.username}),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The caller's open invitations.
+    pub async fn my_invitations(&self, caller: &Caller) -> ApiResult<Vec<api::Invitation>> {
+        let mut c = self.conn().await?;
+        let rows = store::invitations::list_for_email(&mut c, &caller.user.email).await?;
+        let now = self.now();
+        Ok(rows.iter().map(|i| convert::invitation(i, now, None)).collect())
+    }
+
+    pub async fn list_orgs(&self, caller: &Caller) -> ApiResult<Vec<api::Org>> {
+        let mut c = self.conn().await?;
+        let rows = store::users::list_orgs(&mut c, &caller.user.id, caller.user.is_admin).await?;
+        Ok(rows.iter().map(convert::org).collect())
+    }
+
+    pub async fn get_org(&self, caller: &Caller, key: &str) -> ApiResult<api::Org> {
+        let mut c = self.conn().await?;
+        let org = store::users::find_org(&mut c, key).await?;
+        let Some(org) = org else {
+            return Err(ApiError::new(
+                ProblemCode::NotFound,
+                format!("org '{key}' not found"),
+            ));
+        };
+        let member = store::users::org_role(&mut c, &org.id, &caller.user.id)
+            .await?
+            .is_some();
+        if !member && !caller.user.is_admin {
+            return Err(ApiError::new(
+                ProblemCode::NotFound,
+                format!("org '{key}' not found"),
+            ));
+        }
+        Ok(convert::org(&org))
+    }
+}

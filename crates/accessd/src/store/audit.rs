@@ -1,0 +1,148 @@
+//! Audit events and stored idempotent responses.
+
+use sqlx::Row;
+
+use super::{Conn, new_id};
+
+pub struct NewEvent<'a> {
+    pub action: &'a str,
+    pub actor: Option<&'a str>,
+    pub project: Option<(&'a str, &'a str)>,
+    pub target: Option<&'a str>,
+    pub details: serde_json::Value,
+    pub request_id: Option<&'a str>,
+}
+
+pub async fn insert(c: &mut Conn, e: &NewEvent<'_>, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (id, created_at, action, actor, project_id, project_name, target, \
+         details, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(new_id())
+    .bind(now)
+    .bind(e.action)
+    .bind(e.actor.map(str::to_owned))
+    .bind(e.project.map(|p| p.0.to_owned()))
+    .bind(e.project.map(|p| p.1.to_owned()))
+    .bind(e.target.map(str::to_owned))
+    .bind(e.details.to_string())
+    .bind(e.request_id.map(str::to_owned))
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+pub struct EventRow {
+    pub id: String,
+    pub created_at: i64,
+    pub action: String,
+    pub actor: Option<String>,
+    pub project_id: Option<String>,
+    pub project_name: Option<String>,
+    pub target: Option<String>,
+    pub details: String,
+    pub request_id: Option<String>,
+}
+
+pub struct EventFilter<'a> {
+    pub project_id: Option<&'a str>,
+    pub action: Option<&'a str>,
+    pub actor: Option<&'a str>,
+    pub since: Option<i64>,
+    pub until: Option<i64>,
+    /// Keyset (created_at, id) of the last row seen; newest first.
+    pub before: Option<(i64, String)>,
+    pub limit: i64,
+}
+
+pub async fn list(c: &mut Conn, f: &EventFilter<'_>) -> Result<Vec<EventRow>, sqlx::Error> {
+    let (b_at, b_id) = f.before.clone().unwrap_or((i64::MAX, String::new()));
+    let rows = sqlx::query(
+        "SELECT id, created_at, action, actor, project_id, project_name, target, details, request_id \
+         FROM audit_events WHERE ($1 = '' OR project_id = $1) AND ($2 = '' OR action = $2) \
+         AND ($3 = '' OR actor = $3) AND created_at >= $4 AND created_at <= $5 \
+         AND (created_at < $6 OR (created_at = $6 AND ($7 = '' OR id < $7))) \
+         ORDER BY created_at DESC, id DESC LIMIT $8",
+    )
+    .bind(f.project_id.unwrap_or(""))
+    .bind(f.action.unwrap_or(""))
+    .bind(f.actor.unwrap_or(""))
+    .bind(f.since.unwrap_or(i64::MIN))
+    .bind(f.until.unwrap_or(i64::MAX))
+    .bind(b_at)
+    .bind(b_id)
+    .bind(f.limit)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EventRow {
+                id: r.try_get("id")?,
+                created_at: r.try_get("created_at")?,
+                action: r.try_get("action")?,
+                actor: r.try_get("actor")?,
+                project_id: r.try_get("project_id")?,
+                project_name: r.try_get("project_name")?,
+                target: r.try_get("target")?,
+                details: r.try_get("details")?,
+                request_id: r.try_get("request_id")?,
+            })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------- idempotency
+
+pub struct StoredResponse {
+    pub status: i64,
+    pub headers: String,
+    pub body: String,
+}
+
+pub async fn idem_get(
+    c: &mut Conn,
+    user_id: &str,
+    key: &str,
+    path: &str,
+) -> Result<Option<StoredResponse>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT status, headers, body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND path = $3",
+    )
+    .bind(user_id)
+    .bind(key)
+    .bind(path)
+    .fetch_optional(&mut *c)
+    .await?;
+    row.map(|r| {
+        Ok(StoredResponse {
+            status: r.try_get("status")?,
+            headers: r.try_get("headers")?,
+            body: r.try_get("body")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn idem_put(
+    c: &mut Conn,
+    user_id: &str,
+    key: &str,
+    path: &str,
+    resp: &StoredResponse,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, idem_key, path, status, headers, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, idem_key, path) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(key)
+    .bind(path)
+    .bind(resp.status)
+    .bind(&resp.headers)
+    .bind(&resp.body)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,234 @@
+//! Role bindings.
+
+use sqlx::Row;
+
+use super::{BINDING_COLS, BINDING_FROM, BindingRow, Conn, new_id};
+
+pub struct NewBinding<'a> {
+    pub project_id: &'a str,
+    pub role_id: &'a str,
+    pub role_rank: i64,
+    pub principal_type: &'a str,
+    pub principal_id: Option<&'a str>,
+    pub principal_sort: &'a str,
+    pub expires_at: Option<i64>,
+    pub created_by: Option<&'a str>,
+}
+
+/// The unique key of a principal: `user:<id>`, `team:<id>` or `all-users`.
+pub fn principal_key(principal_type: &str, principal_id: Option<&str>) -> String {
+    match principal_id {
+        Some(id) => format!("{principal_type}:{id}"),
+        None => principal_type.to_owned(),
+    }
+}
+
+pub async fn insert_binding(c: &mut Conn, b: &NewBinding<'_>, now: i64) -> Result<String, sqlx::Error> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO role_bindings (id, project_id, role_id, role_rank, principal_type, principal_id, \
+         principal_key, principal_sort, expires_at, created_at, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(b.project_id)
+    .bind(b.role_id)
+    .bind(b.role_rank)
+    .bind(b.principal_type)
+    .bind(b.principal_id.map(str::to_owned))
+    .bind(principal_key(b.principal_type, b.principal_id))
+    .bind(b.principal_sort)
+    .bind(b.expires_at)
+    .bind(now)
+    .bind(b.created_by.map(str::to_owned))
+    .execute(&mut *c)
+    .await?;
+    Ok(id)
+}
+
+/// The id of the binding (project, principal, role), if any.
+pub async fn existing_binding(
+    c: &mut Conn,
+    project_id: &str,
+    key: &str,
+    role_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id FROM role_bindings WHERE project_id = $1 AND principal_key = $2 AND role_id = $3",
+    )
+    .bind(project_id)
+    .bind(key)
+    .bind(role_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    row.map(|r| r.try_get(0)).transpose()
+}
+
+pub async fn get_binding(
+    c: &mut Conn,
+    project_id: &str,
+    id: &str,
+) -> Result<Option<BindingRow>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 AND b.id = $2"
+    )))
+    .bind(project_id)
+    .bind(id)
+    .fetch_optional(&mut *c)
+    .await?;
+    row.as_ref().map(BindingRow::from_row).transpose()
+}
+
+pub async fn delete_binding(c: &mut Conn, id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM role_bindings WHERE id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+pub struct BindingFilter<'a> {
+    pub role_id: Option<&'a str>,
+    pub principal_type: Option<&'a str>,
+    /// Keyset: (role rank, principal sort key, id) of the last row seen.
+    pub after: Option<(i64, String, String)>,
+    pub limit: i64,
+}
+
+/// A page of bindings ordered by (role rank, principal sort key, id).
+pub async fn list_bindings(
+    c: &mut Conn,
+    project_id: &str,
+    f: &BindingFilter<'_>,
+) -> Result<Vec<BindingRow>, sqlx::Error> {
+    let (rank, sort, id) = f
+        .after
+        .clone()
+        .unwrap_or((i64::MIN, String::new(), String::new()));
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 \
+         AND ($2 = '' OR b.role_id = $2) AND ($3 = '' OR b.principal_type = $3) \
+         AND (b.role_rank > $4 OR (b.role_rank = $4 AND (b.principal_sort > $5 \
+              OR (b.principal_sort = $5 AND b.id > $6)))) \
+         ORDER BY b.role_rank, b.principal_sort, b.id LIMIT $7"
+    )))
+    .bind(project_id)
+    .bind(f.role_id.unwrap_or(""))
+    .bind(f.principal_type.unwrap_or(""))
+    .bind(rank)
+    .bind(sort)
+    .bind(id)
+    .bind(f.limit)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(BindingRow::from_row).collect()
+}
+
+/// Every direct user binding of a project, ordered like the list.
+pub async fn user_bindings_of_project(
+    c: &mut Conn,
+    project_id: &str,
+) -> Result<Vec<BindingRow>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 \
+         AND b.principal_type = 'user' ORDER BY b.principal_sort, b.role_rank, b.id"
+    )))
+    .bind(project_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(BindingRow::from_row).collect()
+}
+
+/// A user's direct bindings in a project (expired ones included).
+pub async fn bindings_of_user(
+    c: &mut Conn,
+    project_id: &str,
+    user_id: &str,
+) -> Result<Vec<BindingRow>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 \
+         AND b.principal_type = 'user' AND b.principal_id = $2 ORDER BY b.role_rank, b.id"
+    )))
+    .bind(project_id)
+    .bind(user_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(BindingRow::from_row).collect()
+}
+
+/// The active bindings that apply to a user in a project: direct ones, and
+/// `all-users` ones when the user belongs to the project's org.
+pub async fn effective_bindings(
+    c: &mut Conn,
+    project_id: &str,
+    org_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<Vec<BindingRow>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 \
+         AND (b.expires_at IS NULL OR b.expires_at > $2) \
+         AND ((b.principal_type = 'user' AND b.principal_id = $3) OR \
+              (b.principal_type = 'all-users' AND EXISTS (SELECT 1 FROM org_members m \
+                 WHERE m.org_id = $4 AND m.user_id = $3))) \
+         ORDER BY b.role_rank, b.id"
+    )))
+    .bind(project_id)
+    .bind(now)
+    .bind(user_id)
+    .bind(org_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(BindingRow::from_row).collect()
+}
+
+/// Distinct active (not disabled) users holding an active owner-grade binding.
+pub async fn count_owners(c: &mut Conn, project_id: &str, now: i64) -> Result<i64, sqlx::Error> {
+    let n: i64 = sqlx::query(
+        "SELECT COUNT(DISTINCT b.principal_id) FROM role_bindings b \
+         JOIN roles r ON r.id = b.role_id JOIN users u ON u.id = b.principal_id \
+         WHERE b.project_id = $1 AND b.principal_type = 'user' AND r.owner_grade = 1 \
+         AND u.disabled = 0 AND (b.expires_at IS NULL OR b.expires_at > $2)",
+    )
+    .bind(project_id)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await?
+    .try_get(0)?;
+    Ok(n)
+}
+
+/// Bumps `policy_version` of every project where the user holds a binding
+/// (the first write of a user-wide change such as disabling) and returns
+/// their ids.
+pub async fn lock_projects_of_user(c: &mut Conn, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
+    let rows = sqlx::query(
+        "UPDATE projects SET policy_version = policy_version + 1 WHERE id IN \
+         (SELECT project_id FROM role_bindings WHERE principal_type = 'user' AND principal_id = $1) \
+         RETURNING id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(|r| r.try_get(0)).collect()
+}
+
+/// Whether the user is a member of the project (any direct binding) or of its org.
+pub async fn is_member(
+    c: &mut Conn,
+    project_id: &str,
+    org_id: &str,
+    user_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query(
+        "SELECT (SELECT COUNT(*) FROM role_bindings WHERE project_id = $1 AND principal_type = 'user' \
+           AND principal_id = $3) + (SELECT COUNT(*) FROM org_members WHERE org_id = $2 AND user_id = $3)",
+    )
+    .bind(project_id)
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_one(&mut *c)
+    .await?
+    .try_get(0)?;
+    Ok(n > 0)
+}
