@@ -14,7 +14,6 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_accessctl");
 pub struct Server {
     pub url: String,
     pub admin_token: String,
-    pub app: accessd::App,
     rt: Option<tokio::runtime::Runtime>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: TempDir,
@@ -48,13 +47,12 @@ impl Server {
         });
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        rt.spawn(accessd::serve(app.clone(), listener, async {
+        rt.spawn(accessd::serve(app, listener, async {
             let _ = rx.await;
         }));
         Server {
             url,
             admin_token: token,
-            app,
             rt: Some(rt),
             shutdown: Some(tx),
             _dir: dir,
@@ -293,4 +291,24 @@ impl Home {
         r.ok();
         r
     }
+}
+
+/// The cells of a plain (non-TTY) table line; empty cells are dropped.
+pub fn cells(line: &str) -> Vec<String> {
+    line.split("  ")
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A server, and an admin logged in (context `test`) with project `shop` selected.
+pub fn admin_with_project() -> (Server, Home) {
+    let server = Server::start();
+    let home = Home::new();
+    home.login(&server, &server.admin_token.clone());
+    home.run(&["projects", "new", "shop", "--description", "The shop"])
+        .ok();
+    home.run(&["config", "set", "project", "shop"]).ok();
+    (server, home)
 }

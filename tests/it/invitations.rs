@@ -1,1 +1,189 @@
+//! `roles invitations invite-user | list | delete | resend | accept`.
 
+use crate::harness::{Home, admin_with_project, cells};
+
+#[test]
+fn invite_list_resend_delete_doc_examples() {
+    let (_server, home) = admin_with_project();
+    let r = home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "dana@example.com",
+        "--role",
+        "admin",
+    ]);
+    r.ok();
+    assert_eq!(
+        cells(r.lines()[0]),
+        ["EMAIL", "STATUS", "ROLE", "EXPIRES", "CODE"]
+    );
+    let row = cells(r.lines()[1]);
+    assert_eq!(row[..3], ["dana@example.com", "invited", "admin"]);
+    let code = row[4].clone();
+
+    let r = home.run(&["roles", "invitations", "list"]);
+    r.ok();
+    assert_eq!(cells(r.lines()[0]), ["EMAIL", "ROLE", "STATUS", "EXPIRES"]);
+    assert_eq!(cells(r.lines()[1])[..3], ["dana@example.com", "admin", "pending"]);
+    assert!(!r.stdout.contains(&code), "list never shows codes");
+    assert_eq!(
+        home.run(&["-q", "roles", "invitations", "list", "--status", "expired"])
+            .stdout,
+        ""
+    );
+    assert_eq!(
+        home.run(&["-q", "roles", "invitations", "list", "--status", "pending"])
+            .stdout,
+        "dana@example.com\n"
+    );
+
+    let r = home.run(&["-o", "json", "roles", "invitations", "resend", "dana@example.com"]);
+    r.ok().stderr_has("Renewed");
+    let renewed = r.json();
+    assert_eq!(renewed["email"], "dana@example.com");
+    assert_ne!(renewed["code"].as_str().unwrap(), code);
+
+    home.run(&["roles", "invitations", "delete", "dana@example.com"])
+        .ok()
+        .stderr_has("Deleted the invitation");
+    home.run(&["roles", "invitations", "delete", "dana@example.com"])
+        .fails(3)
+        .stderr_has("no open invitation");
+    home.run(&["roles", "invitations", "resend", "dana@example.com"])
+        .fails(3);
+}
+
+#[test]
+fn inviting_again_is_idempotent_and_another_role_conflicts() {
+    let (_server, home) = admin_with_project();
+    home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "erin@example.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    let again = home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "Erin@Example.com",
+        "--role",
+        "Viewer",
+    ]);
+    again.ok().stderr_has("already invited");
+    assert_eq!(again.stdout, "");
+    home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "erin@example.com",
+        "--role",
+        "admin",
+    ])
+    .fails(5);
+    home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "erin@example.com",
+        "--role",
+        "wizard",
+    ])
+    .fails(2)
+    .stderr_has("hint: valid roles:");
+}
+
+#[test]
+fn batch_reports_each_email_and_exit_5_when_some_fail() {
+    let (_server, home) = admin_with_project();
+    home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "f1@example.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    let r = home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "f1@example.com",
+        "f2@example.com",
+        "f3@example.com",
+        "--role",
+        "viewer",
+    ]);
+    r.ok().stderr_has("f1@example.com: already invited");
+    assert_eq!(r.lines().len(), 3, "header + two new invitations:\n{}", r.stdout);
+    let r = home.run(&[
+        "-q",
+        "roles",
+        "invitations",
+        "invite-user",
+        "f2@example.com",
+        "f4@example.com",
+        "--role",
+        "admin",
+    ]);
+    r.code(5).stderr_has("f2@example.com").stderr_has("1 of 2 failed");
+    assert_eq!(r.stdout, "f4@example.com\n");
+}
+
+#[test]
+fn accept_creates_the_user_and_saves_their_token() {
+    let (server, home) = admin_with_project();
+    let code = home
+        .run(&[
+            "-o",
+            "json",
+            "roles",
+            "invitations",
+            "invite-user",
+            "gil@example.com",
+            "--role",
+            "developer",
+        ])
+        .json()[0]["invitation"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let gil = Home::new();
+    let r = gil.run(&[
+        "--server",
+        &server.url,
+        "--context",
+        "work",
+        "roles",
+        "invitations",
+        "accept",
+        &code,
+    ]);
+    r.ok()
+        .stderr_has("Joined project shop as developer")
+        .stderr_has("Saved your new token for context work");
+    assert!(
+        !r.stdout.contains("acc_") && !r.stderr.contains("acc_"),
+        "the token is never printed"
+    );
+    assert_eq!(cells(r.lines()[1])[..2], ["shop", "developer"]);
+    // The context is saved and current; the token works.
+    let status = gil.run(&["auth", "status"]);
+    status.ok().stdout_has("gil@example.com");
+    gil.run(&["--project", "shop", "roles", "list-bindings"])
+        .ok()
+        .stdout_has("gil@example.com");
+    // A used code is gone; a made-up one too.
+    Home::new()
+        .run(&["--server", &server.url, "roles", "invitations", "accept", &code])
+        .fails(3);
+    Home::new()
+        .run(&["--server", &server.url, "roles", "invitations", "accept", "nope"])
+        .code(3);
+    assert_eq!(home.run(&["-q", "roles", "invitations", "list"]).stdout, "");
+}

@@ -1,1 +1,181 @@
+//! Terminal escape injection: hostile strings in server responses never reach the
+//! terminal raw (text tables, -q, csv/tsv, errors), and machine formats escape them.
 
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+
+use crate::harness::{Home, admin_with_project};
+
+fn payloads() -> Vec<(String, String)> {
+    let corpus: serde_json::Value =
+        serde_json::from_str(include_str!("../data/terminal-payloads.json")).unwrap();
+    corpus["payloads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_owned(),
+                p["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn is_unsafe(c: char) -> bool {
+    accessctl::output::sanitize::is_unsafe(c)
+}
+
+#[track_caller]
+fn assert_clean(what: &str, text: &str) {
+    let bad: Vec<char> = text.chars().filter(|c| *c != '\n' && is_unsafe(*c)).collect();
+    assert!(bad.is_empty(), "{what}: raw {bad:?} in {text:?}");
+}
+
+/// A server whose every string field is `value`, routed by path.
+fn hostile_server(value: &str) -> String {
+    let v = serde_json::Value::String(value.to_owned());
+    let user = serde_json::json!({"type": "user", "id": v, "username": v, "email": v, "name": v, "mfa_enabled": false});
+    let binding = serde_json::json!({"id": v, "role": {"id": "r1", "name": v}, "principal": user,
+        "expires_at": v, "created_at": v, "created_by": v});
+    let role = serde_json::json!({"id": "r1", "name": v, "description": v, "built_in": true, "owner_grade": true,
+        "rank": 0, "permissions": [v]});
+    let invitation = serde_json::json!({"id": v, "project": {"id": v, "name": v}, "email": v, "role": {"id": v, "name": v},
+        "invited_by": v, "created_at": v, "expires_at": v, "status": "pending"});
+    let problem = serde_json::json!({"title": v, "status": 404, "code": "not-found", "detail": v});
+    let page =
+        |item: serde_json::Value| serde_json::json!({"items": [item], "next_cursor": null}).to_string();
+    let routes = [
+        ("/role-bindings", ("200 OK", "application/json", page(binding))),
+        ("/roles", ("200 OK", "application/json", page(role))),
+        ("/invitations", ("200 OK", "application/json", page(invitation))),
+        (
+            "",
+            ("404 Not Found", "application/problem+json", problem.to_string()),
+        ),
+    ];
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request_line = String::new();
+            let _ = reader.read_line(&mut request_line);
+            let mut len = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    len = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; len];
+            let _ = reader.read_exact(&mut body);
+            let path = request_line
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("")
+                .split('?')
+                .next()
+                .unwrap_or("")
+                .to_owned();
+            let (_, (status, ct, body)) = routes.iter().find(|(suffix, _)| path.ends_with(suffix)).unwrap();
+            let resp = format!(
+                "HTTP/1.1 {status}\r\ncontent-type: {ct}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(resp.as_bytes());
+        }
+    });
+    url
+}
+
+#[test]
+fn corpus_payloads_in_every_field_never_reach_the_terminal_raw() {
+    let payloads = payloads();
+    assert!(payloads.len() >= 40);
+    for (name, value) in payloads {
+        let url = hostile_server(&value);
+        let home = Home::new()
+            .env("ACCESSCTL_SERVER", &url)
+            .env("ACCESSCTL_TOKEN", "acc_x")
+            .env("ACCESSCTL_PROJECT", "p");
+        for args in [
+            vec!["roles", "list-bindings"],
+            vec!["-q", "roles", "list-bindings"],
+            vec!["-o", "csv", "roles", "list-bindings"],
+            vec!["-o", "tsv", "roles", "list-bindings"],
+            vec!["roles", "list"],
+            vec!["roles", "invitations", "list"],
+            vec!["-o", "json", "roles", "invitations", "list"],
+        ] {
+            let r = home.run(&args);
+            assert_eq!(r.code, 0, "{name} {args:?}: {}", r.stderr);
+            let what = format!("{name} {args:?}");
+            if args.contains(&"json") {
+                // JSON escapes instead, and round-trips exactly.
+                assert!(
+                    !r.stdout.chars().any(|c| c.is_control() && c != '\n' && c != ' '),
+                    "{what}"
+                );
+                assert_eq!(r.json()[0]["email"], value.as_str(), "{what}");
+            } else if args.contains(&"tsv") {
+                // Tabs separate cells; no cell holds one.
+                assert_eq!(r.lines().len(), 2, "{what}");
+                for line in r.lines() {
+                    assert_eq!(line.split('\t').count(), 7, "{what}");
+                    assert_clean(&what, &line.replace('\t', " "));
+                }
+            } else {
+                assert_clean(&what, &r.stdout);
+            }
+            assert_clean(&what, &r.stderr);
+        }
+        // Problem documents (errors) are sanitized too.
+        let r = home.run(&["projects", "get", "x"]);
+        assert_eq!(r.code, 3, "{name}");
+        assert_clean(&name, &r.stderr);
+    }
+}
+
+#[test]
+fn display_names_through_the_real_server_are_sanitized() {
+    // The server rejects control characters in names, but bidi and zero-width
+    // characters are not controls: they reach responses and must be escaped.
+    let (server, home) = admin_with_project();
+    for (i, name) in [
+        "Eve\u{202e}gnp.exe",
+        "ad\u{200b}min",
+        "\u{2066}Mallory\u{2069}",
+        "\u{feff}Bom",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let username = format!("p{i}");
+        let email = format!("p{i}@example.com");
+        server.user_with_token(&username, &email, name);
+        home.run(&["roles", "add-binding", "--email", &email, "--role", "viewer"])
+            .ok();
+    }
+    let r = home.run(&["roles", "list-bindings"]);
+    r.ok();
+    assert_clean("list-bindings", &r.stdout);
+    assert!(r.stdout.contains("Eve\\u{202e}gnp.exe"), "{}", r.stdout);
+    let json = home.run(&["-o", "json", "roles", "list-bindings"]);
+    assert!(json.stdout.contains("Eve\\u202egnp.exe"));
+    let names: Vec<String> = json
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["principal"]["name"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        names.contains(&"ad\u{200b}min".to_owned()),
+        "round-trips exactly: {names:?}"
+    );
+}
