@@ -270,24 +270,13 @@ mod tests {
     }
 
     #[test]
-    fn unknown_context_needs_server() {
+    fn unknown_and_invalid_contexts() {
         let inputs = Inputs {
             context: flag("nope"),
             ..Default::default()
         };
-        assert_eq!(
-            Settings::resolve(&inputs, &config())
-                .unwrap_err()
-                .kind
-                .exit_code(),
-            3
-        );
-        let inputs = Inputs {
-            context: flag("nope"),
-            server: flag("https://x"),
-            ..Default::default()
-        };
-        assert!(Settings::resolve(&inputs, &config()).is_ok());
+        let s = Settings::resolve(&inputs, &config()).unwrap();
+        assert!(!s.context_exists && !s.is_embedded());
         let inputs = Inputs {
             context: flag("../x"),
             ..Default::default()

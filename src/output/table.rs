@@ -78,6 +78,10 @@ pub fn render(table: &Table, style: Style) -> String {
     let n = t.column_count();
     for (i, col) in t.column_iter_mut().enumerate() {
         col.set_padding((0, if i + 1 == n { 0 } else { 2 }));
+        // The first column is the identifier people copy: never wrap it.
+        if i == 0 && !table.vertical {
+            col.set_constraint(comfy_table::ColumnConstraint::ContentWidth);
+        }
     }
     let mut out = String::new();
     for line in t.lines() {

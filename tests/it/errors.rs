@@ -262,3 +262,29 @@ fn unknown_context_without_server_is_not_found() {
         .fails(3)
         .stderr_has("no context named 'nope'");
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_is_exit_130() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let home = remote(&format!("http://{}", listener.local_addr().unwrap()));
+    let child = home
+        .command(&["--timeout", "60s", "roles", "list"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the request has arrived, the CLI is waiting for the answer.
+    let (_conn, _) = listener.accept().unwrap();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: interrupted\n");
+    assert!(out.stdout.is_empty());
+}
