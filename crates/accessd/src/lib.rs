@@ -15,6 +15,7 @@ pub mod http;
 pub mod mail;
 pub mod service;
 pub mod store;
+pub mod testing;
 
 use std::future::Future;
 use std::sync::Arc;

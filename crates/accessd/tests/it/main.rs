@@ -1,0 +1,6 @@
+//! accessd over real HTTP: a server on 127.0.0.1:0 per test, SQLite in a temp
+//! dir, or PostgreSQL when ACCESSD_TEST_DATABASE_URL is set.
+
+mod support;
+
+mod api_basics;
