@@ -4,3 +4,5 @@
 mod support;
 
 mod api_basics;
+mod escalation;
+mod last_owner;
