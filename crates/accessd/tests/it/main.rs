@@ -5,4 +5,7 @@ mod support;
 
 mod api_basics;
 mod escalation;
+mod invitations;
 mod last_owner;
+mod pagination;
+mod security;
