@@ -4,6 +4,8 @@
 mod support;
 
 mod api_basics;
+mod audit_roles;
+mod bad_input;
 mod escalation;
 mod invitations;
 mod last_owner;
