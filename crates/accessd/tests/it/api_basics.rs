@@ -34,3 +34,39 @@ async fn bootstrap_meta_and_project_flow() {
         .expect(204);
     bob.get("/v1/projects/web").await.problem(404, "not-found");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_process_user_is_honoured_only_as_an_extension() {
+    use axum::body::Body;
+    use tower::ServiceExt;
+    let w = World::new().await;
+    let router = w.srv.app.router();
+    let mut req = axum::http::Request::get("/v1/users/me")
+        .body(Body::empty())
+        .unwrap();
+    req.extensions_mut()
+        .insert(accessd::InProcessUser("admin".into()));
+    let resp = router.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let body = axum::body::to_bytes(resp.into_body(), 1 << 20).await.unwrap();
+    let me: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(me["username"], "admin");
+    // Over HTTP there is no way to set it: a header of that name does nothing.
+    let r = w
+        .anon()
+        .send(
+            reqwest::Method::GET,
+            "/v1/users/me",
+            None,
+            &[("inprocessuser", "admin")],
+        )
+        .await;
+    r.problem(401, "unauthenticated");
+    // An unknown in-process user is not authenticated.
+    let mut req = axum::http::Request::get("/v1/users/me")
+        .body(Body::empty())
+        .unwrap();
+    req.extensions_mut()
+        .insert(accessd::InProcessUser("ghost".into()));
+    assert_eq!(router.oneshot(req).await.unwrap().status(), 401);
+}

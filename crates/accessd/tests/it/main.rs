@@ -9,5 +9,6 @@ mod bad_input;
 mod escalation;
 mod invitations;
 mod last_owner;
+mod mail;
 mod pagination;
 mod security;
