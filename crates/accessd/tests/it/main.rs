@@ -9,6 +9,7 @@ mod bad_input;
 mod escalation;
 mod invitations;
 mod last_owner;
+mod load;
 mod mail;
 mod pagination;
 mod security;
