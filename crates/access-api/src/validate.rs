@@ -43,7 +43,9 @@ pub fn email(s: &str) -> Result<(), String> {
         return Err("email's local part has a character that is not allowed".into());
     }
     let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
+    // `localhost` is the one dotless domain accepted: the embedded `local` context
+    // names its user `$USER@localhost` (cli.md).
+    if labels.len() < 2 && !domain.eq_ignore_ascii_case("localhost") {
         return Err("email's domain needs a dot (like example.com)".into());
     }
     for label in labels {

@@ -41,6 +41,9 @@ pub struct Cli {
     /// SMTP relay for invitation mail (smtp://user:pass@host:port); unset = codes go to the inviter only
     #[arg(long, global = true, env = "ACCESSD_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
+    /// Sender address of invitation mail
+    #[arg(long, global = true, env = "ACCESSD_SMTP_FROM", hide_env_values = true)]
+    smtp_from: Option<String>,
     /// When set, POST /v1/bootstrap requires `Authorization: Bearer <secret>`
     #[arg(long, global = true, env = "ACCESSD_BOOTSTRAP_SECRET", hide_env_values = true)]
     bootstrap_secret: Option<String>,
@@ -105,6 +108,7 @@ impl Cli {
             default_preset: self.default_preset.clone(),
             invitation_ttl_days: self.invitation_ttl_days,
             smtp_url: self.smtp_url.clone(),
+            smtp_from: self.smtp_from.clone(),
             bootstrap_secret: self.bootstrap_secret.clone(),
             request_timeout,
             ..accessd::Config::default()

@@ -20,8 +20,10 @@ pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 pub fn rfc3339(ms: i64) -> String {
     let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    const FMT: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
+    );
+    t.format(FMT).unwrap_or_default()
 }
 
 /// RFC 3339 → unix ms.
@@ -36,7 +38,8 @@ mod tests {
     fn round_trip() {
         let ms = 1_790_000_000_123;
         assert_eq!(super::parse_rfc3339(&super::rfc3339(ms)), Some(ms));
-        assert!(super::rfc3339(0).starts_with("1970-01-01T00:00:00"));
+        assert_eq!(super::rfc3339(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(super::rfc3339(1_500), "1970-01-01T00:00:01.500Z");
         assert_eq!(super::parse_rfc3339("nope"), None);
     }
 }

@@ -15,6 +15,7 @@ pub mod http;
 pub mod mail;
 pub mod service;
 pub mod store;
+pub mod testing;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -32,6 +33,8 @@ pub struct Config {
     pub invitation_ttl_days: u32,
     /// `smtp://…`; none = invitation codes go only to the inviter.
     pub smtp_url: Option<String>,
+    /// Sender of invitation mail (default `accessd <accessd@localhost>`).
+    pub smtp_from: Option<String>,
     /// When set, `POST /v1/bootstrap` requires it.
     pub bootstrap_secret: Option<String>,
     pub request_timeout: Duration,
@@ -46,6 +49,7 @@ impl Default for Config {
             default_preset: access_api::presets::DEFAULT_PRESET.into(),
             invitation_ttl_days: 7,
             smtp_url: None,
+            smtp_from: None,
             bootstrap_secret: None,
             request_timeout: Duration::from_secs(30),
             max_connections: 8,

@@ -124,9 +124,12 @@ fn json_error(e: &serde_path_to_error::Error<serde_json::Error>) -> ApiError {
     let msg = inner.to_string();
     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
     let field = if msg.starts_with("unknown field") || msg.starts_with("missing field") {
-        backticked(&msg)
-            .map(|f| format!("{prefix}{f}"))
-            .unwrap_or(path.clone())
+        match backticked(&msg) {
+            // Some paths already end in the field (structs), some do not (tagged enums).
+            Some(f) if path == f || path.ends_with(&format!(".{f}")) => path.clone(),
+            Some(f) => format!("{prefix}{f}"),
+            None => path.clone(),
+        }
     } else if path == "." {
         "body".to_owned()
     } else {

@@ -1,0 +1,285 @@
+//! The escalation matrix: every preset, caller role × action × target role ×
+//! (self, other), against a small model written here independently of the
+//! server's rules (it reads only the preset data).
+
+use std::collections::BTreeSet;
+
+use access_api::presets::{self, Preset, PresetRole};
+use serde_json::json;
+
+use crate::support::{Client, Resp, World};
+
+/// The model: `None` = allowed, `Some(code)` = the 403 code.
+fn model(held: &BTreeSet<&str>, manage: &str, roles: &[&PresetRole]) -> Option<&'static str> {
+    if !held.contains(manage) {
+        return Some("forbidden");
+    }
+    for r in roles {
+        let all = r.permissions.iter().all(|p| held.contains(p));
+        let owner_ok = !r.owner_grade || held.contains("owners.manage");
+        if !all || !owner_ok {
+            return Some("privilege-escalation");
+        }
+    }
+    None
+}
+
+fn perms(roles: &[&PresetRole]) -> BTreeSet<&'static str> {
+    roles.iter().flat_map(|r| r.permissions.iter().copied()).collect()
+}
+
+#[track_caller]
+fn check(r: Resp, expect: Option<&str>, ok_status: u16, what: &str) -> bool {
+    match expect {
+        None => {
+            assert_eq!(
+                r.status.as_u16(),
+                ok_status,
+                "{what}: expected success, got {}",
+                r.body
+            );
+            true
+        }
+        Some(code) => {
+            assert_eq!(
+                r.status.as_u16(),
+                403,
+                "{what}: expected 403 {code}, got {}",
+                r.body
+            );
+            assert_eq!(r.code(), code, "{what}: {}", r.body);
+            false
+        }
+    }
+}
+
+async fn binding_of(w: &World, p: &str, username: &str, role: &str) -> String {
+    let page = w
+        .admin
+        .get(&format!("/v1/projects/{p}/role-bindings?limit=500"))
+        .await
+        .expect(200);
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["principal"]["username"] == username && b["role"]["name"] == role)
+        .map(|b| b["id"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("{username} holds no {role}"))
+}
+
+async fn run_preset(preset: &'static Preset) {
+    let w = World::new().await;
+    let p = "proj";
+    w.project(p, preset.name).await;
+    let (_, _t) = w.user("target").await;
+    let lowest = preset.roles.last().unwrap();
+    let mut callers: Vec<(&PresetRole, Client)> = Vec::new();
+    for c in preset.roles {
+        let name = format!("c-{}", c.name);
+        let (_, client) = w.user(&name).await;
+        w.bind(p, &name, c.name).await;
+        callers.push((c, client));
+    }
+    let bindings = format!("/v1/projects/{p}/role-bindings");
+    let mut cases = 0;
+    for (c, client) in &callers {
+        let me = format!("c-{}", c.name);
+        let held = perms(&[c]);
+        for r in preset.roles {
+            let what = |a: &str| format!("{}: {} {a} {}", preset.name, c.name, r.name);
+            let grant = model(&held, "members.manage", &[r]);
+
+            // add binding, other
+            let resp = client
+                .post(
+                    &bindings,
+                    json!({"role": r.name, "principal": {"type": "user", "username": "target"}}),
+                )
+                .await;
+            if check(resp, grant, 201, &what("add-binding other")) {
+                w.admin
+                    .delete(&format!("/v1/projects/{p}/members/target"))
+                    .await
+                    .expect(204);
+            }
+            // add binding, self
+            let resp = client
+                .post(
+                    &bindings,
+                    json!({"role": r.name, "principal": {"type": "user", "username": me}}),
+                )
+                .await;
+            if r.name == c.name && grant.is_none() {
+                resp.problem(409, "binding-exists");
+            } else if check(resp, grant, 201, &what("add-binding self")) {
+                let id = binding_of(&w, p, &me, r.name).await;
+                w.admin.delete(&format!("{bindings}/{id}")).await.expect(204);
+            }
+            // delete binding, other
+            let id = w.bind(p, "target", r.name).await;
+            let resp = client.delete(&format!("{bindings}/{id}")).await;
+            if !check(resp, grant, 204, &what("delete-binding other")) {
+                w.admin.delete(&format!("{bindings}/{id}")).await.expect(204);
+            }
+            // delete binding, self
+            if r.name == c.name {
+                let id = binding_of(&w, p, &me, c.name).await;
+                let resp = client.delete(&format!("{bindings}/{id}")).await;
+                if check(resp, grant, 204, &what("delete-binding self")) {
+                    w.bind(p, &me, c.name).await;
+                }
+            } else {
+                let id = w.bind(p, &me, r.name).await;
+                let union = perms(&[c, r]);
+                let expect = model(&union, "members.manage", &[r]);
+                let resp = client.delete(&format!("{bindings}/{id}")).await;
+                if !check(resp, expect, 204, &what("delete-binding self")) {
+                    w.admin.delete(&format!("{bindings}/{id}")).await.expect(204);
+                }
+            }
+            // set member role, other (target starts with the lowest role)
+            w.bind(p, "target", lowest.name).await;
+            let mut involved = vec![r];
+            if lowest.name != r.name {
+                involved.push(lowest);
+            }
+            let expect = model(&held, "members.manage", &involved);
+            let resp = client
+                .put(
+                    &format!("/v1/projects/{p}/members/target"),
+                    json!({"role": r.name}),
+                )
+                .await;
+            check(resp, expect, 200, &what("set-role other"));
+            w.admin
+                .delete(&format!("/v1/projects/{p}/members/target"))
+                .await
+                .expect(204);
+            // set member role, self
+            let mut involved = vec![r];
+            if c.name != r.name {
+                involved.push(c);
+            }
+            let expect = model(&held, "members.manage", &involved);
+            let resp = client
+                .put(&format!("/v1/projects/{p}/members/me"), json!({"role": r.name}))
+                .await;
+            if check(resp, expect, 200, &what("set-role self")) {
+                w.admin
+                    .put(&format!("/v1/projects/{p}/members/{me}"), json!({"role": c.name}))
+                    .await
+                    .expect(200);
+            }
+            // invite, other
+            let inv = model(&held, "invitations.manage", &[r]);
+            let resp = client
+                .post(
+                    &format!("/v1/projects/{p}/invitations"),
+                    json!({"emails": ["new@example.com"], "role": r.name}),
+                )
+                .await;
+            if inv.is_none() {
+                let body = resp.expect(201);
+                assert_eq!(
+                    body["results"][0]["status"],
+                    "invited",
+                    "{}",
+                    what("invite other")
+                );
+                w.admin
+                    .delete(&format!("/v1/projects/{p}/invitations/new@example.com"))
+                    .await
+                    .expect(204);
+            } else {
+                check(resp, inv, 201, &what("invite other"));
+            }
+            // invite, self: never creates anything (already a member)
+            let resp = client
+                .post(
+                    &format!("/v1/projects/{p}/invitations"),
+                    json!({"emails": [format!("{me}@example.com")], "role": r.name}),
+                )
+                .await;
+            if inv.is_none() {
+                let body = resp.expect(200);
+                let want = if r.name == c.name {
+                    "already-member"
+                } else {
+                    "conflict"
+                };
+                assert_eq!(body["results"][0]["status"], want, "{}", what("invite self"));
+            } else {
+                check(resp, inv, 200, &what("invite self"));
+            }
+            // revoke invitation, other
+            w.admin
+                .post(
+                    &format!("/v1/projects/{p}/invitations"),
+                    json!({"emails": ["x@example.com"], "role": r.name}),
+                )
+                .await
+                .expect(201);
+            let resp = client
+                .delete(&format!("/v1/projects/{p}/invitations/x@example.com"))
+                .await;
+            if !check(resp, inv, 204, &what("revoke-invitation other")) {
+                w.admin
+                    .delete(&format!("/v1/projects/{p}/invitations/x@example.com"))
+                    .await
+                    .expect(204);
+            }
+            cases += 9;
+        }
+    }
+    assert_eq!(cases, preset.roles.len() * preset.roles.len() * 9);
+    // The state is back where it started: every caller holds exactly their role.
+    let members = w
+        .admin
+        .get(&format!("/v1/projects/{p}/members"))
+        .await
+        .expect(200);
+    for (c, _) in &callers {
+        let m = members["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["username"] == format!("c-{}", c.name))
+            .unwrap();
+        assert_eq!(m["roles"].as_array().unwrap().len(), 1);
+        assert_eq!(m["roles"][0]["name"], c.name);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalation_matrix_akka() {
+    run_preset(presets::find("akka").unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalation_matrix_goldsky() {
+    run_preset(presets::find("goldsky").unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalation_matrix_loft() {
+    run_preset(presets::find("loft").unwrap()).await;
+}
+
+#[test]
+fn model_agrees_with_roles_md_examples() {
+    let gs = presets::find("goldsky").unwrap();
+    let admin = gs.role("admin").unwrap();
+    let owner = gs.role("owner").unwrap();
+    let editor = gs.role("editor").unwrap();
+    assert_eq!(
+        model(&perms(&[admin]), "members.manage", &[owner]),
+        Some("privilege-escalation")
+    );
+    assert_eq!(model(&perms(&[admin]), "members.manage", &[editor]), None);
+    assert_eq!(
+        model(&perms(&[editor]), "members.manage", &[editor]),
+        Some("forbidden")
+    );
+    assert_eq!(model(&perms(&[owner]), "members.manage", &[owner]), None);
+}

@@ -1,0 +1,169 @@
+//! Invariant 2 through every path, and concurrent demotions of the last two owners.
+
+use serde_json::json;
+
+use crate::support::{Client, World};
+
+async fn owners(w: &World, p: &str) -> Vec<String> {
+    let m = w
+        .admin
+        .get(&format!("/v1/projects/{p}/members"))
+        .await
+        .expect(200);
+    let roles = w.admin.get(&format!("/v1/projects/{p}/roles")).await.expect(200);
+    let owner_roles: Vec<&str> = roles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["owner_grade"] == true)
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] == "member")
+        .filter(|m| {
+            m["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| owner_roles.contains(&r["name"].as_str().unwrap()))
+        })
+        .map(|m| m["username"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_path_refuses_to_remove_the_last_owner() {
+    let w = World::new().await;
+    let (u, alice) = w.user("alice").await;
+    // alice creates the project: she is its only owner.
+    alice
+        .post("/v1/projects", json!({"name": "solo", "role_preset": "goldsky"}))
+        .await
+        .expect(201);
+    let before = w.audit_count().await;
+    let b = alice.get("/v1/projects/solo/role-bindings").await.expect(200);
+    let id = b["items"][0]["id"].as_str().unwrap().to_owned();
+    let version = alice.get("/v1/projects/solo").await.header("etag").unwrap();
+
+    alice
+        .delete(&format!("/v1/projects/solo/role-bindings/{id}"))
+        .await
+        .problem(409, "last-owner");
+    alice
+        .put("/v1/projects/solo/members/alice", json!({"role": "admin"}))
+        .await
+        .problem(409, "last-owner");
+    alice
+        .put("/v1/projects/solo/members/me", json!({"role": "viewer"}))
+        .await
+        .problem(409, "last-owner");
+    alice
+        .delete("/v1/projects/solo/members/alice")
+        .await
+        .problem(409, "last-owner");
+    alice
+        .delete("/v1/projects/solo/members/me")
+        .await
+        .problem(409, "last-owner");
+    // The org owner (admin) holds every permission, but still cannot remove the last owner.
+    w.admin
+        .delete(&format!("/v1/projects/solo/role-bindings/{id}"))
+        .await
+        .problem(409, "last-owner");
+    w.admin
+        .delete("/v1/projects/solo/members/alice")
+        .await
+        .problem(409, "last-owner");
+    let uid = u["id"].as_str().unwrap();
+    w.admin
+        .patch(&format!("/v1/users/{uid}"), json!({"disabled": true}))
+        .await
+        .problem(409, "last-owner");
+    w.admin
+        .delete(&format!("/v1/users/{uid}"))
+        .await
+        .problem(409, "last-owner");
+
+    // Nothing changed: same owner, same ETag, no audit event.
+    assert_eq!(owners(&w, "solo").await, vec!["alice"]);
+    assert_eq!(
+        alice.get("/v1/projects/solo").await.header("etag").unwrap(),
+        version
+    );
+    assert_eq!(w.audit_count().await, before);
+    assert_eq!(alice.get("/v1/users/me").await.expect(200)["disabled"], false);
+
+    // With a second owner every path works again.
+    w.bind("solo", "admin", "owner").await;
+    alice.delete("/v1/projects/solo/members/me").await.expect(204);
+    assert_eq!(owners(&w, "solo").await, vec!["admin"]);
+    assert_eq!(w.audit_count().await, before + 2);
+}
+
+async fn two_owner_project(w: &World, name: &str) {
+    w.project(name, "akka").await;
+    w.bind(name, "a", "admin").await;
+    w.bind(name, "b", "admin").await;
+    w.admin
+        .delete(&format!("/v1/projects/{name}/members/me"))
+        .await
+        .expect(204);
+}
+
+async fn demotion_race(w: &World, a: &Client, b: &Client, rounds: usize) {
+    for i in 0..rounds {
+        let name = format!("race-{i}");
+        two_owner_project(w, &name).await;
+        let pa = format!("/v1/projects/{name}/members/me");
+        let (ra, rb) = if i % 2 == 0 {
+            // each demotes themself
+            tokio::join!(
+                a.put(&pa, json!({"role": "viewer"})),
+                b.put(&pa, json!({"role": "viewer"}))
+            )
+        } else {
+            // each demotes the other
+            let (mb, ma) = (
+                format!("/v1/projects/{name}/members/b"),
+                format!("/v1/projects/{name}/members/a"),
+            );
+            tokio::join!(
+                a.put(&mb, json!({"role": "viewer"})),
+                b.put(&ma, json!({"role": "viewer"}))
+            )
+        };
+        let ok = [ra.status.as_u16(), rb.status.as_u16()]
+            .iter()
+            .filter(|s| **s == 200)
+            .count();
+        assert_eq!(ok, 1, "round {i}: {} / {}", ra.body, rb.body);
+        for r in [&ra, &rb] {
+            if r.status.as_u16() != 200 {
+                // The loser either hits the last-owner rule, or (when demoting the
+                // other) has already lost members.manage.
+                assert!(["last-owner", "forbidden"].contains(&r.code()), "{}", r.body);
+            }
+        }
+        assert_eq!(owners(w, &name).await.len(), 1, "round {i}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_demotions_of_the_last_two_owners() {
+    let w = World::new().await;
+    let (_, a) = w.user("a").await;
+    let (_, b) = w.user("b").await;
+    demotion_race(&w, &a, &b, 50).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "stress: 1,000 rounds"]
+async fn concurrent_demotions_stress() {
+    let w = World::new().await;
+    let (_, a) = w.user("a").await;
+    let (_, b) = w.user("b").await;
+    demotion_race(&w, &a, &b, 1000).await;
+}

@@ -1,0 +1,15 @@
+//! accessd over real HTTP: a server on 127.0.0.1:0 per test, SQLite in a temp
+//! dir, or PostgreSQL when ACCESSD_TEST_DATABASE_URL is set.
+
+mod support;
+
+mod api_basics;
+mod audit_roles;
+mod bad_input;
+mod escalation;
+mod invitations;
+mod last_owner;
+mod load;
+mod mail;
+mod pagination;
+mod security;

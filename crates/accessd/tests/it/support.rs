@@ -1,0 +1,191 @@
+//! Shared test support: a server per test and a small typed client.
+
+use accessd::testing::TestServer;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Resp {
+    pub fn code(&self) -> &str {
+        self.body["code"].as_str().unwrap_or("")
+    }
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    }
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "unexpected answer: {}", self.body);
+        self.body
+    }
+    #[track_caller]
+    pub fn problem(self, status: u16, code: &str) -> Value {
+        assert_eq!(self.status.as_u16(), status, "unexpected answer: {}", self.body);
+        assert_eq!(self.code(), code, "{}", self.body);
+        let ct = self.header("content-type").unwrap_or_default();
+        assert!(ct.starts_with("application/problem+json"), "content-type {ct}");
+        self.body
+    }
+}
+
+/// A client with one token.
+#[derive(Clone)]
+pub struct Client {
+    pub base: String,
+    pub token: Option<String>,
+    http: reqwest::Client,
+}
+
+impl Client {
+    pub fn new(base: &str, token: Option<&str>) -> Client {
+        Client {
+            base: base.to_owned(),
+            token: token.map(str::to_owned),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Resp {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some(t) = &self.token {
+            req = req.bearer_auth(t);
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.expect("body");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+        };
+        assert!(headers.contains_key("x-request-id"), "no X-Request-Id");
+        if !status.is_success() {
+            let ct = headers
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            assert!(
+                ct.starts_with("application/problem+json"),
+                "{status} not problem+json: {ct}"
+            );
+            assert!(body["code"].is_string(), "{status} without code: {body}");
+        }
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        self.send(Method::GET, path, None, &[]).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Resp {
+        self.send(Method::POST, path, Some(&body), &[]).await
+    }
+    pub async fn put(&self, path: &str, body: Value) -> Resp {
+        self.send(Method::PUT, path, Some(&body), &[]).await
+    }
+    pub async fn patch(&self, path: &str, body: Value) -> Resp {
+        self.send(Method::PATCH, path, Some(&body), &[]).await
+    }
+    pub async fn delete(&self, path: &str) -> Resp {
+        self.send(Method::DELETE, path, None, &[]).await
+    }
+}
+
+/// A server plus its admin client.
+pub struct World {
+    pub srv: TestServer,
+    pub admin: Client,
+}
+
+impl World {
+    pub async fn new() -> World {
+        Self::with(accessd::Config::default()).await
+    }
+
+    pub async fn with(config: accessd::Config) -> World {
+        let srv = TestServer::start_with(config).await;
+        let admin = Client::new(&srv.url, Some(&srv.admin_token));
+        World { srv, admin }
+    }
+
+    pub fn anon(&self) -> Client {
+        Client::new(&self.srv.url, None)
+    }
+
+    /// A new user (member of the default org) and a client with their token.
+    pub async fn user(&self, username: &str) -> (Value, Client) {
+        let u = self
+            .admin
+            .post(
+                "/v1/users",
+                json!({"username": username, "email": format!("{username}@example.com")}),
+            )
+            .await
+            .expect(201);
+        let id = u["id"].as_str().unwrap().to_owned();
+        let t = self
+            .admin
+            .post(&format!("/v1/users/{id}/tokens"), json!({"name": "test"}))
+            .await
+            .expect(201);
+        (u, Client::new(&self.srv.url, t["token"].as_str()))
+    }
+
+    /// A project created by the admin (who becomes its owner).
+    pub async fn project(&self, name: &str, preset: &str) -> Value {
+        self.admin
+            .post("/v1/projects", json!({"name": name, "role_preset": preset}))
+            .await
+            .expect(201)
+    }
+
+    /// Binds `username` to `role` in `project` (as the admin); returns the binding id.
+    pub async fn bind(&self, project: &str, username: &str, role: &str) -> String {
+        let b = self
+            .admin
+            .post(
+                &format!("/v1/projects/{project}/role-bindings"),
+                json!({"role": role, "principal": {"type": "user", "username": username}}),
+            )
+            .await
+            .expect(201);
+        b["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Number of audit events (server-wide).
+    pub async fn audit_count(&self) -> usize {
+        let mut n = 0;
+        let mut path = "/v1/audit-events?limit=500".to_owned();
+        loop {
+            let page = self.admin.get(&path).await.expect(200);
+            n += page["items"].as_array().unwrap().len();
+            match page["next_cursor"].as_str() {
+                Some(c) => path = format!("/v1/audit-events?limit=500&cursor={c}"),
+                None => return n,
+            }
+        }
+    }
+}
