@@ -20,10 +20,8 @@ pub const DEFAULT_PROJECT: &str = "default";
 /// Username when `$USER` is unset or not a valid username.
 pub const FALLBACK_USER: &str = "local";
 
-/// Domain of the local user's email. cli.md says `$USER@localhost`, but the shared
-/// email rule (`access_api::validate::email`) requires a dot in the domain, so the
-/// conventional FQDN of the loopback host is used instead.
-pub const LOCAL_EMAIL_DOMAIN: &str = "localhost.localdomain";
+/// Domain of the local user's email (cli.md: `$USER@localhost`).
+pub const LOCAL_EMAIL_DOMAIN: &str = "localhost";
 
 /// The local user's email.
 pub fn local_email(user: &str) -> String {

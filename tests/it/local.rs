@@ -28,9 +28,9 @@ fn fresh_home_lists_the_local_admin_binding() {
         row[1..],
         [
             "admin",
-            "tester <tester@localhost.localdomain>",
+            "tester <tester@localhost>",
             "tester",
-            "tester@localhost.localdomain",
+            "tester@localhost",
             "no"
         ]
     );
