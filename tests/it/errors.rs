@@ -288,3 +288,118 @@ fn ctrl_c_is_exit_130() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "error: interrupted\n");
     assert!(out.stdout.is_empty());
 }
+
+/// Every command that talks to the server, with arguments that pass local checks.
+const SERVER_COMMANDS: &[&[&str]] = &[
+    &["roles", "list"],
+    &["roles", "show", "admin"],
+    &["roles", "permissions"],
+    &["roles", "permissions", "--matrix"],
+    &["roles", "list-bindings"],
+    &[
+        "roles",
+        "add-binding",
+        "--email",
+        "a@example.com",
+        "--role",
+        "viewer",
+    ],
+    &["roles", "add-binding", "--all-users", "--role", "viewer"],
+    &["roles", "delete-binding", "b1"],
+    &[
+        "roles",
+        "invitations",
+        "invite-user",
+        "a@example.com",
+        "--role",
+        "viewer",
+    ],
+    &["roles", "invitations", "list"],
+    &["roles", "invitations", "delete", "a@example.com"],
+    &["roles", "invitations", "resend", "a@example.com"],
+    &["roles", "invitations", "accept", "inv_code"],
+    &["projects", "list"],
+    &["projects", "get"],
+    &["projects", "new", "p2"],
+    &["projects", "update", "p", "--description", "d"],
+    &["projects", "delete", "p", "--yes"],
+    &["auth", "status"],
+    &["auth", "tokens", "create", "t"],
+    &["auth", "tokens", "list"],
+    &["auth", "tokens", "revoke", "t1"],
+    &["users", "list"],
+    &["users", "create", "--username", "u", "--email", "u@example.com"],
+    &["users", "disable", "u"],
+    &["audit", "list"],
+];
+
+/// Commands whose success has no body to decode.
+const NO_BODY: &[&str] = &["delete-binding", "delete", "revoke"];
+
+fn fault_matrix(fault: &str, response: String, expected: i32) {
+    let (url, _) = canned(response);
+    let home = remote(&url);
+    for args in SERVER_COMMANDS {
+        if fault == "invalid-json" && args.iter().any(|a| NO_BODY.contains(a)) {
+            continue;
+        }
+        let r = home.run(args);
+        assert_eq!(r.code, expected, "{fault} {args:?}\n{}", r.stderr);
+        r.fails(expected);
+        assert!(!r.stderr.contains("acc_canarytoken"), "{fault} {args:?}");
+    }
+}
+
+fn problem(status: &str, code: &str) -> String {
+    let n: u16 = status[..3].parse().unwrap();
+    let body = format!(r#"{{"title":"t","status":{n},"code":"{code}","detail":"fault {n}"}}"#);
+    http(status, "application/problem+json", "retry-after: 0\r\n", &body)
+}
+
+#[test]
+fn every_command_unauthenticated_401() {
+    fault_matrix("401", problem("401 Unauthorized", "unauthenticated"), 4);
+}
+
+#[test]
+fn every_command_forbidden_403() {
+    fault_matrix("403", problem("403 Forbidden", "forbidden"), 4);
+}
+
+#[test]
+fn every_command_not_found_404() {
+    fault_matrix("404", problem("404 Not Found", "not-found"), 3);
+}
+
+#[test]
+fn every_command_conflict_409_410_412() {
+    fault_matrix("409", problem("409 Conflict", "last-owner"), 5);
+    fault_matrix("410", problem("410 Gone", "invitation-expired"), 5);
+    fault_matrix(
+        "412",
+        problem("412 Precondition Failed", "precondition-failed"),
+        5,
+    );
+}
+
+#[test]
+fn every_command_invalid_422() {
+    fault_matrix("422", problem("422 Unprocessable Entity", "validation-failed"), 2);
+}
+
+#[test]
+fn every_command_server_errors() {
+    fault_matrix(
+        "500-html",
+        http("500 Internal Server Error", "text/html", "", "<h1>boom</h1>"),
+        1,
+    );
+    fault_matrix("503", problem("503 Service Unavailable", "unavailable"), 1);
+}
+
+#[test]
+fn every_command_broken_bodies() {
+    fault_matrix("invalid-json", http("200 OK", "application/json", "", "{]"), 1);
+    let truncated = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"items\":[";
+    fault_matrix("truncated", truncated.to_owned(), 1);
+}
