@@ -106,10 +106,12 @@ impl TokenStore {
     /// Saves the token of `context`: in the keyring when it answers, else in the file.
     pub fn set(&self, context: &str, token: &Secret) -> Result<TokenSource, CliError> {
         if let Some(Ok(_)) = self.keyring(context, KeyringOp::Set(token.expose().to_owned())) {
-            // A stale file copy would shadow nothing (keyring wins) but remove it anyway.
-            self.update_file(|f| {
-                f.tokens.remove(context);
-            })?;
+            // Drop a stale copy from the file (the keyring wins anyway).
+            if self.read_file()?.tokens.contains_key(context) {
+                self.update_file(|f| {
+                    f.tokens.remove(context);
+                })?;
+            }
             return Ok(TokenSource::Keyring);
         }
         self.update_file(|f| {
@@ -228,6 +230,7 @@ fn keyring_call(context: &str, op: KeyringOp) -> Option<Result<Option<String>, S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn secret_never_prints() {
@@ -272,5 +275,140 @@ mod tests {
         let src = store.set("ctx", &Secret::new("acc_2")).unwrap();
         assert!(start.elapsed() < KEYRING_TIMEOUT + Duration::from_secs(1));
         assert!(matches!(src, TokenSource::File(_) | TokenSource::Keyring));
+    }
+
+    /// A keyring store for tests: in memory, or hanging forever on every call.
+    mod fake_keyring {
+        use std::any::Any;
+        use std::collections::HashMap;
+        use std::sync::{Arc, Mutex};
+
+        use keyring_core::api::{CredentialApi, CredentialStoreApi};
+        use keyring_core::{Credential, Entry, Error, Result};
+
+        type Secrets = Arc<Mutex<HashMap<String, Vec<u8>>>>;
+
+        #[derive(Debug, Default)]
+        pub struct Store {
+            pub hang: bool,
+            pub secrets: Secrets,
+        }
+
+        #[derive(Debug)]
+        struct Cred {
+            hang: bool,
+            key: String,
+            secrets: Secrets,
+        }
+
+        impl Cred {
+            fn wait(&self) {
+                if self.hang {
+                    loop {
+                        std::thread::park();
+                    }
+                }
+            }
+        }
+
+        impl CredentialApi for Cred {
+            fn set_secret(&self, secret: &[u8]) -> Result<()> {
+                self.wait();
+                self.secrets
+                    .lock()
+                    .unwrap()
+                    .insert(self.key.clone(), secret.to_vec());
+                Ok(())
+            }
+            fn get_secret(&self) -> Result<Vec<u8>> {
+                self.wait();
+                self.secrets
+                    .lock()
+                    .unwrap()
+                    .get(&self.key)
+                    .cloned()
+                    .ok_or(Error::NoEntry)
+            }
+            fn delete_credential(&self) -> Result<()> {
+                self.wait();
+                self.secrets
+                    .lock()
+                    .unwrap()
+                    .remove(&self.key)
+                    .map(|_| ())
+                    .ok_or(Error::NoEntry)
+            }
+            fn get_credential(&self) -> Result<Option<Arc<Credential>>> {
+                Ok(None)
+            }
+            fn get_specifiers(&self) -> Option<(String, String)> {
+                None
+            }
+            fn as_any(&self) -> &dyn Any {
+                self
+            }
+        }
+
+        impl CredentialStoreApi for Store {
+            fn vendor(&self) -> String {
+                "test".into()
+            }
+            fn id(&self) -> String {
+                "test".into()
+            }
+            fn build(&self, service: &str, user: &str, _: Option<&HashMap<&str, &str>>) -> Result<Entry> {
+                let cred = Cred {
+                    hang: self.hang,
+                    key: format!("{service}/{user}"),
+                    secrets: self.secrets.clone(),
+                };
+                Ok(Entry::new_with_credential(Arc::new(cred)))
+            }
+            fn as_any(&self) -> &dyn Any {
+                self
+            }
+        }
+    }
+
+    /// A working keyring is preferred to the file; a hanging one is abandoned after
+    /// the timeout and the file is used. (One test: the default store is global.)
+    #[test]
+    fn keyring_is_used_when_it_answers_and_abandoned_when_it_hangs() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("credentials.toml");
+        let store = TokenStore::new(None, file.clone(), true);
+
+        let memory = Arc::new(fake_keyring::Store::default());
+        keyring_core::set_default_store(memory.clone());
+        assert_eq!(
+            store.set("ctx", &Secret::new("acc_kr")).unwrap(),
+            TokenSource::Keyring
+        );
+        assert!(!file.exists(), "nothing written to the file");
+        let (t, src) = store.get("ctx").unwrap().unwrap();
+        assert_eq!((t.expose(), src), ("acc_kr", TokenSource::Keyring));
+        assert!(memory.secrets.lock().unwrap().contains_key("accessctl/ctx"));
+        store.rename("ctx", "ctx2").unwrap();
+        assert_eq!(store.get("ctx2").unwrap().unwrap().1, TokenSource::Keyring);
+        assert!(store.delete("ctx2").unwrap());
+        assert!(store.get("ctx2").unwrap().is_none());
+
+        keyring_core::set_default_store(Arc::new(fake_keyring::Store {
+            hang: true,
+            ..Default::default()
+        }));
+        let start = std::time::Instant::now();
+        assert_eq!(
+            store.set("ctx", &Secret::new("acc_file")).unwrap(),
+            TokenSource::File(file.clone())
+        );
+        let (t, src) = store.get("ctx").unwrap().unwrap();
+        assert_eq!((t.expose(), src), ("acc_file", TokenSource::File(file)));
+        assert!(
+            start.elapsed() < 2 * KEYRING_TIMEOUT + Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+        keyring_core::unset_default_store();
     }
 }
