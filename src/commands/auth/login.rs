@@ -17,6 +17,9 @@ use crate::settings::Source;
 ///
 /// The context is named by the global --context flag (default: the server's host).
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  accessctl auth login --server https://access.example.com\n  echo \"$TOKEN\" | accessctl auth login --server https://access.example.com --context prod --with-token"
+)]
 pub struct LoginArgs {
     /// Read the token from stdin instead of prompting
     #[arg(long)]

@@ -11,6 +11,9 @@ use crate::timeparse::{self, Direction};
 /// Grant a role to a user, a team or all users
 #[derive(clap::Args, Debug)]
 #[command(group = clap::ArgGroup::new("principal").required(true).multiple(false))]
+#[command(
+    after_help = "Examples:\n  accessctl roles add-binding --email bob@example.com --role developer\n  accessctl roles add-binding --username bob --role admin\n  accessctl roles add-binding --all-users --role viewer --expires-at 30d"
+)]
 pub struct AddBindingArgs {
     /// The user with this email
     #[arg(long, group = "principal", value_name = "EMAIL")]

@@ -12,6 +12,9 @@ use crate::output::views::principal_label;
 
 /// List the role bindings of the project
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  accessctl roles list-bindings\n  accessctl roles list-bindings --role admin --principal-type user\n  accessctl -q roles list-bindings --role viewer"
+)]
 pub struct ListBindingsArgs {
     /// Only bindings of this role
     #[arg(long, value_name = "ROLE")]

@@ -11,6 +11,9 @@ use crate::output::Table;
 
 /// Accept an invitation with its code
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  accessctl --server https://access.example.com --context work roles invitations accept inv_..."
+)]
 pub struct AcceptArgs {
     /// The invitation code you were given
     #[arg(value_name = "CODE")]

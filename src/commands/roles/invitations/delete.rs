@@ -7,6 +7,7 @@ use crate::error::{CliError, ErrorKind};
 
 /// Revoke open invitations
 #[derive(clap::Args, Debug)]
+#[command(after_help = "Examples:\n  accessctl roles invitations delete carol@example.com")]
 pub struct DeleteArgs {
     /// Emails whose invitation to revoke
     #[arg(required = true, value_name = "EMAIL")]

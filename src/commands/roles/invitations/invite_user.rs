@@ -11,6 +11,9 @@ use crate::output::Table;
 
 /// Invite people to the project by email
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  accessctl roles invitations invite-user carol@example.com --role admin\n  accessctl roles invitations invite-user a@example.com b@example.com --role viewer --ttl-days 14"
+)]
 pub struct InviteUserArgs {
     /// Emails to invite
     #[arg(required = true, value_name = "EMAIL")]

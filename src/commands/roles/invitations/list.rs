@@ -7,6 +7,9 @@ use crate::error::CliError;
 
 /// List the project's open invitations
 #[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  accessctl roles invitations list\n  accessctl roles invitations list --status expired"
+)]
 pub struct ListArgs {
     /// Which invitations to show
     #[arg(long, value_name = "STATUS", default_value = "all", value_parser = ["pending", "expired", "all"])]
