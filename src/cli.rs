@@ -15,7 +15,7 @@ use crate::settings::{Inputs, OutputFormat, Source, Sourced};
 /// accessd on a SQLite database in your data directory, with you as its admin and a
 /// project named `default`. `accessctl auth login --server URL` adds a remote context.
 #[derive(Parser, Debug)]
-#[command(name = "accessctl", version, max_term_width = 100)]
+#[command(name = "accessctl", version, propagate_version = true, max_term_width = 100)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

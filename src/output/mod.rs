@@ -70,6 +70,13 @@ impl Output {
         self.print(items, &table)
     }
 
+    /// One result shown as a one-row table (text) and one object (JSON).
+    pub fn row<T: Tabular + Serialize>(&self, item: &T) -> Result<(), CliError> {
+        let mut table = Table::new(T::HEADERS);
+        table.push(item.id(), item.row());
+        self.print(item, &table)
+    }
+
     /// One result.
     pub fn one<T: Tabular + Serialize>(&self, item: &T) -> Result<(), CliError> {
         let mut table = Table::new(T::HEADERS);
@@ -179,6 +186,12 @@ pub fn print_error(err: &CliError) {
 
 /// Prints a clap parse failure or `--help`/`--version`; returns the exit code.
 pub fn print_clap(err: &clap::Error) -> u8 {
+    if err.kind() == clap::error::ErrorKind::DisplayVersion {
+        // Subcommands would print `accessctl-roles-list 0.1.0`.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "accessctl {}", env!("CARGO_PKG_VERSION"));
+        return 0;
+    }
     let _ = err.print();
     if err.use_stderr() { 2 } else { 0 }
 }

@@ -284,3 +284,23 @@ fn list_show_and_permissions() {
         .to_owned();
     assert_eq!(cells(&backoffice), ["backoffice.use", "✓", "✓"]);
 }
+
+#[test]
+fn add_binding_json_is_one_object_and_version_works_anywhere() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("bob", "bob@example.com", "Bob");
+    let r = home.run(&[
+        "roles",
+        "add-binding",
+        "--email",
+        "bob@example.com",
+        "--role",
+        "viewer",
+        "-o",
+        "json",
+    ]);
+    let binding = r.json();
+    assert_eq!(binding["role"]["name"], "viewer");
+    assert_eq!(binding["principal"]["username"], "bob");
+    home.run(&["roles", "list", "-V"]).ok().stdout_has("accessctl ");
+}

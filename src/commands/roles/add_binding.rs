@@ -63,7 +63,7 @@ pub async fn run(args: &AddBindingArgs, ctx: &Ctx) -> Result<(), CliError> {
                 "Granted role {} in project {project}",
                 binding.role.name
             ));
-            ctx.output().list(std::slice::from_ref(&binding), "")
+            ctx.output().row(&binding)
         }
         Err(ApiError::Problem { problem, .. }) if problem.code == ProblemCode::BindingExists => {
             let id = problem.existing_id.clone().unwrap_or_default();
