@@ -11,5 +11,6 @@ mod invitations;
 mod last_owner;
 mod load;
 mod mail;
+mod openapi;
 mod pagination;
 mod security;
