@@ -381,6 +381,17 @@ fn table() -> Vec<Row> {
     ]
 }
 
+/// Operations that need no token.
+const PUBLIC: &[&str] = &[
+    "/healthz",
+    "/readyz",
+    "/meta",
+    "/bootstrap",
+    "/openapi.json",
+    "/invitations/accept",
+    "/invitations/decline",
+];
+
 /// The operations of the document: (method, full path), for tests.
 pub fn operations() -> Vec<(String, String)> {
     table()
@@ -546,6 +557,10 @@ pub fn document() -> OpenApi {
                 ContentBuilder::new().schema(Some(schema_ref("Problem"))).build(),
             );
         op = op.response(status, ok).response("default", problem);
+        if PUBLIC.contains(&path) {
+            // No token needed (accept/decline take one optionally).
+            op = op.securities(Some(vec![SecurityRequirement::default()]));
+        }
         paths = paths.path(full_path(path), PathItem::new(method, op));
     }
     let components = ComponentsBuilder::new()
