@@ -6,6 +6,7 @@ mod support;
 mod api_basics;
 mod audit_roles;
 mod bad_input;
+mod binary;
 mod escalation;
 mod invitations;
 mod last_owner;
