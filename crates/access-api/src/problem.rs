@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
 /// The stable machine-readable error codes (api.md, "Errors").
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProblemCode {
@@ -125,6 +126,7 @@ impl std::fmt::Display for ProblemCode {
 }
 
 /// One invalid field of a request (422 `validation-failed`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     /// JSON path of the field, e.g. `emails[2]` or `role`.
@@ -133,6 +135,7 @@ pub struct FieldError {
 }
 
 /// An RFC 9457 problem document.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     #[serde(rename = "type", default = "about_blank")]

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A page of a list: `{"items": [...], "next_cursor": "..." | null}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -13,6 +14,7 @@ pub struct Page<T> {
 }
 
 /// `GET /v1/meta`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Meta {
     pub version: String,
@@ -25,6 +27,7 @@ pub struct Meta {
 // ---------------------------------------------------------------- users & tokens
 
 /// A user, as seen by a server administrator or by the user themself.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
@@ -43,6 +46,7 @@ pub struct User {
 }
 
 /// `POST /v1/bootstrap`, `POST /v1/users`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
@@ -53,6 +57,7 @@ pub struct CreateUser {
 }
 
 /// `PATCH /v1/users/{id}` and `PATCH /v1/users/me` (only `name` for oneself).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
@@ -65,6 +70,7 @@ pub struct UpdateUser {
 }
 
 /// `POST /v1/bootstrap` → 201: the first administrator and their token (shown once).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BootstrapResponse {
     pub user: User,
@@ -72,6 +78,7 @@ pub struct BootstrapResponse {
 }
 
 /// An API token's metadata (never the token itself).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenInfo {
     pub id: String,
@@ -84,6 +91,7 @@ pub struct TokenInfo {
 }
 
 /// `POST …/tokens` → 201: the only response that carries the token.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedToken {
     #[serde(flatten)]
@@ -93,6 +101,7 @@ pub struct CreatedToken {
 }
 
 /// `POST /v1/users/me/tokens`, `POST /v1/users/{id}/tokens`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
@@ -104,6 +113,7 @@ pub struct CreateToken {
 // ---------------------------------------------------------------- orgs & projects
 
 /// `{id, name}` of a related object.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ref {
     pub id: String,
@@ -111,6 +121,7 @@ pub struct Ref {
 }
 
 /// An organization.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Org {
     pub id: String,
@@ -119,6 +130,7 @@ pub struct Org {
 }
 
 /// A project.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Project {
     pub id: String,
@@ -136,6 +148,7 @@ pub struct Project {
 }
 
 /// `POST /v1/projects`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProject {
@@ -151,6 +164,7 @@ pub struct CreateProject {
 }
 
 /// `PATCH /v1/projects/{project}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProject {
@@ -163,6 +177,7 @@ pub struct UpdateProject {
 // ---------------------------------------------------------------- roles
 
 /// A project role (built-in from the preset, or custom).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     pub id: String,
@@ -177,6 +192,7 @@ pub struct Role {
 }
 
 /// `POST /v1/projects/{p}/roles`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRole {
@@ -187,6 +203,7 @@ pub struct CreateRole {
 }
 
 /// `PUT /v1/projects/{p}/roles/{role}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRole {
@@ -197,6 +214,7 @@ pub struct UpdateRole {
 }
 
 /// `GET /v1/permissions`: one catalogue entry.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PermissionInfo {
     pub name: String,
@@ -204,6 +222,7 @@ pub struct PermissionInfo {
 }
 
 /// `GET /v1/projects/{p}/permissions/me`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyPermissions {
     pub roles: Vec<String>,
@@ -211,6 +230,7 @@ pub struct MyPermissions {
 }
 
 /// `POST /v1/projects/{p}/permissions:check`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PermissionCheckRequest {
@@ -221,6 +241,7 @@ pub struct PermissionCheckRequest {
 }
 
 /// One permission's verdict.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PermissionCheck {
     pub permission: String,
@@ -230,6 +251,7 @@ pub struct PermissionCheck {
 }
 
 /// A binding that grants a permission.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Grant {
     pub binding_id: String,
@@ -237,6 +259,7 @@ pub struct Grant {
 }
 
 /// Response of `permissions:check`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PermissionCheckResponse {
     pub results: Vec<PermissionCheck>,
@@ -245,6 +268,7 @@ pub struct PermissionCheckResponse {
 // ---------------------------------------------------------------- bindings
 
 /// Who a binding is for.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Principal {
@@ -265,6 +289,7 @@ pub enum Principal {
 }
 
 /// `user`, `team` or `all-users`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PrincipalType {
@@ -294,6 +319,7 @@ impl Principal {
 }
 
 /// How a request names a principal: exactly one of the fields for its type.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum PrincipalSelector {
@@ -315,6 +341,7 @@ pub enum PrincipalSelector {
 }
 
 /// A role binding: principal × role × project.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleBinding {
     pub id: String,
@@ -329,6 +356,7 @@ pub struct RoleBinding {
 }
 
 /// `POST /v1/projects/{p}/role-bindings`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRoleBinding {
@@ -341,6 +369,7 @@ pub struct CreateRoleBinding {
 // ---------------------------------------------------------------- members
 
 /// `member`, `pending` or `expired`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MemberStatus {
@@ -350,6 +379,7 @@ pub enum MemberStatus {
 }
 
 /// `GET /v1/projects/{p}/members`: a user with bindings, or an open invitation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub email: String,
@@ -367,6 +397,7 @@ pub struct Member {
 }
 
 /// `PUT /v1/projects/{p}/members/{member}`: the member ends with exactly this role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetMemberRole {
@@ -376,6 +407,7 @@ pub struct SetMemberRole {
 // ---------------------------------------------------------------- invitations
 
 /// `pending` or `expired`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InvitationStatus {
@@ -384,6 +416,7 @@ pub enum InvitationStatus {
 }
 
 /// An open invitation.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invitation {
     pub id: String,
@@ -402,6 +435,7 @@ pub struct Invitation {
 }
 
 /// `POST /v1/projects/{p}/invitations`: 1–100 emails.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInvitations {
@@ -412,6 +446,7 @@ pub struct CreateInvitations {
 }
 
 /// Per-email outcome of an invitation request.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum InviteStatus {
@@ -439,6 +474,7 @@ impl InviteStatus {
 }
 
 /// One email's result.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteResult {
     pub email: String,
@@ -452,12 +488,14 @@ pub struct InviteResult {
 }
 
 /// Response of `POST …/invitations`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteResponse {
     pub results: Vec<InviteResult>,
 }
 
 /// `POST /v1/invitations/accept`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AcceptInvitation {
@@ -466,6 +504,7 @@ pub struct AcceptInvitation {
 
 /// Response of accepting: the new binding, and a first token when the
 /// invitation created the user.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AcceptResponse {
     pub project: Ref,
@@ -478,6 +517,7 @@ pub struct AcceptResponse {
 // ---------------------------------------------------------------- audit
 
 /// An append-only audit event.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEvent {
     pub id: String,

@@ -95,8 +95,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
                 ApiError::invalid("could not read the request body")
             }
         })?;
-        let de = &mut serde_json::Deserializer::from_slice(&bytes);
-        match serde_path_to_error::deserialize::<_, T>(de) {
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::invalid(format!("the body is not valid JSON: {e}")))?;
+        if !value.is_object() {
+            // serde would also take a struct from an array: refuse it.
+            return Err(ApiError::field("body", "must be a JSON object"));
+        }
+        match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(v) => Ok(ApiJson(v)),
             Err(e) => Err(json_error(&e)),
         }

@@ -7,6 +7,7 @@ pub mod invitations;
 pub mod layers;
 pub mod me;
 pub mod meta;
+pub mod openapi;
 pub mod projects;
 pub mod respond;
 
@@ -41,6 +42,7 @@ fn span(req: &Request) -> tracing::Span {
 pub fn router(svc: Service, timeout: Duration) -> Router {
     let v1 = Router::new()
         .route("/meta", get(meta::meta))
+        .route("/openapi.json", get(openapi::serve_document))
         .route("/bootstrap", post(meta::bootstrap))
         .route("/permissions", get(meta::permissions))
         .route("/users/me", get(me::get_me).patch(me::patch_me))

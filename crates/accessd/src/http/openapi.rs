@@ -1,0 +1,606 @@
+//! `GET /v1/openapi.json`: the OpenAPI 3.1 document, built from the wire types'
+//! schemas (utoipa derives in access-api, feature `openapi`) and the route
+//! table below. A test calls every operation listed here, so a route that
+//! disappears from the router fails the suite.
+
+use access_api as api;
+use utoipa::ToSchema;
+use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+use utoipa::openapi::request_body::RequestBodyBuilder;
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    ComponentsBuilder, ContentBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Ref, RefOr,
+    Required, ResponseBuilder, Schema,
+};
+
+/// What an operation answers with on success.
+enum Out {
+    Empty,
+    One(&'static str),
+    Page(&'static str),
+}
+
+/// One row per operation: method, path (under /v1 unless it starts with `/`),
+/// summary, request body schema, success status, success body.
+type Row = (
+    HttpMethod,
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    Out,
+);
+
+fn table() -> Vec<Row> {
+    use HttpMethod::{Delete, Get, Patch, Post, Put};
+    use Out::{Empty, One, Page};
+    vec![
+        (Get, "/healthz", "Liveness", None, "200", Empty),
+        (
+            Get,
+            "/readyz",
+            "Readiness (database reachable)",
+            None,
+            "200",
+            Empty,
+        ),
+        (
+            Get,
+            "/meta",
+            "Server version, database kind, bootstrapped",
+            None,
+            "200",
+            One("Meta"),
+        ),
+        (
+            Post,
+            "/bootstrap",
+            "Create the first administrator (once)",
+            Some("CreateUser"),
+            "201",
+            One("BootstrapResponse"),
+        ),
+        (
+            Get,
+            "/permissions",
+            "The permission catalogue",
+            None,
+            "200",
+            Page("PermissionInfo"),
+        ),
+        (Get, "/users/me", "The caller", None, "200", One("User")),
+        (
+            Patch,
+            "/users/me",
+            "Change the caller's name",
+            Some("UpdateUser"),
+            "200",
+            One("User"),
+        ),
+        (
+            Get,
+            "/users/me/tokens",
+            "The caller's tokens",
+            None,
+            "200",
+            Page("TokenInfo"),
+        ),
+        (
+            Post,
+            "/users/me/tokens",
+            "Create a token (shown once)",
+            Some("CreateToken"),
+            "201",
+            One("CreatedToken"),
+        ),
+        (
+            Delete,
+            "/users/me/tokens/{id}",
+            "Revoke a token",
+            None,
+            "204",
+            Empty,
+        ),
+        (
+            Get,
+            "/users/me/invitations",
+            "Open invitations to the caller's email",
+            None,
+            "200",
+            Page("Invitation"),
+        ),
+        (Get, "/users", "Users (administrators)", None, "200", Page("User")),
+        (
+            Post,
+            "/users",
+            "Create a user (administrators)",
+            Some("CreateUser"),
+            "201",
+            One("User"),
+        ),
+        (
+            Get,
+            "/users/{id}",
+            "A user by id, username or email",
+            None,
+            "200",
+            One("User"),
+        ),
+        (
+            Patch,
+            "/users/{id}",
+            "Change or disable a user",
+            Some("UpdateUser"),
+            "200",
+            One("User"),
+        ),
+        (Delete, "/users/{id}", "Delete a user", None, "204", Empty),
+        (
+            Post,
+            "/users/{id}/tokens",
+            "Create a token for a user",
+            Some("CreateToken"),
+            "201",
+            One("CreatedToken"),
+        ),
+        (
+            Get,
+            "/orgs",
+            "The caller's organizations",
+            None,
+            "200",
+            Page("Org"),
+        ),
+        (Get, "/orgs/{org}", "An organization", None, "200", One("Org")),
+        (
+            Get,
+            "/projects",
+            "Projects the caller can see",
+            None,
+            "200",
+            Page("Project"),
+        ),
+        (
+            Post,
+            "/projects",
+            "Create a project",
+            Some("CreateProject"),
+            "201",
+            One("Project"),
+        ),
+        (
+            Get,
+            "/projects/{project}",
+            "A project by id or name",
+            None,
+            "200",
+            One("Project"),
+        ),
+        (
+            Patch,
+            "/projects/{project}",
+            "Rename or describe a project",
+            Some("UpdateProject"),
+            "200",
+            One("Project"),
+        ),
+        (
+            Delete,
+            "/projects/{project}",
+            "Delete a project",
+            None,
+            "204",
+            Empty,
+        ),
+        (
+            Get,
+            "/projects/{project}/roles",
+            "The project's roles",
+            None,
+            "200",
+            Page("Role"),
+        ),
+        (
+            Post,
+            "/projects/{project}/roles",
+            "Create a custom role",
+            Some("CreateRole"),
+            "201",
+            One("Role"),
+        ),
+        (
+            Get,
+            "/projects/{project}/roles/{role}",
+            "A role",
+            None,
+            "200",
+            One("Role"),
+        ),
+        (
+            Put,
+            "/projects/{project}/roles/{role}",
+            "Change a custom role",
+            Some("UpdateRole"),
+            "200",
+            One("Role"),
+        ),
+        (
+            Delete,
+            "/projects/{project}/roles/{role}",
+            "Delete a custom role",
+            None,
+            "204",
+            Empty,
+        ),
+        (
+            Get,
+            "/projects/{project}/permissions/me",
+            "The caller's roles and permissions",
+            None,
+            "200",
+            One("MyPermissions"),
+        ),
+        (
+            Post,
+            "/projects/{project}/permissions:check",
+            "Check permissions",
+            Some("PermissionCheckRequest"),
+            "200",
+            One("PermissionCheckResponse"),
+        ),
+        (
+            Get,
+            "/projects/{project}/role-bindings",
+            "Role bindings (filters role, principal_type)",
+            None,
+            "200",
+            Page("RoleBinding"),
+        ),
+        (
+            Post,
+            "/projects/{project}/role-bindings",
+            "Grant a role",
+            Some("CreateRoleBinding"),
+            "201",
+            One("RoleBinding"),
+        ),
+        (
+            Get,
+            "/projects/{project}/role-bindings/{id}",
+            "A role binding",
+            None,
+            "200",
+            One("RoleBinding"),
+        ),
+        (
+            Delete,
+            "/projects/{project}/role-bindings/{id}",
+            "Revoke a role binding",
+            None,
+            "204",
+            Empty,
+        ),
+        (
+            Get,
+            "/projects/{project}/members",
+            "Members and open invitations",
+            None,
+            "200",
+            Page("Member"),
+        ),
+        (
+            Put,
+            "/projects/{project}/members/{member}",
+            "Set a member's one role",
+            Some("SetMemberRole"),
+            "200",
+            One("Member"),
+        ),
+        (
+            Delete,
+            "/projects/{project}/members/{member}",
+            "Remove a member (`me` = leave)",
+            None,
+            "204",
+            Empty,
+        ),
+        (
+            Get,
+            "/projects/{project}/invitations",
+            "Open invitations",
+            None,
+            "200",
+            Page("Invitation"),
+        ),
+        (
+            Post,
+            "/projects/{project}/invitations",
+            "Invite 1–100 emails",
+            Some("CreateInvitations"),
+            "201",
+            One("InviteResponse"),
+        ),
+        (
+            Get,
+            "/projects/{project}/invitations/{invitation}",
+            "An invitation by id or email",
+            None,
+            "200",
+            One("Invitation"),
+        ),
+        (
+            Delete,
+            "/projects/{project}/invitations/{invitation}",
+            "Revoke an invitation",
+            None,
+            "204",
+            Empty,
+        ),
+        (
+            Post,
+            "/projects/{project}/invitations/{invitation}/resend",
+            "New code and expiry",
+            None,
+            "200",
+            One("Invitation"),
+        ),
+        (
+            Post,
+            "/invitations/accept",
+            "Accept an invitation by code",
+            Some("AcceptInvitation"),
+            "200",
+            One("AcceptResponse"),
+        ),
+        (
+            Post,
+            "/invitations/decline",
+            "Decline an invitation by code",
+            Some("AcceptInvitation"),
+            "204",
+            Empty,
+        ),
+        (
+            Get,
+            "/projects/{project}/audit-events",
+            "Project audit log, newest first",
+            None,
+            "200",
+            Page("AuditEvent"),
+        ),
+        (
+            Get,
+            "/audit-events",
+            "Server audit log (administrators)",
+            None,
+            "200",
+            Page("AuditEvent"),
+        ),
+        (Get, "/openapi.json", "This document", None, "200", Empty),
+    ]
+}
+
+/// Operations that need no token.
+const PUBLIC: &[&str] = &[
+    "/healthz",
+    "/readyz",
+    "/meta",
+    "/bootstrap",
+    "/openapi.json",
+    "/invitations/accept",
+    "/invitations/decline",
+];
+
+/// The operations of the document: (method, full path), for tests.
+pub fn operations() -> Vec<(String, String)> {
+    table()
+        .into_iter()
+        .map(|(m, p, ..)| (method_name(&m).to_owned(), full_path(p)))
+        .collect()
+}
+
+fn method_name(m: &HttpMethod) -> &'static str {
+    match m {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+        HttpMethod::Put => "PUT",
+        HttpMethod::Delete => "DELETE",
+        HttpMethod::Patch => "PATCH",
+        HttpMethod::Options => "OPTIONS",
+        HttpMethod::Head => "HEAD",
+        HttpMethod::Trace => "TRACE",
+    }
+}
+
+fn full_path(p: &str) -> String {
+    if p == "/healthz" || p == "/readyz" {
+        p.to_owned()
+    } else {
+        format!("/v1{p}")
+    }
+}
+
+fn schemas() -> Vec<(String, RefOr<Schema>)> {
+    let mut out = Vec::new();
+    macro_rules! add {
+        ($($t:ty),*) => {$(
+            out.push((<$t as ToSchema>::name().into_owned(), <$t as utoipa::PartialSchema>::schema()));
+            <$t as ToSchema>::schemas(&mut out);
+        )*};
+    }
+    add!(
+        api::Meta,
+        api::User,
+        api::CreateUser,
+        api::UpdateUser,
+        api::BootstrapResponse,
+        api::TokenInfo,
+        api::CreatedToken,
+        api::CreateToken,
+        api::Ref,
+        api::Org,
+        api::Project,
+        api::CreateProject,
+        api::UpdateProject,
+        api::Role,
+        api::CreateRole,
+        api::UpdateRole,
+        api::PermissionInfo,
+        api::MyPermissions,
+        api::PermissionCheckRequest,
+        api::PermissionCheck,
+        api::Grant,
+        api::PermissionCheckResponse,
+        api::Principal,
+        api::PrincipalType,
+        api::PrincipalSelector,
+        api::RoleBinding,
+        api::CreateRoleBinding,
+        api::MemberStatus,
+        api::Member,
+        api::SetMemberRole,
+        api::InvitationStatus,
+        api::Invitation,
+        api::CreateInvitations,
+        api::InviteStatus,
+        api::InviteResult,
+        api::InviteResponse,
+        api::AcceptInvitation,
+        api::AcceptResponse,
+        api::AuditEvent,
+        api::Problem,
+        api::ProblemCode,
+        api::FieldError
+    );
+    out
+}
+
+fn schema_ref(name: &str) -> RefOr<Schema> {
+    RefOr::Ref(Ref::from_schema_name(name))
+}
+
+fn page_of(name: &str) -> Schema {
+    ObjectBuilder::new()
+        .property("items", ArrayBuilder::new().items(schema_ref(name)))
+        .required("items")
+        .property(
+            "next_cursor",
+            ObjectBuilder::new().schema_type(utoipa::openapi::schema::SchemaType::from_iter([
+                Type::String,
+                Type::Null,
+            ])),
+        )
+        .into()
+}
+
+fn param(name: &str, location: ParameterIn, required: bool) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(location)
+        .required(if required { Required::True } else { Required::False })
+        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+        .build()
+}
+
+/// Builds the document.
+pub fn document() -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    for (method, path, summary, body, status, out) in table() {
+        let mut op = OperationBuilder::new().summary(Some(summary));
+        for seg in path.split('/') {
+            if let Some(name) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                op = op.parameter(param(name, ParameterIn::Path, true));
+            }
+        }
+        if matches!(out, Out::Page(_)) && method == HttpMethod::Get {
+            for q in ["limit", "cursor"] {
+                op = op.parameter(param(q, ParameterIn::Query, false));
+            }
+            let extra: &[&str] = if path.ends_with("role-bindings") {
+                &["role", "principal_type"]
+            } else if path.ends_with("audit-events") {
+                &["action", "actor", "since", "until"]
+            } else {
+                &[]
+            };
+            for q in extra {
+                op = op.parameter(param(q, ParameterIn::Query, false));
+            }
+        }
+        if let Some(b) = body {
+            op = op.request_body(Some(
+                RequestBodyBuilder::new()
+                    .content(
+                        "application/json",
+                        ContentBuilder::new().schema(Some(schema_ref(b))).build(),
+                    )
+                    .required(Some(Required::True))
+                    .build(),
+            ));
+        }
+        let ok = match out {
+            Out::Empty => ResponseBuilder::new().description("success"),
+            Out::One(s) => ResponseBuilder::new().description("success").content(
+                "application/json",
+                ContentBuilder::new().schema(Some(schema_ref(s))).build(),
+            ),
+            Out::Page(s) => ResponseBuilder::new().description("a page").content(
+                "application/json",
+                ContentBuilder::new().schema(Some(page_of(s))).build(),
+            ),
+        };
+        let problem = ResponseBuilder::new()
+            .description("an RFC 9457 problem with a stable `code`")
+            .content(
+                "application/problem+json",
+                ContentBuilder::new().schema(Some(schema_ref("Problem"))).build(),
+            );
+        op = op.response(status, ok).response("default", problem);
+        if PUBLIC.contains(&path) {
+            // No token needed (accept/decline take one optionally).
+            op = op.securities(Some(vec![SecurityRequirement::default()]));
+        }
+        paths = paths.path(full_path(path), PathItem::new(method, op));
+    }
+    let components = ComponentsBuilder::new()
+        .schemas_from_iter(schemas())
+        .security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        )
+        .build();
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("accessd")
+                .version(env!("CARGO_PKG_VERSION"))
+                .build(),
+        )
+        .paths(paths.build())
+        .components(Some(components))
+        .security(Some(vec![SecurityRequirement::new(
+            "bearer",
+            Vec::<String>::new(),
+        )]))
+        .build()
+}
+
+pub async fn serve_document() -> axum::response::Response {
+    super::respond::json(axum::http::StatusCode::OK, &document(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_referenced_schema_exists() {
+        let doc = serde_json::to_value(super::document()).unwrap();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = part.split('"').next().unwrap();
+            assert!(schemas.contains_key(name), "missing schema {name}");
+        }
+        assert!(doc["paths"]["/v1/projects/{project}/role-bindings"]["post"].is_object());
+    }
+}

@@ -1,0 +1,134 @@
+//! The `accessd` binary: migrate, offline bootstrap, serve on port 0, graceful
+//! SIGTERM, one-line errors, and no secret in trace-level logs.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use serde_json::json;
+
+use crate::support::Client;
+
+fn accessd() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_accessd"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ACCESSD_") {
+            c.env_remove(k);
+        }
+    }
+    c
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binary_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("a.db").display());
+
+    let out = accessd()
+        .args(["migrate", "--database-url", &db])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = accessd()
+        .args(["bootstrap", "--username", "root", "--email", "root@example.com"])
+        .env("ACCESSD_DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(token.starts_with("acc_") && token.len() == 47, "{token}");
+
+    let out = accessd()
+        .args([
+            "bootstrap",
+            "--database-url",
+            &db,
+            "--username",
+            "x",
+            "--email",
+            "x@example.com",
+        ])
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("error: ") && err.contains("already-bootstrapped"),
+        "{err}"
+    );
+
+    let out = accessd()
+        .args(["migrate", "--database-url", "mysql://nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.starts_with("error: ") && err.lines().count() == 1, "{err}");
+
+    // serve on port 0 with trace-level JSON logs
+    let mut child = accessd()
+        .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &db])
+        .env("RUST_LOG", "trace")
+        .env("ACCESSD_LOG_FORMAT", "json")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let reader = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line.clone());
+            all.push(line);
+        }
+        all
+    });
+    let addr = loop {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("no listening line");
+        let v: serde_json::Value = serde_json::from_str(&line).expect("json log line");
+        if let Some(a) = v["fields"]["addr"].as_str() {
+            break a.to_owned();
+        }
+    };
+    let c = Client::new(&format!("http://{addr}"), Some(&token));
+    c.post("/v1/projects", json!({"name": "p"})).await.expect(201);
+    let inv = c
+        .post(
+            "/v1/projects/p/invitations",
+            json!({"emails": ["q@example.com"], "role": "viewer"}),
+        )
+        .await
+        .expect(201);
+    let code = inv["results"][0]["invitation"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let acc = Client::new(&format!("http://{addr}"), None)
+        .post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .expect(200);
+    let first = acc["token"]["token"].as_str().unwrap().to_owned();
+    Client::new(&format!("http://{addr}"), Some(&first))
+        .get("/v1/users/me")
+        .await
+        .expect(200);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "graceful shutdown exits 0: {exit:?}");
+    let logs = reader.join().unwrap().join("\n");
+    assert!(logs.contains("shutting down"));
+    assert!(logs.contains("/v1/projects/p/invitations"), "requests are logged");
+    for secret in [&token, &code, &first] {
+        assert!(!logs.contains(&secret[4..]), "a secret reached the logs");
+    }
+}
