@@ -59,6 +59,7 @@ pub fn lock(path: &Path) -> Result<FileLock, CliError> {
 /// Writes `bytes` to `path` atomically with mode 0600: a private temp file in the same
 /// directory, fsync, rename. The caller holds the [`lock`].
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    remove_stale_temps(path);
     let tmp = sibling(path, &format!(".tmp.{}", std::process::id()));
     let result = (|| {
         let _ = fs::remove_file(&tmp);
@@ -73,6 +74,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         return Err(CliError::io(format!("cannot write {}", path.display()), e));
     }
     set_mode(path, 0o600)
+}
+
+/// Under the lock no other writer is mid-write, so any temp file left beside `path`
+/// was abandoned by a killed process.
+fn remove_stale_temps(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let prefix = format!("{}.tmp.", name.to_string_lossy());
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
 }
 
 /// Reads a file; `None` when it does not exist.

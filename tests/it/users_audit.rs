@@ -108,3 +108,36 @@ fn audit_lists_changes_with_filters() {
         .fails(2)
         .stderr_has("invalid time");
 }
+
+#[test]
+fn lists_follow_pagination_across_pages() {
+    let (server, home) = admin_with_project();
+    // 600 users: more than one page of the largest page size (500).
+    server.block_on(async {
+        let client = reqwest::Client::new();
+        for i in 0..600 {
+            let resp = client
+                .post(format!("{}/v1/users", server.url))
+                .bearer_auth(&server.admin_token)
+                .json(&serde_json::json!({"username": format!("u{i:03}"), "email": format!("u{i:03}@example.com")}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status().as_u16(), 201);
+        }
+    });
+    let r = home.run(&["-q", "users", "list"]);
+    r.ok();
+    let mut names: Vec<&str> = r.lines();
+    assert_eq!(names.len(), 601);
+    names.dedup();
+    assert_eq!(names.len(), 601, "no user repeated");
+    assert_eq!(
+        home.run(&["-o", "json", "users", "list"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        601
+    );
+}
