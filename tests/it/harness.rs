@@ -276,19 +276,22 @@ impl Home {
 
     /// `auth login --with-token` as context `test`, which becomes current.
     pub fn login(&self, server: &Server, token: &str) -> Run {
-        let r = self.run_stdin(
-            &[
-                "auth",
-                "login",
-                "--server",
-                &server.url,
-                "--context",
-                "test",
-                "--with-token",
-            ],
-            Some(token),
+        let args = [
+            "-v",
+            "auth",
+            "login",
+            "--server",
+            &server.url,
+            "--context",
+            "test",
+            "--with-token",
+        ];
+        let r = self.run_stdin(&args, Some(token));
+        r.ok().stderr_has("> GET ");
+        assert!(
+            !r.stdout.contains(token) && !r.stderr.contains(token),
+            "login -v leaked the token"
         );
-        r.ok();
         r
     }
 }

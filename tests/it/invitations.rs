@@ -155,6 +155,7 @@ fn accept_creates_the_user_and_saves_their_token() {
         .to_owned();
     let gil = Home::new();
     let r = gil.run(&[
+        "-v",
         "--server",
         &server.url,
         "--context",
@@ -166,7 +167,12 @@ fn accept_creates_the_user_and_saves_their_token() {
     ]);
     r.ok()
         .stderr_has("Joined project shop as developer")
-        .stderr_has("Saved your new token for context work");
+        .stderr_has("Saved your new token for context work")
+        .stderr_has("> POST ");
+    assert!(
+        !r.stderr.contains(&code) && !r.stdout.contains(&code),
+        "the code is never echoed"
+    );
     assert!(
         !r.stdout.contains("acc_") && !r.stderr.contains("acc_"),
         "the token is never printed"
