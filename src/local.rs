@@ -73,6 +73,18 @@ pub async fn open(
         }
     }
 
+    if let Err(e) = client.me().await {
+        let err = CliError::from(e);
+        if err.kind == crate::error::ErrorKind::Auth {
+            return Err(CliError::auth(format!(
+                "the local database {} belongs to another user; you are '{user}'",
+                db.display()
+            ))
+            .with_hint("run accessctl as that user, or move the file away to start over"));
+        }
+        return Err(err);
+    }
+
     let saved = config
         .load()?
         .contexts

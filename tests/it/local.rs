@@ -128,3 +128,21 @@ fn local_context_manages_users_and_bindings() {
         .fails(2)
         .stderr_has("local context uses no token");
 }
+
+#[test]
+fn another_os_user_gets_a_clear_error() {
+    let home = Home::new();
+    home.run(&["roles", "list"]).ok();
+    let out = home
+        .command(&["roles", "list"])
+        .env("USER", "mallory")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("belongs to another user; you are 'mallory'"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
