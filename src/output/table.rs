@@ -66,9 +66,9 @@ pub fn render(table: &Table, style: Style) -> String {
         let bold = style.tty && style.color;
         t.set_header(h.iter().map(|h| {
             if bold {
-                Cell::new(h).add_attribute(Attribute::Bold)
+                Cell::new(sanitize(h)).add_attribute(Attribute::Bold)
             } else {
-                Cell::new(h)
+                Cell::new(sanitize(h))
             }
         }));
     }

@@ -43,12 +43,27 @@ fn hostile_server(value: &str) -> String {
     let invitation = serde_json::json!({"id": v, "project": {"id": v, "name": v}, "email": v, "role": {"id": v, "name": v},
         "invited_by": v, "created_at": v, "expires_at": v, "status": "pending"});
     let problem = serde_json::json!({"title": v, "status": 404, "code": "not-found", "detail": v});
+    let account = serde_json::json!({"id": v, "username": v, "email": v, "name": v, "is_admin": true,
+        "disabled": false, "mfa_enabled": false, "created_at": v});
+    let project = serde_json::json!({"id": v, "name": v, "description": v, "org": {"id": v, "name": v},
+        "role_preset": v, "policy_version": 1, "created_at": v, "my_roles": [v]});
+    let token = serde_json::json!({"id": v, "name": v, "created_at": v, "expires_at": v, "last_used_at": v});
+    let event = serde_json::json!({"id": v, "created_at": v, "action": v, "actor": v,
+        "project": {"id": v, "name": v}, "target": v, "details": {"k": v}, "request_id": v});
+    let permission = serde_json::json!({"name": v, "description": v});
     let page =
         |item: serde_json::Value| serde_json::json!({"items": [item], "next_cursor": null}).to_string();
     let routes = [
         ("/role-bindings", ("200 OK", "application/json", page(binding))),
         ("/roles", ("200 OK", "application/json", page(role))),
         ("/invitations", ("200 OK", "application/json", page(invitation))),
+        ("/users/me/tokens", ("200 OK", "application/json", page(token))),
+        ("/users/me", ("200 OK", "application/json", account.to_string())),
+        ("/users", ("200 OK", "application/json", page(account))),
+        ("/projects/p", ("200 OK", "application/json", project.to_string())),
+        ("/projects", ("200 OK", "application/json", page(project))),
+        ("/audit-events", ("200 OK", "application/json", page(event))),
+        ("/permissions", ("200 OK", "application/json", page(permission))),
         (
             "",
             ("404 Not Found", "application/problem+json", problem.to_string()),
@@ -93,51 +108,76 @@ fn hostile_server(value: &str) -> String {
     url
 }
 
+fn check_payload(name: &str, value: &str) {
+    let url = hostile_server(value);
+    let home = Home::new()
+        .env("ACCESSCTL_SERVER", &url)
+        .env("ACCESSCTL_TOKEN", "acc_x")
+        .env("ACCESSCTL_PROJECT", "p");
+    for args in [
+        &["roles", "list-bindings"][..],
+        &["-q", "roles", "list-bindings"],
+        &["-o", "csv", "roles", "list-bindings"],
+        &["-o", "tsv", "roles", "list-bindings"],
+        &["roles", "list"],
+        &["roles", "permissions"],
+        &["roles", "permissions", "--matrix"],
+        &["roles", "invitations", "list"],
+        &["-o", "json", "roles", "invitations", "list"],
+        &["projects", "list"],
+        &["projects", "get"],
+        &["users", "list"],
+        &["auth", "status"],
+        &["auth", "tokens", "list"],
+        &["audit", "list"],
+    ] {
+        let r = home.run(args);
+        let what = format!("{name} {args:?}");
+        assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+        if args.contains(&"json") {
+            // JSON escapes instead, and round-trips exactly.
+            assert!(
+                !r.stdout.chars().any(|c| c.is_control() && c != '\n' && c != ' '),
+                "{what}"
+            );
+            assert_eq!(r.json()[0]["email"], value, "{what}");
+        } else if args.contains(&"tsv") {
+            // Tabs separate cells; no cell holds one.
+            assert_eq!(r.lines().len(), 2, "{what}");
+            for line in r.lines() {
+                assert_eq!(line.split('\t').count(), 7, "{what}");
+                assert_clean(&what, &line.replace('\t', " "));
+            }
+        } else {
+            assert_clean(&what, &r.stdout);
+        }
+        assert_clean(&what, &r.stderr);
+    }
+    // Problem documents (errors, and the valid-roles hint) are sanitized too.
+    for args in [&["projects", "get", "x"][..], &["roles", "show", "x"]] {
+        let r = home.run(args);
+        assert_eq!(r.code, 3, "{name} {args:?}");
+        assert_clean(name, &r.stderr);
+    }
+}
+
 #[test]
 fn corpus_payloads_in_every_field_never_reach_the_terminal_raw() {
     let payloads = payloads();
     assert!(payloads.len() >= 40);
-    for (name, value) in payloads {
-        let url = hostile_server(&value);
-        let home = Home::new()
-            .env("ACCESSCTL_SERVER", &url)
-            .env("ACCESSCTL_TOKEN", "acc_x")
-            .env("ACCESSCTL_PROJECT", "p");
-        for args in [
-            vec!["roles", "list-bindings"],
-            vec!["-q", "roles", "list-bindings"],
-            vec!["-o", "csv", "roles", "list-bindings"],
-            vec!["-o", "tsv", "roles", "list-bindings"],
-            vec!["roles", "list"],
-            vec!["roles", "invitations", "list"],
-            vec!["-o", "json", "roles", "invitations", "list"],
-        ] {
-            let r = home.run(&args);
-            assert_eq!(r.code, 0, "{name} {args:?}: {}", r.stderr);
-            let what = format!("{name} {args:?}");
-            if args.contains(&"json") {
-                // JSON escapes instead, and round-trips exactly.
-                assert!(
-                    !r.stdout.chars().any(|c| c.is_control() && c != '\n' && c != ' '),
-                    "{what}"
-                );
-                assert_eq!(r.json()[0]["email"], value.as_str(), "{what}");
-            } else if args.contains(&"tsv") {
-                // Tabs separate cells; no cell holds one.
-                assert_eq!(r.lines().len(), 2, "{what}");
-                for line in r.lines() {
-                    assert_eq!(line.split('\t').count(), 7, "{what}");
-                    assert_clean(&what, &line.replace('\t', " "));
+    let chunks: Vec<Vec<(String, String)>> = payloads.chunks(16).map(<[_]>::to_vec).collect();
+    let workers: Vec<_> = chunks
+        .into_iter()
+        .map(|chunk| {
+            std::thread::spawn(move || {
+                for (name, value) in chunk {
+                    check_payload(&name, &value);
                 }
-            } else {
-                assert_clean(&what, &r.stdout);
-            }
-            assert_clean(&what, &r.stderr);
-        }
-        // Problem documents (errors) are sanitized too.
-        let r = home.run(&["projects", "get", "x"]);
-        assert_eq!(r.code, 3, "{name}");
-        assert_clean(&name, &r.stderr);
+            })
+        })
+        .collect();
+    for w in workers {
+        w.join().unwrap();
     }
 }
 
