@@ -207,9 +207,46 @@ enum KeyringOp {
     Delete,
 }
 
+/// Registers this OS's keyring store once, unless one is registered already.
+fn ensure_platform_store() {
+    static INIT: std::sync::Once = std::sync::Once::new();
+    INIT.call_once(|| {
+        if keyring_core::get_default_store().is_none()
+            && let Some(store) = platform_store()
+        {
+            keyring_core::set_default_store(store);
+        }
+    });
+}
+
+#[cfg(target_os = "linux")]
+fn platform_store() -> Option<std::sync::Arc<keyring_core::CredentialStore>> {
+    // The Secret Service over D-Bus (GNOME Keyring, KWallet); fails without a session bus.
+    let store = zbus_secret_service_keyring_store::Store::new().ok()?;
+    Some(store)
+}
+
+#[cfg(target_os = "macos")]
+fn platform_store() -> Option<std::sync::Arc<keyring_core::CredentialStore>> {
+    let store = apple_native_keyring_store::keychain::Store::new().ok()?;
+    Some(store)
+}
+
+#[cfg(windows)]
+fn platform_store() -> Option<std::sync::Arc<keyring_core::CredentialStore>> {
+    let store = windows_native_keyring_store::Store::new().ok()?;
+    Some(store)
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "macos", windows)))]
+fn platform_store() -> Option<std::sync::Arc<keyring_core::CredentialStore>> {
+    None
+}
+
 /// `None` when no keyring store is available on this machine.
 fn keyring_call(context: &str, op: KeyringOp) -> Option<Result<Option<String>, String>> {
     use keyring_core::Error;
+    ensure_platform_store();
     let entry = match keyring_core::Entry::new(KEYRING_SERVICE, context) {
         Ok(e) => e,
         Err(_) => return None,
