@@ -12,6 +12,7 @@ mod invitations;
 mod last_owner;
 mod load;
 mod mail;
+mod model;
 mod openapi;
 mod pagination;
 mod security;
