@@ -3,6 +3,7 @@
 
 mod support;
 
+mod admin;
 mod api_basics;
 mod audit_roles;
 mod bad_input;
