@@ -82,7 +82,21 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sqlx::Error>
 /// Applies pending migrations (safe with several replicas: the PostgreSQL
 /// migrator holds its own lock).
 pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
-    MIGRATOR.run(&db.pool).await
+    // SQLite's migrator takes no lock: when two processes migrate one new file
+    // at once, the loser fails on "table … already exists" after the winner
+    // commits. Running again then finds the migrations applied.
+    let mut attempt: u64 = 0;
+    loop {
+        match MIGRATOR.run(&db.pool).await {
+            Err(
+                sqlx::migrate::MigrateError::Execute(_) | sqlx::migrate::MigrateError::ExecuteMigration(..),
+            ) if db.kind == DbKind::Sqlite && attempt < 5 => {
+                attempt += 1;
+                tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
+            }
+            other => return other,
+        }
+    }
 }
 
 fn db_code(e: &sqlx::Error) -> Option<String> {

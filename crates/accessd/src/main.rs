@@ -21,7 +21,19 @@ fn main() -> ExitCode {
 
 /// One `error: …` line on stderr.
 fn report(e: &anyhow::Error) -> ExitCode {
-    let msg = format!("{e:#}").replace(['\n', '\r'], " ");
+    // sqlx errors repeat their causes in their own text: print each cause once.
+    let mut msg = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if msg.contains(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    let msg = msg.replace(['\n', '\r'], " ");
     let _ = writeln!(std::io::stderr(), "error: {msg}");
     ExitCode::FAILURE
 }

@@ -161,6 +161,7 @@ pub async fn idempotency(State(svc): State<Service>, req: Request, next: Next) -
 /// Every non-2xx answer is problem+json with a `code`, including the ones
 /// axum and tower-http produce themselves (404 route, 405, 408/timeout, 413).
 pub async fn problems(req: Request, next: Next) -> Response {
+    let rid = request_id(req.headers());
     let resp = next.run(req).await;
     let status = resp.status();
     if status.is_success() || status.is_redirection() || status.is_informational() {
@@ -172,7 +173,7 @@ pub async fn problems(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/problem+json"));
     if is_problem {
-        return resp;
+        return with_request_id(resp, rid).await;
     }
     let (code, detail) = match status {
         StatusCode::NOT_FOUND => (ProblemCode::NotFound, "no such resource"),
@@ -199,5 +200,27 @@ pub async fn problems(req: Request, next: Next) -> Response {
     if code == ProblemCode::Unavailable {
         p.status = 503;
     }
+    p.request_id = rid;
     problem_response(&p)
+}
+
+/// Puts the request id into a problem body, so a report quoting the body
+/// can be found in the logs.
+async fn with_request_id(resp: Response, rid: Option<String>) -> Response {
+    let Some(rid) = rid else { return resp };
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 1 << 20).await else {
+        return ApiError::new(ProblemCode::Internal, "internal error").into_response();
+    };
+    let body = match serde_json::from_slice::<Problem>(&bytes) {
+        Ok(mut p) => {
+            p.request_id = Some(rid);
+            serde_json::to_vec(&p)
+                .map(Body::from)
+                .unwrap_or_else(|_| Body::from(bytes))
+        }
+        Err(_) => Body::from(bytes),
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, body)
 }

@@ -32,8 +32,8 @@ pub async fn list(
         &uri,
         rows,
         limit,
-        |p: &ProjectRow| (p.name.to_ascii_lowercase(), p.id.clone()),
-        |p| convert::project(p, vec![]),
+        |(p, _): &(ProjectRow, Vec<String>)| (p.name.to_ascii_lowercase(), p.id.clone()),
+        |(p, roles)| convert::project(p, roles.clone()),
         None,
     ))
 }

@@ -35,6 +35,20 @@ pub fn new_invitation_code() -> String {
     )
 }
 
+/// Token names are labels ("CI", "my laptop"): free text, 1–63 characters.
+fn token_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("token name is empty".into());
+    }
+    if name.chars().count() > api::validate::MAX_NAME_LEN {
+        return Err(format!(
+            "token name is longer than {} characters",
+            api::validate::MAX_NAME_LEN
+        ));
+    }
+    api::validate::text("token name", name)
+}
+
 /// Don't bother writing `last_used_at` more often than this.
 const TOUCH_EVERY_MS: i64 = 60_000;
 
@@ -140,7 +154,7 @@ impl Service {
         req: &api::CreateToken,
     ) -> ApiResult<api::CreatedToken> {
         let mut errors = Vec::new();
-        if let Err(m) = api::validate::name("token name", req.name.trim()) {
+        if let Err(m) = token_name(req.name.trim()) {
             errors.push(api::FieldError {
                 field: "name".into(),
                 message: m,

@@ -2,12 +2,12 @@
 
 use access_api::{self as api, InviteStatus, ProblemCode, validate};
 
-use super::auth::{hash_secret, new_invitation_code, new_token};
+use super::auth::{hash_secret, new_invitation_code};
 use super::{Access, Caller, Service, convert, role_view, rules};
 use crate::clock::DAY_MS;
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{self, Conn, InvitationRow, users::NewUser};
+use crate::store::{self, Conn, InvitationRow};
 
 /// An invitation that was just created or resent, for mail delivery.
 pub struct Sent {
@@ -25,21 +25,6 @@ fn result(email: &str, status: InviteStatus) -> api::InviteResult {
         detail: None,
         invitation: None,
     }
-}
-
-/// `alice.smith@x` → `alice.smith`: the characters a username allows.
-fn username_base(email: &str) -> String {
-    let local = email.split('@').next().unwrap_or("");
-    let mut s: String = local
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    s = s
-        .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
-        .to_owned();
-    s.truncate(50);
-    if s.is_empty() { "user".into() } else { s }
 }
 
 impl Service {
@@ -268,184 +253,5 @@ impl Service {
             ))
         })
         .await
-    }
-
-    /// Accepts by code. With a caller, the caller must own the invited email;
-    /// without one, the account with that email is used, or created (with a
-    /// first token) when there is none.
-    pub async fn accept_invitation(
-        &self,
-        caller: Option<&Caller>,
-        code: &str,
-    ) -> ApiResult<api::AcceptResponse> {
-        self.answer_invitation(caller, code, true)
-            .await?
-            .ok_or_else(|| ApiError::not_found("invitation"))
-    }
-
-    /// Declines by code: the invitation is removed.
-    pub async fn decline_invitation(&self, caller: Option<&Caller>, code: &str) -> ApiResult<()> {
-        self.answer_invitation(caller, code, false).await.map(|_| ())
-    }
-
-    async fn answer_invitation(
-        &self,
-        caller: Option<&Caller>,
-        code: &str,
-        accept: bool,
-    ) -> ApiResult<Option<api::AcceptResponse>> {
-        let hash = hash_secret(code.trim());
-        let gone = || {
-            ApiError::new(
-                ProblemCode::NotFound,
-                "no open invitation has that code (used, revoked or never issued)",
-            )
-        };
-        let first = {
-            let mut c = self.conn().await?;
-            store::invitations::by_code_hash(&mut c, &hash).await?
-        }
-        .ok_or_else(gone)?;
-        retry(|| async {
-            let now = self.now();
-            let mut tx = self.begin().await?;
-            store::projects::lock_project(&mut tx, &first.project_id)
-                .await?
-                .ok_or_else(gone)?;
-            let inv = store::invitations::by_code_hash(&mut tx, &hash)
-                .await?
-                .ok_or_else(gone)?;
-            if now >= inv.expires_at {
-                return Err(ApiError::new(
-                    ProblemCode::InvitationExpired,
-                    "this invitation has expired; ask for a new one",
-                ));
-            }
-            if let Some(c) = caller
-                && validate::normalize(&c.user.email) != validate::normalize(&inv.email)
-            {
-                return Err(ApiError::new(
-                    ProblemCode::EmailMismatch,
-                    "this invitation was sent to a different email address than yours",
-                ));
-            }
-            let project = store::projects::find_project(&mut tx, &inv.project_id)
-                .await?
-                .ok_or_else(gone)?;
-            store::invitations::delete(&mut tx, &inv.id).await?;
-            if !accept {
-                self.audit(
-                    &mut tx,
-                    caller,
-                    "invitation.decline",
-                    Some(&project),
-                    Some(&inv.email),
-                    serde_json::json!({}),
-                )
-                .await?;
-                tx.commit().await?;
-                return Ok(None);
-            }
-            let mut token = None;
-            let user = match store::users::user_by_email(&mut tx, &inv.email).await? {
-                Some(u) if u.disabled => return Err(ApiError::forbidden("that account is disabled")),
-                Some(u) => u,
-                None => {
-                    let base = username_base(&inv.email);
-                    let mut username = base.clone();
-                    let mut n = 1;
-                    while store::users::username_taken(&mut tx, &username).await?.is_some() {
-                        n += 1;
-                        username = format!("{base}-{n}");
-                    }
-                    let u = store::users::insert_user(
-                        &mut tx,
-                        &NewUser {
-                            username: &username,
-                            email: &inv.email,
-                            name: None,
-                            is_admin: false,
-                        },
-                        now,
-                    )
-                    .await?;
-                    let secret = new_token();
-                    let info =
-                        store::users::insert_token(&mut tx, &u.id, "first", &hash_secret(&secret), now, None)
-                            .await?;
-                    token = Some(api::CreatedToken {
-                        info: convert::token_info(&info),
-                        token: secret,
-                    });
-                    u
-                }
-            };
-            store::users::add_org_member(&mut tx, &project.org_id, &user.id, "member", now).await?;
-            let key = store::bindings::principal_key("user", Some(&user.id));
-            let id = match store::bindings::existing_binding(&mut tx, &project.id, &key, &inv.role_id).await?
-            {
-                Some(id) => id,
-                None => {
-                    let rank = store::projects::list_roles(&mut tx, &project.id)
-                        .await?
-                        .iter()
-                        .find(|r| r.id == inv.role_id)
-                        .map(|r| r.rank)
-                        .unwrap_or(0);
-                    store::bindings::insert_binding(
-                        &mut tx,
-                        &store::bindings::NewBinding {
-                            project_id: &project.id,
-                            role_id: &inv.role_id,
-                            role_rank: rank,
-                            principal_type: "user",
-                            principal_id: Some(&user.id),
-                            principal_sort: &validate::normalize(&user.username),
-                            expires_at: None,
-                            created_by: inv.invited_by.as_deref(),
-                        },
-                        now,
-                    )
-                    .await?
-                }
-            };
-            let binding = store::bindings::get_binding(&mut tx, &project.id, &id)
-                .await?
-                .ok_or_else(gone)?;
-            let actor = Caller {
-                user: user.clone(),
-                request_id: caller.and_then(|c| c.request_id.clone()),
-            };
-            self.audit(
-                &mut tx,
-                Some(&actor),
-                "invitation.accept",
-                Some(&project),
-                Some(&inv.email),
-                serde_json::json!({"role": inv.role_name}),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(Some(api::AcceptResponse {
-                project: api::Ref {
-                    id: project.id.clone(),
-                    name: project.name.clone(),
-                },
-                binding: convert::binding(&binding),
-                user: convert::user(&user),
-                token: token.clone(),
-            }))
-        })
-        .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn usernames_from_emails() {
-        assert_eq!(super::username_base("Alice.Smith+x@example.com"), "alice.smithx");
-        assert_eq!(super::username_base("_x@example.com"), "x");
-        assert_eq!(super::username_base("+@example.com"), "user");
     }
 }

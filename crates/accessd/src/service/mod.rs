@@ -2,6 +2,7 @@
 //! transaction that starts with a write (see [`Service::begin_project`]), is
 //! retried as a whole when it loses a race, and writes its audit event.
 
+pub mod accept;
 pub mod audit;
 pub mod auth;
 pub mod bindings;

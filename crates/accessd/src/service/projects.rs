@@ -144,22 +144,37 @@ impl Service {
         .await
     }
 
+    /// Projects the caller can see, each with the caller's roles in it.
     pub async fn list_projects(
         &self,
         caller: &Caller,
         after: Option<(&str, &str)>,
         limit: i64,
-    ) -> ApiResult<Vec<ProjectRow>> {
+    ) -> ApiResult<Vec<(ProjectRow, Vec<String>)>> {
         let mut c = self.conn().await?;
-        Ok(store::projects::list_visible_projects(
+        let now = self.now();
+        let rows = store::projects::list_visible_projects(
             &mut c,
             &caller.user.id,
             rules::ORG_ROLES_THAT_SEE_ALL,
-            self.now(),
+            now,
             after,
             limit,
         )
-        .await?)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for p in rows {
+            let bindings =
+                store::bindings::effective_bindings(&mut c, &p.id, &p.org_id, &caller.user.id, now).await?;
+            let mut roles: Vec<String> = Vec::new();
+            for b in bindings {
+                if !roles.contains(&b.role_name) {
+                    roles.push(b.role_name);
+                }
+            }
+            out.push((p, roles));
+        }
+        Ok(out)
     }
 
     pub async fn update_project(

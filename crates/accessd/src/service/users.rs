@@ -149,7 +149,13 @@ impl Service {
         retry(|| async {
             let now = self.now();
             let mut tx = self.begin().await?;
-            let projects = store::bindings::lock_projects_of_user(&mut tx, &target.id).await?;
+            // Disabling can take away a project's last owner: lock (bump) every
+            // project the user is bound in first. Other changes touch no project.
+            let projects = if req.disabled == Some(true) {
+                store::bindings::lock_projects_of_user(&mut tx, &target.id).await?
+            } else {
+                Vec::new()
+            };
             store::users::begin_global_write(&mut tx).await?;
             let mut owners_before = Vec::new();
             for p in &projects {

@@ -26,6 +26,9 @@ async fn bootstrap_meta_and_project_flow() {
     let id = w.bind("web", "bob", "Developer").await;
     let me = bob.get("/v1/projects/web/permissions/me").await.expect(200);
     assert_eq!(me["roles"], json!(["developer"]));
+    let mine = bob.get("/v1/projects").await.expect(200);
+    assert_eq!(mine["items"][0]["name"], "web");
+    assert_eq!(mine["items"][0]["my_roles"], json!(["developer"]));
     let list = w.admin.get("/v1/projects/web/role-bindings").await.expect(200);
     assert_eq!(list["items"].as_array().unwrap().len(), 2);
     w.admin

@@ -23,11 +23,20 @@ async fn binary_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("a.db").display());
 
-    let out = accessd()
-        .args(["migrate", "--database-url", &db])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Several processes migrating one new database at once all succeed.
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            accessd()
+                .args(["migrate", "--database-url", &db])
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
 
     let out = accessd()
         .args(["bootstrap", "--username", "root", "--email", "root@example.com"])
@@ -67,6 +76,11 @@ async fn binary_end_to_end() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.starts_with("error: ") && err.lines().count() == 1, "{err}");
+    assert_eq!(
+        err.matches("must start with").count(),
+        1,
+        "each cause once: {err}"
+    );
 
     // serve on port 0 with trace-level JSON logs
     let mut child = accessd()

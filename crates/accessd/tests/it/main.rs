@@ -3,6 +3,7 @@
 
 mod support;
 
+mod admin;
 mod api_basics;
 mod audit_roles;
 mod bad_input;
@@ -12,6 +13,7 @@ mod invitations;
 mod last_owner;
 mod load;
 mod mail;
+mod model;
 mod openapi;
 mod pagination;
 mod security;

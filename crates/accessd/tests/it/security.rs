@@ -169,7 +169,7 @@ async fn tokens_and_codes_are_stored_hashed_only() {
     me.get("/v1/users/me").await.problem(401, "unauthenticated");
     let t2 = w
         .admin
-        .post("/v1/users/me/tokens", json!({"name": "short"}))
+        .post("/v1/users/me/tokens", json!({"name": "my laptop"}))
         .await
         .expect(201);
     let c2 = Client::new(&w.srv.url, t2["token"].as_str());

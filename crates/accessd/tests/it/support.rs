@@ -89,6 +89,11 @@ impl Client {
                 "{status} not problem+json: {ct}"
             );
             assert!(body["code"].is_string(), "{status} without code: {body}");
+            let rid = headers
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            assert_eq!(body["request_id"], rid, "problem without the request id: {body}");
         }
         Resp {
             status,
