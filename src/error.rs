@@ -150,6 +150,13 @@ impl From<ApiError> for CliError {
 }
 
 fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
+    if status >= 500
+        && let Some(id) = &problem.request_id
+    {
+        return Some(format!(
+            "if this persists, report request id {id} to the server's operator"
+        ));
+    }
     if !problem.valid_roles.is_empty() {
         return Some(format!("valid roles: {}", problem.valid_roles.join(", ")));
     }

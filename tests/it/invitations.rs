@@ -167,7 +167,7 @@ fn accept_creates_the_user_and_saves_their_token() {
     ]);
     r.ok()
         .stderr_has("Joined project shop as developer")
-        .stderr_has("Saved your new token for context work")
+        .stderr_has("Saved your new token for context work, now the current context")
         .stderr_has("> POST ");
     assert!(
         !r.stderr.contains(&code) && !r.stdout.contains(&code),
@@ -192,4 +192,36 @@ fn accept_creates_the_user_and_saves_their_token() {
         .run(&["--server", &server.url, "roles", "invitations", "accept", "nope"])
         .code(3);
     assert_eq!(home.run(&["-q", "roles", "invitations", "list"]).stdout, "");
+}
+
+#[test]
+fn accept_without_context_names_it_after_the_host_and_keeps_local_intact() {
+    let (server, home) = admin_with_project();
+    let code = home
+        .run(&[
+            "-o",
+            "json",
+            "roles",
+            "invitations",
+            "invite-user",
+            "hal@example.com",
+            "--role",
+            "viewer",
+        ])
+        .json()[0]["invitation"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let hal = Home::new();
+    hal.run(&["roles", "list"]).ok(); // the local context exists first
+    hal.run(&["--server", &server.url, "roles", "invitations", "accept", &code])
+        .ok();
+    let host = server.url.trim_start_matches("http://").replace(':', "-");
+    assert_eq!(
+        hal.run(&["config", "contexts", "current"]).stdout,
+        format!("{host}\n")
+    );
+    hal.run(&["--context", "local", "-q", "projects", "list"])
+        .ok()
+        .stdout_has("default");
 }

@@ -72,7 +72,7 @@ pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
 }
 
 /// `--context`, else the context that already points at this server, else the host.
-fn context_name(ctx: &Ctx, server: &str, source: &Source) -> Result<String, CliError> {
+pub fn context_name(ctx: &Ctx, server: &str, source: &Source) -> Result<String, CliError> {
     let name = match &ctx.settings.context.source {
         Source::Flag(_) | Source::Env(_) => ctx.settings.context.value.clone(),
         _ if matches!(source, Source::Context(_)) => ctx.settings.context.value.clone(),

@@ -1,9 +1,10 @@
 //! `accessctl roles invitations accept CODE`: POST /v1/invitations/accept. Needs no
 //! project; when the invitation creates the user, their first token is saved for the
-//! context.
+//! context, which (like `auth login`) becomes current.
 
 use access_api::AcceptInvitation;
 
+use crate::commands::auth::login::context_name;
 use crate::context::Ctx;
 use crate::credentials::{Secret, TokenSource};
 use crate::error::CliError;
@@ -21,6 +22,14 @@ pub struct AcceptArgs {
 }
 
 pub async fn run(args: &AcceptArgs, ctx: &Ctx) -> Result<(), CliError> {
+    // Decide where a first token would go before the code is spent.
+    let target = match (&ctx.settings.server, ctx.settings.is_embedded()) {
+        (Some(server), false) => {
+            let name = context_name(ctx, &server.value, &server.source)?;
+            Some((name, server.value.trim_end_matches('/').to_owned()))
+        }
+        _ => None,
+    };
     let req = AcceptInvitation {
         code: args.code.trim().to_owned(),
     };
@@ -30,26 +39,21 @@ pub async fn run(args: &AcceptArgs, ctx: &Ctx) -> Result<(), CliError> {
         "Joined project {} as {} ({})",
         accepted.project.name, accepted.binding.role.name, accepted.user.username
     ));
-    if let Some(token) = &accepted.token
-        && !ctx.settings.is_embedded()
-    {
-        let context = ctx.context_name().to_owned();
-        if let Some(server) = &ctx.settings.server {
-            let server = server.value.clone();
-            ctx.config().update(|c| {
-                c.contexts.entry(context.clone()).or_default().server = Some(server);
-                c.current_context.get_or_insert_with(|| context.clone());
-                Ok(())
-            })?;
-        }
-        let saved = ctx.tokens().set(&context, &Secret::new(token.token.clone()))?;
-        if let TokenSource::File(path) = &saved {
+    if let (Some(token), Some((context, url))) = (&accepted.token, target) {
+        ctx.config().update(|c| {
+            c.contexts.entry(context.clone()).or_default().server = Some(url.clone());
+            c.current_context = Some(context.clone());
+            Ok(())
+        })?;
+        if let TokenSource::File(path) = ctx.tokens().set(&context, &Secret::new(token.token.clone()))? {
             out.warn(&format!(
                 "no OS keyring available; token saved to {} (mode 0600)",
                 path.display()
             ));
         }
-        out.info(&format!("Saved your new token for context {context}"));
+        out.info(&format!(
+            "Saved your new token for context {context}, now the current context"
+        ));
     }
     let mut table = Table::new(&["PROJECT", "ROLE", "USERNAME", "EMAIL", "ROLE BINDING ID"]);
     table.push(
