@@ -124,7 +124,9 @@ impl From<ApiError> for CliError {
                     message = problem.code.title().to_owned();
                 }
                 for e in &problem.errors {
-                    message.push_str(&format!("; {}: {}", e.field, e.message));
+                    if !message.contains(&e.message) {
+                        message.push_str(&format!("; {}: {}", e.field, e.message));
+                    }
                 }
                 let hint = problem_hint(status, &problem);
                 CliError { kind, message, hint }

@@ -59,15 +59,13 @@ impl ApiClient {
         loop {
             let start = Instant::now();
             self.trace(|| {
-                let auth = if self.transport.describe() == "embedded" {
-                    "in-process user"
-                } else {
-                    "Authorization: Bearer ***"
+                let (base, auth) = match self.transport.describe().as_str() {
+                    "embedded" => (String::new(), "embedded, in-process user".to_owned()),
+                    url => (url.to_owned(), "Authorization: Bearer ***".to_owned()),
                 };
                 format!(
-                    "> {} {}{} ({auth})",
+                    "> {} {base}{} ({auth})",
                     req.method.as_str(),
-                    self.transport.describe(),
                     redact_path(&req.path)
                 )
             });

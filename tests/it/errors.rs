@@ -403,3 +403,19 @@ fn every_command_broken_bodies() {
     let truncated = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\nconnection: close\r\n\r\n{\"items\":[";
     fault_matrix("truncated", truncated.to_owned(), 1);
 }
+
+#[test]
+fn server_errors_hint_the_request_id() {
+    let body = r#"{"title":"Internal server error","status":500,"code":"internal","detail":"internal error","request_id":"req-42"}"#;
+    let (url, _) = canned(http(
+        "500 Internal Server Error",
+        "application/problem+json",
+        "",
+        body,
+    ));
+    remote(&url)
+        .run(&["roles", "list"])
+        .fails(1)
+        .stderr_has("error: internal error")
+        .stderr_has("hint: if this persists, report request id req-42");
+}
