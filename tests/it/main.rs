@@ -8,6 +8,7 @@ mod config;
 mod errors;
 mod help;
 mod invitations;
+mod json;
 mod local;
 mod payloads;
 mod projects;

@@ -1,0 +1,68 @@
+//! The JSON of every result type, snapshotted: a changed field name or shape fails CI.
+//! Ids, times, tokens, codes, ports and temp paths are redacted.
+
+use crate::harness::admin_with_project;
+
+fn snapshot(name: &str, json: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        "[id]",
+    );
+    settings.add_filter(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z", "[time]");
+    settings.add_filter(r"acc_[A-Za-z0-9]+", "[token]");
+    settings.add_filter(r"inv_[A-Za-z0-9_-]+", "[code]");
+    settings.add_filter(r"127\.0\.0\.1[:-]\d+", "[server]");
+    settings.add_filter(r#""/[^"]*/(config|credentials)\.toml""#, "\"[dir]/$1.toml\"");
+    settings.add_filter(r#""policy_version": \d+"#, "\"policy_version\": [n]");
+    settings.bind(|| insta::assert_snapshot!(name, json));
+}
+
+#[test]
+fn json_fields_of_every_result_type() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    let json = |args: &[&str]| {
+        let mut all = vec!["-o", "json"];
+        all.extend_from_slice(args);
+        let r = home.run(&all);
+        r.ok();
+        r.stdout
+    };
+    snapshot(
+        "add_binding",
+        &json(&[
+            "roles",
+            "add-binding",
+            "--email",
+            "bob@example.com",
+            "--role",
+            "viewer",
+        ]),
+    );
+    snapshot("list_bindings", &json(&["roles", "list-bindings"]));
+    snapshot("roles_show", &json(&["roles", "show", "viewer"]));
+    snapshot(
+        "invite_user",
+        &json(&[
+            "roles",
+            "invitations",
+            "invite-user",
+            "c@example.com",
+            "--role",
+            "viewer",
+        ]),
+    );
+    snapshot("invitations_list", &json(&["roles", "invitations", "list"]));
+    snapshot("projects_get", &json(&["projects", "get"]));
+    snapshot("users_list", &json(&["users", "list"]));
+    snapshot("auth_status", &json(&["auth", "status"]));
+    snapshot("tokens_create", &json(&["auth", "tokens", "create", "ci"]));
+    snapshot("tokens_list", &json(&["auth", "tokens", "list"]));
+    snapshot("config_list", &json(&["config", "list"]));
+    snapshot("contexts_list", &json(&["config", "contexts", "list"]));
+    let audit: serde_json::Value =
+        serde_json::from_str(&json(&["audit", "list", "--action", "role_binding.create"])).unwrap();
+    let fields: Vec<&String> = audit[0].as_object().unwrap().keys().collect();
+    insta::assert_debug_snapshot!("audit_event_fields", fields);
+}
