@@ -33,6 +33,11 @@ use crate::settings::{OutputFormat, Settings};
 /// The whole program: parse, resolve, run, map the result to an exit code.
 pub fn main() -> ExitCode {
     output::install_panic_hook();
+    // A bug must still end with one `error:` line (printed by the hook) and exit 1.
+    std::panic::catch_unwind(real_main).unwrap_or(ExitCode::FAILURE)
+}
+
+fn real_main() -> ExitCode {
     let matches = match Cli::command().try_get_matches() {
         Ok(m) => m,
         Err(e) => return ExitCode::from(output::print_clap(&e)),
