@@ -16,4 +16,5 @@ mod mail;
 mod model;
 mod openapi;
 mod pagination;
+mod policy;
 mod security;
