@@ -9,6 +9,7 @@ mod audit_roles;
 mod bad_input;
 mod binary;
 mod escalation;
+mod fuzz;
 mod invitations;
 mod last_owner;
 mod load;
