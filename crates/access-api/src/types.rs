@@ -366,6 +366,31 @@ pub struct CreateRoleBinding {
     pub expires_at: Option<String>,
 }
 
+// ---------------------------------------------------------------- policy
+
+/// One binding of a policy document.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyBinding {
+    pub role: String,
+    pub principal: PrincipalSelector,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+}
+
+/// `GET/PUT /v1/projects/{p}/policy`: every binding of a project as one
+/// document. `PUT` makes the project's bindings exactly these (diff checked
+/// against the invariants); `etag` (or `If-Match`) guards against lost updates.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDocument {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    pub bindings: Vec<PolicyBinding>,
+}
+
 // ---------------------------------------------------------------- members
 
 /// `member`, `pending` or `expired`.

@@ -99,22 +99,36 @@ pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
     }
 }
 
-fn db_code(e: &sqlx::Error) -> Option<String> {
-    e.as_database_error()
-        .and_then(|d| d.code().map(|c| c.into_owned()))
+/// The SQLite result code (extended) of a SQLite error.
+fn sqlite_code(e: &sqlx::Error) -> Option<i64> {
+    let d = e.as_database_error()?;
+    d.try_downcast_ref::<sqlx::sqlite::SqliteError>()?;
+    d.code()?.parse().ok()
+}
+
+/// The SQLSTATE of a PostgreSQL error.
+fn pg_state(e: &sqlx::Error) -> Option<String> {
+    let d = e.as_database_error()?;
+    d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    d.code().map(|c| c.into_owned())
 }
 
 /// SQLITE_BUSY / SQLITE_LOCKED (and their extended codes), PostgreSQL
-/// serialization failure or deadlock.
+/// serialization failure or deadlock, or no pooled connection in time.
 pub fn is_busy(e: &sqlx::Error) -> bool {
-    match db_code(e).as_deref() {
-        Some("40001" | "40P01") => true,
-        Some(code) => code
-            .parse::<i64>()
-            .map(|c| matches!(c & 0xff, 5 | 6))
-            .unwrap_or(false),
-        None => matches!(e, sqlx::Error::PoolTimedOut),
+    if let Some(code) = sqlite_code(e) {
+        return matches!(code & 0xff, 5 | 6);
     }
+    if let Some(state) = pg_state(e) {
+        return matches!(state.as_str(), "40001" | "40P01");
+    }
+    matches!(e, sqlx::Error::PoolTimedOut)
+}
+
+/// PostgreSQL "data exception" (class 22): a value it cannot store, such as a
+/// NUL character in text. The request is at fault, not the server.
+pub fn is_bad_data(e: &sqlx::Error) -> bool {
+    pg_state(e).is_some_and(|s| s.starts_with("22"))
 }
 
 /// A unique violation: a concurrent transaction inserted the same key first.

@@ -62,6 +62,7 @@ impl ApiError {
         match self {
             ApiError::Problem(p) => p.code,
             ApiError::Db(e) if crate::db::is_busy(e) => ProblemCode::Unavailable,
+            ApiError::Db(e) if crate::db::is_bad_data(e) => ProblemCode::InvalidRequest,
             ApiError::Db(_) => ProblemCode::Internal,
         }
     }

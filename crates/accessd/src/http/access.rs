@@ -112,3 +112,19 @@ pub async fn remove_member(
     let v = svc.remove_member(&c, &p, &m, im.get()).await?;
     Ok(no_content(Some(v)))
 }
+
+pub async fn get_policy(State(svc): State<Service>, Auth(c): Auth, Path(p): Path<String>) -> R {
+    let (doc, v) = svc.get_policy(&c, &p).await?;
+    Ok(json(StatusCode::OK, &doc, Some(v)))
+}
+
+pub async fn put_policy(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path(p): Path<String>,
+    im: IfMatch,
+    ApiJson(doc): ApiJson<api::PolicyDocument>,
+) -> R {
+    let (doc, v) = svc.apply_policy(&c, &p, im.get(), &doc).await?;
+    Ok(json(StatusCode::OK, &doc, Some(v)))
+}

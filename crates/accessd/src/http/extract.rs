@@ -101,10 +101,44 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             // serde would also take a struct from an array: refuse it.
             return Err(ApiError::field("body", "must be a JSON object"));
         }
+        if let Some(path) = nul_path(&value, String::new()) {
+            return Err(ApiError::field(&path, "contains a NUL character"));
+        }
         match serde_path_to_error::deserialize::<_, T>(value) {
             Ok(v) => Ok(ApiJson(v)),
             Err(e) => Err(json_error(&e)),
         }
+    }
+}
+
+/// The JSON path of the first string (or key) holding a NUL character.
+fn nul_path(v: &serde_json::Value, here: String) -> Option<String> {
+    let at = |here: &str| {
+        if here.is_empty() {
+            "body".to_owned()
+        } else {
+            here.to_owned()
+        }
+    };
+    match v {
+        serde_json::Value::String(s) if s.contains('\0') => Some(at(&here)),
+        serde_json::Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| nul_path(x, format!("{here}[{i}]"))),
+        serde_json::Value::Object(o) => o.iter().find_map(|(k, x)| {
+            let p = if here.is_empty() {
+                k.clone()
+            } else {
+                format!("{here}.{k}")
+            };
+            if k.contains('\0') {
+                Some(at(&here))
+            } else {
+                nul_path(x, p)
+            }
+        }),
+        _ => None,
     }
 }
 

@@ -162,6 +162,14 @@ pub async fn idempotency(State(svc): State<Service>, req: Request, next: Next) -
 /// axum and tower-http produce themselves (404 route, 405, 408/timeout, 413).
 pub async fn problems(req: Request, next: Next) -> Response {
     let rid = request_id(req.headers());
+    // A NUL character in the path or query is never meaningful (and PostgreSQL
+    // cannot store one): refuse it up front, the same on every database.
+    let raw = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("");
+    if raw.to_ascii_lowercase().contains("%00") {
+        let mut p = Problem::new(ProblemCode::InvalidRequest, "the URL holds a NUL character");
+        p.request_id = rid;
+        return problem_response(&p);
+    }
     let resp = next.run(req).await;
     let status = resp.status();
     if status.is_success() || status.is_redirection() || status.is_informational() {

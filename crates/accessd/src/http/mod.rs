@@ -90,6 +90,10 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
         )
         .route("/projects/{p}/members", get(access::list_members))
         .route(
+            "/projects/{p}/policy",
+            get(access::get_policy).put(access::put_policy),
+        )
+        .route(
             "/projects/{p}/members/{member}",
             put(access::set_member).delete(access::remove_member),
         )

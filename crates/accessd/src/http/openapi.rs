@@ -75,6 +75,8 @@ fn table() -> Vec<Row> {
         (Get, "/projects/{project}/members", "Members and open invitations", None, "200", Page("Member")),
         (Put, "/projects/{project}/members/{member}", "Set a member's one role", Some("SetMemberRole"), "200", One("Member")),
         (Delete, "/projects/{project}/members/{member}", "Remove a member (`me` = leave)", None, "204", Empty),
+        (Get, "/projects/{project}/policy", "Every binding as one document (+ etag)", None, "200", One("PolicyDocument")),
+        (Put, "/projects/{project}/policy", "Apply a policy document (a checked diff; 412 on a stale etag)", Some("PolicyDocument"), "200", One("PolicyDocument")),
         (Get, "/projects/{project}/invitations", "Open invitations", None, "200", Page("Invitation")),
         (Post, "/projects/{project}/invitations", "Invite 1–100 emails", Some("CreateInvitations"), "201", One("InviteResponse")),
         (Get, "/projects/{project}/invitations/{invitation}", "An invitation by id or email", None, "200", One("Invitation")),
@@ -176,6 +178,8 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         api::AcceptInvitation,
         api::AcceptResponse,
         api::AuditEvent,
+        api::PolicyBinding,
+        api::PolicyDocument,
         api::Problem,
         api::ProblemCode,
         api::FieldError

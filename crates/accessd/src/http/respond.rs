@@ -40,6 +40,10 @@ impl IntoResponse for ApiError {
                 ProblemCode::Unavailable,
                 "the database is busy; retry shortly",
             )),
+            ApiError::Db(e) if crate::db::is_bad_data(&e) => problem_response(&Problem::new(
+                ProblemCode::InvalidRequest,
+                "the request holds a value that cannot be stored (such as a NUL character)",
+            )),
             ApiError::Db(e) => {
                 tracing::error!(error = %e, "database error");
                 problem_response(&Problem::new(ProblemCode::Internal, "internal error"))

@@ -41,7 +41,7 @@ impl Service {
         Ok(user)
     }
 
-    async fn resolve_target(
+    pub async fn resolve_target(
         &self,
         c: &mut Conn,
         acc: &Access,

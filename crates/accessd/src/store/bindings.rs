@@ -124,6 +124,18 @@ pub async fn list_bindings(
     rows.iter().map(BindingRow::from_row).collect()
 }
 
+/// Every binding of a project, ordered like the list.
+pub async fn all_bindings(c: &mut Conn, project_id: &str) -> Result<Vec<BindingRow>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 \
+         ORDER BY b.role_rank, b.principal_sort, b.id"
+    )))
+    .bind(project_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter().map(BindingRow::from_row).collect()
+}
+
 /// Every direct user binding of a project, ordered like the list.
 pub async fn user_bindings_of_project(
     c: &mut Conn,

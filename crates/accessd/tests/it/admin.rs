@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use crate::support::{Client, World};
+use crate::support::World;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn users_are_managed_by_administrators() {
@@ -135,12 +135,30 @@ async fn orgs_and_project_lifecycle() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_requests_answer_503_with_retry_after() {
     let w = World::with(accessd::Config {
-        request_timeout: Duration::ZERO,
+        request_timeout: Duration::from_secs(1),
         ..Default::default()
     })
     .await;
-    let c = Client::new(&w.srv.url, Some(&w.srv.admin_token));
-    let r = c.get("/v1/users/me").await;
+    w.project("p", "akka").await;
+    // Hold the project's write lock, so the next change cannot finish in time.
+    let pool = &w.srv.app.service().db.pool;
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("UPDATE projects SET policy_version = policy_version + 1 WHERE name_norm = 'p'")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let r = w
+        .admin
+        .patch("/v1/projects/p", json!({"description": "slow"}))
+        .await;
     assert_eq!(r.header("retry-after").as_deref(), Some("1"));
     r.problem(503, "unavailable");
+    tx.rollback().await.unwrap();
+    // Released: the same change goes through, and the timed-out one left nothing behind.
+    let p = w.admin.get("/v1/projects/p").await.expect(200);
+    assert!(p["description"].is_null());
+    w.admin
+        .patch("/v1/projects/p", json!({"description": "fast"}))
+        .await
+        .expect(200);
 }

@@ -1,0 +1,163 @@
+//! The policy document: every binding of a project at once. Applying one is a
+//! diff (bindings to remove, bindings to add) checked like the single changes:
+//! escalation for every role added or removed, and the last-owner rule.
+
+use std::collections::BTreeSet;
+
+use access_api::{self as api, FieldError};
+
+use super::{Caller, Service, role_view, rules};
+use crate::clock::{parse_rfc3339, rfc3339};
+use crate::db::retry;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, BindingRow};
+
+fn to_doc(rows: &[BindingRow], version: i64) -> api::PolicyDocument {
+    let bindings = rows
+        .iter()
+        .map(|b| api::PolicyBinding {
+            role: b.role_name.clone(),
+            principal: match (b.principal_type.as_str(), &b.user) {
+                ("user", Some(u)) => api::PrincipalSelector::User {
+                    id: None,
+                    username: Some(u.username.clone()),
+                    email: None,
+                },
+                ("team", _) => api::PrincipalSelector::Team {
+                    id: b.principal_id.clone(),
+                    name: None,
+                },
+                _ => api::PrincipalSelector::AllUsers,
+            },
+            expires_at: b.expires_at.map(rfc3339),
+        })
+        .collect();
+    api::PolicyDocument {
+        etag: Some(format!("\"{version}\"")),
+        bindings,
+    }
+}
+
+/// (principal key, role id, expiry): what makes two bindings the same.
+type Key = (String, String, Option<i64>);
+
+fn key_of(b: &BindingRow) -> Key {
+    (
+        store::bindings::principal_key(&b.principal_type, b.principal_id.as_deref()),
+        b.role_id.clone(),
+        b.expires_at,
+    )
+}
+
+impl Service {
+    pub async fn get_policy(&self, caller: &Caller, key: &str) -> ApiResult<(api::PolicyDocument, i64)> {
+        let acc = self.view(caller, key).await?;
+        acc.require("members.view")?;
+        let mut c = self.conn().await?;
+        let rows = store::bindings::all_bindings(&mut c, &acc.project.id).await?;
+        Ok((
+            to_doc(&rows, acc.project.policy_version),
+            acc.project.policy_version,
+        ))
+    }
+
+    pub async fn apply_policy(
+        &self,
+        caller: &Caller,
+        key: &str,
+        if_match: Option<&str>,
+        doc: &api::PolicyDocument,
+    ) -> ApiResult<(api::PolicyDocument, i64)> {
+        let if_match = if_match.or(doc.etag.as_deref());
+        let mut expiries = Vec::new();
+        let mut errors = Vec::new();
+        for (i, b) in doc.bindings.iter().enumerate() {
+            match b.expires_at.as_deref().map(parse_rfc3339) {
+                None => expiries.push(None),
+                Some(Some(t)) => expiries.push(Some(t)),
+                Some(None) => errors.push(FieldError {
+                    field: format!("bindings[{i}].expires_at"),
+                    message: "must be an RFC 3339 time".into(),
+                }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ApiError::fields(errors));
+        }
+        retry(|| async {
+            let now = self.now();
+            let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
+            // Resolve the desired bindings.
+            let mut desired: Vec<(Key, &crate::store::RoleRow, super::bindings::Target)> = Vec::new();
+            let mut seen = BTreeSet::new();
+            for (i, b) in doc.bindings.iter().enumerate() {
+                let role = acc.role(&b.role)?;
+                let target = self.resolve_target(&mut tx, &acc, &b.principal).await?;
+                let k = (target.key(), role.id.clone(), expiries[i]);
+                if !seen.insert((k.0.clone(), k.1.clone())) {
+                    return Err(ApiError::field(
+                        &format!("bindings[{i}]"),
+                        "the same principal and role appear twice",
+                    ));
+                }
+                desired.push((k, role, target));
+            }
+            let current = store::bindings::all_bindings(&mut tx, &acc.project.id).await?;
+            let desired_keys: BTreeSet<&Key> = desired.iter().map(|d| &d.0).collect();
+            let current_keys: BTreeSet<Key> = current.iter().map(key_of).collect();
+            let removed: Vec<&BindingRow> = current
+                .iter()
+                .filter(|b| !desired_keys.contains(&key_of(b)))
+                .collect();
+            let added: Vec<_> = desired.iter().filter(|d| !current_keys.contains(&d.0)).collect();
+            let mut involved: Vec<&crate::store::RoleRow> = Vec::new();
+            for b in &removed {
+                involved.push(acc.role_by_id(&b.role_id)?);
+            }
+            involved.extend(added.iter().map(|d| d.1));
+            involved.sort_by(|a, b| a.id.cmp(&b.id));
+            involved.dedup_by(|a, b| a.id == b.id);
+            if !involved.is_empty() {
+                let views: Vec<_> = involved.iter().map(|r| role_view(r)).collect();
+                rules::check_grant(&acc.perms, "members.manage", &views)?;
+            }
+            let before = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            for b in &removed {
+                store::bindings::delete_binding(&mut tx, &b.id).await?;
+            }
+            for (k, role, target) in &added {
+                store::bindings::insert_binding(
+                    &mut tx,
+                    &store::bindings::NewBinding {
+                        project_id: &acc.project.id,
+                        role_id: &role.id,
+                        role_rank: role.rank,
+                        principal_type: target.principal_type,
+                        principal_id: target.user.as_ref().map(|u| u.id.as_str()),
+                        principal_sort: &target.sort,
+                        expires_at: k.2,
+                        created_by: Some(&caller.user.username),
+                    },
+                    now,
+                )
+                .await?;
+            }
+            let after = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            rules::check_owners_left(&acc.project.name, before, after)?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "policy.apply",
+                Some(&acc.project),
+                Some(&acc.project.id),
+                serde_json::json!({"added": added.len(), "removed": removed.len()}),
+            )
+            .await?;
+            let rows = store::bindings::all_bindings(&mut tx, &acc.project.id).await?;
+            tx.commit().await?;
+            let v = acc.project.policy_version;
+            Ok((to_doc(&rows, v), v))
+        })
+        .await
+    }
+}

@@ -1,0 +1,93 @@
+//! The policy document: get, apply a diff, stale etag, escalation, last owner.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::support::World;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn policy_documents_apply_as_checked_diffs() {
+    let w = World::new().await;
+    w.project("p", "goldsky").await;
+    let (_, bob) = w.user("bob").await;
+    w.user("carol").await;
+    w.bind("p", "bob", "admin").await;
+    let r = w.admin.get("/v1/projects/p/policy").await;
+    let etag = r.header("etag").unwrap();
+    let doc = r.expect(200);
+    assert_eq!(doc["etag"], etag.as_str());
+    assert_eq!(doc["bindings"].as_array().unwrap().len(), 2);
+
+    // apply: carol becomes editor, all-users viewer; bob stays admin; admin stays owner
+    let mut next = doc.clone();
+    let list = next["bindings"].as_array_mut().unwrap();
+    list.push(json!({"role": "editor", "principal": {"type": "user", "email": "carol@example.com"}}));
+    list.push(json!({"role": "viewer", "principal": {"type": "all-users"}}));
+    let before = w.audit_count().await;
+    let r = w.admin.put("/v1/projects/p/policy", next.clone()).await;
+    let new_etag = r.header("etag").unwrap();
+    let applied = r.expect(200);
+    assert_eq!(applied["bindings"].as_array().unwrap().len(), 4);
+    assert_eq!(w.audit_count().await, before + 1);
+    // the old etag is stale now
+    w.admin
+        .put("/v1/projects/p/policy", next.clone())
+        .await
+        .problem(412, "precondition-failed");
+    // applying the same document again is a no-op diff
+    let mut same = applied.clone();
+    same["etag"] = json!(new_etag);
+    w.admin.put("/v1/projects/p/policy", same).await.expect(200);
+
+    // bob (goldsky admin) may not drop the owner, nor apply a document without one
+    let current = bob.get("/v1/projects/p/policy").await.expect(200);
+    let mut no_owner = current.clone();
+    no_owner["bindings"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|b| b["role"] != "owner");
+    bob.put("/v1/projects/p/policy", no_owner.clone())
+        .await
+        .problem(403, "privilege-escalation");
+    w.admin
+        .put("/v1/projects/p/policy", no_owner)
+        .await
+        .problem(409, "last-owner");
+    // unknown role, unknown user, duplicates → nothing written
+    let mut bad = current.clone();
+    bad["bindings"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"role": "boss", "principal": {"type": "all-users"}}));
+    w.admin
+        .put("/v1/projects/p/policy", bad)
+        .await
+        .problem(422, "validation-failed");
+    let mut bad = current.clone();
+    bad["bindings"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"role": "viewer", "principal": {"type": "user", "username": "ghost"}}));
+    w.admin
+        .put("/v1/projects/p/policy", bad)
+        .await
+        .problem(404, "user-not-found");
+    let mut bad = current.clone();
+    bad["bindings"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"role": "editor", "principal": {"type": "user", "username": "carol"}}));
+    w.admin
+        .put("/v1/projects/p/policy", bad)
+        .await
+        .problem(422, "validation-failed");
+    let r = w
+        .admin
+        .send(Method::GET, "/v1/projects/p/policy", None, &[])
+        .await;
+    assert_eq!(
+        r.header("etag").unwrap(),
+        current["etag"].as_str().unwrap(),
+        "failures bump nothing"
+    );
+}
