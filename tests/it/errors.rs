@@ -419,3 +419,13 @@ fn server_errors_hint_the_request_id() {
         .stderr_has("error: internal error")
         .stderr_has("hint: if this persists, report request id req-42");
 }
+
+#[test]
+fn a_huge_body_is_an_error_not_an_oom() {
+    let body = format!("{{\"items\":[\"{}\"]}}", "x".repeat(40 * 1024 * 1024));
+    let (url, _) = canned(http("200 OK", "application/json", "", &body));
+    remote(&url)
+        .run(&["projects", "list"])
+        .fails(1)
+        .stderr_has("larger than");
+}
