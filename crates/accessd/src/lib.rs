@@ -87,5 +87,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.router()).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app.router())
+        .with_graceful_shutdown(shutdown)
+        .await
 }
