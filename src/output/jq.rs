@@ -27,7 +27,11 @@ def @tsv: if type == "array" then . else error("cannot tsv-format \(type), only 
 /// A compiled `--jq` expression.
 pub struct JqFilter {
     filter: jaq_core::Filter<Data>,
+    max_outputs: usize,
 }
+
+/// More outputs than this is taken for an endless expression (`repeat(.)`, `range(infinite)`).
+pub const MAX_OUTPUTS: usize = 1_000_000;
 
 impl std::fmt::Debug for JqFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -137,7 +141,17 @@ impl JqFilter {
             .with_funs(funs)
             .compile(modules)
             .map_err(|errs| compile_error(expr, errs))?;
-        Ok(JqFilter { filter })
+        Ok(JqFilter {
+            filter,
+            max_outputs: MAX_OUTPUTS,
+        })
+    }
+
+    /// Sets how many outputs [`run`](Self::run) accepts before failing (default
+    /// [`MAX_OUTPUTS`]).
+    pub fn with_max_outputs(mut self, max_outputs: usize) -> JqFilter {
+        self.max_outputs = max_outputs;
+        self
     }
 
     /// Runs the filter on one input and collects every output.
@@ -146,6 +160,12 @@ impl JqFilter {
         let mut out = Vec::new();
         for item in self.filter.id.run((ctx, to_val(input))) {
             match item {
+                Ok(_) if out.len() == self.max_outputs => {
+                    let n = self.max_outputs;
+                    return Err(JqError::Runtime(format!(
+                        "more than {n} outputs: is the expression endless?"
+                    )));
+                }
                 Ok(v) => out.push(from_val(v)),
                 Err(exn) => {
                     let message = match exn.get_err() {
@@ -641,6 +661,18 @@ mod tests {
         assert_eq!(to_text(&values, true), "rb_01\n{\"a\":[1]}\n2\nnull\n");
         assert_eq!(to_text(&values[1..2], false), "{\n  \"a\": [\n    1\n  ]\n}\n");
         assert_eq!(to_text(&[], false), "");
+    }
+
+    #[test]
+    fn endless_output_is_cut() {
+        let f = JqFilter::compile("repeat(1)").unwrap().with_max_outputs(100);
+        let err = f.run(Value::Null).unwrap_err();
+        assert_eq!(
+            err,
+            JqError::Runtime("more than 100 outputs: is the expression endless?".into())
+        );
+        let f = JqFilter::compile("range(100)").unwrap().with_max_outputs(100);
+        assert_eq!(f.run(Value::Null).unwrap().len(), 100);
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! HTML-escaped.
 
 use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 const NAME: &str = "--template";
 
@@ -98,10 +98,13 @@ impl Template {
             _ => serde_json::Map::new(),
         };
         vars.insert("item".to_owned(), value.clone());
-        let tmpl = self.env.get_template(NAME).map_err(|e| render_error(&e, None))?;
+        let tmpl = self
+            .env
+            .get_template(NAME)
+            .map_err(|e| render_error(&e, None, &vars))?;
         let text = tmpl
             .render(minijinja::Value::from_serialize(&vars))
-            .map_err(|e| render_error(&e, index))?;
+            .map_err(|e| render_error(&e, index, &vars))?;
         out.push_str(&text);
         if !text.ends_with('\n') {
             out.push('\n');
@@ -122,21 +125,116 @@ fn message(e: &minijinja::Error) -> String {
     }
 }
 
-fn render_error(e: &minijinja::Error, item: Option<usize>) -> TemplateError {
+fn render_error(e: &minijinja::Error, item: Option<usize>, vars: &Map<String, Value>) -> TemplateError {
     let line = e.line().unwrap_or(1);
-    if e.kind() == ErrorKind::UndefinedError {
-        // With debug on, the span is the failing expression: `nmae`, `role.nmae`.
+    // Besides UndefinedError, a function given an undefined argument fails with
+    // "cannot convert undefined to …": name the variable in both cases.
+    let undefined =
+        e.kind() == ErrorKind::UndefinedError || e.detail().is_some_and(|d| d.contains("undefined"));
+    if undefined {
         let name = match (e.template_source(), e.range()) {
-            (Some(src), Some(range)) if src.get(range.clone()).is_some() => src[range].trim().to_owned(),
-            _ => "a variable".to_owned(),
+            (Some(src), Some(range)) if src.get(range.clone()).is_some() => undefined_name(src, range, vars),
+            _ => None,
         };
-        return TemplateError::Undefined { name, line, item };
+        if let Some(name) = name {
+            return TemplateError::Undefined { name, line, item };
+        }
+        if e.kind() == ErrorKind::UndefinedError {
+            let name = "a variable".to_owned();
+            return TemplateError::Undefined { name, line, item };
+        }
     }
     TemplateError::Render {
         line,
         message: message(e),
         item,
     }
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Names what is undefined, given the span minijinja blames (with `debug` on, the
+/// failing expression, but sometimes only part of it: `.b.c` of `a.b.c`, or the filter
+/// `upper` of `foo | upper`). Returns the shortest missing path, like `role.nmae`.
+fn undefined_name(src: &str, range: std::ops::Range<usize>, vars: &Map<String, Value>) -> Option<String> {
+    // Widen to the whole dotted path the span belongs to.
+    let start = src[..range.start]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| is_ident(*c) || *c == '.')
+        .last()
+        .map_or(range.start, |(i, _)| i);
+    let span = src[start..range.end].trim();
+    let before = src[..start].trim_end();
+    // `x | filter`: the undefined value is the filter's input, left of the `|`.
+    if before.ends_with('|') && !before.ends_with("||") {
+        let left = &before[..before.len() - 1];
+        let tag_start = left.rfind("{{").or_else(|| left.rfind("{%")).map_or(0, |i| i + 2);
+        return first_missing(&left[tag_start..], vars);
+    }
+    first_missing(span, vars).or_else(|| Some(span.to_owned()))
+}
+
+/// The first dotted path in `expr` (outside string literals, not a function call or a
+/// keyword) that does not resolve in `vars`, cut at its first missing part.
+fn first_missing(expr: &str, vars: &Map<String, Value>) -> Option<String> {
+    const KEYWORDS: &[&str] = &[
+        "and", "or", "not", "in", "is", "if", "else", "true", "false", "none", "True", "False", "None",
+        "loop",
+    ];
+    let mut paths = Vec::new();
+    let mut chars = expr.char_indices().peekable();
+    let mut quote: Option<char> = None;
+    while let Some((i, c)) = chars.next() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c == '\'' || c == '"' {
+            quote = Some(c);
+        } else if is_ident(c) && !c.is_ascii_digit() {
+            let mut end = i + c.len_utf8();
+            while let Some(&(j, d)) = chars.peek() {
+                if is_ident(d) || d == '.' {
+                    end = j + d.len_utf8();
+                    chars.next();
+                } else {
+                    break;
+                }
+            }
+            let path = expr[i..end].trim_end_matches('.');
+            let called = expr[end..].trim_start().starts_with('(');
+            if !called && !KEYWORDS.contains(&path) {
+                paths.push(path);
+            }
+        }
+    }
+    paths.into_iter().find_map(|path| missing_prefix(path, vars))
+}
+
+/// `Some(prefix)` up to the first part of `path` that `vars` lacks; `None` if it resolves.
+fn missing_prefix(path: &str, vars: &Map<String, Value>) -> Option<String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    let mut current = match vars.get(parts[0]) {
+        Some(v) => v,
+        None => return Some(parts[0].to_owned()),
+    };
+    for (i, part) in parts.iter().enumerate().skip(1) {
+        let next = match current {
+            Value::Object(fields) => fields.get(*part),
+            Value::Array(items) => part.parse::<usize>().ok().and_then(|n| items.get(n)),
+            _ => None,
+        };
+        match next {
+            Some(v) => current = v,
+            None => return Some(parts[..=i].join(".")),
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -243,6 +341,24 @@ mod tests {
             panic!("{err:?}")
         };
         assert_eq!((name.as_str(), line, item), ("principal.email", 1, Some(2)));
+    }
+
+    #[test]
+    fn undefined_names_in_expressions() {
+        let v = json!({"role": {"name": "admin"}, "n": 1});
+        let name = |t: &str| match render(t, &v) {
+            Err(TemplateError::Undefined { name, .. }) => name,
+            other => panic!("{t}: {other:?}"),
+        };
+        assert_eq!(name("{{ foo | upper }}"), "foo");
+        assert_eq!(name("{{ role.nope | upper }}"), "role.nope");
+        assert_eq!(name("{{ 'x' ~ foo }}"), "foo");
+        assert_eq!(name("{{ 'foo' ~ role.name ~ bar }}"), "bar");
+        assert_eq!(name("{{ role.name.nope.deeper }}"), "role.name.nope");
+        assert_eq!(name("{{ item.role.nope }}"), "item.role.nope");
+        assert_eq!(name("{% for x in nope %}{{ x }}{% endfor %}"), "nope");
+        assert_eq!(name("{{ range(foo) | length }}"), "foo");
+        assert_eq!(name("{{ n }}{% if n is defined %}{{ nope }}{% endif %}"), "nope");
     }
 
     #[test]
