@@ -623,6 +623,15 @@ mod tests {
     }
 
     #[test]
+    fn modules_cannot_be_loaded() {
+        for expr in [r#"import "x" as x; ."#, r#"include "x"; ."#] {
+            let (message, position, ..) = syntax(expr);
+            assert!(message.starts_with("cannot import"), "{expr}: {message}");
+            assert!(position < expr.len(), "{expr}: {position}");
+        }
+    }
+
+    #[test]
     fn empty_expression_is_an_error() {
         let (message, position, _, column) = syntax("");
         assert_eq!((position, column), (0, 1), "{message}");
