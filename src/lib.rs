@@ -4,6 +4,7 @@
 //! and runs the command; errors become exit codes in [`error`].
 
 pub mod api;
+pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -11,6 +12,7 @@ pub mod context;
 pub mod credentials;
 pub mod error;
 pub mod fsutil;
+pub mod input;
 pub mod local;
 pub mod output;
 pub mod settings;

@@ -2,9 +2,12 @@
 //! (progress, warnings, hints, errors, `-v` traces).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod jq;
 pub mod json;
 pub mod sanitize;
+pub mod summary;
 pub mod table;
+pub mod template;
 pub mod views;
 
 use std::io::{IsTerminal, Write};

@@ -1,0 +1,3 @@
+//! Reading what the user gives the CLI besides flags: files and stdin.
+
+pub mod emails;
