@@ -6,27 +6,37 @@ use access_api::{CreateInvitations, InviteResult, InviteStatus};
 
 use crate::commands::common;
 use crate::context::Ctx;
-use crate::error::{CliError, ErrorKind};
+use crate::error::CliError;
 use crate::output::Table;
 
-/// What to invite: checked emails, a role, and failures found before any request
-/// (invalid emails), which count in the batch result.
+/// What to invite: checked emails, a role, and the emails found invalid before any
+/// request (email, why), which are never sent but reported and counted.
 pub struct Batch<'a> {
     pub project: &'a str,
     pub emails: Vec<String>,
     pub role: String,
     pub ttl_days: Option<u32>,
-    pub failed_early: Vec<CliError>,
+    pub invalid: Vec<(String, String)>,
 }
 
 /// POSTs the emails in chunks the server accepts, prints one result per email
 /// (invited: a table row on stdout; already invited / already a member: a line on
 /// stderr; anything else: an error line) and applies cli.md's batch rule.
 pub async fn invite(batch: Batch<'_>, ctx: &Ctx) -> Result<(), CliError> {
-    let total = batch.emails.len() + batch.failed_early.len();
-    let mut failures = batch.failed_early;
+    let total = batch.emails.len() + batch.invalid.len();
+    let mut failures = Vec::new();
     let api = ctx.api().await?;
-    let mut results: Vec<InviteResult> = Vec::new();
+    let mut results: Vec<InviteResult> = batch
+        .invalid
+        .into_iter()
+        .map(|(email, why)| InviteResult {
+            email,
+            status: InviteStatus::Invalid,
+            code: None,
+            detail: Some(why),
+            invitation: None,
+        })
+        .collect();
     for chunk in batch.emails.chunks(MAX_INVITE_BATCH) {
         let req = CreateInvitations {
             emails: chunk.to_vec(),
@@ -62,13 +72,12 @@ pub async fn invite(batch: Batch<'_>, ctx: &Ctx) -> Result<(), CliError> {
                 out.info(&format!("{}: already a member with role {role}", r.email))
             }
             InviteStatus::Conflict | InviteStatus::Invalid => {
-                let kind = if r.status == InviteStatus::Invalid {
-                    ErrorKind::Usage
-                } else {
-                    ErrorKind::Conflict
-                };
                 let detail = r.detail.clone().unwrap_or_else(|| "conflict".into());
-                let err = CliError::new(kind, format!("{}: {detail}", r.email));
+                let err = if r.status == InviteStatus::Invalid {
+                    CliError::usage(format!("invalid email '{}': {detail}", r.email))
+                } else {
+                    CliError::conflict(format!("{}: {detail}", r.email))
+                };
                 if total > 1 {
                     crate::output::print_error(&err);
                 }

@@ -11,7 +11,7 @@ use crate::error::CliError;
 /// when every email ends invited (or already was), 5 when some did not.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  accessctl project users invite --emails a@x.com b@x.com --role editor\n  accessctl project users invite --from-file team.txt\n  grep -v '^$' emails.txt | accessctl project users invite --from-file - --role admin"
+    after_help = "Examples:\n  accessctl project users invite --emails a@x.com b@x.com --role editor\n  accessctl project users invite --from-file team.txt\n  cut -d, -f1 people.csv | accessctl project users invite --from-file - --role admin"
 )]
 pub struct InviteArgs {
     /// Emails to invite
@@ -43,26 +43,26 @@ pub async fn run(args: &InviteArgs, ctx: &Ctx) -> Result<(), CliError> {
     }
     let (mut emails, mut invalid) = (Vec::new(), Vec::new());
     for e in &raw {
-        match common::email(e) {
-            Ok(e) => emails.push(e),
-            Err(err) => invalid.push(err),
+        let e = e.trim();
+        match access_api::validate::email(e) {
+            Ok(()) => emails.push(e.to_owned()),
+            Err(why) => invalid.push((e.to_owned(), why)),
         }
     }
     if emails.is_empty() {
-        return Err(match invalid.len() {
-            1 => invalid.remove(0),
+        let mut errors: Vec<CliError> = invalid
+            .iter()
+            .map(|(e, why)| CliError::usage(format!("invalid email '{e}': {why}")))
+            .collect();
+        return Err(match errors.len() {
+            1 => errors.remove(0),
             n => {
-                for err in &invalid {
+                for err in &errors {
                     crate::output::print_error(err);
                 }
                 CliError::usage(format!("none of the {n} emails is valid; nothing was sent"))
             }
         });
-    }
-    if raw.len() > 1 {
-        for err in &invalid {
-            crate::output::print_error(err);
-        }
     }
     let project = ctx.project().await?;
     let role = match &args.role {
@@ -74,7 +74,7 @@ pub async fn run(args: &InviteArgs, ctx: &Ctx) -> Result<(), CliError> {
         emails,
         role,
         ttl_days: None,
-        failed_early: invalid,
+        invalid,
     };
     invite::invite(batch, ctx).await
 }

@@ -34,7 +34,7 @@ pub async fn run(args: &InviteUserArgs, ctx: &Ctx) -> Result<(), CliError> {
         emails,
         role: common::role(&args.role),
         ttl_days: args.ttl_days,
-        failed_early: Vec::new(),
+        invalid: Vec::new(),
     };
     invite::invite(batch, ctx).await
 }
