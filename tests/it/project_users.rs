@@ -285,6 +285,24 @@ fn invite_mixed_valid_and_invalid_then_rerun_is_idempotent() {
     r.ok().stderr_has("already invited");
     assert_eq!(r.stdout, "");
 
+    // JSON: one result per email, the invalid one included.
+    let r = home.run(&[
+        "-o", "json", "project", "users", "invite", "--emails", "j@x.com", "j@",
+    ]);
+    r.code(5);
+    let results = r.json();
+    let status = |email: &str| {
+        results
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["email"] == email)
+            .map(|x| x["status"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(status("j@x.com").as_deref(), Some("invited"));
+    assert_eq!(status("j@").as_deref(), Some("invalid"));
+    assert_eq!(results.as_array().unwrap().len(), 2);
+
     // Only invalid emails: nothing is sent, exit 2.
     home.run(&["project", "users", "invite", "--emails", "nope"])
         .fails(2)
