@@ -14,4 +14,5 @@ mod payloads;
 mod project_users;
 mod projects;
 mod roles;
+mod tty;
 mod users_audit;
