@@ -23,22 +23,6 @@ pub fn role(s: &str) -> String {
     validate::normalize(s)
 }
 
-/// The text of `FILE`, or of stdin for `-` (`--from-file FILE|-`); an unreadable
-/// file is bad input (exit 2).
-pub fn read_input(path: &str) -> Result<String, CliError> {
-    use std::io::Read;
-    let mut text = String::new();
-    if path == "-" {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
-    } else {
-        text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::usage(format!("cannot read '{path}': {e}")))?;
-    }
-    Ok(text)
-}
-
 /// The items of a list file: one per line, surrounding blanks trimmed, blank
 /// lines and `#` comments (a whole line, or after whitespace) skipped.
 pub fn list_lines(text: &str) -> Vec<String> {
@@ -52,6 +36,21 @@ pub fn list_lines(text: &str) -> Vec<String> {
         })
         .filter(|l| !l.is_empty())
         .collect()
+}
+
+/// A 404 about a member, said in the Goldsky tree's words (`project users …`).
+pub fn not_a_member(e: crate::api::ApiError, email: &str, project: &str) -> CliError {
+    let user_not_found = e.code() == Some(access_api::ProblemCode::UserNotFound);
+    let mut err = CliError::from(e);
+    if user_not_found {
+        err.message = format!("{email} is not a member of project '{project}'");
+    }
+    if err.kind == crate::error::ErrorKind::NotFound {
+        err.hint = Some(format!(
+            "see `accessctl project users list`; invite them with `accessctl project users invite --emails {email}`"
+        ));
+    }
+    err
 }
 
 /// The result of a batch: `Ok` when every item succeeded; one failure is that

@@ -34,7 +34,7 @@ pub struct InviteArgs {
 pub async fn run(args: &InviteArgs, ctx: &Ctx) -> Result<(), CliError> {
     let mut raw = args.emails.clone();
     if let Some(path) = &args.from_file {
-        raw.extend(common::list_lines(&common::read_input(path)?));
+        raw.extend(common::list_lines(&ctx.read_input(path)?));
     }
     let mut seen = std::collections::HashSet::new();
     raw.retain(|e| seen.insert(e.trim().to_ascii_lowercase()));

@@ -29,18 +29,3 @@ pub async fn run(cmd: UsersCommand, ctx: &Ctx) -> Result<(), CliError> {
         UsersCommand::Leave(a) => leave::run(&a, ctx).await,
     }
 }
-
-/// A 404 about the member, said in the Goldsky tree's words.
-fn not_a_member(e: crate::api::ApiError, email: &str, project: &str) -> CliError {
-    let user_not_found = e.code() == Some(access_api::ProblemCode::UserNotFound);
-    let mut err = CliError::from(e);
-    if user_not_found {
-        err.message = format!("{email} is not a member of project '{project}'");
-    }
-    if err.kind == crate::error::ErrorKind::NotFound {
-        err.hint = Some(format!(
-            "see `accessctl project users list`; invite them with `accessctl project users invite --emails {email}`"
-        ));
-    }
-    err
-}

@@ -20,7 +20,7 @@ pub async fn run(args: &RemoveArgs, ctx: &Ctx) -> Result<(), CliError> {
         .await?
         .remove_member(&project, &email)
         .await
-        .map_err(|e| super::not_a_member(e, &email, &project))?;
+        .map_err(|e| common::not_a_member(e, &email, &project))?;
     ctx.output()
         .info(&format!("Removed {email} from project {project}"));
     Ok(())

@@ -30,7 +30,7 @@ pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
         .await?
         .set_member_role(&project, &email, &req)
         .await
-        .map_err(|e| super::not_a_member(e, &email, &project))?;
+        .map_err(|e| common::not_a_member(e, &email, &project))?;
     let out = ctx.output();
     out.info(&format!("{email} now has role {} in project {project}", req.role));
     out.row(&member)
