@@ -387,6 +387,13 @@ fn update_replaces_every_role_and_remove_and_missing_members() {
         .ok()
         .stderr_has(&format!("Removed {eve} from project web"));
     assert_eq!(roles_of(&server, "web", &eve), None);
+    // Only invited: remove revokes the invitation (its pending row disappears).
+    home.run(&["project", "users", "invite", "--emails", "inv@x.com"])
+        .ok();
+    home.run(&["project", "users", "remove", "--email", "Inv@x.com"])
+        .ok()
+        .stderr_has("Revoked the invitation of Inv@x.com");
+    assert_eq!(roles_of(&server, "web", "inv@x.com"), None);
     home.run(&["project", "users", "remove", "--email", &eve])
         .fails(3)
         .stderr_has("is not a member of project 'web'")
