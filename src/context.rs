@@ -166,4 +166,20 @@ impl Ctx {
     pub fn stdin_is_tty(&self) -> bool {
         self.env.stdin_tty
     }
+
+    /// The text of an input file given on the command line, or of stdin for `-`
+    /// (`--from-file FILE|-`); an unreadable one is bad input (exit 2).
+    pub fn read_input(&self, path: &str) -> Result<String, CliError> {
+        use std::io::Read;
+        let mut text = String::new();
+        if path == "-" {
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
+        } else {
+            text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::usage(format!("cannot read '{path}': {e}")))?;
+        }
+        Ok(text)
+    }
 }

@@ -128,7 +128,19 @@ impl From<ApiError> for CliError {
                         message.push_str(&format!("; {}: {}", e.field, e.message));
                     }
                 }
-                let hint = problem_hint(status, &problem);
+                let mut hint = problem_hint(status, &problem);
+                if problem.code == ProblemCode::PrivilegeEscalation
+                    && let Some(role) = owner_grade_role(&message)
+                {
+                    message = if role.eq_ignore_ascii_case("owner") {
+                        "only an owner can grant or revoke the owner role".to_owned()
+                    } else {
+                        format!(
+                            "only an owner (role '{role}') can grant or revoke the owner-grade role '{role}'"
+                        )
+                    };
+                    hint = Some("ask an owner of the project to do it".into());
+                }
                 CliError { kind, message, hint }
             }
             ApiError::Status { status, .. } => CliError::new(
@@ -149,6 +161,17 @@ impl From<ApiError> for CliError {
             other => CliError::other(other.to_string()),
         }
     }
+}
+
+/// The owner-grade role named by the server's privilege-escalation detail for a
+/// missing `owners.manage` ("… owners.manage (owner-grade role 'owner') …").
+fn owner_grade_role(detail: &str) -> Option<&str> {
+    if !detail.contains("owners.manage") {
+        return None;
+    }
+    let rest = detail.split_once("owner-grade role '")?.1;
+    let role = rest.split_once('\'')?.0;
+    (!role.is_empty()).then_some(role)
 }
 
 fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
@@ -210,6 +233,33 @@ mod tests {
         });
         assert_eq!(e.kind, ErrorKind::Usage);
         assert_eq!(e.hint.as_deref(), Some("valid roles: admin, viewer"));
+    }
+
+    #[test]
+    fn missing_owners_manage_says_only_owners() {
+        let p = access_api::Problem::new(
+            ProblemCode::PrivilegeEscalation,
+            "only a holder of owners.manage (owner-grade role 'owner') can grant or revoke 'owner'",
+        );
+        let e = CliError::from(ApiError::Problem {
+            status: 403,
+            problem: Box::new(p),
+        });
+        assert_eq!(e.kind.exit_code(), 4);
+        assert_eq!(e.message, "only an owner can grant or revoke the owner role");
+        let p = access_api::Problem::new(
+            ProblemCode::PrivilegeEscalation,
+            "granting or revoking 'admin' needs every permission it holds; you lack x",
+        );
+        let e = CliError::from(ApiError::Problem {
+            status: 403,
+            problem: Box::new(p),
+        });
+        assert!(
+            e.message.starts_with("granting or revoking 'admin'"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -138,6 +138,29 @@ impl ApiClient {
         .await
     }
 
+    // ------------------------------------------------------------ members
+
+    pub async fn list_members(&self, project: &str) -> Result<Vec<Member>, ApiError> {
+        self.list(format!("{}/members", project_path(project))).await
+    }
+
+    /// The member ends with exactly `req.role` in the project.
+    pub async fn set_member_role(
+        &self,
+        project: &str,
+        member: &str,
+        req: &SetMemberRole,
+    ) -> Result<Member, ApiError> {
+        let path = format!("{}/members/{}", project_path(project), enc(member));
+        self.call(Method::Put, path, Some(req)).await
+    }
+
+    /// Removes every direct binding of the member; `me` = leave the project.
+    pub async fn remove_member(&self, project: &str, member: &str) -> Result<(), ApiError> {
+        let path = format!("{}/members/{}", project_path(project), enc(member));
+        self.call_empty(Method::Delete, path).await
+    }
+
     // ------------------------------------------------------------ invitations
 
     pub async fn list_invitations(&self, project: &str) -> Result<Vec<Invitation>, ApiError> {

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod common;
 pub mod config;
+pub mod invite;
 pub mod projects;
 pub mod roles;
 pub mod users;

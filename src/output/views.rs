@@ -110,6 +110,28 @@ impl Tabular for Invitation {
     }
 }
 
+/// `project users list`: members and invitations in one list (cli.md, "Goldsky tree").
+impl Tabular for Member {
+    const HEADERS: &'static [&'static str] = &["ROLE", "EMAIL", "NAME", "STATUS"];
+    fn row(&self) -> Vec<String> {
+        let roles: Vec<&str> = self.roles.iter().map(|r| r.name.as_str()).collect();
+        let status = match self.status {
+            MemberStatus::Member => "member",
+            MemberStatus::Pending => "pending",
+            MemberStatus::Expired => "expired",
+        };
+        vec![
+            roles.join(","),
+            self.email.clone(),
+            opt(&self.name),
+            status.to_owned(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+}
+
 impl Tabular for Project {
     const HEADERS: &'static [&'static str] = &["NAME", "DESCRIPTION", "PRESET", "MY ROLES", "ID"];
     fn row(&self) -> Vec<String> {

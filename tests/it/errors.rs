@@ -345,10 +345,32 @@ const SERVER_COMMANDS: &[&[&str]] = &[
     &["users", "create", "--username", "u", "--email", "u@example.com"],
     &["users", "disable", "u"],
     &["audit", "list"],
+    &["project", "users", "list"],
+    &[
+        "project",
+        "users",
+        "invite",
+        "--emails",
+        "a@example.com",
+        "--role",
+        "viewer",
+    ],
+    &["project", "users", "invite", "--emails", "a@example.com"],
+    &[
+        "project",
+        "users",
+        "update",
+        "--email",
+        "a@example.com",
+        "--role",
+        "viewer",
+    ],
+    &["project", "users", "remove", "--email", "a@example.com"],
+    &["project", "users", "leave"],
 ];
 
 /// Commands whose success has no body to decode.
-const NO_BODY: &[&str] = &["delete-binding", "delete", "revoke"];
+const NO_BODY: &[&str] = &["delete-binding", "delete", "revoke", "remove", "leave"];
 
 fn fault_matrix(fault: &str, response: String, expected: i32) {
     let (url, _) = canned(response);

@@ -14,6 +14,8 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_accessctl");
 pub struct Server {
     pub url: String,
     pub admin_token: String,
+    /// Added to the server's wall clock (ms), to cross expiry without sleeping.
+    clock_offset: std::sync::Arc<std::sync::atomic::AtomicI64>,
     rt: Option<tokio::runtime::Runtime>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: TempDir,
@@ -28,12 +30,19 @@ impl Server {
             .build()
             .unwrap();
         let db = dir.path().join("accessd.db");
+        let clock_offset = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let offset = clock_offset.clone();
+        let system = accessd::clock::system();
+        let clock: accessd::Clock =
+            std::sync::Arc::new(move || system() + offset.load(std::sync::atomic::Ordering::SeqCst));
         let (app, token, listener) = rt.block_on(async {
             let config = accessd::Config {
                 database_url: format!("sqlite://{}", db.display()),
                 ..Default::default()
             };
-            let app = accessd::App::open(config).await.expect("open accessd");
+            let app = accessd::App::with_clock(config, clock)
+                .await
+                .expect("open accessd");
             let boot = app
                 .bootstrap(CreateUser {
                     username: "admin".into(),
@@ -53,10 +62,17 @@ impl Server {
         Server {
             url,
             admin_token: token,
+            clock_offset,
             rt: Some(rt),
             shutdown: Some(tx),
             _dir: dir,
         }
+    }
+
+    /// Moves the server's clock forward by `ms` milliseconds.
+    pub fn advance_clock(&self, ms: i64) {
+        self.clock_offset
+            .fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Runs a future on the server's runtime (direct API calls in test setup).

@@ -54,6 +54,19 @@ fn json_fields_of_every_result_type() {
         ]),
     );
     snapshot("invitations_list", &json(&["roles", "invitations", "list"]));
+    snapshot("project_users_list", &json(&["project", "users", "list"]));
+    snapshot(
+        "project_users_update",
+        &json(&[
+            "project",
+            "users",
+            "update",
+            "--email",
+            "bob@example.com",
+            "--role",
+            "developer",
+        ]),
+    );
     snapshot("projects_get", &json(&["projects", "get"]));
     snapshot("users_list", &json(&["users", "list"]));
     snapshot("auth_status", &json(&["auth", "status"]));

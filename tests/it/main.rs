@@ -11,6 +11,7 @@ mod invitations;
 mod json;
 mod local;
 mod payloads;
+mod project_users;
 mod projects;
 mod roles;
 mod tty;

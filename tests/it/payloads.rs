@@ -51,10 +51,13 @@ fn hostile_server(value: &str) -> String {
     let event = serde_json::json!({"id": v, "created_at": v, "action": v, "actor": v,
         "project": {"id": v, "name": v}, "target": v, "details": {"k": v}, "request_id": v});
     let permission = serde_json::json!({"name": v, "description": v});
+    let member = serde_json::json!({"email": v, "user_id": v, "username": v, "name": v,
+        "roles": [{"id": v, "name": v}], "status": "member", "invitation_id": null});
     let page =
         |item: serde_json::Value| serde_json::json!({"items": [item], "next_cursor": null}).to_string();
     let routes = [
         ("/role-bindings", ("200 OK", "application/json", page(binding))),
+        ("/members", ("200 OK", "application/json", page(member))),
         ("/roles", ("200 OK", "application/json", page(role))),
         ("/invitations", ("200 OK", "application/json", page(invitation))),
         ("/users/me/tokens", ("200 OK", "application/json", page(token))),
@@ -130,6 +133,8 @@ fn check_payload(name: &str, value: &str) {
         &["auth", "status"],
         &["auth", "tokens", "list"],
         &["audit", "list"],
+        &["project", "users", "list"],
+        &["-q", "project", "users", "list"],
     ] {
         let r = home.run(args);
         let what = format!("{name} {args:?}");

@@ -5,6 +5,7 @@ pub mod get;
 pub mod list;
 pub mod new;
 pub mod update;
+pub mod users;
 
 use clap::Subcommand;
 
@@ -18,6 +19,9 @@ pub enum ProjectsCommand {
     New(new::NewArgs),
     Update(update::UpdateArgs),
     Delete(delete::DeleteArgs),
+    /// Members and invitations of the project (Goldsky style)
+    #[command(subcommand)]
+    Users(users::UsersCommand),
 }
 
 pub async fn run(cmd: ProjectsCommand, ctx: &Ctx) -> Result<(), CliError> {
@@ -27,5 +31,6 @@ pub async fn run(cmd: ProjectsCommand, ctx: &Ctx) -> Result<(), CliError> {
         ProjectsCommand::New(a) => new::run(&a, ctx).await,
         ProjectsCommand::Update(a) => update::run(&a, ctx).await,
         ProjectsCommand::Delete(a) => delete::run(&a, ctx).await,
+        ProjectsCommand::Users(c) => users::run(c, ctx).await,
     }
 }
