@@ -18,4 +18,5 @@ mod model;
 mod openapi;
 mod pagination;
 mod policy;
+mod postgres;
 mod security;

@@ -194,3 +194,17 @@ impl World {
         }
     }
 }
+
+/// `ACCESSD_TEST_DATABASE_URL`, or `None` after saying on stderr (uncaptured,
+/// so it shows in `cargo test` output) that `test` is skipped.
+pub fn postgres_or_skip(test: &str) -> Option<String> {
+    let url = accessd::testing::postgres_admin_url();
+    if url.is_none() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: needs PostgreSQL; set ACCESSD_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+        );
+    }
+    url
+}
