@@ -131,7 +131,12 @@ impl World {
     }
 
     pub async fn with(config: accessd::Config) -> World {
-        let srv = TestServer::start_with(config).await;
+        Self::on(config, accessd::testing::TestDatabase::fresh().await).await
+    }
+
+    /// A server over a given fresh database.
+    pub async fn on(config: accessd::Config, db: accessd::testing::TestDatabase) -> World {
+        let srv = TestServer::start_on(config, db).await;
         let admin = Client::new(&srv.url, Some(&srv.admin_token));
         World { srv, admin }
     }
