@@ -123,6 +123,13 @@ async fn create_pg_database(admin_url: &str, name: &str) -> Result<(), sqlx::Err
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
         .execute(&mut c)
         .await?;
+    // A test database need not survive a crash: commits skip the WAL flush
+    // wait (isolation and locking are unchanged).
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "ALTER DATABASE \"{name}\" SET synchronous_commit = off"
+    )))
+    .execute(&mut c)
+    .await?;
     c.close().await
 }
 

@@ -32,8 +32,11 @@ enum Ty {
     Int,
 }
 
-/// Every table, parents before children, with its columns (`?` = nullable).
-const TABLES: &[(&str, &[(&str, Ty, bool)], &str)] = {
+/// A column: name, type, nullable.
+type Column = (&'static str, Ty, bool);
+
+/// Every table, parents before children: name, columns, ORDER BY key.
+const TABLES: &[(&str, &[Column], &str)] = {
     use Ty::{Int, Text};
     &[
         (

@@ -20,4 +20,5 @@ mod openapi;
 mod pagination;
 mod policy;
 mod postgres;
+mod replicas;
 mod security;
