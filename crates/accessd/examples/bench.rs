@@ -129,9 +129,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let per = requests / clients;
         let start = Instant::now();
         let handles: Vec<_> = (0..clients)
-            .map(|id| {
-                tokio::spawn(client(http.clone(), urls.clone(), token.clone(), id, per, mix))
-            })
+            .map(|id| tokio::spawn(client(http.clone(), urls.clone(), token.clone(), id, per, mix)))
             .collect();
         let mut lat = Vec::new();
         for h in handles {

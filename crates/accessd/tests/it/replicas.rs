@@ -272,7 +272,13 @@ async fn duplicate_invites_and_accept_races_across_replicas() {
 const CLIENTS: usize = 16;
 const OPS: usize = 60;
 const TARGETS: usize = 3;
+/// Clients share projects: four clients (on different replicas) per project.
+const PROJECTS: usize = 4;
 const ROLES: [&str; 4] = ["admin", "developer", "viewer", "backoffice"];
+
+fn project(client: usize) -> String {
+    format!("p{}", client % PROJECTS)
+}
 
 struct Lcg(u64);
 impl Lcg {
@@ -297,6 +303,7 @@ struct Model {
 /// audit events the answers imply.
 async fn worker(clients: Vec<Client>, id: usize) -> (Model, usize, usize) {
     let mut rng = Lcg(id as u64 * 7919 + 1);
+    let p = project(id);
     let mut m = Model::default();
     let (mut ok, mut events) = (0, 0);
     for op in 0..OPS {
@@ -309,7 +316,7 @@ async fn worker(clients: Vec<Client>, id: usize) -> (Model, usize, usize) {
             0 => {
                 let r = c
                     .post(
-                        "/v1/projects/p/role-bindings",
+                        &format!("/v1/projects/{p}/role-bindings"),
                         json!({"role": role, "principal": {"type": "user", "username": target}}),
                     )
                     .await;
@@ -321,13 +328,16 @@ async fn worker(clients: Vec<Client>, id: usize) -> (Model, usize, usize) {
             }
             1 => {
                 let r = c
-                    .put(&format!("/v1/projects/p/members/{target}"), json!({"role": role}))
+                    .put(
+                        &format!("/v1/projects/{p}/members/{target}"),
+                        json!({"role": role}),
+                    )
                     .await;
                 *held = BTreeSet::from([role.to_owned()]);
                 (r, true)
             }
             2 => {
-                let r = c.delete(&format!("/v1/projects/p/members/{target}")).await;
+                let r = c.delete(&format!("/v1/projects/{p}/members/{target}")).await;
                 let had = !held.is_empty();
                 held.clear();
                 (r, had)
@@ -335,7 +345,7 @@ async fn worker(clients: Vec<Client>, id: usize) -> (Model, usize, usize) {
             3 => {
                 let r = c
                     .post(
-                        "/v1/projects/p/invitations",
+                        &format!("/v1/projects/{p}/invitations"),
                         json!({"emails": [email], "role": "viewer"}),
                     )
                     .await;
@@ -348,7 +358,7 @@ async fn worker(clients: Vec<Client>, id: usize) -> (Model, usize, usize) {
                 (r, true)
             }
             _ => {
-                let r = c.delete(&format!("/v1/projects/p/invitations/{email}")).await;
+                let r = c.delete(&format!("/v1/projects/{p}/invitations/{email}")).await;
                 (r, m.invited.remove(&email))
             }
         };
@@ -376,10 +386,12 @@ async fn sixteen_clients_across_replicas_stay_consistent() {
     let Some(cl) = Cluster::start("sixteen_clients_across_replicas_stay_consistent", 3).await else {
         return;
     };
-    cl.admin(0)
-        .post("/v1/projects", json!({"name": "p", "role_preset": "akka"}))
-        .await
-        .expect(201);
+    for p in 0..PROJECTS {
+        cl.admin(p)
+            .post("/v1/projects", json!({"name": project(p), "role_preset": "akka"}))
+            .await
+            .expect(201);
+    }
     // Set up concurrently: one task per client creates it and its targets.
     let setup: Vec<_> = (0..CLIENTS)
         .map(|i| {
@@ -412,7 +424,7 @@ async fn sixteen_clients_across_replicas_stay_consistent() {
                 }
                 admin
                     .post(
-                        "/v1/projects/p/role-bindings",
+                        &format!("/v1/projects/{}/role-bindings", project(i)),
                         json!({"role": "admin", "principal": {"type": "user", "username": format!("u{i}")}}),
                     )
                     .await
@@ -425,15 +437,20 @@ async fn sixteen_clients_across_replicas_stay_consistent() {
     for h in setup {
         tokens.push(h.await.unwrap());
     }
-    let etag_before: u64 = cl
-        .admin(0)
-        .get("/v1/projects/p")
-        .await
-        .header("etag")
-        .unwrap()
-        .trim_matches('"')
-        .parse()
-        .unwrap();
+    let versions = || async {
+        let mut sum = 0;
+        for p in 0..PROJECTS {
+            let r = cl.admin(p + 1).get(&format!("/v1/projects/{}", project(p))).await;
+            sum += r
+                .header("etag")
+                .unwrap()
+                .trim_matches('"')
+                .parse::<u64>()
+                .unwrap();
+        }
+        sum
+    };
+    let versions_before = versions().await;
     let before = cl.audit_count(0).await;
     let handles: Vec<_> = tokens
         .iter()
@@ -445,48 +462,49 @@ async fn sixteen_clients_across_replicas_stay_consistent() {
         .collect();
     let (mut ok, mut events) = (0, 0);
     let mut want = Model::default();
-    for h in handles {
+    for (i, h) in handles.into_iter().enumerate() {
         let (m, o, e) = h.await.unwrap();
         ok += o;
         events += e;
-        want.roles.extend(m.roles);
-        want.invited.extend(m.invited);
+        let p = project(i);
+        want.roles
+            .extend(m.roles.into_iter().map(|(u, r)| (format!("{p}/{u}"), r)));
+        want.invited
+            .extend(m.invited.into_iter().map(|e| format!("{p}/{e}")));
     }
     assert!(ok > CLIENTS * OPS / 3, "too few successes: {ok}");
     // Exactly one audit event per 2xx mutation (per created invitation), none for the rest.
     assert_eq!(cl.audit_count(1).await - before, events);
-    // Every 2xx mutation moved the project's version once.
-    let etag: u64 = cl
-        .admin(2)
-        .get("/v1/projects/p")
-        .await
-        .header("etag")
-        .unwrap()
-        .trim_matches('"')
-        .parse()
-        .unwrap();
-    assert_eq!(etag - etag_before, ok as u64);
+    // Every 2xx mutation moved its project's version once.
+    assert_eq!(versions().await - versions_before, ok as u64);
     // The final state is what the answers imply.
-    let members = cl.admin(1).get("/v1/projects/p/members").await.expect(200);
     let mut got = Model::default();
-    for m in members["items"].as_array().unwrap() {
-        let roles: BTreeSet<String> = m["roles"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["name"].as_str().unwrap().to_owned())
-            .collect();
-        match m["status"].as_str().unwrap() {
-            "member" => {
-                let u = m["username"].as_str().unwrap();
-                if u.starts_with('t') {
-                    got.roles.insert(u.to_owned(), roles);
-                } else {
-                    assert!(u == "admin" || roles.contains("admin"), "{m}");
+    for p in (0..PROJECTS).map(project) {
+        let members = cl
+            .admin(1)
+            .get(&format!("/v1/projects/{p}/members"))
+            .await
+            .expect(200);
+        for m in members["items"].as_array().unwrap() {
+            let roles: BTreeSet<String> = m["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["name"].as_str().unwrap().to_owned())
+                .collect();
+            match m["status"].as_str().unwrap() {
+                "member" => {
+                    let u = m["username"].as_str().unwrap();
+                    if u.starts_with('t') {
+                        got.roles.insert(format!("{p}/{u}"), roles);
+                    } else {
+                        assert!(u == "admin" || roles.contains("admin"), "{m}");
+                    }
                 }
-            }
-            _ => {
-                got.invited.insert(m["email"].as_str().unwrap().to_owned());
+                _ => {
+                    got.invited
+                        .insert(format!("{p}/{}", m["email"].as_str().unwrap()));
+                }
             }
         }
     }
