@@ -83,7 +83,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "postgres" => {
             let admin = accessd::testing::postgres_admin_url()
                 .ok_or("set ACCESSD_TEST_DATABASE_URL for the postgres backend")?;
-            TestDatabase::postgres(&admin).await
+            let db = TestDatabase::postgres(&admin).await;
+            // Test databases skip the commit flush; measure with it, as in production.
+            let name = db.url.rsplit('/').next().unwrap_or_default().to_owned();
+            let mut c = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await?;
+            let sql = format!("ALTER DATABASE \"{name}\" SET synchronous_commit = on");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut c).await?;
+            db
         }
         other => return Err(format!("unknown backend {other}").into()),
     };
