@@ -303,3 +303,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(super::parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(super::parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(super::parse_duration("7"), Ok(Duration::from_secs(7)));
+        assert_eq!(super::parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for bad in ["", "0", "0s", "5h", "s", "-1s", "1.5s"] {
+            assert!(super::parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

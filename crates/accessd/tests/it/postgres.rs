@@ -105,6 +105,58 @@ async fn serialization_failures_and_deadlocks_are_classified_retryable() {
     db.pool.close().await;
 }
 
+/// `db::retry` runs a transaction that hit a real 40001 again, and the second
+/// attempt commits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retry_reruns_a_real_serialization_failure() {
+    let Some(admin) = postgres_or_skip("retry_reruns_a_real_serialization_failure") else {
+        return;
+    };
+    let tdb = TestDatabase::postgres(&admin).await;
+    let db = pool(&tdb.url, None).await;
+    db.pool
+        .execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v BIGINT NOT NULL)")
+        .await
+        .unwrap();
+    db.pool
+        .execute("INSERT INTO t VALUES (1, 0), (2, 0)")
+        .await
+        .unwrap();
+    let attempts = std::sync::atomic::AtomicUsize::new(0);
+    let serializable = "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE";
+    let sum = "SELECT CAST(SUM(v) AS BIGINT) AS s FROM t";
+    let result = db::retry(|| async {
+        let n = attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut tx = db.pool.begin().await?;
+        tx.execute(serializable).await?;
+        let s: i64 = sqlx::query(sum).fetch_one(&mut *tx).await?.get("s");
+        if n == 0 {
+            // Another transaction reads the same rows, writes the other one and commits first.
+            let mut other = db.pool.begin().await?;
+            other.execute(serializable).await?;
+            sqlx::query(sum).fetch_one(&mut *other).await?;
+            other.execute("UPDATE t SET v = v + 1 WHERE id = 2").await?;
+            other.commit().await?;
+        }
+        sqlx::query("UPDATE t SET v = $1 WHERE id = 1")
+            .bind(s + 10)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(s)
+    })
+    .await;
+    assert_eq!(
+        result.ok(),
+        Some(1),
+        "the retry saw the other transaction's write"
+    );
+    assert_eq!(attempts.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let total: i64 = sqlx::query(sum).fetch_one(&db.pool).await.unwrap().get("s");
+    assert_eq!(total, 12);
+    db.pool.close().await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statement_timeout_is_set_on_every_connection() {
     let Some(admin) = postgres_or_skip("statement_timeout_is_set_on_every_connection") else {
