@@ -47,6 +47,35 @@ pub struct Cli {
     /// When set, POST /v1/bootstrap requires `Authorization: Bearer <secret>`
     #[arg(long, global = true, env = "ACCESSD_BOOTSTRAP_SECRET", hide_env_values = true)]
     bootstrap_secret: Option<String>,
+    /// Database connections per process (per replica)
+    #[arg(
+        long,
+        global = true,
+        env = "ACCESSD_MAX_CONNECTIONS",
+        hide_env_values = true,
+        default_value_t = 8,
+        value_parser = clap::value_parser!(u32).range(1..=1000)
+    )]
+    max_connections: u32,
+    /// How long a request waits for a free connection before answering 503 (e.g. 10s, 500ms)
+    #[arg(
+        long,
+        global = true,
+        env = "ACCESSD_ACQUIRE_TIMEOUT",
+        hide_env_values = true,
+        default_value = "10s",
+        value_parser = parse_duration
+    )]
+    acquire_timeout: Duration,
+    /// PostgreSQL: statement_timeout of every connection (e.g. 5s); unset = the server's default
+    #[arg(
+        long,
+        global = true,
+        env = "ACCESSD_STATEMENT_TIMEOUT",
+        hide_env_values = true,
+        value_parser = parse_duration
+    )]
+    statement_timeout: Option<Duration>,
     /// Log format
     #[arg(long, global = true, env = "ACCESSD_LOG_FORMAT", hide_env_values = true, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -85,13 +114,48 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
-    /// Apply database migrations and exit
+    /// Apply database migrations and exit (safe to run from several replicas at once)
     Migrate,
+    /// Write every table as one JSON document (stdout, or --output)
+    Export {
+        /// File to write (created or truncated); default stdout
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Load an export into an empty database (migrated first); all or nothing
+    Import {
+        /// The export document; `-` = stdin
+        input: std::path::PathBuf,
+    },
+}
+
+/// `500ms`, `10s`, `2m`, or a plain number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => s.split_at(i),
+        None => (s, "s"),
+    };
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("'{s}' is not a duration (e.g. 500ms, 10s, 2m)"))?;
+    let d = match unit {
+        "ms" => Duration::from_millis(n),
+        "s" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        _ => return Err(format!("'{s}': unknown unit '{unit}' (ms, s, m)")),
+    };
+    if d.is_zero() {
+        return Err("a duration must be above zero".into());
+    }
+    Ok(d)
 }
 
 fn init_logs(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        // PostgreSQL notices ("relation … already exists, skipping" on every
+        // migrate) are not news.
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx::postgres::notice=warn"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -112,7 +176,9 @@ impl Cli {
             smtp_from: self.smtp_from.clone(),
             bootstrap_secret: self.bootstrap_secret.clone(),
             request_timeout,
-            ..accessd::Config::default()
+            max_connections: self.max_connections,
+            acquire_timeout: self.acquire_timeout,
+            statement_timeout: self.statement_timeout,
         }
     }
 }
@@ -182,6 +248,74 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .context("cannot migrate the database")?;
             tracing::info!("migrations applied");
             Ok(())
+        }
+        Command::Export { output } => {
+            let app = accessd::App::open(cli.config(Duration::from_secs(30)))
+                .await
+                .context("cannot open the database")?;
+            let doc = app.export().await.context("cannot export")?;
+            let rows: usize = doc.tables.values().map(Vec::len).sum();
+            match output {
+                Some(path) => {
+                    let tmp = path.with_extension("partial");
+                    let file = std::fs::File::create(&tmp)
+                        .with_context(|| format!("cannot create {}", tmp.display()))?;
+                    let mut w = std::io::BufWriter::new(file);
+                    serde_json::to_writer(&mut w, &doc)?;
+                    writeln!(w)?;
+                    w.into_inner()
+                        .map_err(|e| e.into_error())?
+                        .sync_all()
+                        .with_context(|| format!("cannot write {}", tmp.display()))?;
+                    std::fs::rename(&tmp, path)
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                }
+                None => {
+                    let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+                    serde_json::to_writer(&mut w, &doc)?;
+                    writeln!(w)?;
+                    w.flush()?;
+                }
+            }
+            tracing::info!(rows, schema_version = doc.schema_version, "export written");
+            Ok(())
+        }
+        Command::Import { input } => {
+            let bytes = if input.as_os_str() == "-" {
+                let mut b = Vec::new();
+                std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)?;
+                b
+            } else {
+                std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?
+            };
+            let doc: accessd::transfer::Export =
+                serde_json::from_slice(&bytes).context("not an accessd export document")?;
+            let app = accessd::App::open(cli.config(Duration::from_secs(30)))
+                .await
+                .context("cannot open the database")?;
+            let counts = app
+                .import(&doc)
+                .await
+                .context("import failed; nothing was written")?;
+            let rows: usize = counts.iter().map(|(_, n)| n).sum();
+            tracing::info!(rows, "import committed");
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(super::parse_duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(super::parse_duration("10s"), Ok(Duration::from_secs(10)));
+        assert_eq!(super::parse_duration("7"), Ok(Duration::from_secs(7)));
+        assert_eq!(super::parse_duration("2m"), Ok(Duration::from_secs(120)));
+        for bad in ["", "0", "0s", "5h", "s", "-1s", "1.5s"] {
+            assert!(super::parse_duration(bad).is_err(), "{bad}");
         }
     }
 }

@@ -45,8 +45,31 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
+/// Connection pool settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolSettings {
+    /// Connections per process (per replica).
+    pub max_connections: u32,
+    /// How long a request waits for a pooled connection before it answers 503.
+    pub acquire_timeout: Duration,
+    /// PostgreSQL only: `SET statement_timeout` on every new connection
+    /// (none = the server's default). A statement over it fails with 57014,
+    /// answered as 503.
+    pub statement_timeout: Option<Duration>,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+            statement_timeout: None,
+        }
+    }
+}
+
 /// Connects; does not migrate.
-pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sqlx::Error> {
+pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, sqlx::Error> {
     install_default_drivers();
     let kind = if url.starts_with("sqlite:") {
         DbKind::Sqlite
@@ -58,8 +81,8 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sqlx::Error>
         ));
     };
     let mut opts = AnyPoolOptions::new()
-        .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10));
+        .max_connections(settings.max_connections.max(1))
+        .acquire_timeout(settings.acquire_timeout);
     let url = match kind {
         DbKind::Sqlite => {
             opts = opts.after_connect(|conn, _meta| {
@@ -73,7 +96,20 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sqlx::Error>
             });
             sqlite_url(url)
         }
-        DbKind::Postgres => url.to_owned(),
+        DbKind::Postgres => {
+            if let Some(t) = settings.statement_timeout {
+                let ms = t.as_millis().max(1);
+                opts = opts.after_connect(move |conn, _meta| {
+                    Box::pin(async move {
+                        // A plain integer is milliseconds; SET takes no bind parameters.
+                        let sql = format!("SET statement_timeout = {ms}");
+                        conn.execute(sqlx::AssertSqlSafe(sql)).await?;
+                        Ok(())
+                    })
+                });
+            }
+            url.to_owned()
+        }
     };
     let pool = opts.connect(&url).await?;
     Ok(Db { pool, kind })
@@ -114,15 +150,18 @@ fn pg_state(e: &sqlx::Error) -> Option<String> {
 }
 
 /// SQLITE_BUSY / SQLITE_LOCKED (and their extended codes), PostgreSQL
-/// serialization failure or deadlock, or no pooled connection in time.
-pub fn is_busy(e: &sqlx::Error) -> bool {
+/// serialization failure or deadlock: running the transaction again can succeed.
+pub fn is_retryable(e: &sqlx::Error) -> bool {
     if let Some(code) = sqlite_code(e) {
         return matches!(code & 0xff, 5 | 6);
     }
-    if let Some(state) = pg_state(e) {
-        return matches!(state.as_str(), "40001" | "40P01");
-    }
-    matches!(e, sqlx::Error::PoolTimedOut)
+    pg_state(e).is_some_and(|s| matches!(s.as_str(), "40001" | "40P01"))
+}
+
+/// [`is_retryable`], a PostgreSQL statement timeout (57014, query canceled), or
+/// no pooled connection in time: the database is overloaded, answered 503.
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    is_retryable(e) || pg_state(e).is_some_and(|s| s == "57014") || matches!(e, sqlx::Error::PoolTimedOut)
 }
 
 /// PostgreSQL "data exception" (class 22): a value it cannot store, such as a
@@ -151,7 +190,7 @@ where
     let mut n = 0;
     loop {
         match attempt().await {
-            Err(ApiError::Db(e)) if n + 1 < MAX_ATTEMPTS && (is_busy(&e) || is_unique_violation(&e)) => {
+            Err(ApiError::Db(e)) if n + 1 < MAX_ATTEMPTS && (is_retryable(&e) || is_unique_violation(&e)) => {
                 n += 1;
                 let base = 5u64 << n.min(6);
                 let jitter = rand::random::<u64>() % (base + 1);

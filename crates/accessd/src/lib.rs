@@ -16,6 +16,7 @@ pub mod mail;
 pub mod service;
 pub mod store;
 pub mod testing;
+pub mod transfer;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -38,8 +39,12 @@ pub struct Config {
     /// When set, `POST /v1/bootstrap` requires it.
     pub bootstrap_secret: Option<String>,
     pub request_timeout: Duration,
-    /// Connection pool size.
+    /// Connection pool size (per process).
     pub max_connections: u32,
+    /// How long a request waits for a pooled connection (then 503).
+    pub acquire_timeout: Duration,
+    /// PostgreSQL `statement_timeout` set on every connection; none = server default.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl Default for Config {
@@ -53,6 +58,8 @@ impl Default for Config {
             bootstrap_secret: None,
             request_timeout: Duration::from_secs(30),
             max_connections: 8,
+            acquire_timeout: Duration::from_secs(10),
+            statement_timeout: None,
         }
     }
 }
@@ -114,7 +121,15 @@ impl App {
         if !(1..=30).contains(&config.invitation_ttl_days) {
             return Err(Error::Config("invitation TTL must be 1 to 30 days".into()));
         }
-        let db = db::connect(&config.database_url, config.max_connections.max(1)).await?;
+        let db = db::connect(
+            &config.database_url,
+            db::PoolSettings {
+                max_connections: config.max_connections,
+                acquire_timeout: config.acquire_timeout,
+                statement_timeout: config.statement_timeout,
+            },
+        )
+        .await?;
         db::migrate(&db).await?;
         Ok(App {
             svc: service::Service {
@@ -147,6 +162,19 @@ impl App {
     /// `sqlite` or `postgres`.
     pub fn database_kind(&self) -> &'static str {
         self.svc.db.kind.as_str()
+    }
+
+    /// Every table as one document (see [`transfer`]).
+    pub async fn export(&self) -> Result<transfer::Export, transfer::TransferError> {
+        transfer::export(&self.svc.db, (self.svc.clock)()).await
+    }
+
+    /// Loads an export into this (empty) database in one transaction.
+    pub async fn import(
+        &self,
+        doc: &transfer::Export,
+    ) -> Result<transfer::ImportCounts, transfer::TransferError> {
+        transfer::import(&self.svc.db, doc).await
     }
 
     /// Closes the connection pool.

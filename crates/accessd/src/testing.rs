@@ -27,130 +27,76 @@ enum Cleanup {
     Postgres { admin_url: String, name: String },
 }
 
-/// A running, bootstrapped server. Dropping it stops the server and removes
-/// its database.
-pub struct TestServer {
-    /// `http://127.0.0.1:<port>`
+/// A fresh, empty database that is removed when dropped: a SQLite file in a
+/// temporary directory, or a PostgreSQL database `test_<uuid>` created through
+/// an admin URL and dropped `WITH (FORCE)`.
+pub struct TestDatabase {
+    /// `sqlite://…` or `postgres://…/test_<uuid>`.
     pub url: String,
-    pub app: App,
-    /// The bootstrap administrator's token (user `admin`, `admin@example.com`).
-    pub admin_token: String,
-    offset: Arc<AtomicI64>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     cleanup: Option<Cleanup>,
 }
 
-/// A fresh database URL and how to remove it.
-async fn fresh_database() -> (String, Cleanup) {
-    match std::env::var(TEST_DATABASE_ENV) {
-        Ok(admin_url) if !admin_url.is_empty() => {
-            let name = format!("test_{}", uuid::Uuid::new_v4().simple());
-            sqlx::any::install_default_drivers();
-            let mut last = None;
-            for _ in 0..5 {
-                match create_pg_database(&admin_url, &name).await {
-                    Ok(()) => {
-                        last = None;
-                        break;
-                    }
-                    Err(e) => last = Some(e),
+impl TestDatabase {
+    /// PostgreSQL when `ACCESSD_TEST_DATABASE_URL` is set, SQLite otherwise.
+    pub async fn fresh() -> TestDatabase {
+        match postgres_admin_url() {
+            Some(admin_url) => Self::postgres(&admin_url).await,
+            None => Self::sqlite(),
+        }
+    }
+
+    /// A new SQLite file in a new temporary directory.
+    pub fn sqlite() -> TestDatabase {
+        let dir = std::env::temp_dir().join(format!("accessd-test-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TestDatabase {
+            url: format!("sqlite://{}", dir.join("accessd.db").display()),
+            cleanup: Some(Cleanup::Dir(dir)),
+        }
+    }
+
+    /// A new database on the PostgreSQL server of `admin_url`.
+    pub async fn postgres(admin_url: &str) -> TestDatabase {
+        let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+        sqlx::any::install_default_drivers();
+        let mut last = None;
+        for _ in 0..5 {
+            match create_pg_database(admin_url, &name).await {
+                Ok(()) => {
+                    last = None;
+                    break;
                 }
+                Err(e) => last = Some(e),
             }
-            if let Some(e) = last {
-                panic!("cannot create test database {name}: {e}");
-            }
-            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-            (format!("{base}/{name}"), Cleanup::Postgres { admin_url, name })
         }
-        _ => {
-            let dir = std::env::temp_dir().join(format!("accessd-test-{}", uuid::Uuid::new_v4()));
-            std::fs::create_dir_all(&dir).expect("create temp dir");
-            (
-                format!("sqlite://{}", dir.join("accessd.db").display()),
-                Cleanup::Dir(dir),
-            )
+        if let Some(e) = last {
+            panic!("cannot create test database {name}: {e}");
+        }
+        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+        TestDatabase {
+            url: format!("{base}/{name}"),
+            cleanup: Some(Cleanup::Postgres {
+                admin_url: admin_url.to_owned(),
+                name,
+            }),
         }
     }
 }
 
-async fn create_pg_database(admin_url: &str, name: &str) -> Result<(), sqlx::Error> {
-    use sqlx::Connection;
-    let mut c = sqlx::AnyConnection::connect(admin_url).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-        .execute(&mut c)
-        .await?;
-    c.close().await
+/// `ACCESSD_TEST_DATABASE_URL` when set and not empty.
+pub fn postgres_admin_url() -> Option<String> {
+    std::env::var(TEST_DATABASE_ENV).ok().filter(|u| !u.is_empty())
 }
 
-impl TestServer {
-    /// Default config, bootstrapped.
-    pub async fn start() -> TestServer {
-        Self::start_with(Config::default()).await
-    }
-
-    /// `config.database_url` is replaced by a fresh database.
-    pub async fn start_with(mut config: Config) -> TestServer {
-        let (url, cleanup) = fresh_database().await;
-        config.database_url = url;
-        if config.max_connections == Config::default().max_connections {
-            config.max_connections = 5;
-        }
-        let offset = Arc::new(AtomicI64::new(0));
-        let system = clock::system();
-        let off = offset.clone();
-        let clock: clock::Clock = Arc::new(move || system() + off.load(Ordering::SeqCst));
-        let app = App::with_clock(config, clock).await.expect("open test database");
-        let boot = app
-            .bootstrap(access_api::CreateUser {
-                username: "admin".into(),
-                email: "admin@example.com".into(),
-                name: Some("Admin".into()),
-            })
-            .await
-            .expect("bootstrap");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local addr");
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let served = app.clone();
-        tokio::spawn(async move {
-            let _ = crate::serve(served, listener, async move {
-                let _ = rx.await;
-            })
-            .await;
-        });
-        TestServer {
-            url: format!("http://{addr}"),
-            app,
-            admin_token: boot.token.token,
-            offset,
-            shutdown: Some(tx),
-            cleanup: Some(cleanup),
-        }
-    }
-
-    /// Moves the server's clock forward (or back) by `ms` milliseconds.
-    pub fn advance_ms(&self, ms: i64) {
-        self.offset.fetch_add(ms, Ordering::SeqCst);
-    }
-
-    /// The server's current time (unix ms).
-    pub fn now_ms(&self) -> i64 {
-        (self.app.service().clock)()
-    }
-}
-
-impl Drop for TestServer {
+impl Drop for TestDatabase {
     fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
         match self.cleanup.take() {
             Some(Cleanup::Dir(dir)) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Some(Cleanup::Postgres { admin_url, name }) => {
-                // Drop runs inside the test's runtime: do the async work on a
-                // thread with its own. FORCE ends the pool's open connections.
+                // Drop may run inside a runtime: do the async work on a
+                // thread with its own. FORCE ends the pools' open connections.
                 let _ = std::thread::spawn(move || {
                     let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                         return;
@@ -167,6 +113,144 @@ impl Drop for TestServer {
                 .join();
             }
             None => {}
+        }
+    }
+}
+
+async fn create_pg_database(admin_url: &str, name: &str) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let mut c = sqlx::AnyConnection::connect(admin_url).await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .execute(&mut c)
+        .await?;
+    // A test database need not survive a crash: commits skip the WAL flush
+    // wait (isolation and locking are unchanged).
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "ALTER DATABASE \"{name}\" SET synchronous_commit = off"
+    )))
+    .execute(&mut c)
+    .await?;
+    c.close().await
+}
+
+/// One more server over an existing database (another replica): its own pool,
+/// its own port, the system clock, no bootstrap. Stops when dropped.
+pub struct Replica {
+    /// `http://127.0.0.1:<port>`
+    pub url: String,
+    pub app: App,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Replica {
+    /// Opens (and migrates) `config.database_url` and serves it on 127.0.0.1:0.
+    pub async fn start(config: Config) -> Result<Replica, crate::Error> {
+        let app = App::open(config).await?;
+        let (url, shutdown) = serve_on_loopback(app.clone()).await;
+        Ok(Replica {
+            url,
+            app,
+            shutdown: Some(shutdown),
+        })
+    }
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn serve_on_loopback(app: App) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = crate::serve(app, listener, async move {
+            let _ = rx.await;
+        })
+        .await;
+    });
+    (format!("http://{addr}"), tx)
+}
+
+/// A running, bootstrapped server. Dropping it stops the server and removes
+/// its database.
+pub struct TestServer {
+    /// `http://127.0.0.1:<port>`
+    pub url: String,
+    pub app: App,
+    /// The bootstrap administrator's token (user `admin`, `admin@example.com`).
+    pub admin_token: String,
+    offset: Arc<AtomicI64>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// Dropped after the server stops.
+    database: TestDatabase,
+}
+
+impl TestServer {
+    /// Default config, bootstrapped.
+    pub async fn start() -> TestServer {
+        Self::start_with(Config::default()).await
+    }
+
+    /// `config.database_url` is replaced by a fresh database.
+    pub async fn start_with(config: Config) -> TestServer {
+        Self::start_on(config, TestDatabase::fresh().await).await
+    }
+
+    /// Like [`TestServer::start_with`] on a given fresh database.
+    pub async fn start_on(mut config: Config, database: TestDatabase) -> TestServer {
+        config.database_url = database.url.clone();
+        if config.max_connections == Config::default().max_connections {
+            config.max_connections = 5;
+        }
+        let offset = Arc::new(AtomicI64::new(0));
+        let system = clock::system();
+        let off = offset.clone();
+        let clock: clock::Clock = Arc::new(move || system() + off.load(Ordering::SeqCst));
+        let app = App::with_clock(config, clock).await.expect("open test database");
+        let boot = app
+            .bootstrap(access_api::CreateUser {
+                username: "admin".into(),
+                email: "admin@example.com".into(),
+                name: Some("Admin".into()),
+            })
+            .await
+            .expect("bootstrap");
+        let (url, tx) = serve_on_loopback(app.clone()).await;
+        TestServer {
+            url,
+            app,
+            admin_token: boot.token.token,
+            offset,
+            shutdown: Some(tx),
+            database,
+        }
+    }
+
+    /// Moves the server's clock forward (or back) by `ms` milliseconds.
+    pub fn advance_ms(&self, ms: i64) {
+        self.offset.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// The database URL (for more replicas over the same database).
+    pub fn database_url(&self) -> &str {
+        &self.database.url
+    }
+
+    /// The server's current time (unix ms).
+    pub fn now_ms(&self) -> i64 {
+        (self.app.service().clock)()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
         }
     }
 }

@@ -146,3 +146,57 @@ async fn binary_end_to_end() {
         assert!(!logs.contains(&secret[4..]), "a secret reached the logs");
     }
 }
+
+/// `export` to stdout and `import -` from stdin between two SQLite files; a
+/// second import into the same file is refused with one error line.
+#[test]
+fn export_and_import_through_the_binary() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let a = format!("sqlite://{}", dir.path().join("a.db").display());
+    let b = format!("sqlite://{}", dir.path().join("b.db").display());
+    let out = accessd()
+        .args(["bootstrap", "--username", "root", "--email", "root@example.com"])
+        .env("ACCESSD_DATABASE_URL", &a)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let export = |url: &str| {
+        let out = accessd()
+            .arg("export")
+            .env("ACCESSD_DATABASE_URL", url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let doc = export(&a);
+    assert_eq!(doc["format"], "accessd-export");
+    assert_eq!(doc["tables"]["users"][0]["username"], "root");
+    let import = || {
+        let mut child = accessd()
+            .args(["import", "-"])
+            .env("ACCESSD_DATABASE_URL", &b)
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(doc.to_string().as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let out = import();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(export(&b)["tables"], doc["tables"]);
+    let out = import();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("error: ") && err.contains("not empty") && err.lines().count() == 1,
+        "{err}"
+    );
+}

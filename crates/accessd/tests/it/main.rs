@@ -2,6 +2,7 @@
 //! dir, or PostgreSQL when ACCESSD_TEST_DATABASE_URL is set.
 
 mod support;
+mod transfer;
 
 mod admin;
 mod api_basics;
@@ -18,4 +19,6 @@ mod model;
 mod openapi;
 mod pagination;
 mod policy;
+mod postgres;
+mod replicas;
 mod security;

@@ -131,7 +131,12 @@ impl World {
     }
 
     pub async fn with(config: accessd::Config) -> World {
-        let srv = TestServer::start_with(config).await;
+        Self::on(config, accessd::testing::TestDatabase::fresh().await).await
+    }
+
+    /// A server over a given fresh database.
+    pub async fn on(config: accessd::Config, db: accessd::testing::TestDatabase) -> World {
+        let srv = TestServer::start_on(config, db).await;
         let admin = Client::new(&srv.url, Some(&srv.admin_token));
         World { srv, admin }
     }
@@ -193,4 +198,18 @@ impl World {
             }
         }
     }
+}
+
+/// `ACCESSD_TEST_DATABASE_URL`, or `None` after saying on stderr (uncaptured,
+/// so it shows in `cargo test` output) that `test` is skipped.
+pub fn postgres_or_skip(test: &str) -> Option<String> {
+    let url = accessd::testing::postgres_admin_url();
+    if url.is_none() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: needs PostgreSQL; set ACCESSD_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+        );
+    }
+    url
 }
