@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Parser, Subcommand};
 
-use crate::commands;
 use crate::settings::{Inputs, OutputFormat, Source, Sourced};
+use crate::{commands, complete};
 
 /// Manage who may do what in a project: roles, role bindings and invitations.
 ///
@@ -33,7 +33,8 @@ pub struct GlobalArgs {
         global = true,
         value_name = "NAME",
         env = "ACCESSCTL_CONTEXT",
-        hide_env_values = true
+        hide_env_values = true,
+        add = complete::contexts()
     )]
     pub context: Option<String>,
 
@@ -43,7 +44,8 @@ pub struct GlobalArgs {
         global = true,
         value_name = "NAME|ID",
         env = "ACCESSCTL_PROJECT",
-        hide_env_values = true
+        hide_env_values = true,
+        add = complete::projects()
     )]
     pub project: Option<String>,
 
@@ -146,6 +148,7 @@ pub enum Command {
     /// The audit log
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
+    Completion(commands::completion::CompletionArgs),
 }
 
 /// The command line's settings with where each came from (flag or env).

@@ -26,6 +26,8 @@ pub struct Environment {
     pub os_user: Option<String>,
     /// Whether stdin is a terminal (prompts, hidden token entry).
     pub stdin_tty: bool,
+    /// `$SHELL`, for `accessctl completion` without an argument.
+    pub shell: Option<String>,
 }
 
 /// The context of one command run.
