@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::FalseyValueParser;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Parser, Subcommand};
 
@@ -110,12 +111,19 @@ pub struct GlobalArgs {
         visible_alias = "disable-prompt",
         global = true,
         env = "ACCESSCTL_DISABLE_PROMPTS",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = FalseyValueParser::new()
     )]
     pub yes: bool,
 
     /// Plain output without colour
-    #[arg(long, global = true, env = "NO_COLOR", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "NO_COLOR",
+        hide_env_values = true,
+        value_parser = FalseyValueParser::new()
+    )]
     pub no_color: bool,
 
     /// Trace requests and responses on stderr (secrets redacted)

@@ -2,7 +2,6 @@
 //! config and token stores, a lazily built API client and a prompter. No command
 //! reads env or files itself.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -167,6 +166,6 @@ impl Ctx {
 
     /// Whether stdin is a terminal.
     pub fn stdin_is_tty(&self) -> bool {
-        self.env.stdin_tty && std::io::stdin().is_terminal()
+        self.env.stdin_tty
     }
 }

@@ -88,6 +88,11 @@ impl TokenStore {
         }
     }
 
+    /// Whether `ACCESSCTL_TOKEN` is set (it wins over anything stored).
+    pub fn env_override(&self) -> bool {
+        self.env_token.is_some()
+    }
+
     /// The token for `context`, and where it came from.
     pub fn get(&self, context: &str) -> Result<Option<(Secret, TokenSource)>, CliError> {
         if let Some(t) = &self.env_token {

@@ -139,10 +139,31 @@ fn execute(cli: Cli, ctx: Ctx) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::other(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
+        // The handler is installed before the command starts, so an early Ctrl-C is
+        // never the default kill.
+        let interrupted = interrupt_signal()?;
         tokio::select! {
+            biased;
+            _ = interrupted => Err(CliError::new(ErrorKind::Interrupted, "interrupted")),
             result = run(cli.command, &ctx) => result,
-            _ = tokio::signal::ctrl_c() => Err(CliError::new(ErrorKind::Interrupted, "interrupted")),
         }
+    })
+}
+
+#[cfg(unix)]
+fn interrupt_signal() -> Result<impl std::future::Future<Output = ()>, CliError> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut sig =
+        signal(SignalKind::interrupt()).map_err(|e| CliError::other(format!("cannot handle Ctrl-C: {e}")))?;
+    Ok(async move {
+        sig.recv().await;
+    })
+}
+
+#[cfg(not(unix))]
+fn interrupt_signal() -> Result<impl std::future::Future<Output = ()>, CliError> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
     })
 }
 

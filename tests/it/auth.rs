@@ -134,3 +134,27 @@ fn tokens_create_list_revoke() {
         .fails(3);
     home.run(&["auth", "tokens", "create", " "]).fails(2);
 }
+
+#[test]
+fn env_token_overrides_are_pointed_out() {
+    let server = Server::start();
+    let home = Home::new().env("ACCESSCTL_TOKEN", "acc_from_env_not_valid");
+    let r = home.run_stdin(
+        &[
+            "auth",
+            "login",
+            "--server",
+            &server.url,
+            "--context",
+            "t",
+            "--with-token",
+        ],
+        Some(&server.admin_token),
+    );
+    r.ok()
+        .stderr_has("warning: ACCESSCTL_TOKEN is set and wins over the saved token");
+    home.run(&["auth", "status"]).fails(4);
+    home.run(&["auth", "logout"])
+        .ok()
+        .stderr_has("warning: ACCESSCTL_TOKEN is set");
+}

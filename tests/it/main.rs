@@ -14,4 +14,5 @@ mod local;
 mod payloads;
 mod projects;
 mod roles;
+mod tty;
 mod users_audit;

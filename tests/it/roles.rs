@@ -304,3 +304,34 @@ fn add_binding_json_is_one_object_and_version_works_anywhere() {
     assert_eq!(binding["principal"]["username"], "bob");
     home.run(&["roles", "list", "-V"]).ok().stdout_has("accessctl ");
 }
+
+#[test]
+fn user_id_and_team_selectors() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("zed", "zed@example.com", "Zed");
+    let users = home.run(&["-o", "json", "users", "list"]).json();
+    let zed = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "zed")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = home.run(&[
+        "-o",
+        "json",
+        "roles",
+        "add-binding",
+        "--user-id",
+        &zed,
+        "--role",
+        "viewer",
+    ]);
+    r.ok();
+    assert_eq!(r.json()["principal"]["id"], zed.as_str());
+    // The server has no teams yet: it rejects the selector, which is a usage error.
+    home.run(&["roles", "add-binding", "--team", "ops", "--role", "viewer"])
+        .fails(2);
+}

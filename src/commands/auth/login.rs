@@ -68,6 +68,10 @@ pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
         "Logged in to {url} as {} (context {context})",
         me.username
     ));
+    if ctx.tokens().env_override() {
+        ctx.output()
+            .warn("ACCESSCTL_TOKEN is set and wins over the saved token until you unset it");
+    }
     Ok(())
 }
 

@@ -15,5 +15,9 @@ pub async fn run(_args: &LogoutArgs, ctx: &Ctx) -> Result<(), CliError> {
         ctx.output()
             .info(&format!("Not logged in to context {context}; nothing to do"));
     }
+    if ctx.tokens().env_override() {
+        ctx.output()
+            .warn("ACCESSCTL_TOKEN is set and is still used until you unset it");
+    }
     Ok(())
 }
