@@ -268,3 +268,59 @@ fn existing(root: &Path) -> Result<Vec<PathBuf>> {
     out.sort();
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(root: &Path) -> String {
+        check(root)
+            .map(|()| String::new())
+            .unwrap_or_else(|e| format!("{e:#}"))
+    }
+
+    #[test]
+    fn check_passes_after_gen_and_names_each_drift() {
+        let dir = std::env::temp_dir().join(format!("xtask-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // Nothing written yet: everything is missing.
+        assert!(problems(&dir).contains("out of date"));
+        write(&dir).unwrap();
+        assert_eq!(problems(&dir), "");
+        // A changed, a missing and an extra file: three problems, the check fails.
+        std::fs::write(dir.join("man/accessctl-roles-list.1"), "changed").unwrap();
+        std::fs::remove_file(dir.join("completions/accessctl.bash")).unwrap();
+        std::fs::write(dir.join("man/stale.1"), "old").unwrap();
+        assert!(
+            problems(&dir).starts_with("3 generated file(s)"),
+            "{}",
+            problems(&dir)
+        );
+        // gen repairs all three.
+        write(&dir).unwrap();
+        assert_eq!(problems(&dir), "");
+        assert!(!dir.join("man/stale.1").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn every_page_has_the_common_sections() {
+        let files = generate().unwrap();
+        let page =
+            String::from_utf8(files[Path::new("man/accessctl-roles-list-bindings.1")].clone()).unwrap();
+        for needle in [
+            ".SH \"EXIT STATUS\"",
+            ".SH ENVIRONMENT",
+            ".SH FILES",
+            "ACCESSCTL_PROJECT",
+            "NO_COLOR",
+            "credentials.toml",
+            "local.db",
+            "130",
+        ] {
+            assert!(page.contains(needle), "{needle}");
+        }
+        assert!(page.is_ascii());
+    }
+}
