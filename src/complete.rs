@@ -400,6 +400,35 @@ mod tests {
         assert_eq!(t.project, None);
     }
 
+    /// Every `--role`, `--project`, `--context` and ROLE/PROJECT positional of the tree
+    /// (including commands added later) has a completer; so do the member emails of
+    /// `project users update | remove` once those commands exist.
+    #[test]
+    fn every_server_value_has_a_completer() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let value_name = arg
+                    .get_value_names()
+                    .and_then(|v| v.first())
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| arg.get_id().as_str().to_uppercase());
+                let wants = matches!(arg.get_long(), Some("role" | "project" | "context"))
+                    || (arg.is_positional() && matches!(value_name.as_str(), "ROLE" | "PROJECT"))
+                    || (path.ends_with("users update") || path.ends_with("users remove"))
+                        && arg.get_long() == Some("email");
+                if wants && arg.get::<ArgValueCandidates>().is_none() {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "accessctl", &mut missing);
+        assert!(missing.is_empty(), "no completer: {missing:?}");
+    }
+
     #[test]
     fn every_shell_has_a_script() {
         for shell in SHELLS {
