@@ -54,7 +54,7 @@ pub async fn open(
     let db = database_path(data_dir);
     let lock = fsutil::lock(&db)?;
     let app = accessd::App::open(accessd::Config {
-        database_url: format!("sqlite://{}", db.display()),
+        database_url: sqlite_url(&db),
         ..accessd::Config::default()
     })
     .await
@@ -111,6 +111,20 @@ pub async fn open(
     };
     drop(lock);
     Ok((transport, Some(project)))
+}
+
+/// `sqlite://PATH` with the characters a URL would misread (`%`, `?`, `#`) escaped.
+fn sqlite_url(path: &Path) -> String {
+    let mut url = String::from("sqlite://");
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => url.push_str("%25"),
+            '?' => url.push_str("%3F"),
+            '#' => url.push_str("%23"),
+            c => url.push(c),
+        }
+    }
+    url
 }
 
 async fn ensure_default_project(client: &ApiClient) -> Result<(), CliError> {

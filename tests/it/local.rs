@@ -146,3 +146,20 @@ fn another_os_user_gets_a_clear_error() {
     );
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn home_paths_with_url_characters_work() {
+    let base = tempfile::tempdir().unwrap();
+    let home = base.path().join("odd #?% home");
+    std::fs::create_dir(&home).unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["-q", "roles", "list-bindings"])
+        .env_clear()
+        .env("HOME", &home)
+        .env("USER", "tester")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    assert!(home.join(".local/share/accessctl/local.db").exists());
+}

@@ -170,3 +170,89 @@ impl Drop for TestServer {
         }
     }
 }
+
+/// Fuzzing support: turns arbitrary bytes into one in-process request as the
+/// bootstrap administrator (`admin`) and returns the status and content type.
+/// The first byte picks a documented operation (path parameters become `p`,
+/// a project the caller should create first), the second how the body is
+/// labelled, the rest is the body. Used by `fuzz/` and replayed by the tests.
+pub async fn fuzz_request(app: &App, data: &[u8]) -> (u16, String) {
+    use tower::ServiceExt;
+    let ops = crate::http::openapi::operations();
+    let (Some(&pick), Some(&label)) = (data.first(), data.get(1)) else {
+        return (200, String::new());
+    };
+    let (method, path) = &ops[usize::from(pick) % ops.len()];
+    let path: String = path
+        .split('/')
+        .map(|s| if s.starts_with('{') { "p" } else { s })
+        .collect::<Vec<_>>()
+        .join("/");
+    let content_type = match label % 4 {
+        0 => "application/json",
+        1 => "application/problem+json",
+        2 => "text/plain",
+        _ => "application/json; charset=utf-8",
+    };
+    let Ok(method) = axum::http::Method::from_bytes(method.as_bytes()) else {
+        return (200, String::new());
+    };
+    let req = axum::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(data[2..].to_vec()));
+    let Ok(mut req) = req else {
+        return (200, String::new());
+    };
+    req.extensions_mut().insert(crate::InProcessUser("admin".into()));
+    match app.router().oneshot(req).await {
+        Ok(resp) => {
+            let ct = resp
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned();
+            (resp.status().as_u16(), ct)
+        }
+        Err(never) => match never {},
+    }
+}
+
+/// Fuzzing support: a bootstrapped app over SQLite in `dir` with a project `p`.
+pub async fn fuzz_app(dir: &std::path::Path) -> Result<App, crate::Error> {
+    let app = App::open(Config {
+        database_url: format!("sqlite://{}", dir.join("fuzz.db").display()),
+        ..Config::default()
+    })
+    .await?;
+    let boot = app
+        .bootstrap(access_api::CreateUser {
+            username: "admin".into(),
+            email: "admin@example.com".into(),
+            name: None,
+        })
+        .await?;
+    let caller = crate::service::Caller {
+        user: crate::store::UserRow {
+            id: boot.user.id,
+            username: boot.user.username,
+            email: boot.user.email,
+            name: None,
+            is_admin: true,
+            disabled: false,
+            mfa_enabled: false,
+            created_at: 0,
+        },
+        request_id: None,
+    };
+    let req = access_api::CreateProject {
+        name: "p".into(),
+        description: None,
+        role_preset: None,
+        org: None,
+    };
+    app.service().create_project(&caller, &req).await?;
+    Ok(app)
+}

@@ -174,3 +174,29 @@ async fn nul_bytes_answer_4xx() {
         .problem(422, "validation-failed");
     assert_eq!(e["errors"][0]["field"], "emails[1]");
 }
+
+/// Replays the committed corpus of the `request` fuzz target (`fuzz/`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fuzz_corpus_replays_without_5xx() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = accessd::testing::fuzz_app(dir.path()).await.unwrap();
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus/request");
+    let mut files: Vec<_> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 100, "corpus at {}", corpus.display());
+    for f in files {
+        let data = std::fs::read(&f).unwrap();
+        let (status, ct) = accessd::testing::fuzz_request(&app, &data).await;
+        assert!(status < 500, "{}: {status}", f.display());
+        if status >= 400 {
+            assert!(
+                ct.starts_with("application/problem+json"),
+                "{}: {status} {ct}",
+                f.display()
+            );
+        }
+    }
+}
