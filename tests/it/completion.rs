@@ -261,6 +261,23 @@ fn failures_complete_nothing_silently() {
     assert_eq!(stderr, "");
     assert!(start.elapsed() < Duration::from_secs(8), "{:?}", start.elapsed());
 
+    // A server that accepts the connection and never answers: nothing, after the
+    // 2 s completion deadline rather than the 10 s request timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let home = Home::new()
+        .env(
+            "ACCESSCTL_SERVER",
+            &format!("http://{}", silent.local_addr().unwrap()),
+        )
+        .env("ACCESSCTL_TOKEN", "acc_nope")
+        .env("ACCESSCTL_PROJECT", "shop");
+    let start = Instant::now();
+    let (got, stderr) = bash_complete(&home, "accessctl roles add-binding --role ");
+    assert!(got.is_empty(), "{got:?}");
+    assert_eq!(stderr, "");
+    assert!(start.elapsed() < Duration::from_secs(8), "{:?}", start.elapsed());
+    drop(silent);
+
     // Logged in with a bad token: 401 → nothing.
     let server = Server::start();
     let home = Home::new()
