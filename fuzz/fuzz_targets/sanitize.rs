@@ -1,0 +1,24 @@
+//! `cargo +nightly fuzz run sanitize` (from fuzz/): the terminal sanitizer and the
+//! terminal-safe JSON encoder on arbitrary strings.
+#![no_main]
+
+use accessctl::output::json;
+use accessctl::output::sanitize::{is_unsafe, sanitize};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(s) = std::str::from_utf8(data) else { return };
+    let out = sanitize(s);
+    assert!(!out.chars().any(is_unsafe), "unsafe character survived: {out:?}");
+    // Every safe character survives, in order.
+    let mut rest = out.as_ref();
+    for c in s.chars().filter(|c| !is_unsafe(*c)) {
+        let i = rest.find(c).expect("a safe character was lost");
+        rest = &rest[i + c.len_utf8()..];
+    }
+    // JSON escapes instead and round-trips exactly.
+    let encoded = json::to_string(&[s], false).expect("encodes");
+    assert!(!encoded.chars().any(is_unsafe));
+    let back: Vec<String> = serde_json::from_str(&encoded).expect("decodes");
+    assert_eq!(back[0], s);
+});
