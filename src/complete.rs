@@ -10,9 +10,7 @@
 //! logged in, server unreachable, no local database yet) completes nothing, silently.
 
 use std::ffi::OsString;
-use std::future::Future;
 use std::path::PathBuf;
-use std::pin::Pin;
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -158,53 +156,48 @@ fn fetch_blocking(kind: Kind) -> Result<Vec<CompletionCandidate>, CliError> {
 
 type Items = Vec<(String, Option<String>)>;
 
-fn fetch<'a>(
-    kind: Kind,
-    ctx: &'a Ctx,
-) -> Pin<Box<dyn Future<Output = Result<Vec<CompletionCandidate>, CliError>> + 'a>> {
-    Box::pin(async move {
-        let api = ctx.api().await?;
-        let items: Items = match kind {
-            Kind::Projects => api
-                .list_projects()
-                .await?
-                .into_iter()
-                .map(|p| (p.name, p.description))
-                .collect(),
-            Kind::Roles => api
-                .list_roles(&ctx.project().await?)
-                .await?
-                .into_iter()
-                .map(|r| (r.name, r.description))
-                .collect(),
-            Kind::Bindings => api
-                .list_role_bindings(&ctx.project().await?, None, None)
-                .await?
-                .into_iter()
-                .map(|b| {
-                    let help = format!("{}  {}", b.role.name, principal_label(&b.principal));
-                    (b.id, Some(help))
-                })
-                .collect(),
-            Kind::Invitations => api
-                .list_invitations(&ctx.project().await?)
-                .await?
-                .into_iter()
-                .map(|i| {
-                    let status = match i.status {
-                        InvitationStatus::Pending => "pending",
-                        InvitationStatus::Expired => "expired",
-                    };
-                    (i.email, Some(format!("{}  {status}", i.role.name)))
-                })
-                .collect(),
-            Kind::Members => members_of(
-                api.list_role_bindings(&ctx.project().await?, None, Some(PrincipalType::User))
-                    .await?,
-            ),
-        };
-        Ok(candidates(items))
-    })
+async fn fetch(kind: Kind, ctx: &Ctx) -> Result<Vec<CompletionCandidate>, CliError> {
+    let api = ctx.api().await?;
+    let items: Items = match kind {
+        Kind::Projects => api
+            .list_projects()
+            .await?
+            .into_iter()
+            .map(|p| (p.name, p.description))
+            .collect(),
+        Kind::Roles => api
+            .list_roles(&ctx.project().await?)
+            .await?
+            .into_iter()
+            .map(|r| (r.name, r.description))
+            .collect(),
+        Kind::Bindings => api
+            .list_role_bindings(&ctx.project().await?, None, None)
+            .await?
+            .into_iter()
+            .map(|b| {
+                let help = format!("{}  {}", b.role.name, principal_label(&b.principal));
+                (b.id, Some(help))
+            })
+            .collect(),
+        Kind::Invitations => api
+            .list_invitations(&ctx.project().await?)
+            .await?
+            .into_iter()
+            .map(|i| {
+                let status = match i.status {
+                    InvitationStatus::Pending => "pending",
+                    InvitationStatus::Expired => "expired",
+                };
+                (i.email, Some(format!("{}  {status}", i.role.name)))
+            })
+            .collect(),
+        Kind::Members => members_of(
+            api.list_role_bindings(&ctx.project().await?, None, Some(PrincipalType::User))
+                .await?,
+        ),
+    };
+    Ok(candidates(items))
 }
 
 /// One candidate per member email, described by name and roles.
@@ -437,6 +430,33 @@ mod tests {
             assert!(script.contains(VAR), "{shell}");
         }
         assert!(registration("tcsh").is_none());
+    }
+
+    #[test]
+    fn members_are_one_per_email_with_their_roles() {
+        let binding = |role: &str, principal: serde_json::Value| -> access_api::RoleBinding {
+            serde_json::from_value(serde_json::json!({
+                "id": format!("b-{role}"),
+                "role": {"id": "r", "name": role},
+                "principal": principal,
+                "created_at": "2026-01-01T00:00:00Z",
+            }))
+            .unwrap()
+        };
+        let jane = serde_json::json!({"type": "user", "id": "u1", "username": "jane", "email": "jane@x.com", "name": "Jane"});
+        let bob = serde_json::json!({"type": "user", "id": "u2", "username": "bob", "email": "bob@x.com"});
+        let items = members_of(vec![
+            binding("admin", jane.clone()),
+            binding("viewer", bob),
+            binding("developer", jane),
+        ]);
+        assert_eq!(
+            items,
+            vec![
+                ("jane@x.com".to_owned(), Some("Jane  admin, developer".to_owned())),
+                ("bob@x.com".to_owned(), Some("bob  viewer".to_owned())),
+            ]
+        );
     }
 
     #[test]
