@@ -393,13 +393,38 @@ fn man_pages_render_without_warnings() {
         return;
     };
     for p in &pages {
-        let out = Command::new(&groff)
-            .args(["-man", "-Tutf8", "-ww", "-z"])
-            .arg(p)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}: {out:?}", p.display());
-        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{}", p.display());
+        for device in ["-Tutf8", "-Tascii"] {
+            let out = Command::new(&groff)
+                .args(["-man", device, "-ww", "-z"])
+                .arg(p)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}: {out:?}", p.display());
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr),
+                "",
+                "{} {device}",
+                p.display()
+            );
+        }
+    }
+    // `man -l` as a user runs it, without a UTF-8 locale (the ASCII device).
+    match found("man") {
+        None => skip("man is not installed: `man -l` was not tried"),
+        Some(man) => {
+            let out = Command::new(man)
+                .arg("-l")
+                .arg(&page)
+                .env_clear()
+                .env("PATH", "/usr/bin:/bin")
+                .env("MANPAGER", "cat")
+                .env("MANWIDTH", "80")
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{out:?}");
+            assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+            assert!(String::from_utf8_lossy(&out.stdout).contains("accessctl-roles-list-bindings"));
+        }
     }
     let out = Command::new(&groff)
         .args(["-man", "-Tutf8", "-ww"])

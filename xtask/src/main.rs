@@ -62,16 +62,26 @@ fn generate() -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     Ok(files)
 }
 
-/// Non-ASCII characters as roff escapes (`…` → `\[u2026]`), so the pages render
-/// without warnings on a groff that reads its input as Latin-1 (no preconv).
+/// The pages in plain ASCII: typographic characters as the roff escapes every output
+/// device has (`…` → `...`, `×` → `\(mu`), anything else as `\[uXXXX]`. Raw UTF-8
+/// makes groff warn when it reads Latin-1 (no preconv), and `\[u2026]` has no glyph on
+/// the ASCII device `man` picks without a UTF-8 locale.
 fn ascii_roff(page: &[u8]) -> Result<Vec<u8>> {
     let text = std::str::from_utf8(page).context("man page is not UTF-8")?;
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_ascii() {
-            out.push(c);
-        } else {
-            out.push_str(&format!("\\[u{:04X}]", c as u32));
+        match c {
+            c if c.is_ascii() => out.push(c),
+            '…' => out.push_str("..."),
+            '×' => out.push_str("\\(mu"),
+            '—' => out.push_str("\\(em"),
+            '–' => out.push_str("\\(en"),
+            '‘' => out.push_str("\\(oq"),
+            '’' => out.push_str("\\(cq"),
+            '“' => out.push_str("\\(lq"),
+            '”' => out.push_str("\\(rq"),
+            '→' => out.push_str("\\(->"),
+            c => out.push_str(&format!("\\[u{:04X}]", c as u32)),
         }
     }
     Ok(out.into_bytes())
