@@ -141,7 +141,7 @@ where
 
 fn fetch_blocking(kind: Kind) -> Result<Vec<CompletionCandidate>, CliError> {
     let line = typed();
-    let mut ctx = crate::build_ctx(line.config.clone(), &line.inputs(), true)?;
+    let mut ctx = crate::build_ctx(line.config.clone(), &line.inputs(), true)?.without_retries();
     ctx.settings.timeout.value = ctx.settings.timeout.value.min(DEADLINE);
     // Completion never creates the local database; it only reads one that exists.
     if ctx.settings.is_embedded() && !crate::local::database_path(&ctx.env().data_dir).exists() {

@@ -37,6 +37,7 @@ pub struct Ctx {
     tokens: TokenStore,
     env: Environment,
     api: OnceCell<ApiClient>,
+    retries: bool,
     local_project: std::sync::Mutex<Option<String>>,
 }
 
@@ -55,6 +56,7 @@ impl Ctx {
             tokens,
             env,
             api: OnceCell::new(),
+            retries: true,
             local_project: Default::default(),
         }
     }
@@ -73,6 +75,12 @@ impl Ctx {
 
     pub fn env(&self) -> &Environment {
         &self.env
+    }
+
+    /// Requests are tried once, never retried (shell completion).
+    pub fn without_retries(mut self) -> Self {
+        self.retries = false;
+        self
     }
 
     /// The context name in effect.
@@ -119,7 +127,12 @@ impl Ctx {
             self.settings.insecure_http,
         )
         .map_err(CliError::from)?;
-        Ok(ApiClient::new(Arc::new(transport), tracer))
+        let client = ApiClient::new(Arc::new(transport), tracer);
+        Ok(if self.retries {
+            client
+        } else {
+            client.without_retries()
+        })
     }
 
     /// The project to act on: `--project`, the context's project, or (local context)
