@@ -72,11 +72,11 @@ pub struct GlobalArgs {
     )]
     pub output: Option<OutputFormat>,
 
-    /// Filter the JSON output with a jq expression (implies json)
+    /// Filter the JSON output with a jq expression (implies json) [not supported yet]
     #[arg(long, global = true, value_name = "EXPR")]
     pub jq: Option<String>,
 
-    /// Render each result with a template (minijinja syntax)
+    /// Render each result with a template (minijinja syntax) [not supported yet]
     #[arg(long, global = true, value_name = "TPL")]
     pub template: Option<String>,
 
