@@ -7,8 +7,8 @@ use clap::builder::FalseyValueParser;
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Parser, Subcommand};
 
-use crate::commands;
 use crate::settings::{Inputs, OutputFormat, Source, Sourced};
+use crate::{commands, complete};
 
 /// Manage who may do what in a project: roles, role bindings and invitations.
 ///
@@ -34,7 +34,8 @@ pub struct GlobalArgs {
         global = true,
         value_name = "NAME",
         env = "ACCESSCTL_CONTEXT",
-        hide_env_values = true
+        hide_env_values = true,
+        add = complete::contexts()
     )]
     pub context: Option<String>,
 
@@ -44,7 +45,8 @@ pub struct GlobalArgs {
         global = true,
         value_name = "NAME|ID",
         env = "ACCESSCTL_PROJECT",
-        hide_env_values = true
+        hide_env_values = true,
+        add = complete::projects()
     )]
     pub project: Option<String>,
 
@@ -70,11 +72,11 @@ pub struct GlobalArgs {
     )]
     pub output: Option<OutputFormat>,
 
-    /// Filter the JSON output with a jq expression (implies json)
+    /// Filter the JSON output with a jq expression (implies json) [not supported yet]
     #[arg(long, global = true, value_name = "EXPR")]
     pub jq: Option<String>,
 
-    /// Render each result with a template (minijinja syntax)
+    /// Render each result with a template (minijinja syntax) [not supported yet]
     #[arg(long, global = true, value_name = "TPL")]
     pub template: Option<String>,
 
@@ -154,6 +156,7 @@ pub enum Command {
     /// The audit log
     #[command(subcommand)]
     Audit(commands::audit::AuditCommand),
+    Completion(commands::completion::CompletionArgs),
 }
 
 /// The command line's settings with where each came from (flag or env).

@@ -25,6 +25,8 @@ pub struct Environment {
     pub os_user: Option<String>,
     /// Whether stdin is a terminal (prompts, hidden token entry).
     pub stdin_tty: bool,
+    /// `$SHELL`, for `accessctl completion` without an argument.
+    pub shell: Option<String>,
 }
 
 /// The context of one command run.
@@ -35,6 +37,7 @@ pub struct Ctx {
     tokens: TokenStore,
     env: Environment,
     api: OnceCell<ApiClient>,
+    retries: bool,
     local_project: std::sync::Mutex<Option<String>>,
 }
 
@@ -53,6 +56,7 @@ impl Ctx {
             tokens,
             env,
             api: OnceCell::new(),
+            retries: true,
             local_project: Default::default(),
         }
     }
@@ -71,6 +75,12 @@ impl Ctx {
 
     pub fn env(&self) -> &Environment {
         &self.env
+    }
+
+    /// Requests are tried once, never retried (shell completion).
+    pub fn without_retries(mut self) -> Self {
+        self.retries = false;
+        self
     }
 
     /// The context name in effect.
@@ -117,7 +127,12 @@ impl Ctx {
             self.settings.insecure_http,
         )
         .map_err(CliError::from)?;
-        Ok(ApiClient::new(Arc::new(transport), tracer))
+        let client = ApiClient::new(Arc::new(transport), tracer);
+        Ok(if self.retries {
+            client
+        } else {
+            client.without_retries()
+        })
     }
 
     /// The project to act on: `--project`, the context's project, or (local context)

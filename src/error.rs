@@ -41,6 +41,34 @@ impl ErrorKind {
         }
     }
 
+    /// Every kind, in exit-code order.
+    pub const ALL: [ErrorKind; 7] = [
+        ErrorKind::Other,
+        ErrorKind::Usage,
+        ErrorKind::NotFound,
+        ErrorKind::Auth,
+        ErrorKind::Conflict,
+        ErrorKind::Denied,
+        ErrorKind::Interrupted,
+    ];
+
+    /// What the exit code means, for the EXIT STATUS section of the man pages.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ErrorKind::Other => "other failure: server error, network, timeout",
+            ErrorKind::Usage => {
+                "usage: bad flags or arguments, invalid email, unknown role, a request the server rejects as invalid (400, 413, 422), bad input file"
+            }
+            ErrorKind::NotFound => "not found (project, binding, invitation, user, role)",
+            ErrorKind::Auth => "not authenticated or not permitted (401, 403, privilege escalation)",
+            ErrorKind::Conflict => {
+                "conflict: a different state is in the way (pending invitation with another role, already a member), last owner, expired invitation, stale write (409, 410, 412)"
+            }
+            ErrorKind::Denied => "roles check: denied",
+            ErrorKind::Interrupted => "interrupted",
+        }
+    }
+
     /// The kind an HTTP status maps to.
     pub fn from_status(status: u16) -> ErrorKind {
         match status {
@@ -51,6 +79,13 @@ impl ErrorKind {
             _ => ErrorKind::Other,
         }
     }
+}
+
+/// The exit-code table of cli.md: (code, meaning), success first.
+pub fn exit_status_table() -> Vec<(u8, &'static str)> {
+    std::iter::once((0, "success (and roles check: allowed)"))
+        .chain(ErrorKind::ALL.iter().map(|k| (k.exit_code(), k.meaning())))
+        .collect()
 }
 
 /// A failure of a command: one `error:` line and an optional `hint:` line.

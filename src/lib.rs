@@ -7,6 +7,7 @@ pub mod api;
 pub mod batch;
 pub mod cli;
 pub mod commands;
+pub mod complete;
 pub mod config;
 pub mod context;
 pub mod credentials;
@@ -34,6 +35,9 @@ use crate::settings::{OutputFormat, Settings};
 
 /// The whole program: parse, resolve, run, map the result to an exit code.
 pub fn main() -> ExitCode {
+    // A completion request (`COMPLETE=bash accessctl -- …`) is answered and exits here,
+    // before anything else runs (no runtime, no config, no output).
+    complete::handle_request();
     output::install_panic_hook();
     // A bug must still end with one `error:` line (printed by the hook) and exit 1.
     std::panic::catch_unwind(real_main).unwrap_or(ExitCode::FAILURE)
@@ -49,6 +53,12 @@ fn real_main() -> ExitCode {
         Err(e) => return ExitCode::from(output::print_clap(&e)),
     };
     let quiet = cli.global.quiet;
+    if let cli::Command::Completion(args) = &cli.command {
+        // Needs no settings: a broken config file must not break the shell's startup.
+        let output = Output::new(OutputFormat::Text, quiet, true, false);
+        let shell = std::env::var("SHELL").ok().filter(|s| !s.is_empty());
+        return finish(commands::completion::print(args, shell.as_deref(), &output));
+    }
     match prepare(&cli, &matches) {
         Ok(ctx) => finish(execute(cli, ctx)),
         Err(e) => {
@@ -77,16 +87,24 @@ fn prepare(cli: &Cli, matches: &clap::ArgMatches) -> Result<Ctx, CliError> {
     if cli.global.template.is_some() {
         return Err(CliError::usage("--template is not supported yet").with_hint("use -o json"));
     }
+    let inputs = cli::inputs(&cli.global, matches);
+    build_ctx(cli.global.config.clone(), &inputs, true)
+}
+
+/// Builds the [`Ctx`] from the command line's inputs: finds the config file, resolves
+/// the settings and gathers the token store and the OS facts. Shared by a normal run
+/// and by dynamic completion (`complete.rs`), so both talk to the same server the same
+/// way.
+pub(crate) fn build_ctx(
+    config_flag: Option<PathBuf>,
+    inputs: &settings::Inputs,
+    use_keyring: bool,
+) -> Result<Ctx, CliError> {
     let dirs = directories::ProjectDirs::from("", "", "accessctl")
         .ok_or_else(|| CliError::other("cannot find your home directory (is HOME set?)"))?;
-    let config_path = cli
-        .global
-        .config
-        .clone()
-        .unwrap_or_else(|| dirs.config_dir().join("config.toml"));
+    let config_path = config_flag.unwrap_or_else(|| dirs.config_dir().join("config.toml"));
     let config = ConfigStore::new(config_path.clone());
-    let inputs = cli::inputs(&cli.global, matches);
-    let settings = Settings::resolve(&inputs, &config.load()?)?;
+    let settings = Settings::resolve(inputs, &config.load()?)?;
     let output = Output::new(
         settings.output.value,
         settings.quiet,
@@ -100,13 +118,18 @@ fn prepare(cli: &Cli, matches: &clap::ArgMatches) -> Result<Ctx, CliError> {
     let env_token = std::env::var("ACCESSCTL_TOKEN")
         .ok()
         .filter(|t| !t.trim().is_empty());
-    let tokens = TokenStore::new(env_token.map(|t| Secret::new(t.trim())), credentials_path, true);
+    let tokens = TokenStore::new(
+        env_token.map(|t| Secret::new(t.trim())),
+        credentials_path,
+        use_keyring,
+    );
     let env = Environment {
         data_dir: dirs.data_dir().to_path_buf(),
         os_user: std::env::var("USER")
             .ok()
             .or_else(|| std::env::var("USERNAME").ok()),
         stdin_tty: std::io::stdin().is_terminal(),
+        shell: std::env::var("SHELL").ok().filter(|s| !s.is_empty()),
     };
     Ok(Ctx::new(settings, output, config, tokens, env))
 }
@@ -156,5 +179,6 @@ pub async fn run(command: cli::Command, ctx: &Ctx) -> Result<(), CliError> {
         Config(c) => commands::config::run(c, ctx).await,
         Users(c) => commands::users::run(c, ctx).await,
         Audit(c) => commands::audit::run(c, ctx).await,
+        Completion(a) => commands::completion::run(&a, ctx).await,
     }
 }

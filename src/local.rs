@@ -36,6 +36,11 @@ pub fn identity(os_user: Option<&str>) -> String {
     }
 }
 
+/// The local context's database in `data_dir`.
+pub fn database_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("local.db")
+}
+
 /// Opens the embedded server (setting it up on first use) and returns its transport
 /// and the local context's project.
 pub async fn open(
@@ -46,7 +51,7 @@ pub async fn open(
     tracer: &Option<Tracer>,
 ) -> Result<(Arc<dyn Transport>, Option<String>), CliError> {
     fsutil::ensure_private_dir(data_dir)?;
-    let db = data_dir.join("local.db");
+    let db = database_path(data_dir);
     let lock = fsutil::lock(&db)?;
     let app = accessd::App::open(accessd::Config {
         database_url: sqlite_url(&db),

@@ -33,11 +33,23 @@ const PAGE_LIMIT: u32 = 500;
 pub struct ApiClient {
     transport: Arc<dyn Transport>,
     tracer: Option<Tracer>,
+    retries: u32,
 }
 
 impl ApiClient {
     pub fn new(transport: Arc<dyn Transport>, tracer: Option<Tracer>) -> Self {
-        ApiClient { transport, tracer }
+        ApiClient {
+            transport,
+            tracer,
+            retries: RETRIES,
+        }
+    }
+
+    /// A client that tries each request once (shell completion: a server that is down
+    /// means no candidates now, not after the backoff).
+    pub fn without_retries(mut self) -> Self {
+        self.retries = 0;
+        self
     }
 
     /// Where requests go (`https://…` or `embedded`).
@@ -100,7 +112,7 @@ impl ApiClient {
                 }
             };
             match delay {
-                Some(d) if retryable && attempt < RETRIES => {
+                Some(d) if retryable && attempt < self.retries => {
                     self.trace(|| format!("  retrying in {}ms", d.as_millis()));
                     tokio::time::sleep(d).await;
                     attempt += 1;
@@ -303,6 +315,18 @@ mod tests {
         assert!(c.execute(req).await.is_err());
         assert_eq!(t.attempts.load(Ordering::SeqCst), 1);
         let (c, t) = client(vec![404], false);
+        assert!(
+            c.execute(request(Method::Get, "/v1/x".into(), None::<&()>).unwrap())
+                .await
+                .is_err()
+        );
+        assert_eq!(t.attempts.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn without_retries_tries_once() {
+        let (c, t) = client(vec![503; 10], false);
+        let c = c.without_retries();
         assert!(
             c.execute(request(Method::Get, "/v1/x".into(), None::<&()>).unwrap())
                 .await

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod common;
+pub mod completion;
 pub mod config;
 pub mod invite;
 pub mod projects;

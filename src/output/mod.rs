@@ -133,6 +133,11 @@ impl Output {
         self.stdout(&format!("{}\n", sanitize(value)))
     }
 
+    /// A generated script (shell completion), on stdout exactly as generated.
+    pub fn script(&self, script: &str) -> Result<(), CliError> {
+        self.stdout(script)
+    }
+
     /// A secret the user asked for, on stdout only.
     pub fn secret(&self, secret: &crate::credentials::Secret) -> Result<(), CliError> {
         self.stdout(&format!("{}\n", sanitize(secret.expose())))

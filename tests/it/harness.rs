@@ -255,7 +255,12 @@ impl Home {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
+        self.program(BIN, args)
+    }
+
+    /// Another program (a shell) with the same hermetic environment.
+    pub fn program(&self, program: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args)
             .env_clear()
             .env("HOME", self.path())

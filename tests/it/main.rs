@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod completion;
 mod config;
 mod errors;
 mod help;

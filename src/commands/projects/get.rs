@@ -7,7 +7,7 @@ use crate::error::CliError;
 #[derive(clap::Args, Debug)]
 pub struct GetArgs {
     /// Project name or id
-    #[arg(value_name = "PROJECT")]
+    #[arg(value_name = "PROJECT", add = crate::complete::projects())]
     project: Option<String>,
 }
 

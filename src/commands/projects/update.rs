@@ -11,7 +11,7 @@ use crate::error::CliError;
 #[command(group = clap::ArgGroup::new("change").required(true).multiple(true))]
 pub struct UpdateArgs {
     /// Project name or id
-    #[arg(value_name = "PROJECT")]
+    #[arg(value_name = "PROJECT", add = crate::complete::projects())]
     project: String,
     /// New name
     #[arg(long, group = "change", value_name = "NAME")]

@@ -31,7 +31,7 @@ pub struct AddBindingArgs {
     #[arg(long, group = "principal")]
     all_users: bool,
     /// Role to grant (case-insensitive)
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", add = crate::complete::roles())]
     role: String,
     /// When the binding ends: RFC 3339, a date, or a duration from now (30d)
     #[arg(long, value_name = "TIME")]

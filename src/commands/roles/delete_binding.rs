@@ -9,7 +9,7 @@ use crate::error::CliError;
 #[command(after_help = "Examples:\n  accessctl roles delete-binding 01a20845-d95a-714a-b4c2-dbf338945dd4")]
 pub struct DeleteBindingArgs {
     /// Binding ids (see `accessctl roles list-bindings`)
-    #[arg(required = true, value_name = "ID")]
+    #[arg(required = true, value_name = "ID", add = crate::complete::bindings())]
     ids: Vec<String>,
 }
 

@@ -17,7 +17,7 @@ use crate::output::views::principal_label;
 )]
 pub struct ListBindingsArgs {
     /// Only bindings of this role
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", add = crate::complete::roles())]
     role: Option<String>,
     /// Only bindings of this kind of principal
     #[arg(long, value_name = "TYPE", value_parser = ["user", "team", "all-users"])]

@@ -11,6 +11,7 @@ use crate::output::Table;
 #[derive(clap::Args, Debug)]
 pub struct ShowArgs {
     /// Role name (case-insensitive)
+    #[arg(add = crate::complete::roles())]
     role: String,
 }
 

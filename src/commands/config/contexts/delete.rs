@@ -8,7 +8,7 @@ use crate::error::CliError;
 #[derive(clap::Args, Debug)]
 pub struct DeleteArgs {
     /// Context name
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = crate::complete::contexts())]
     name: String,
 }
 

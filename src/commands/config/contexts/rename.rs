@@ -8,7 +8,7 @@ use crate::error::CliError;
 #[derive(clap::Args, Debug)]
 pub struct RenameArgs {
     /// Current name
-    #[arg(value_name = "OLD")]
+    #[arg(value_name = "OLD", add = crate::complete::contexts())]
     old: String,
     /// New name
     #[arg(value_name = "NEW")]

@@ -8,7 +8,7 @@ use crate::error::CliError;
 #[derive(clap::Args, Debug)]
 pub struct UseArgs {
     /// Context name (see `accessctl config contexts list`)
-    #[arg(value_name = "NAME")]
+    #[arg(value_name = "NAME", add = crate::complete::contexts())]
     name: String,
 }
 

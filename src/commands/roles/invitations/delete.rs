@@ -10,7 +10,7 @@ use crate::error::{CliError, ErrorKind};
 #[command(after_help = "Examples:\n  accessctl roles invitations delete carol@example.com")]
 pub struct DeleteArgs {
     /// Emails whose invitation to revoke
-    #[arg(required = true, value_name = "EMAIL")]
+    #[arg(required = true, value_name = "EMAIL", add = crate::complete::invitations())]
     emails: Vec<String>,
 }
 

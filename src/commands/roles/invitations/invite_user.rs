@@ -15,7 +15,7 @@ pub struct InviteUserArgs {
     #[arg(required = true, value_name = "EMAIL")]
     emails: Vec<String>,
     /// Role the invitation grants (case-insensitive)
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", add = crate::complete::roles())]
     role: String,
     /// Days until the invitation expires (1-30) [default: the server's, 7]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=30))]

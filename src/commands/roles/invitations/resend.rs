@@ -10,7 +10,7 @@ use crate::output::Table;
 #[derive(clap::Args, Debug)]
 pub struct ResendArgs {
     /// Email of the invitation
-    #[arg(value_name = "EMAIL")]
+    #[arg(value_name = "EMAIL", add = crate::complete::invitations())]
     email: String,
 }
 
