@@ -93,7 +93,7 @@ pub fn invitations() -> ArgValueCandidates {
 }
 
 /// Emails of the project's user members, described by name and roles. For
-/// `project users update | remove` (on the branch that adds them).
+/// `project users update | remove`.
 pub fn members() -> ArgValueCandidates {
     remote(Kind::Members)
 }

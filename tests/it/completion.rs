@@ -235,6 +235,38 @@ fn invitation_emails_and_contexts_complete() {
 }
 
 #[test]
+fn member_emails_complete_for_project_users_update_and_remove() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("jane", "jane@x.com", "Jane");
+    home.run(&[
+        "roles",
+        "add-binding",
+        "--email",
+        "jane@x.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    // An invitation is not a member: it must not be offered.
+    home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "carol@example.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    let (got, stderr) = bash_complete(&home, "accessctl project users update --email ");
+    assert_eq!(got, ["admin@example.com", "jane@x.com"]);
+    assert_eq!(stderr, "");
+    let (got, _) = bash_complete(&home, "accessctl project users remove --email j");
+    assert_eq!(got, ["jane@x.com"]);
+    let (got, _) = bash_complete(&home, "accessctl project users update --email jane@x.com --role ");
+    assert_eq!(got, role_names(&home, "shop"));
+}
+
+#[test]
 fn env_login_completes_without_a_config_file() {
     let server = Server::start();
     let home = Home::new()

@@ -27,7 +27,7 @@ pub struct InviteArgs {
     from_file: Option<String>,
     /// Role the invitations grant (case-insensitive) [default: the lowest role of the
     /// project's preset, viewer for goldsky]
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", add = crate::complete::roles())]
     role: Option<String>,
 }
 

@@ -11,7 +11,7 @@ use crate::error::{CliError, ErrorKind};
 #[command(after_help = "Examples:\n  accessctl project users remove --email a@x.com")]
 pub struct RemoveArgs {
     /// Email of the member (or of the invitee)
-    #[arg(long, value_name = "EMAIL")]
+    #[arg(long, value_name = "EMAIL", add = crate::complete::members())]
     email: String,
 }
 

@@ -12,10 +12,10 @@ use crate::error::CliError;
 #[command(after_help = "Examples:\n  accessctl project users update --email a@x.com --role admin")]
 pub struct UpdateArgs {
     /// Email of the member
-    #[arg(long, value_name = "EMAIL")]
+    #[arg(long, value_name = "EMAIL", add = crate::complete::members())]
     email: String,
     /// The one role the member ends with (case-insensitive)
-    #[arg(long, value_name = "ROLE")]
+    #[arg(long, value_name = "ROLE", add = crate::complete::roles())]
     role: String,
 }
 
