@@ -72,12 +72,12 @@ pub struct GlobalArgs {
     )]
     pub output: Option<OutputFormat>,
 
-    /// Filter the JSON output with a jq expression (implies json) [not supported yet]
-    #[arg(long, global = true, value_name = "EXPR")]
+    /// Filter the JSON output with a jq expression (implies json), e.g. '.[].email'
+    #[arg(long, global = true, value_name = "EXPR", conflicts_with_all = ["template", "quiet"])]
     pub jq: Option<String>,
 
-    /// Render each result with a template (minijinja syntax) [not supported yet]
-    #[arg(long, global = true, value_name = "TPL")]
+    /// Render each result with a minijinja template, e.g. '{{ email }}'
+    #[arg(long, global = true, value_name = "TPL", conflicts_with = "quiet")]
     pub template: Option<String>,
 
     /// Print only identifiers (binding IDs, emails…), one a line
@@ -195,6 +195,8 @@ pub fn inputs(global: &GlobalArgs, matches: &ArgMatches) -> Inputs {
             "ACCESSCTL_TIMEOUT",
             global.timeout.clone(),
         ),
+        jq: global.jq.clone(),
+        template: global.template.clone(),
         quiet: global.quiet,
         yes: global.yes,
         no_color: global.no_color,

@@ -81,12 +81,6 @@ fn finish(result: Result<(), CliError>) -> ExitCode {
 /// Resolves settings and gathers the environment: the only place that reads env vars
 /// (besides clap's documented fallbacks).
 fn prepare(cli: &Cli, matches: &clap::ArgMatches) -> Result<Ctx, CliError> {
-    if cli.global.jq.is_some() {
-        return Err(CliError::usage("--jq is not supported yet").with_hint("use -o json and pipe to jq"));
-    }
-    if cli.global.template.is_some() {
-        return Err(CliError::usage("--template is not supported yet").with_hint("use -o json"));
-    }
     let inputs = cli::inputs(&cli.global, matches);
     build_ctx(cli.global.config.clone(), &inputs, true)
 }
@@ -110,7 +104,8 @@ pub(crate) fn build_ctx(
         settings.quiet,
         settings.no_color,
         settings.verbose,
-    );
+    )
+    .with_filters(settings.jq.clone(), settings.template.clone());
     let credentials_path = config_path
         .parent()
         .map(|d| d.join("credentials.toml"))

@@ -2,10 +2,13 @@
 //! Each value remembers where it came from, for `accessctl config list`.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::{self, ConfigFile, LOCAL_CONTEXT};
 use crate::error::CliError;
+use crate::output::jq::{JqError, JqFilter};
+use crate::output::template::{Template, TemplateError};
 
 /// Where a setting's value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +72,8 @@ pub struct Inputs {
     pub server: Option<Sourced<String>>,
     pub output: Option<Sourced<String>>,
     pub timeout: Option<Sourced<String>>,
+    pub jq: Option<String>,
+    pub template: Option<String>,
     pub quiet: bool,
     pub yes: bool,
     pub no_color: bool,
@@ -86,6 +91,10 @@ pub struct Settings {
     pub project: Option<Sourced<String>>,
     pub output: Sourced<OutputFormat>,
     pub timeout: Sourced<Duration>,
+    /// `--jq EXPR`, compiled before any request.
+    pub jq: Option<Arc<JqFilter>>,
+    /// `--template TPL`, compiled before any request.
+    pub template: Option<Arc<Template>>,
     pub quiet: bool,
     pub yes: bool,
     pub no_color: bool,
@@ -132,7 +141,19 @@ impl Settings {
                 s.source,
             ),
         };
+        let jq = inputs
+            .jq
+            .as_deref()
+            .map(|expr| JqFilter::compile(expr).map(Arc::new).map_err(jq_usage))
+            .transpose()?;
+        let template = inputs
+            .template
+            .as_deref()
+            .map(|src| Template::compile(src).map(Arc::new).map_err(template_usage))
+            .transpose()?;
         Ok(Settings {
+            jq,
+            template,
             context_exists: table.is_some(),
             context,
             server,
@@ -151,6 +172,17 @@ impl Settings {
     pub fn is_embedded(&self) -> bool {
         self.server.is_none() && self.context.value == LOCAL_CONTEXT
     }
+}
+
+fn jq_usage(e: JqError) -> CliError {
+    CliError::usage(e.to_string())
+        .with_hint("--jq takes a jq filter over the JSON that `-o json` prints, e.g. '.[].email'")
+}
+
+fn template_usage(e: TemplateError) -> CliError {
+    CliError::usage(e.to_string()).with_hint(
+        "--template takes minijinja syntax over the fields that `-o json` prints, e.g. '{{ email }}'",
+    )
 }
 
 /// Parses `10s`, `500ms`, `2m`, `1h` or a bare number of seconds.

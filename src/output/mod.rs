@@ -31,6 +31,8 @@ pub struct Output {
     color: bool,
     width: Option<u16>,
     verbose: bool,
+    jq: Option<Arc<jq::JqFilter>>,
+    template: Option<Arc<template::Template>>,
 }
 
 impl Output {
@@ -44,7 +46,21 @@ impl Output {
             color: stdout_tty && !no_color,
             width,
             verbose,
+            jq: None,
+            template: None,
         }
+    }
+
+    /// Results go through `--jq EXPR` or `--template TPL` (at most one; both
+    /// override `-o`; `-o json-compact` makes `--jq`'s non-string outputs compact).
+    pub fn with_filters(
+        mut self,
+        jq: Option<Arc<jq::JqFilter>>,
+        template: Option<Arc<template::Template>>,
+    ) -> Self {
+        self.jq = jq;
+        self.template = template;
+        self
     }
 
     pub fn format(&self) -> OutputFormat {
@@ -55,9 +71,10 @@ impl Output {
         self.quiet
     }
 
-    /// Whether results are printed as text for a person (not json/yaml/csv/tsv).
+    /// Whether results are printed as text for a person (not json/yaml/csv/tsv, not
+    /// `-q`, `--jq` or `--template`).
     pub fn is_text(&self) -> bool {
-        self.format == OutputFormat::Text && !self.quiet
+        self.format == OutputFormat::Text && !self.quiet && self.jq.is_none() && self.template.is_none()
     }
 
     /// A list of results; `empty` goes to stderr (text mode) when there are none.
@@ -66,7 +83,7 @@ impl Output {
         for item in items {
             table.push(item.id(), item.row());
         }
-        if items.is_empty() && self.format == OutputFormat::Text && !self.quiet {
+        if items.is_empty() && self.is_text() {
             self.info(empty);
             return Ok(());
         }
@@ -88,8 +105,12 @@ impl Output {
         self.print(item, &table)
     }
 
-    /// `data` for json/yaml, `table` for text/csv/tsv, `table.ids` for `-q`.
+    /// `data` for json/yaml/`--jq`/`--template`, `table` for text/csv/tsv, `table.ids`
+    /// for `-q`.
     pub fn print<T: Serialize + ?Sized>(&self, data: &T, table: &Table) -> Result<(), CliError> {
+        if let Some(text) = self.filtered(data)? {
+            return self.stdout(&text);
+        }
         let text = if self.quiet {
             table.ids.iter().map(|id| format!("{}\n", sanitize(id))).collect()
         } else {
@@ -128,9 +149,55 @@ impl Output {
         self.stdout(&text)
     }
 
-    /// A bare value (a token, a context name) on stdout, sanitized.
+    /// A bare value (a config value, a context name) on stdout, sanitized; `--jq` and
+    /// `--template` see it as a JSON string.
     pub fn value(&self, value: &str) -> Result<(), CliError> {
+        if let Some(text) = self.filtered(value)? {
+            return self.stdout(&text);
+        }
         self.stdout(&format!("{}\n", sanitize(value)))
+    }
+
+    /// What `--jq` or `--template` make of `data`; `None` when neither is given.
+    /// Like table cells, server strings are sanitized: a `--jq` string result keeps
+    /// its TABs and newlines (`@tsv`), a template sees sanitized values; other `--jq`
+    /// results are terminal-safe JSON, which keeps every string exact.
+    fn filtered<T: Serialize + ?Sized>(&self, data: &T) -> Result<Option<String>, CliError> {
+        let (jq, template) = match (&self.jq, &self.template) {
+            (None, None) => return Ok(None),
+            (jq, template) => (jq, template),
+        };
+        let mut value =
+            serde_json::to_value(data).map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?;
+        let formatting_failed = |msg: String| {
+            CliError::other(msg).with_hint(
+                "the command itself succeeded; only formatting its output failed (compare with -o json)",
+            )
+        };
+        if let Some(filter) = jq {
+            let outputs = filter.run(value).map_err(|e| formatting_failed(e.to_string()))?;
+            let pretty = self.format != OutputFormat::JsonCompact;
+            let mut text = String::new();
+            for v in &outputs {
+                match v {
+                    serde_json::Value::String(s) => text.push_str(&sanitize::sanitize_keeping_layout(s)),
+                    other => text.push_str(
+                        &json::to_string(other, pretty)
+                            .map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?,
+                    ),
+                }
+                text.push('\n');
+            }
+            return Ok(Some(text));
+        }
+        sanitize_value(&mut value);
+        match template {
+            Some(tpl) => tpl
+                .render(&value)
+                .map(Some)
+                .map_err(|e| formatting_failed(e.to_string())),
+            None => Ok(None),
+        }
     }
 
     /// A generated script (shell completion), on stdout exactly as generated.
@@ -221,6 +288,27 @@ pub fn install_panic_hook() {
 fn stderr_line(line: &str) {
     let mut e = std::io::stderr().lock();
     let _ = writeln!(e, "{line}");
+}
+
+/// Sanitizes every string (and object key) of `value` for a terminal.
+fn sanitize_value(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(clean) = sanitize(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(sanitize_value),
+        Value::Object(map) => {
+            let entries = std::mem::take(map);
+            for (k, mut v) in entries {
+                sanitize_value(&mut v);
+                map.insert(sanitize(&k).into_owned(), v);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn yaml<T: Serialize + ?Sized>(data: &T) -> Result<String, CliError> {

@@ -21,12 +21,22 @@ pub fn is_unsafe(c: char) -> bool {
 
 /// `s` with every unsafe character replaced by `\u{XX}`.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    escape(s, is_unsafe)
+}
+
+/// Like [`sanitize`], but TAB and LF stay: for text a user's own filter laid out
+/// (`--jq` results such as `@tsv` rows).
+pub fn sanitize_keeping_layout(s: &str) -> Cow<'_, str> {
+    escape(s, |c| c != '\t' && c != '\n' && is_unsafe(c))
+}
+
+fn escape(s: &str, unsafe_char: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !s.chars().any(&unsafe_char) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if is_unsafe(c) {
+        if unsafe_char(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);

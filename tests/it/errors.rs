@@ -243,17 +243,6 @@ fn invalid_email_is_rejected_before_any_request() {
 }
 
 #[test]
-fn jq_and_template_are_not_supported_yet() {
-    let home = Home::new();
-    home.run(&["--jq", ".[]", "roles", "list"])
-        .fails(2)
-        .stderr_has("--jq is not supported yet");
-    home.run(&["roles", "list", "--template", "{{ name }}"])
-        .fails(2)
-        .stderr_has("--template is not supported yet");
-}
-
-#[test]
 fn verbose_trace_redacts_the_token() {
     let (url, _) = canned(http(
         "200 OK",

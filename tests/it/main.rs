@@ -7,6 +7,7 @@ mod auth;
 mod completion;
 mod config;
 mod errors;
+mod formats;
 mod help;
 mod invitations;
 mod json;

@@ -158,6 +158,31 @@ fn check_payload(name: &str, value: &str) {
         }
         assert_clean(&what, &r.stderr);
     }
+    // --jq string results (which keep TABs for @tsv) and --template output.
+    for args in [
+        &["roles", "list-bindings", "--jq", ".[].principal.name"][..],
+        &["roles", "list-bindings", "--jq", ".[] | [.id, .role.name] | @tsv"],
+        &[
+            "roles",
+            "invitations",
+            "list",
+            "--jq",
+            ".[] | \"\\(.email) \\(.status)\"",
+        ],
+        &["users", "list", "--template", "{{ username }} <{{ email }}>"],
+        &[
+            "roles",
+            "list-bindings",
+            "--template",
+            "{{ principal.name }}\t{{ role.name }}",
+        ],
+    ] {
+        let r = home.run(args);
+        let what = format!("{name} {args:?}");
+        assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+        assert!(!r.stdout.is_empty(), "{what}");
+        assert_clean(&what, &r.stdout.replace('\t', " "));
+    }
     // Problem documents (errors, and the valid-roles hint) are sanitized too.
     for args in [&["projects", "get", "x"][..], &["roles", "show", "x"]] {
         let r = home.run(args);

@@ -59,3 +59,73 @@ fn disable_prompts_env_answers_yes() {
         .fails(2)
         .stderr_has("needs confirmation");
 }
+
+/// Runs accessctl on a pty with `input` typed into it; returns (exit code, screen).
+fn on_tty_typing(home: &Home, args: &str, input: &str) -> (i32, String) {
+    use std::io::Write;
+    let mut child = Command::new("script")
+        .args([
+            "-qec",
+            &format!("stty cols 200 rows 50; {BIN} {args}"),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.path())
+        .env("USER", "tester")
+        .env("RUST_BACKTRACE", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs the CLI on a pty");
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    (out.status.code().unwrap_or(-1), screen)
+}
+
+#[test]
+fn a_terminal_is_asked_and_its_answer_counts() {
+    let home = Home::new();
+    for p in ["gone", "kept"] {
+        home.run(&["projects", "new", p]).ok();
+    }
+    let (code, screen) = on_tty_typing(&home, "projects delete gone", "y\n");
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("Deleting project 'gone' [y/N]"), "{screen}");
+    let (code, screen) = on_tty_typing(&home, "projects delete kept", "n\n");
+    assert_eq!(code, 130, "{screen}");
+    assert!(screen.contains("error: cancelled"), "{screen}");
+    let left = home.run(&["-q", "projects", "list"]);
+    assert_eq!(left.lines(), ["default", "kept"]);
+    // --yes on a terminal never asks.
+    let (code, screen) = on_tty_typing(&home, "--yes projects delete kept", "");
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("[y/N]"), "{screen}");
+}
+
+#[test]
+fn no_prompt_reads_stdin_when_it_is_not_a_terminal() {
+    let home = Home::new();
+    home.run(&["projects", "new", "kept"]).ok();
+    // A "y" waiting on a pipe is not an answer: nothing is deleted.
+    home.run_stdin(&["projects", "delete", "kept"], Some("y\n"))
+        .fails(2)
+        .stderr_has("error: Deleting project 'kept' needs confirmation")
+        .stderr_has("hint: pass --yes");
+    let r = home.run(&["-q", "projects", "list"]);
+    assert!(r.lines().contains(&"kept"), "{}", r.stdout);
+    // Nor is a token on a pipe read without --with-token.
+    home.run_stdin(
+        &["auth", "login", "--server", "http://127.0.0.1:9"],
+        Some("acc_secret\n"),
+    )
+    .fails(2)
+    .stderr_has("no terminal to read the token from");
+    for yes in [&["--yes"][..], &["--disable-prompt"], &["-y"]] {
+        home.run(&["projects", "new", "tmp"]).ok();
+        let mut args = yes.to_vec();
+        args.extend(["projects", "delete", "tmp"]);
+        home.run_stdin(&args, Some("n\n")).ok();
+    }
+}

@@ -1,0 +1,367 @@
+//! Every output format of every list command agrees with `-o json`, and `--jq` /
+//! `--template` fail the way scripts need: a bad expression is a usage error before
+//! any request, a failure on the data is exit 1 after the work is done.
+
+use serde_json::Value;
+
+use crate::harness::{Home, Server, admin_with_project, cells};
+
+/// A list command and the JSON field `-q` prints for each item.
+struct ListCommand {
+    args: &'static [&'static str],
+    id: &'static str,
+}
+
+/// Lists whose table has no column for the identifier `-q` prints.
+const ID_NOT_IN_TABLE: &[&str] = &["audit list", "auth tokens list"];
+
+const LISTS: &[ListCommand] = &[
+    ListCommand {
+        args: &["roles", "list"],
+        id: "name",
+    },
+    ListCommand {
+        args: &["roles", "list-bindings"],
+        id: "id",
+    },
+    ListCommand {
+        args: &["roles", "invitations", "list"],
+        id: "email",
+    },
+    ListCommand {
+        args: &["roles", "permissions"],
+        id: "name",
+    },
+    ListCommand {
+        args: &["roles", "permissions", "--matrix"],
+        id: "permission",
+    },
+    ListCommand {
+        args: &["project", "users", "list"],
+        id: "email",
+    },
+    ListCommand {
+        args: &["projects", "list"],
+        id: "name",
+    },
+    ListCommand {
+        args: &["users", "list"],
+        id: "username",
+    },
+    ListCommand {
+        args: &["audit", "list"],
+        id: "id",
+    },
+    ListCommand {
+        args: &["auth", "tokens", "list"],
+        id: "id",
+    },
+    ListCommand {
+        args: &["config", "list"],
+        id: "key",
+    },
+    ListCommand {
+        args: &["config", "contexts", "list"],
+        id: "name",
+    },
+];
+
+/// A project with more than one of everything: bindings, invitations, projects,
+/// users, tokens and audit events.
+fn populated() -> (Server, Home) {
+    let (server, home) = admin_with_project();
+    server.user_with_token("bob", "bob@example.com", "Bob, \"the\" Builder");
+    home.run(&[
+        "roles",
+        "add-binding",
+        "--email",
+        "bob@example.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "carol@example.com",
+        "dan@example.com",
+        "--role",
+        "developer",
+    ])
+    .ok();
+    home.run(&["projects", "new", "attic"]).ok();
+    home.run(&["auth", "tokens", "create", "ci"]).ok();
+    (server, home)
+}
+
+/// `config list` shows the `-o` in effect; everything else must be identical.
+fn comparable(what: &str, mut v: Value) -> Value {
+    if what == "config list"
+        && let Some(items) = v.as_array_mut()
+    {
+        items.retain(|i| i["key"] != "output");
+    }
+    v
+}
+
+fn run(home: &Home, format: &[&str], args: &[&str]) -> crate::harness::Run {
+    let mut all = format.to_vec();
+    all.extend_from_slice(args);
+    let r = home.run(&all);
+    r.ok();
+    r
+}
+
+#[test]
+fn every_format_of_every_list_command_agrees_with_json() {
+    let (_server, home) = populated();
+    for cmd in LISTS {
+        let what = cmd.args.join(" ");
+        let json = run(&home, &["-o", "json"], cmd.args).json();
+        let items = json
+            .as_array()
+            .unwrap_or_else(|| panic!("{what}: not an array: {json}"));
+        assert!(items.len() > 1, "{what}: the fixture should list several items");
+        let n = items.len();
+
+        let compact = run(&home, &["-o", "json-compact"], cmd.args);
+        assert_eq!(compact.lines().len(), 1, "{what}: json-compact is one line");
+        assert_eq!(
+            comparable(&what, compact.json()),
+            comparable(&what, json.clone()),
+            "{what}: json-compact"
+        );
+
+        let yaml = run(&home, &["-o", "yaml"], cmd.args).stdout;
+        let from_yaml: Value =
+            serde_norway::from_str(&yaml).unwrap_or_else(|e| panic!("{what}: {e}\n{yaml}"));
+        assert_eq!(
+            comparable(&what, from_yaml),
+            comparable(&what, json.clone()),
+            "{what}: yaml"
+        );
+
+        let text = run(&home, &[], cmd.args);
+        let header = cells(text.lines()[0]);
+        assert_eq!(text.lines().len(), n + 1, "{what}: text rows\n{}", text.stdout);
+
+        let csv = run(&home, &["-o", "csv"], cmd.args);
+        assert_eq!(csv.lines().len(), n + 1, "{what}: csv rows\n{}", csv.stdout);
+        assert_eq!(
+            csv.lines()[0].split(',').collect::<Vec<_>>(),
+            header,
+            "{what}: csv header"
+        );
+        let tsv = run(&home, &["-o", "tsv"], cmd.args);
+        assert_eq!(tsv.lines().len(), n + 1, "{what}: tsv rows\n{}", tsv.stdout);
+        assert_eq!(
+            tsv.lines()[0].split('\t').collect::<Vec<_>>(),
+            header,
+            "{what}: tsv header"
+        );
+        for (line, item) in tsv.lines()[1..].iter().zip(items) {
+            if ID_NOT_IN_TABLE.contains(&what.as_str()) {
+                break;
+            }
+            // Every row carries its item's identifier in some column.
+            let id = item[cmd.id]
+                .as_str()
+                .unwrap_or_else(|| panic!("{what}: {}", item));
+            assert!(line.split('\t').any(|c| c == id), "{what}: {id} not in {line:?}");
+        }
+
+        let quiet = run(&home, &["-q"], cmd.args);
+        let ids: Vec<&str> = items.iter().map(|i| i[cmd.id].as_str().unwrap()).collect();
+        assert_eq!(
+            quiet.lines(),
+            ids,
+            "{what}: -q prints the {} of each item",
+            cmd.id
+        );
+
+        let jq = run(&home, &["--jq", "length"], cmd.args);
+        assert_eq!(jq.stdout, format!("{n}\n"), "{what}: --jq length");
+        let jq = run(&home, &["--jq", &format!(".[].{}", cmd.id)], cmd.args);
+        assert_eq!(jq.lines(), ids, "{what}: --jq strings are raw, one a line");
+        let jq = run(&home, &["--jq", ".[-1]"], cmd.args).json();
+        assert_eq!(&jq, items.last().unwrap(), "{what}: --jq object");
+        let jq = run(&home, &["--jq", "."], cmd.args).json();
+        assert_eq!(
+            comparable(&what, jq),
+            comparable(&what, json.clone()),
+            "{what}: --jq ."
+        );
+
+        let tpl = run(&home, &["--template", "{{ item | tojson }}"], cmd.args);
+        let rendered: Vec<Value> = tpl
+            .lines()
+            .iter()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{what}: {e}: {l}")))
+            .collect();
+        assert_eq!(
+            comparable(&what, Value::Array(rendered)),
+            comparable(&what, json.clone()),
+            "{what}: --template renders each item"
+        );
+        let tpl = run(
+            &home,
+            &["--template", &format!("<{{{{ {} }}}}>", cmd.id)],
+            cmd.args,
+        );
+        let expected: Vec<String> = ids.iter().map(|id| format!("<{id}>")).collect();
+        assert_eq!(
+            tpl.lines(),
+            expected,
+            "{what}: --template fields are top-level names"
+        );
+    }
+}
+
+#[test]
+fn jq_and_template_on_single_results_and_mutations() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    let r = home.run(&[
+        "roles",
+        "add-binding",
+        "--email",
+        "bob@example.com",
+        "--role",
+        "viewer",
+        "--jq",
+        ".principal.email + \" \" + .role.name",
+    ]);
+    r.ok();
+    assert_eq!(r.stdout, "bob@example.com viewer\n");
+    let r = home.run(&["projects", "get", "--template", "{{ name }}: {{ description }}"]);
+    r.ok();
+    assert_eq!(r.stdout, "shop: The shop\n");
+    // -o json-compact makes --jq's non-string results compact.
+    let r = home.run(&[
+        "-o",
+        "json-compact",
+        "projects",
+        "get",
+        "--jq",
+        "{name, role_preset}",
+    ]);
+    r.ok();
+    assert_eq!(r.stdout, "{\"name\":\"shop\",\"role_preset\":\"akka\"}\n");
+    let r = home.run(&["projects", "get", "--jq", "{name}"]);
+    assert_eq!(r.stdout, "{\n  \"name\": \"shop\"\n}\n");
+    // A bare value (config get) is a JSON string to --jq.
+    let r = home.run(&["config", "get", "project", "--jq", "ascii_upcase"]);
+    r.ok();
+    assert_eq!(r.stdout, "SHOP\n");
+}
+
+#[test]
+fn bad_expressions_are_usage_errors_before_any_request() {
+    // The server is dead: a usage error must come before any request is tried.
+    let home = Home::new();
+    home.run(&["config", "contexts", "list"]).ok();
+    let dead = ["--server", "http://127.0.0.1:9", "roles", "list-bindings"];
+    let run = |extra: &[&str]| {
+        let mut args = dead.to_vec();
+        args.extend_from_slice(extra);
+        home.run_stdin(&args, None)
+    };
+    run(&["--jq", ".[] | selectt(.x)"])
+        .fails(2)
+        .stderr_has("error: invalid --jq expression at column 7: undefined function `selectt/1`")
+        .stderr_has("hint: --jq takes a jq filter");
+    run(&["--jq", ".[] |\n  (.a"])
+        .fails(2)
+        .stderr_has("invalid --jq expression at line 2, column");
+    run(&["--template", "{% if %}"])
+        .fails(2)
+        .stderr_has("error: invalid --template at line 1");
+    run(&["--jq", ".", "--template", "x"])
+        .code(2)
+        .stderr_has("'--jq <EXPR>' cannot be used with '--template <TPL>'");
+    run(&["-q", "--jq", "."])
+        .code(2)
+        .stderr_has("cannot be used with");
+    run(&["-q", "--template", "x"])
+        .code(2)
+        .stderr_has("cannot be used with");
+}
+
+#[test]
+fn failures_on_the_data_are_exit_1_after_the_work_is_done() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    home.run(&["roles", "list-bindings", "--jq", ".[0].role.name | .x"])
+        .fails(1)
+        .stderr_has("error: --jq expression failed: cannot index")
+        .stderr_has("hint: the command itself succeeded");
+    home.run(&["roles", "list", "--template", "{{ nmae }}"])
+        .fails(1)
+        .stderr_has("error: --template uses `nmae` at line 1, which is not defined (item 1)");
+    // The mutation happened even though its output could not be formatted.
+    home.run(&[
+        "roles",
+        "add-binding",
+        "--email",
+        "bob@example.com",
+        "--role",
+        "viewer",
+        "--template",
+        "{{ role.nmae.x }}",
+    ])
+    .fails(1)
+    .stderr_has("role.nmae");
+    let bound = home.run(&[
+        "roles",
+        "list-bindings",
+        "--jq",
+        "[.[].principal.email] | index(\"bob@example.com\") != null",
+    ]);
+    assert_eq!(bound.stdout, "true\n");
+}
+
+#[test]
+fn jq_strings_and_templates_are_sanitized_and_jq_json_is_exact() {
+    // The server rejects control characters in names; bidi and zero-width ones
+    // pass and must not reach a terminal raw.
+    let (server, home) = admin_with_project();
+    let name = "Eve\u{202e}gnp.exe\u{200b}";
+    server.user_with_token("eve", "eve@example.com", name);
+    home.run(&[
+        "roles",
+        "add-binding",
+        "--email",
+        "eve@example.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    let eve = ".[] | select(.principal.username == \"eve\") | .principal";
+    let jq = home.run(&["roles", "list-bindings", "--jq", &format!("{eve} | .name")]);
+    assert_eq!(jq.stdout, "Eve\\u{202e}gnp.exe\\u{200b}\n");
+    // @tsv rows keep their TABs.
+    let tsv = home.run(&[
+        "roles",
+        "list-bindings",
+        "--jq",
+        &format!("{eve} | [.username, .name] | @tsv"),
+    ]);
+    assert_eq!(tsv.stdout, "eve\tEve\\u{202e}gnp.exe\\u{200b}\n");
+    // A JSON result escapes instead, and round-trips exactly.
+    let exact = home.run(&["roles", "list-bindings", "--jq", &format!("[{eve} | .name]")]);
+    assert!(exact.stdout.contains("\\u202e"), "{}", exact.stdout);
+    assert_eq!(exact.json(), serde_json::json!([name]));
+    let tpl = home.run(&[
+        "users",
+        "list",
+        "--template",
+        "{% if username == 'eve' %}<{{ name }}>{% endif %}",
+    ]);
+    assert!(
+        tpl.stdout.contains("<Eve\\u{202e}gnp.exe\\u{200b}>"),
+        "{:?}",
+        tpl.stdout
+    );
+    assert!(!tpl.stdout.contains('\u{202e}'));
+}
