@@ -74,6 +74,40 @@ fn json_fields_of_every_result_type() {
     snapshot("tokens_list", &json(&["auth", "tokens", "list"]));
     snapshot("config_list", &json(&["config", "list"]));
     snapshot("contexts_list", &json(&["config", "contexts", "list"]));
+    snapshot("roles_list", &json(&["roles", "list"]));
+    snapshot("permissions", &json(&["roles", "permissions"]));
+    snapshot("permissions_matrix", &json(&["roles", "permissions", "--matrix"]));
+    snapshot("projects_list", &json(&["projects", "list"]));
+    snapshot(
+        "users_create",
+        &json(&["users", "create", "--username", "eve", "--email", "eve@example.com"]),
+    );
+    snapshot("resend", &json(&["roles", "invitations", "resend", "c@example.com"]));
+    let invited = json(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "gil@example.com",
+        "--role",
+        "developer",
+    ]);
+    let code = serde_json::from_str::<serde_json::Value>(&invited).unwrap()[0]["invitation"]["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let gil = crate::harness::Home::new();
+    let accepted = gil.run(&[
+        "-o",
+        "json",
+        "--server",
+        &server.url,
+        "roles",
+        "invitations",
+        "accept",
+        &code,
+    ]);
+    accepted.ok();
+    snapshot("accept", &accepted.stdout);
     let audit: serde_json::Value =
         serde_json::from_str(&json(&["audit", "list", "--action", "role_binding.create"])).unwrap();
     let fields: Vec<&String> = audit[0].as_object().unwrap().keys().collect();
