@@ -164,6 +164,12 @@ impl From<ApiError> for CliError {
                     }
                 }
                 let mut hint = problem_hint(status, &problem);
+                // The hint lists the valid roles; the message need not say them again.
+                if !problem.valid_roles.is_empty()
+                    && let Some((head, _)) = message.split_once("; valid roles:")
+                {
+                    message.truncate(head.len());
+                }
                 if problem.code == ProblemCode::PrivilegeEscalation
                     && let Some(role) = owner_grade_role(&message)
                 {

@@ -80,9 +80,19 @@ fn json_fields_of_every_result_type() {
     snapshot("projects_list", &json(&["projects", "list"]));
     snapshot(
         "users_create",
-        &json(&["users", "create", "--username", "eve", "--email", "eve@example.com"]),
+        &json(&[
+            "users",
+            "create",
+            "--username",
+            "eve",
+            "--email",
+            "eve@example.com",
+        ]),
     );
-    snapshot("resend", &json(&["roles", "invitations", "resend", "c@example.com"]));
+    snapshot(
+        "resend",
+        &json(&["roles", "invitations", "resend", "c@example.com"]),
+    );
     let invited = json(&[
         "roles",
         "invitations",

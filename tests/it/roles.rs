@@ -78,8 +78,8 @@ fn roles_are_case_insensitive_and_unknown_roles_name_the_valid_ones() {
         "wizard",
     ])
     .fails(2)
-    .stderr_has("hint: valid roles: ")
-    .stderr_has("developer");
+    .stderr_has("error: unknown role 'wizard' in project 'shop'\n")
+    .stderr_has("hint: valid roles: admin, developer, viewer, backoffice");
     home.run(&["roles", "show", "wizard"])
         .fails(3)
         .stderr_has("no role 'wizard'")
