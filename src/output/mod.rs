@@ -313,8 +313,44 @@ fn sanitize_value(value: &mut serde_json::Value) {
 
 fn yaml<T: Serialize + ?Sized>(data: &T) -> Result<String, CliError> {
     // Through JSON first so YAML has exactly the JSON field names and values.
-    let value = serde_json::to_value(data).map_err(|e| CliError::other(format!("cannot encode: {e}")))?;
-    serde_norway::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))
+    let mut value = serde_json::to_value(data).map_err(|e| CliError::other(format!("cannot encode: {e}")))?;
+    // The YAML emitter escapes C0/C1 but writes bidi and zero-width characters raw:
+    // such strings are swapped for placeholders, then written as JSON strings, which
+    // are valid YAML double-quoted scalars with `\uXXXX` escapes.
+    let nonce = uuid::Uuid::new_v4().simple().to_string();
+    let placeholder = |i: usize| format!("p{nonce}n{i}e");
+    let mut escaped = Vec::new();
+    let mut swap = |s: &mut String| {
+        if s.chars().any(sanitize::is_unsafe) {
+            let quoted = json::to_string(s, false).unwrap_or_else(|_| "\"\"".to_owned());
+            escaped.push(quoted);
+            *s = placeholder(escaped.len() - 1);
+        }
+    };
+    swap_strings(&mut value, &mut swap);
+    let mut text =
+        serde_norway::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
+    for (i, quoted) in escaped.iter().enumerate() {
+        text = text.replace(&placeholder(i), quoted);
+    }
+    Ok(text)
+}
+
+/// Applies `f` to every string and object key of `value`.
+fn swap_strings(value: &mut serde_json::Value, f: &mut impl FnMut(&mut String)) {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => f(s),
+        Value::Array(items) => items.iter_mut().for_each(|v| swap_strings(v, f)),
+        Value::Object(map) => {
+            for (mut k, mut v) in std::mem::take(map) {
+                f(&mut k);
+                swap_strings(&mut v, f);
+                map.insert(k, v);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn terminal_width() -> Option<u16> {
@@ -326,7 +362,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn yaml_escapes_del_c1_and_round_trips() {
+    fn yaml_escapes_every_unsafe_character_and_round_trips() {
         for s in [
             "a\u{7f}b",
             "c1\u{85}\u{9b}x",
@@ -338,11 +374,25 @@ mod tests {
         ] {
             let out = yaml(&serde_json::json!({ "k": s })).unwrap();
             assert!(
-                !out.chars().any(|c| c != '\n' && c.is_control()),
+                !out.chars().any(|c| c != '\n' && sanitize::is_unsafe(c)),
                 "{s:?} -> {out:?}"
             );
             let back: serde_json::Value = serde_norway::from_str(&out).unwrap();
             assert_eq!(back["k"], s, "{out}");
         }
+    }
+
+    #[test]
+    fn yaml_escapes_keys_and_many_strings_in_nested_documents() {
+        let payloads: Vec<String> = (0..12).map(|i| format!("n{i}\u{202e}\u{200b}")).collect();
+        let doc = serde_json::json!({
+            "list": payloads,
+            "nested": [{ "k\u{2066}ey": "v\u{feff}", "plain": "p", "num": 1, "none": null }],
+            "tricky": "a: b # c",
+        });
+        let out = yaml(&doc).unwrap();
+        assert!(!out.chars().any(|c| c != '\n' && sanitize::is_unsafe(c)), "{out}");
+        let back: serde_json::Value = serde_norway::from_str(&out).unwrap();
+        assert_eq!(back, doc, "{out}");
     }
 }

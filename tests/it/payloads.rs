@@ -127,6 +127,7 @@ fn check_payload(name: &str, value: &str) {
         &["roles", "permissions", "--matrix"],
         &["roles", "invitations", "list"],
         &["-o", "json", "roles", "invitations", "list"],
+        &["-o", "yaml", "roles", "invitations", "list"],
         &["projects", "list"],
         &["projects", "get"],
         &["users", "list"],
@@ -146,6 +147,10 @@ fn check_payload(name: &str, value: &str) {
                 "{what}"
             );
             assert_eq!(r.json()[0]["email"], value, "{what}");
+        } else if args.contains(&"yaml") {
+            assert_clean(&what, &r.stdout);
+            let back: serde_json::Value = serde_norway::from_str(&r.stdout).unwrap();
+            assert_eq!(back[0]["email"], value, "{what}: round-trips");
         } else if args.contains(&"tsv") {
             // Tabs separate cells; no cell holds one.
             assert_eq!(r.lines().len(), 2, "{what}");
