@@ -81,6 +81,12 @@ const REPLAYED_HEADERS: &[header::HeaderName] = &[header::CONTENT_TYPE, header::
 
 /// A POST with `Idempotency-Key` from the same user to the same path gets the
 /// first response again (secrets in it are not stored, so they come back null).
+///
+/// The key is claimed before the request runs, so of several concurrent first uses
+/// exactly one runs; the others get 503 `unavailable` with `Retry-After` (a retry
+/// then replays the response). A failure worth retrying (5xx, 401, 429) gives the
+/// key back. A claim whose request never finished (the server stopped mid-request)
+/// is taken over once it is older than twice the request timeout.
 pub async fn idempotency(State(svc): State<Service>, req: Request, next: Next) -> Response {
     let key = req
         .headers()
@@ -99,28 +105,103 @@ pub async fn idempotency(State(svc): State<Service>, req: Request, next: Next) -
         return ApiError::invalid("Idempotency-Key is longer than 200 characters").into_response();
     }
     let path = req.uri().path().to_owned();
-    if let Ok(mut c) = svc.conn().await
-        && let Ok(Some(stored)) = store::audit::idem_get(&mut c, &user, &key, &path).await
-    {
-        let status =
-            StatusCode::from_u16(u16::try_from(stored.status).unwrap_or(500)).unwrap_or(StatusCode::OK);
-        let mut resp = (status, stored.body).into_response();
-        let headers: Vec<(String, String)> = serde_json::from_str(&stored.headers).unwrap_or_default();
-        for (k, v) in headers {
-            if let (Ok(k), Ok(v)) = (header::HeaderName::try_from(k), HeaderValue::try_from(v)) {
-                resp.headers_mut().insert(k, v);
-            }
+    match claim(&svc, &user, &key, &path).await {
+        // The database is unreachable: run the request as if it had no key; it
+        // fails on its own if the database is really gone.
+        Err(e) => {
+            tracing::warn!(error = %e, "could not claim the idempotency key");
+            next.run(req).await
         }
-        resp.headers_mut()
-            .insert("idempotent-replayed", HeaderValue::from_static("true"));
-        return resp;
+        Ok(Claim::Replay(stored)) => replay(stored),
+        Ok(Claim::InProgress) => ApiError::Problem(Box::new(Problem::new(
+            ProblemCode::Unavailable,
+            "a request with this Idempotency-Key is still in progress; retry it to get its response",
+        )))
+        .into_response(),
+        Ok(Claim::Owned) => {
+            // Cut off mid-request (the request timeout drops this future), the key
+            // is given back so that a retry can run.
+            let mut guard = ReleaseOnDrop(Some((svc.clone(), user.clone(), key.clone(), path.clone())));
+            let resp = next.run(req).await;
+            guard.0 = None;
+            finish(&svc, &user, &key, &path, resp).await
+        }
     }
-    let resp = next.run(req).await;
+}
+
+struct ReleaseOnDrop(Option<(Service, String, String, String)>);
+
+impl Drop for ReleaseOnDrop {
+    fn drop(&mut self) {
+        let Some((svc, user, key, path)) = self.0.take() else {
+            return;
+        };
+        if let Ok(rt) = tokio::runtime::Handle::try_current() {
+            rt.spawn(async move {
+                if let Ok(mut c) = svc.db.pool.acquire().await {
+                    let _ = store::audit::idem_release(&mut c, &user, &key, &path).await;
+                }
+            });
+        }
+    }
+}
+
+enum Claim {
+    Owned,
+    InProgress,
+    Replay(store::audit::StoredResponse),
+}
+
+async fn claim(svc: &Service, user: &str, key: &str, path: &str) -> Result<Claim, sqlx::Error> {
+    let mut c = svc.db.pool.acquire().await?;
+    let now = svc.now();
+    if store::audit::idem_claim(&mut c, user, key, path, now).await? {
+        return Ok(Claim::Owned);
+    }
+    let Some(stored) = store::audit::idem_get(&mut c, user, key, path).await? else {
+        // Given back between our claim and our read: the next try claims it.
+        return Ok(Claim::InProgress);
+    };
+    if !stored.in_progress() {
+        return Ok(Claim::Replay(stored.response));
+    }
+    let abandoned = i64::try_from(svc.config.request_timeout.as_millis() * 2).unwrap_or(i64::MAX);
+    if now.saturating_sub(stored.created_at) > abandoned
+        && store::audit::idem_take_over(&mut c, user, key, path, stored.created_at, now).await?
+    {
+        return Ok(Claim::Owned);
+    }
+    Ok(Claim::InProgress)
+}
+
+fn replay(stored: store::audit::StoredResponse) -> Response {
+    let status = StatusCode::from_u16(u16::try_from(stored.status).unwrap_or(500)).unwrap_or(StatusCode::OK);
+    let mut resp = (status, stored.body).into_response();
+    let headers: Vec<(String, String)> = serde_json::from_str(&stored.headers).unwrap_or_default();
+    for (k, v) in headers {
+        if let (Ok(k), Ok(v)) = (header::HeaderName::try_from(k), HeaderValue::try_from(v)) {
+            resp.headers_mut().insert(k, v);
+        }
+    }
+    resp.headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    resp
+}
+
+/// Stores the first response of an owned key, or gives the key back.
+async fn finish(svc: &Service, user: &str, key: &str, path: &str, resp: Response) -> Response {
     let status = resp.status();
     if status.is_server_error()
         || status == StatusCode::UNAUTHORIZED
         || status == StatusCode::TOO_MANY_REQUESTS
     {
+        let released = async {
+            let mut c = svc.db.pool.acquire().await?;
+            store::audit::idem_release(&mut c, user, key, path).await
+        };
+        if let Err(e) = released.await {
+            tracing::warn!(error = %e, "could not give back the idempotency key");
+        }
         return resp;
     }
     let (parts, body) = resp.into_parts();
@@ -149,8 +230,7 @@ pub async fn idempotency(State(svc): State<Service>, req: Request, next: Next) -
     };
     let saved = async {
         let mut c = svc.db.pool.acquire().await?;
-        store::audit::idem_put(&mut c, &user, &key, &path, &stored, svc.now()).await?;
-        Ok::<(), sqlx::Error>(())
+        store::audit::idem_finish(&mut c, user, key, path, &stored).await
     };
     if let Err(e) = saved.await {
         tracing::warn!(error = %e, "could not store the idempotent response");

@@ -99,14 +99,30 @@ pub struct StoredResponse {
     pub body: String,
 }
 
+/// `status` of a key whose first request is still running.
+pub const IDEM_IN_PROGRESS: i64 = 0;
+
+/// What a key holds: the first response, or a claim made at `created_at`.
+pub struct StoredKey {
+    pub response: StoredResponse,
+    pub created_at: i64,
+}
+
+impl StoredKey {
+    pub fn in_progress(&self) -> bool {
+        self.response.status == IDEM_IN_PROGRESS
+    }
+}
+
 pub async fn idem_get(
     c: &mut Conn,
     user_id: &str,
     key: &str,
     path: &str,
-) -> Result<Option<StoredResponse>, sqlx::Error> {
+) -> Result<Option<StoredKey>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT status, headers, body FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND path = $3",
+        "SELECT status, headers, body, created_at FROM idempotency_keys \
+         WHERE user_id = $1 AND idem_key = $2 AND path = $3",
     )
     .bind(user_id)
     .bind(key)
@@ -114,34 +130,98 @@ pub async fn idem_get(
     .fetch_optional(&mut *c)
     .await?;
     row.map(|r| {
-        Ok(StoredResponse {
-            status: r.try_get("status")?,
-            headers: r.try_get("headers")?,
-            body: r.try_get("body")?,
+        Ok(StoredKey {
+            response: StoredResponse {
+                status: r.try_get("status")?,
+                headers: r.try_get("headers")?,
+                body: r.try_get("body")?,
+            },
+            created_at: r.try_get("created_at")?,
         })
     })
     .transpose()
 }
 
-pub async fn idem_put(
+/// Claims a key for a first request: true when this caller now owns it. The
+/// primary key makes exactly one of several concurrent claims win.
+pub async fn idem_claim(
+    c: &mut Conn,
+    user_id: &str,
+    key: &str,
+    path: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO idempotency_keys (user_id, idem_key, path, status, headers, body, created_at) \
+         VALUES ($1, $2, $3, $4, '', '', $5) ON CONFLICT (user_id, idem_key, path) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(key)
+    .bind(path)
+    .bind(IDEM_IN_PROGRESS)
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Takes over a claim made at `claimed_at` whose request never finished (its
+/// server stopped mid-request): true when this caller now owns it.
+pub async fn idem_take_over(
+    c: &mut Conn,
+    user_id: &str,
+    key: &str,
+    path: &str,
+    claimed_at: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE idempotency_keys SET created_at = $1 \
+         WHERE user_id = $2 AND idem_key = $3 AND path = $4 AND status = $5 AND created_at = $6",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(key)
+    .bind(path)
+    .bind(IDEM_IN_PROGRESS)
+    .bind(claimed_at)
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Stores the first response of a claimed key.
+pub async fn idem_finish(
     c: &mut Conn,
     user_id: &str,
     key: &str,
     path: &str,
     resp: &StoredResponse,
-    now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, path, status, headers, body, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, idem_key, path) DO NOTHING",
+        "UPDATE idempotency_keys SET status = $1, headers = $2, body = $3 \
+         WHERE user_id = $4 AND idem_key = $5 AND path = $6",
+    )
+    .bind(resp.status)
+    .bind(&resp.headers)
+    .bind(&resp.body)
+    .bind(user_id)
+    .bind(key)
+    .bind(path)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// Gives a claimed key back (the request failed in a way worth retrying).
+pub async fn idem_release(c: &mut Conn, user_id: &str, key: &str, path: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM idempotency_keys WHERE user_id = $1 AND idem_key = $2 AND path = $3 AND status = $4",
     )
     .bind(user_id)
     .bind(key)
     .bind(path)
-    .bind(resp.status)
-    .bind(&resp.headers)
-    .bind(&resp.body)
-    .bind(now)
+    .bind(IDEM_IN_PROGRESS)
     .execute(&mut *c)
     .await?;
     Ok(())

@@ -258,3 +258,81 @@ async fn idempotency_key_replays_the_first_response() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_uses_of_one_key_run_the_request_once() {
+    let w = World::new().await;
+    for round in 0..5 {
+        let key = format!("race-{round}");
+        let body = json!({"name": format!("race{round}")});
+        let mut racers = tokio::task::JoinSet::new();
+        for _ in 0..12 {
+            let (admin, body, key) = (w.admin.clone(), body.clone(), key.clone());
+            racers.spawn(async move {
+                admin
+                    .send(
+                        Method::POST,
+                        "/v1/projects",
+                        Some(&body),
+                        &[("idempotency-key", key.as_str())],
+                    )
+                    .await
+            });
+        }
+        let mut created = Vec::new();
+        for a in racers.join_all().await {
+            match a.status.as_u16() {
+                201 => created.push(a.body),
+                // Still running elsewhere: a retry replays it.
+                503 => {
+                    assert_eq!(a.code(), "unavailable", "{}", a.body);
+                    assert_eq!(a.header("retry-after").as_deref(), Some("1"));
+                    assert!(a.body["detail"].as_str().unwrap().contains("in progress"));
+                }
+                // Without the claim, a second run finds the name taken.
+                _ => panic!("round {round}: {} {}", a.status, a.body),
+            }
+        }
+        assert!(!created.is_empty(), "round {round}: someone got the project");
+        assert!(created.iter().all(|c| c == &created[0]), "one project, replayed");
+        let r = w
+            .admin
+            .send(
+                Method::POST,
+                "/v1/projects",
+                Some(&body),
+                &[("idempotency-key", key.as_str())],
+            )
+            .await;
+        assert_eq!(r.header("idempotent-replayed").as_deref(), Some("true"));
+        assert_eq!(r.expect(201), created[0]);
+    }
+    let projects = w.admin.get("/v1/projects").await.expect(200);
+    assert_eq!(projects["items"].as_array().unwrap().len(), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_first_use_is_replayed_too() {
+    let w = World::new().await;
+    // A 422 is stored like any answer a retry would only repeat.
+    w.admin
+        .send(
+            Method::POST,
+            "/v1/projects",
+            Some(&json!({"name": ""})),
+            &[("idempotency-key", "k1")],
+        )
+        .await
+        .problem(422, "validation-failed");
+    let again = w
+        .admin
+        .send(
+            Method::POST,
+            "/v1/projects",
+            Some(&json!({"name": ""})),
+            &[("idempotency-key", "k1")],
+        )
+        .await;
+    assert_eq!(again.header("idempotent-replayed").as_deref(), Some("true"));
+    again.problem(422, "validation-failed");
+}
