@@ -194,16 +194,18 @@ pub async fn effective_bindings(
     rows.iter().map(BindingRow::from_row).collect()
 }
 
-/// Distinct active (not disabled) users holding an active owner-grade binding.
-pub async fn count_owners(c: &mut Conn, project_id: &str, now: i64) -> Result<i64, sqlx::Error> {
+/// Distinct active (not disabled) users holding an owner-grade binding that never
+/// expires: the owners invariant 2 keeps. A binding with `expires_at` does not
+/// count, or a project whose only other owner is temporary would end up ownerless
+/// when that binding expires, with no change anyone could have refused.
+pub async fn count_owners(c: &mut Conn, project_id: &str, _now: i64) -> Result<i64, sqlx::Error> {
     let n: i64 = sqlx::query(
         "SELECT COUNT(DISTINCT b.principal_id) FROM role_bindings b \
          JOIN roles r ON r.id = b.role_id JOIN users u ON u.id = b.principal_id \
          WHERE b.project_id = $1 AND b.principal_type = 'user' AND r.owner_grade = 1 \
-         AND u.disabled = 0 AND (b.expires_at IS NULL OR b.expires_at > $2)",
+         AND u.disabled = 0 AND b.expires_at IS NULL",
     )
     .bind(project_id)
-    .bind(now)
     .fetch_one(&mut *c)
     .await?
     .try_get(0)?;

@@ -167,3 +167,52 @@ async fn concurrent_demotions_stress() {
     let (_, b) = w.user("b").await;
     demotion_race(&w, &a, &b, 1000).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_temporary_owner_does_not_count_as_the_last_owner() {
+    let w = World::new().await;
+    let (_, alice) = w.user("alice").await;
+    w.user("bob").await;
+    alice
+        .post("/v1/projects", json!({"name": "temp", "role_preset": "goldsky"}))
+        .await
+        .expect(201);
+    // bob becomes an owner for one day.
+    let tomorrow = {
+        let ms = w.srv.now_ms() + 86_400_000;
+        let t = time_rfc3339(ms);
+        alice
+            .post(
+                "/v1/projects/temp/role-bindings",
+                json!({"role": "owner", "principal": {"type": "user", "username": "bob"}, "expires_at": t}),
+            )
+            .await
+            .expect(201);
+        t
+    };
+    assert!(!tomorrow.is_empty());
+    // alice cannot hand the project over to an owner whose binding will expire.
+    alice
+        .put("/v1/projects/temp/members/me", json!({"role": "viewer"}))
+        .await
+        .problem(409, "last-owner");
+    alice
+        .delete("/v1/projects/temp/members/me")
+        .await
+        .problem(409, "last-owner");
+    // After bob's day, alice still owns it and can manage it.
+    w.srv.advance_ms(2 * 86_400_000);
+    assert!(owners(&w, "temp").await.contains(&"alice".to_owned()));
+    alice
+        .patch("/v1/projects/temp", json!({"description": "still mine"}))
+        .await
+        .expect(200);
+}
+
+/// `ms` (unix milliseconds) as RFC 3339 UTC.
+fn time_rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap()
+}
