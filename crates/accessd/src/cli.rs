@@ -104,6 +104,15 @@ enum Command {
         /// Seconds a request may take
         #[arg(long, default_value_t = 30)]
         request_timeout: u64,
+        /// Seconds between SIGTERM and closing the listener, with /readyz answering
+        /// 503 meanwhile, so load balancers stop routing here first
+        #[arg(
+            long,
+            env = "ACCESSD_DRAIN_DELAY",
+            hide_env_values = true,
+            default_value_t = 0
+        )]
+        drain_delay: u64,
     },
     /// Create the first administrator offline and print their token once
     Bootstrap {
@@ -202,7 +211,6 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-    tracing::info!("shutting down; in-flight requests finish");
 }
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -211,6 +219,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve {
             listen,
             request_timeout,
+            drain_delay,
         } => {
             let app = accessd::App::open(cli.config(Duration::from_secs(*request_timeout)))
                 .await
@@ -220,7 +229,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .with_context(|| format!("cannot listen on {listen}"))?;
             let addr = listener.local_addr()?;
             tracing::info!(%addr, database = app.database_kind(), "accessd listening on http://{addr}");
-            accessd::serve(app, listener, shutdown_signal()).await?;
+            let draining = app.clone();
+            let delay = Duration::from_secs(*drain_delay);
+            let shutdown = async move {
+                shutdown_signal().await;
+                draining.drain();
+                if !delay.is_zero() {
+                    tracing::info!(seconds = delay.as_secs(), "draining: /readyz answers 503");
+                    tokio::time::sleep(delay).await;
+                }
+                tracing::info!("shutting down; in-flight requests finish");
+            };
+            accessd::serve(app, listener, shutdown).await?;
             Ok(())
         }
         Command::Bootstrap {

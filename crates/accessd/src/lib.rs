@@ -136,8 +136,15 @@ impl App {
                 db,
                 clock,
                 config: Arc::new(config),
+                draining: Arc::default(),
             },
         })
+    }
+
+    /// Marks the server as shutting down: `/readyz` turns 503 while every other
+    /// endpoint keeps answering (see `accessd serve --drain-delay`).
+    pub fn drain(&self) {
+        self.svc.draining.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The whole HTTP API (`/healthz`, `/readyz`, `/v1/...`).

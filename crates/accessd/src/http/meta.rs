@@ -15,6 +15,10 @@ pub async fn healthz() -> Response {
 }
 
 pub async fn readyz(State(svc): State<Service>) -> Response {
+    if svc.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return ApiError::new(ProblemCode::Unavailable, "draining: this server is shutting down")
+            .into_response();
+    }
     match sqlx::query("SELECT 1").execute(&svc.db.pool).await {
         Ok(_) => json(StatusCode::OK, &serde_json::json!({"status": "ready"}), None),
         Err(_) => ApiError::new(ProblemCode::Unavailable, "the database is not reachable").into_response(),

@@ -33,6 +33,9 @@ pub struct Service {
     pub db: Db,
     pub clock: Clock,
     pub config: Arc<Config>,
+    /// Set when the server is shutting down: `/readyz` answers 503 so that load
+    /// balancers stop sending new requests while in-flight ones finish.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 /// The authenticated user of a request.

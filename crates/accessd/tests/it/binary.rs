@@ -1,22 +1,11 @@
 //! The `accessd` binary: migrate, offline bootstrap, serve on port 0, graceful
 //! SIGTERM, one-line errors, and no secret in trace-level logs.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use serde_json::json;
 
-use crate::support::Client;
-
-fn accessd() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_accessd"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ACCESSD_") {
-            c.env_remove(k);
-        }
-    }
-    c
-}
+use crate::support::{Client, Served, accessd};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_end_to_end() {
@@ -83,32 +72,12 @@ async fn binary_end_to_end() {
     );
 
     // serve on port 0 with trace-level JSON logs
-    let mut child = accessd()
+    let mut serve = accessd();
+    serve
         .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &db])
-        .env("RUST_LOG", "trace")
-        .env("ACCESSD_LOG_FORMAT", "json")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        let mut all = Vec::new();
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line.clone());
-            all.push(line);
-        }
-        all
-    });
-    let addr = loop {
-        let line = rx
-            .recv_timeout(std::time::Duration::from_secs(30))
-            .expect("no listening line");
-        let v: serde_json::Value = serde_json::from_str(&line).expect("json log line");
-        if let Some(a) = v["fields"]["addr"].as_str() {
-            break a.to_owned();
-        }
-    };
+        .env("RUST_LOG", "trace");
+    let served = Served::start(serve);
+    let addr = served.addr.clone();
     let c = Client::new(&format!("http://{addr}"), Some(&token));
     c.post("/v1/projects", json!({"name": "p"})).await.expect(201);
     let inv = c
@@ -132,14 +101,10 @@ async fn binary_end_to_end() {
         .await
         .expect(200);
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = child.wait().unwrap();
+    served.terminate();
+    let (exit, logs) = served.wait();
     assert!(exit.success(), "graceful shutdown exits 0: {exit:?}");
-    let logs = reader.join().unwrap().join("\n");
+    let logs = logs.join("\n");
     assert!(logs.contains("shutting down"));
     assert!(logs.contains("/v1/projects/p/invitations"), "requests are logged");
     for secret in [&token, &code, &first] {
@@ -199,4 +164,52 @@ fn export_and_import_through_the_binary() {
         err.starts_with("error: ") && err.contains("not empty") && err.lines().count() == 1,
         "{err}"
     );
+}
+
+/// SIGTERM with `--drain-delay`: /readyz turns 503 at once while requests are
+/// still served; the listener closes after the delay and the exit is clean.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_drains_before_closing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("d.db").display());
+    let out = accessd()
+        .args(["bootstrap", "--username", "root", "--email", "root@example.com"])
+        .env("ACCESSD_DATABASE_URL", &db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let mut serve = accessd();
+    serve
+        .args(["serve", "--listen", "127.0.0.1:0", "--drain-delay", "2"])
+        .env("ACCESSD_DATABASE_URL", &db);
+    let served = Served::start(serve);
+    let anon = Client::new(&served.url(), None);
+    anon.get("/readyz").await.expect(200);
+
+    served.terminate();
+    served.wait_for_log("draining");
+    let r = anon.get("/readyz").await;
+    assert_eq!(
+        r.problem(503, "unavailable")["detail"],
+        "draining: this server is shutting down"
+    );
+    anon.get("/healthz").await.expect(200);
+    Client::new(&served.url(), Some(&token))
+        .post("/v1/projects", json!({"name": "late"}))
+        .await
+        .expect(201);
+    let (exit, logs) = served.wait();
+    assert!(exit.success(), "{exit:?}");
+    assert!(logs.iter().any(|l| l.contains("shutting down")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draining_app_is_not_ready_but_serves() {
+    let w = crate::support::World::new().await;
+    w.anon().get("/readyz").await.expect(200);
+    w.srv.app.drain();
+    w.anon().get("/readyz").await.problem(503, "unavailable");
+    w.anon().get("/healthz").await.expect(200);
+    w.admin.get("/v1/projects").await.expect(200);
 }

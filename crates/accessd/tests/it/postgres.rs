@@ -4,8 +4,7 @@
 //! `migrate` / `bootstrap` / `serve` / `export` / `import` through
 //! ACCESSD_DATABASE_URL.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use accessd::db::{self, PoolSettings};
@@ -13,7 +12,7 @@ use accessd::testing::TestDatabase;
 use serde_json::json;
 use sqlx::{Executor, Row};
 
-use crate::support::{Client, postgres_or_skip};
+use crate::support::{Client, Served, accessd, postgres_or_skip};
 
 async fn pool(url: &str, statement_timeout: Option<Duration>) -> db::Db {
     db::connect(
@@ -198,16 +197,6 @@ async fn statement_timeout_is_set_on_every_connection() {
     db.pool.close().await;
 }
 
-fn accessd() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_accessd"));
-    for (k, _) in std::env::vars() {
-        if k.starts_with("ACCESSD_") {
-            c.env_remove(k);
-        }
-    }
-    c
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_on_postgres() {
     let Some(admin) = postgres_or_skip("binary_on_postgres") else {
@@ -252,34 +241,16 @@ async fn binary_on_postgres() {
     let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     assert!(token.starts_with("acc_"), "{token}");
 
-    let mut child = accessd()
+    let mut serve = accessd();
+    serve
         .args(["serve", "--listen", "127.0.0.1:0"])
         .env("ACCESSD_DATABASE_URL", &tdb.url)
         .env("ACCESSD_MAX_CONNECTIONS", "3")
         .env("ACCESSD_STATEMENT_TIMEOUT", "5s")
-        .env("ACCESSD_ACQUIRE_TIMEOUT", "2s")
-        .env("ACCESSD_LOG_FORMAT", "json")
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let addr = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("no listening line");
-        let v: serde_json::Value = serde_json::from_str(&line).expect("json log line");
-        if let Some(a) = v["fields"]["addr"].as_str() {
-            assert_eq!(v["fields"]["database"], "postgres");
-            break a.to_owned();
-        }
-    };
-    let base = format!("http://{addr}");
+        .env("ACCESSD_ACQUIRE_TIMEOUT", "2s");
+    let served = Served::start(serve);
+    assert_eq!(served.listening["database"], "postgres");
+    let base = served.url();
     let c = Client::new(&base, Some(&token));
     Client::new(&base, None).get("/readyz").await.expect(200);
     c.post("/v1/projects", json!({"name": "p"})).await.expect(201);
@@ -289,15 +260,8 @@ async fn binary_on_postgres() {
     )
     .await
     .expect(201);
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
-    assert!(child.wait().unwrap().success());
-    reader.join().unwrap();
+    served.terminate();
+    assert!(served.wait().0.success());
 
     // export → file; import into a second new database; a second import is refused.
     let dir = tempfile::tempdir().unwrap();

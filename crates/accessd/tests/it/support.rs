@@ -213,3 +213,93 @@ pub fn postgres_or_skip(test: &str) -> Option<String> {
     }
     url
 }
+
+/// The `accessd` binary with no `ACCESSD_*` variable inherited from the test's env.
+pub fn accessd() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_accessd"));
+    for (k, _) in std::env::vars() {
+        if k.starts_with("ACCESSD_") {
+            c.env_remove(k);
+        }
+    }
+    c
+}
+
+/// A running `accessd serve` with JSON logs, its address and its log lines.
+pub struct Served {
+    pub child: std::process::Child,
+    /// `127.0.0.1:<port>`
+    pub addr: String,
+    /// The `fields` of the "listening" log line.
+    pub listening: Value,
+    logs: std::sync::mpsc::Receiver<String>,
+    reader: Option<std::thread::JoinHandle<Vec<String>>>,
+}
+
+impl Served {
+    /// Spawns `cmd` (an `accessd serve --listen 127.0.0.1:0 …`) and waits for the
+    /// line that names the bound address.
+    pub fn start(mut cmd: std::process::Command) -> Served {
+        use std::io::{BufRead, BufReader};
+        let mut child = cmd
+            .env("ACCESSD_LOG_FORMAT", "json")
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn accessd");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, logs) = std::sync::mpsc::channel::<String>();
+        let reader = std::thread::spawn(move || {
+            let mut all = Vec::new();
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line.clone());
+                all.push(line);
+            }
+            all
+        });
+        let mut served = Served {
+            child,
+            addr: String::new(),
+            listening: Value::Null,
+            logs,
+            reader: Some(reader),
+        };
+        let line = served.wait_for_log("\"addr\"");
+        let v: Value = serde_json::from_str(&line).expect("json log line");
+        served.addr = v["fields"]["addr"].as_str().unwrap().to_owned();
+        served.listening = v["fields"].clone();
+        served
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The next log line containing `needle` (the lines before it are skipped).
+    pub fn wait_for_log(&self, needle: &str) -> String {
+        loop {
+            let line = self
+                .logs
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .unwrap_or_else(|_| panic!("no log line with {needle}"));
+            if line.contains(needle) {
+                return line;
+            }
+        }
+    }
+
+    /// Sends SIGTERM.
+    pub fn terminate(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the exit; returns its status and every log line.
+    pub fn wait(mut self) -> (std::process::ExitStatus, Vec<String>) {
+        let status = self.child.wait().unwrap();
+        let logs = self.reader.take().unwrap().join().unwrap();
+        (status, logs)
+    }
+}
