@@ -34,13 +34,15 @@ impl Service {
         let acc = self.view(caller, key).await?;
         acc.require("members.view")?;
         let mut c = self.conn().await?;
-        let rows = store::bindings::user_bindings_of_project(&mut c, &acc.project.id).await?;
+        let mut rows = store::bindings::user_bindings_of_project(&mut c, &acc.project.id).await?;
+        // An expired binding grants nothing: it is no membership and no role.
+        let now = self.now();
+        rows.retain(|b| b.expires_at.is_none_or(|t| t > now));
         let mut out = Vec::new();
         for group in rows.chunk_by(|a, b| a.principal_id == b.principal_id) {
             out.extend(member_of(group));
         }
         if acc.has("invitations.view") {
-            let now = self.now();
             for i in store::invitations::list_for_project(&mut c, &acc.project.id).await? {
                 let inv = convert::invitation(&i, now, None);
                 out.push(api::Member {
