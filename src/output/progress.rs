@@ -2,7 +2,8 @@
 //! when stderr is a terminal; otherwise nothing at all is drawn. Lines printed through
 //! [`Progress::line`] appear above the bar instead of tearing it. The bar is cleared
 //! when the work is done ([`Progress::clear`]) or dropped, so results and messages
-//! printed afterwards start on a clean line.
+//! printed afterwards start on a clean line. indicatif itself also hides the bar when
+//! `TERM` is unset or `dumb` (no cursor control).
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
 
@@ -17,7 +18,7 @@ impl Progress {
     /// `unit` names what is counted (`emails`).
     pub(super) fn new(enabled: bool, unit: &str) -> Progress {
         let bar = enabled.then(|| {
-            let style = ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {unit}"))
+            let style = ProgressStyle::with_template(&format!("[{{bar:40}}] {{pos}}/{{len}} {unit}"))
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> ");
             ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
@@ -30,7 +31,9 @@ impl Progress {
     /// `done` of `total` are finished.
     pub fn set(&self, done: usize, total: usize) {
         if let Some(bar) = &self.bar {
-            bar.set_length(total as u64);
+            if bar.length() != Some(total as u64) {
+                bar.set_length(total as u64);
+            }
             bar.set_position(done as u64);
             if done == 0 {
                 // The first state is drawn at once, not at the next tick.
