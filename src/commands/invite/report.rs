@@ -130,10 +130,14 @@ impl EmailResult {
         let detail = self.detail.as_deref().unwrap_or_default();
         Some(match self.status {
             EmailStatus::Conflict => CliError::conflict(format!("{}: {detail}", self.email)),
-            EmailStatus::Invalid => CliError::usage(match self.line {
-                Some(n) => format!("invalid email '{}' on line {n}: {detail}", self.email),
-                None => format!("invalid email '{}': {detail}", self.email),
-            }),
+            EmailStatus::Invalid => CliError::usage(
+                InvalidLine {
+                    line: self.line.unwrap_or(0),
+                    email: self.email.clone(),
+                    reason: detail.to_owned(),
+                }
+                .to_string(),
+            ),
             EmailStatus::Failed => CliError::other(format!("{}: not invited: {detail}", self.email)),
             _ => return None,
         })
