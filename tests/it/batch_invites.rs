@@ -5,7 +5,23 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
-use crate::harness::{BIN, Gate, Home, Run, Server, admin_with_project, dead_url};
+use crate::harness::{BIN, Gate, Home, Run, Server, admin_with_project, admin_with_project_on, dead_url};
+
+/// `invite-user` reading the emails from stdin, as viewers.
+const FROM_STDIN: &[&str] = &[
+    "roles",
+    "invitations",
+    "invite-user",
+    "--from-file",
+    "-",
+    "--role",
+    "viewer",
+];
+
+/// `FROM_STDIN` after the global flags `flags`.
+fn from_stdin(flags: &[&'static str]) -> Vec<&'static str> {
+    [flags, FROM_STDIN].concat()
+}
 
 /// `user1@example.com` … `user{n}@example.com`, one a line.
 fn numbered(n: usize) -> String {
@@ -82,19 +98,7 @@ fn thousand_then_rerun(home: &Home, args: &[&str], stdin: Option<&str>) {
 #[test]
 fn a_thousand_emails_on_stdin_then_a_rerun() {
     let (_server, home) = admin_with_project();
-    thousand_then_rerun(
-        &home,
-        &[
-            "roles",
-            "invitations",
-            "invite-user",
-            "--from-file",
-            "-",
-            "--role",
-            "viewer",
-        ],
-        Some(&numbered(1000)),
-    );
+    thousand_then_rerun(&home, FROM_STDIN, Some(&numbered(1000)));
 }
 
 #[test]
@@ -275,22 +279,9 @@ fn the_same_idempotency_key_replays_instead_of_inviting_twice() {
     let (_server, home) = admin_with_project();
     let emails = numbered(150);
     let run = |key: &str| {
-        home.run_stdin(
-            &[
-                "-o",
-                "json",
-                "roles",
-                "invitations",
-                "invite-user",
-                "--from-file",
-                "-",
-                "--role",
-                "viewer",
-                "--idempotency-key",
-                key,
-            ],
-            Some(&emails),
-        )
+        let mut args = from_stdin(&["-o", "json"]);
+        args.extend(["--idempotency-key", key]);
+        home.run_stdin(&args, Some(&emails))
     };
     let first = run("hr-import-2024-06");
     first.ok();
@@ -352,16 +343,7 @@ struct Interrupted {
 
 impl Interrupted {
     fn start(home: &Home, output: &str, emails: &str) -> Interrupted {
-        let mut cmd = home.command(&[
-            output,
-            "roles",
-            "invitations",
-            "invite-user",
-            "--from-file",
-            "-",
-            "--role",
-            "viewer",
-        ]);
+        let mut cmd = home.command(&[&[output], FROM_STDIN].concat());
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -420,11 +402,7 @@ impl Interrupted {
 /// next 4; Ctrl-C then finishes those 4 (600 sent) and sends none of the last 400.
 fn interrupt_after_six_batches(output: &str) -> (Server, Home, Run) {
     let gate = Gate::new(2);
-    let server = Server::start_gated(&gate);
-    let home = Home::new();
-    home.login(&server, &server.admin_token.clone());
-    home.run(&["projects", "new", "shop"]).ok();
-    home.run(&["config", "set", "project", "shop"]).ok();
+    let (server, home) = admin_with_project_on(Server::start_gated(&gate));
 
     let mut child = Interrupted::start(&home, output, &numbered(1000));
     gate.wait_held(&server, 4);
@@ -454,20 +432,7 @@ fn ctrl_c_finishes_the_requests_in_flight_and_json_says_what_was_sent() {
     server_has_exactly(&home, &invited);
 
     // A re-run finishes the rest.
-    let again = home.run_stdin(
-        &[
-            "-o",
-            "json",
-            "roles",
-            "invitations",
-            "invite-user",
-            "--from-file",
-            "-",
-            "--role",
-            "viewer",
-        ],
-        Some(&numbered(1000)),
-    );
+    let again = home.run_stdin(&from_stdin(&["-o", "json"]), Some(&numbered(1000)));
     again
         .ok()
         .stderr_has("1000 emails: 400 invited, 600 already invited, 0 failed\n");
@@ -489,11 +454,7 @@ fn ctrl_c_with_quiet_prints_the_emails_that_were_sent() {
 #[test]
 fn a_second_ctrl_c_quits_at_once() {
     let gate = Gate::new(0);
-    let server = Server::start_gated(&gate);
-    let home = Home::new();
-    home.login(&server, &server.admin_token.clone());
-    home.run(&["projects", "new", "shop"]).ok();
-    home.run(&["config", "set", "project", "shop"]).ok();
+    let (server, home) = admin_with_project_on(Server::start_gated(&gate));
     let mut child = Interrupted::start(&home, "-ojson", &numbered(1000));
     gate.wait_held(&server, 4);
     child.sigint();

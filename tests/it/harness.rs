@@ -422,7 +422,11 @@ pub fn cells(line: &str) -> Vec<String> {
 
 /// A server, and an admin logged in (context `test`) with project `shop` selected.
 pub fn admin_with_project() -> (Server, Home) {
-    let server = Server::start();
+    admin_with_project_on(Server::start())
+}
+
+/// [`admin_with_project`] on a given server (a gated one).
+pub fn admin_with_project_on(server: Server) -> (Server, Home) {
     let home = Home::new();
     home.login(&server, &server.admin_token.clone());
     home.run(&["projects", "new", "shop", "--description", "The shop"])
