@@ -39,6 +39,7 @@ pub struct Ctx {
     api: OnceCell<ApiClient>,
     retries: bool,
     local_project: std::sync::Mutex<Option<String>>,
+    interrupts: crate::interrupt::Interrupts,
 }
 
 impl Ctx {
@@ -58,6 +59,7 @@ impl Ctx {
             api: OnceCell::new(),
             retries: true,
             local_project: Default::default(),
+            interrupts: Default::default(),
         }
     }
 
@@ -75,6 +77,11 @@ impl Ctx {
 
     pub fn env(&self) -> &Environment {
         &self.env
+    }
+
+    /// Who handles Ctrl-C: the run's listener, or work that claimed it.
+    pub fn interrupts(&self) -> &crate::interrupt::Interrupts {
+        &self.interrupts
     }
 
     /// Requests are tried once, never retried (shell completion).
@@ -182,19 +189,10 @@ impl Ctx {
         self.env.stdin_tty
     }
 
-    /// The text of an input file given on the command line, or of stdin for `-`
-    /// (`--from-file FILE|-`); an unreadable one is bad input (exit 2).
-    pub fn read_input(&self, path: &str) -> Result<String, CliError> {
-        use std::io::Read;
-        let mut text = String::new();
-        if path == "-" {
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
-        } else {
-            text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read '{path}': {e}")))?;
-        }
-        Ok(text)
+    /// The email list of `--from-file FILE|-` (stdin for `-`): invalid lines come
+    /// back beside the entries; an unreadable, non-UTF-8 or empty input is bad input
+    /// (exit 2).
+    pub fn read_email_list(&self, path: &str) -> Result<crate::input::emails::EmailList, CliError> {
+        crate::input::emails::read_email_list(path).map_err(|e| CliError::usage(e.to_string()))
     }
 }

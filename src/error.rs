@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use access_api::ProblemCode;
 
 use crate::api::ApiError;
+use crate::output::summary::BatchStatus;
 
 /// The class of a failure; each maps to one exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +134,18 @@ impl CliError {
     /// The exit code of this error.
     pub fn exit_code(&self) -> ExitCode {
         ExitCode::from(self.kind.exit_code())
+    }
+
+    /// How a batch run ends (cli.md: exit 0 only when every item succeeded or already
+    /// was in the desired state): complete is `Ok`; some items failed is exit 5;
+    /// interrupted with items left unsent is exit 130. `summary` is the error line.
+    pub fn batch(status: BatchStatus, summary: impl Into<String>) -> Result<(), CliError> {
+        let kind = match status {
+            BatchStatus::Complete => return Ok(()),
+            BatchStatus::SomeFailed => ErrorKind::Conflict,
+            BatchStatus::Interrupted => ErrorKind::Interrupted,
+        };
+        Err(CliError::new(kind, summary))
     }
 
     /// An I/O failure on a local file.
@@ -262,6 +275,18 @@ mod tests {
         ] {
             assert_eq!(ErrorKind::from_status(status).exit_code(), code, "{status}");
         }
+    }
+
+    #[test]
+    fn batch_statuses_map_to_0_5_130() {
+        assert!(CliError::batch(BatchStatus::Complete, "done").is_ok());
+        let e = CliError::batch(BatchStatus::SomeFailed, "3 emails: 1 failed").unwrap_err();
+        assert_eq!(
+            (e.kind.exit_code(), e.message.as_str()),
+            (5, "3 emails: 1 failed")
+        );
+        let e = CliError::batch(BatchStatus::Interrupted, "interrupted: …").unwrap_err();
+        assert_eq!(e.kind.exit_code(), 130);
     }
 
     #[test]

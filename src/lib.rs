@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod error;
 pub mod fsutil;
 pub mod input;
+pub mod interrupt;
 pub mod local;
 pub mod output;
 pub mod settings;
@@ -137,30 +138,13 @@ fn execute(cli: Cli, ctx: Ctx) -> Result<(), CliError> {
         .map_err(|e| CliError::other(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
         // The handler is installed before the command starts, so an early Ctrl-C is
-        // never the default kill.
-        let interrupted = interrupt_signal()?;
+        // never the default kill. Work that claimed Ctrl-C gets the first one.
+        let interrupted = ctx.interrupts().listen()?;
         tokio::select! {
             biased;
             _ = interrupted => Err(CliError::new(ErrorKind::Interrupted, "interrupted")),
             result = run(cli.command, &ctx) => result,
         }
-    })
-}
-
-#[cfg(unix)]
-fn interrupt_signal() -> Result<impl std::future::Future<Output = ()>, CliError> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut sig =
-        signal(SignalKind::interrupt()).map_err(|e| CliError::other(format!("cannot handle Ctrl-C: {e}")))?;
-    Ok(async move {
-        sig.recv().await;
-    })
-}
-
-#[cfg(not(unix))]
-fn interrupt_signal() -> Result<impl std::future::Future<Output = ()>, CliError> {
-    Ok(async {
-        let _ = tokio::signal::ctrl_c().await;
     })
 }
 

@@ -167,17 +167,17 @@ impl ApiClient {
         self.list(format!("{}/invitations", project_path(project))).await
     }
 
+    /// `idempotency_key` replaces the client's random key: the same batch sent with
+    /// the same key (a retry, a re-run with `--idempotency-key`) is answered by the
+    /// server's first response instead of being applied twice.
     pub async fn create_invitations(
         &self,
         project: &str,
         req: &CreateInvitations,
+        idempotency_key: &str,
     ) -> Result<InviteResponse, ApiError> {
-        self.call(
-            Method::Post,
-            format!("{}/invitations", project_path(project)),
-            Some(req),
-        )
-        .await
+        let path = format!("{}/invitations", project_path(project));
+        self.post_with_key(path, req, idempotency_key).await
     }
 
     pub async fn delete_invitation(&self, project: &str, id_or_email: &str) -> Result<(), ApiError> {

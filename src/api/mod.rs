@@ -132,6 +132,20 @@ impl ApiClient {
         decode(&resp.body)
     }
 
+    /// A POST whose `Idempotency-Key` the caller chose (instead of a random one), so
+    /// that the same request sent again gets the server's first answer.
+    async fn post_with_key<T: DeserializeOwned>(
+        &self,
+        path: String,
+        body: &impl Serialize,
+        idempotency_key: &str,
+    ) -> Result<T, ApiError> {
+        let mut req = request(Method::Post, path, Some(body))?;
+        req.idempotency_key = Some(idempotency_key.to_owned());
+        let resp = self.execute(req).await?;
+        decode(&resp.body)
+    }
+
     async fn call_empty(&self, method: Method, path: String) -> Result<(), ApiError> {
         self.execute(request(method, path, None::<&()>)?)
             .await
@@ -257,6 +271,8 @@ mod tests {
         statuses: Mutex<Vec<u16>>,
         attempts: AtomicU32,
         pages: bool,
+        /// The `Idempotency-Key` of every attempt.
+        keys: Mutex<Vec<Option<String>>>,
     }
 
     impl Transport for Scripted {
@@ -266,6 +282,7 @@ mod tests {
         ) -> transport::BoxFuture<'a, Result<ApiResponse, ApiError>> {
             Box::pin(async move {
                 self.attempts.fetch_add(1, Ordering::SeqCst);
+                self.keys.lock().unwrap().push(req.idempotency_key.clone());
                 let body = if self.pages {
                     let n = if req.path.contains("cursor=") { "b" } else { "a" };
                     format!(r#"{{"items":["{n}"],"next_cursor":"c"}}"#).into_bytes()
@@ -292,6 +309,7 @@ mod tests {
             statuses: Mutex::new(statuses),
             attempts: AtomicU32::new(0),
             pages,
+            keys: Mutex::default(),
         });
         (ApiClient::new(t.clone(), None), t)
     }
@@ -321,6 +339,31 @@ mod tests {
                 .is_err()
         );
         assert_eq!(t.attempts.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn a_chosen_key_replaces_the_random_one_and_retries_reuse_it() {
+        let (c, t) = client(vec![503, 503], false);
+        // Two 503s, then a 200.
+        c.post_with_key::<serde_json::Value>("/v1/x".into(), &1, "key-1")
+            .await
+            .unwrap();
+        assert_eq!(t.attempts.load(Ordering::SeqCst), 3);
+        assert_eq!(*t.keys.lock().unwrap(), vec![Some("key-1".to_owned()); 3]);
+
+        // Without a chosen key every POST gets its own random one, reused by its retries.
+        let (c, t) = client(vec![503], false);
+        let _ = c
+            .execute(request(Method::Post, "/v1/x".into(), Some(&1)).unwrap())
+            .await;
+        let _ = c
+            .execute(request(Method::Post, "/v1/x".into(), Some(&1)).unwrap())
+            .await;
+        let keys = t.keys.lock().unwrap().clone();
+        assert_eq!(keys.len(), 3);
+        assert_eq!(keys[0], keys[1], "the retry reuses the key");
+        assert_ne!(keys[1], keys[2], "another request gets another key");
+        assert!(keys.iter().all(|k| k.as_ref().is_some_and(|k| k.len() == 36)));
     }
 
     #[tokio::test]

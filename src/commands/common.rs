@@ -23,19 +23,18 @@ pub fn role(s: &str) -> String {
     validate::normalize(s)
 }
 
-/// The items of a list file: one per line, surrounding blanks trimmed, blank
-/// lines and `#` comments (a whole line, or after whitespace) skipped.
-pub fn list_lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|line| {
-            let cut = line
-                .char_indices()
-                .find(|&(i, c)| c == '#' && (i == 0 || line[..i].ends_with(char::is_whitespace)))
-                .map_or(line.len(), |(i, _)| i);
-            line[..cut].trim().to_owned()
-        })
-        .filter(|l| !l.is_empty())
-        .collect()
+/// `--idempotency-key KEY` (a clap value parser, so a bad key is exit 2 before
+/// anything is read or sent): 1 to 128 ASCII letters, digits and `-_.:`. The key
+/// names a run, it is not a secret, so it may appear in scripts and logs.
+pub fn idempotency_key(s: &str) -> Result<String, String> {
+    const MAX: usize = 128;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':');
+    if s.is_empty() || s.len() > MAX || !s.chars().all(allowed) {
+        return Err(format!(
+            "must be 1 to {MAX} characters of ASCII letters, digits, '-', '_', '.' and ':'"
+        ));
+    }
+    Ok(s.to_owned())
 }
 
 /// A 404 about a member, said in the Goldsky tree's words (`project users …`).
@@ -68,8 +67,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn list_lines_skip_blanks_and_comments() {
-        let text = "# team\n a@x.com \n\n  # b@x.com\nc#d@x.com # the # stays\n\te@x.com\t#x\n";
-        assert_eq!(list_lines(text), ["a@x.com", "c#d@x.com", "e@x.com"]);
+    fn idempotency_keys() {
+        for good in ["a", "release-2024.06:batch_1", &"k".repeat(128)] {
+            assert_eq!(idempotency_key(good).as_deref(), Ok(good));
+        }
+        for bad in ["", " ", "a b", "ключ", "a/b", "x\n", &"k".repeat(129)] {
+            assert!(idempotency_key(bad).is_err(), "{bad:?}");
+        }
     }
 }

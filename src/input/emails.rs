@@ -10,8 +10,9 @@
 //! - CRLF line endings and a UTF-8 byte-order mark are fine.
 //!
 //! Emails are stored normalized (ASCII lower case) so they match what the server
-//! stores; a repeated email is dropped, keeping the first. Every bad line is reported
-//! at once so the file can be fixed in one go.
+//! stores; a repeated email is dropped, keeping the first. A bad line does not fail
+//! the list: it comes back in [`EmailList::invalid`] beside the usable entries, so the
+//! caller can report every one of them and still send the rest.
 
 use access_api::validate;
 use std::collections::HashMap;
@@ -38,18 +39,31 @@ pub struct InvalidLine {
     pub reason: String,
 }
 
+/// `invalid email 'x': why`, with ` on line N` for a line of a file.
 impl std::fmt::Display for InvalidLine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.line == 0 {
-            write!(f, "argument {:?}: {}", self.email, self.reason)
+            write!(f, "invalid email '{}': {}", self.email, self.reason)
         } else {
-            write!(f, "line {}: {:?}: {}", self.line, self.email, self.reason)
+            write!(
+                f,
+                "invalid email '{}' on line {}: {}",
+                self.email, self.line, self.reason
+            )
         }
     }
 }
 
-/// How many invalid lines the error message lists before summing up the rest.
-const SHOWN_INVALID: usize = 20;
+/// What a list gave: the usable entries and every line that is not usable, each in
+/// input order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmailList {
+    pub entries: Vec<EmailEntry>,
+    pub invalid: Vec<InvalidLine>,
+}
+
+/// How many line numbers [`EmailListError::MissingRole`] lists before `…`.
+const SHOWN_LINES: usize = 20;
 
 /// Why an email list cannot be used. All are usage errors (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -62,9 +76,6 @@ pub enum EmailListError {
     },
     #[error("{name}: line {line} is not valid UTF-8")]
     NotUtf8 { name: String, line: usize },
-    /// Every unusable line, in order.
-    #[error("{}", invalid_message(name, lines))]
-    Invalid { name: String, lines: Vec<InvalidLine> },
     #[error("{name} has no emails (only blank lines and comments)")]
     EmptyFile { name: String },
     #[error("no emails given: pass EMAIL arguments or --from-file FILE")]
@@ -85,7 +96,7 @@ fn plural(n: usize, what: &str) -> String {
 fn join_lines(lines: &[usize]) -> String {
     let mut s: Vec<String> = lines
         .iter()
-        .take(SHOWN_INVALID)
+        .take(SHOWN_LINES)
         .map(|l| {
             if *l == 0 {
                 "argument".to_owned()
@@ -94,37 +105,23 @@ fn join_lines(lines: &[usize]) -> String {
             }
         })
         .collect();
-    if lines.len() > SHOWN_INVALID {
+    if lines.len() > SHOWN_LINES {
         s.push("…".to_owned());
     }
     s.join(", ")
 }
 
-fn invalid_message(name: &str, lines: &[InvalidLine]) -> String {
-    let mut s = match lines.len() {
-        1 => format!("1 invalid entry in {name}:"),
-        n => format!("{n} invalid entries in {name}:"),
-    };
-    for l in lines.iter().take(SHOWN_INVALID) {
-        s.push_str("\n  ");
-        s.push_str(&l.to_string());
-    }
-    if lines.len() > SHOWN_INVALID {
-        s.push_str(&format!("\n  … and {} more", lines.len() - SHOWN_INVALID));
-    }
-    s
-}
-
-/// Reads `FILE`, or standard input for `-`.
-pub fn read_email_list(path: &str) -> Result<Vec<EmailEntry>, EmailListError> {
+/// Reads `FILE`, or standard input for `-`; errors name the file as `'FILE'`.
+pub fn read_email_list(path: &str) -> Result<EmailList, EmailListError> {
     if path == "-" {
         parse_email_list("standard input", io::stdin().lock())
     } else {
+        let name = format!("'{path}'");
         let file = std::fs::File::open(path).map_err(|source| EmailListError::Read {
-            name: path.to_owned(),
+            name: name.clone(),
             source,
         })?;
-        parse_email_list(path, io::BufReader::new(file))
+        parse_email_list(&name, io::BufReader::new(file))
     }
 }
 
@@ -139,7 +136,9 @@ enum Layout {
 }
 
 /// Parses an email list; `name` is how errors refer to the input (a path, "standard input").
-pub fn parse_email_list(name: &str, mut reader: impl BufRead) -> Result<Vec<EmailEntry>, EmailListError> {
+/// Only input that cannot be read at all is an error: unreadable, not UTF-8, or
+/// without a single email or bad line.
+pub fn parse_email_list(name: &str, mut reader: impl BufRead) -> Result<EmailList, EmailListError> {
     let mut list = Dedup::default();
     let mut layout: Option<Layout> = None;
     let mut buf = Vec::new();
@@ -214,30 +213,34 @@ pub fn parse_email_list(name: &str, mut reader: impl BufRead) -> Result<Vec<Emai
         };
         list.push(line_no, email, role);
     }
-    let entries = list.finish(name)?;
-    if entries.is_empty() {
+    let list = list.finish();
+    if list.entries.is_empty() && list.invalid.is_empty() {
         return Err(EmailListError::EmptyFile {
             name: name.to_owned(),
         });
     }
-    Ok(entries)
+    Ok(list)
 }
 
 /// Positional EMAIL arguments first (line 0, no role), then the file's entries;
-/// duplicates across both are dropped keeping the first.
-pub fn merge(args: &[String], file: Vec<EmailEntry>) -> Result<Vec<EmailEntry>, EmailListError> {
+/// duplicates across both are dropped keeping the first. The invalid arguments come
+/// first among the invalid lines, then the file's.
+pub fn merge(args: &[String], file: EmailList) -> Result<EmailList, EmailListError> {
     let mut list = Dedup::default();
     for arg in args {
         list.push(0, arg, None);
     }
-    for entry in file {
+    for entry in file.entries {
         list.push(entry.line, &entry.email, entry.role.as_deref());
     }
-    let entries = list.finish("the arguments")?;
-    if entries.is_empty() {
+    list.invalid.extend(file.invalid);
+    // Stable: the arguments (line 0) in their order, then the file's lines.
+    list.invalid.sort_by_key(|l| l.line);
+    let list = list.finish();
+    if list.entries.is_empty() && list.invalid.is_empty() {
         return Err(EmailListError::NoEmails);
     }
-    Ok(entries)
+    Ok(list)
 }
 
 /// Groups emails by role for the server's one-role-per-request invitations, in the
@@ -325,14 +328,10 @@ impl Dedup {
         });
     }
 
-    fn finish(self, name: &str) -> Result<Vec<EmailEntry>, EmailListError> {
-        if self.invalid.is_empty() {
-            Ok(self.entries)
-        } else {
-            Err(EmailListError::Invalid {
-                name: name.to_owned(),
-                lines: self.invalid,
-            })
+    fn finish(self) -> EmailList {
+        EmailList {
+            entries: self.entries,
+            invalid: self.invalid,
         }
     }
 }
@@ -399,16 +398,19 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn parse(text: &str) -> Result<Vec<EmailEntry>, EmailListError> {
+    fn parse(text: &str) -> Result<EmailList, EmailListError> {
         parse_email_list("emails.txt", text.as_bytes())
     }
 
+    /// The entries of a list that must have no invalid line.
+    fn entries(text: &str) -> Vec<EmailEntry> {
+        let list = parse(text).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(list.invalid, vec![], "{text:?}");
+        list.entries
+    }
+
     fn emails(text: &str) -> Vec<String> {
-        parse(text)
-            .unwrap_or_else(|e| panic!("{e}"))
-            .into_iter()
-            .map(|e| e.email)
-            .collect()
+        entries(text).into_iter().map(|e| e.email).collect()
     }
 
     fn entry(email: &str, role: Option<&str>, line: usize) -> EmailEntry {
@@ -420,17 +422,16 @@ mod tests {
     }
 
     fn invalid(text: &str) -> Vec<InvalidLine> {
-        match parse(text) {
-            Err(EmailListError::Invalid { lines, .. }) => lines,
-            other => panic!("expected invalid lines, got {other:?}"),
-        }
+        let lines = parse(text).unwrap_or_else(|e| panic!("{e}")).invalid;
+        assert!(!lines.is_empty(), "expected invalid lines in {text:?}");
+        lines
     }
 
     #[test]
     fn one_per_line_with_comments_and_blanks() {
         let text = "# people to invite\n\nalice@example.com\n   bob@example.com   \n\n# carol later\ndave@example.com # the new one\n\t\n";
         assert_eq!(
-            parse(text).unwrap(),
+            entries(text),
             vec![
                 entry("alice@example.com", None, 3),
                 entry("bob@example.com", None, 4),
@@ -455,10 +456,7 @@ mod tests {
         );
         // A BOM followed by a header row is still a header.
         let text = "\u{FEFF}Email,Role\r\nalice@example.com,viewer\r\n";
-        assert_eq!(
-            parse(text).unwrap(),
-            vec![entry("alice@example.com", Some("viewer"), 2)]
-        );
+        assert_eq!(entries(text), vec![entry("alice@example.com", Some("viewer"), 2)]);
     }
 
     #[test]
@@ -473,7 +471,7 @@ mod tests {
     fn csv_with_header_any_case_any_order_extra_columns() {
         let text = "name,ROLE,Email,team\nAlice,admin,alice@example.com,ops\nBob,,bob@example.com,dev\nCarol,Viewer,carol@example.com\n";
         assert_eq!(
-            parse(text).unwrap(),
+            entries(text),
             vec![
                 entry("alice@example.com", Some("admin"), 2),
                 entry("bob@example.com", None, 3),
@@ -484,10 +482,7 @@ mod tests {
         assert_eq!(emails("email\na@example.com\n"), vec!["a@example.com"]);
         // Comments and blank lines before the header are fine.
         let text = "# exported\n\n email , role \n a@example.com , viewer \n";
-        assert_eq!(
-            parse(text).unwrap(),
-            vec![entry("a@example.com", Some("viewer"), 4)]
-        );
+        assert_eq!(entries(text), vec![entry("a@example.com", Some("viewer"), 4)]);
     }
 
     #[test]
@@ -502,7 +497,7 @@ mod tests {
     fn csv_without_header() {
         let text = "alice@example.com,admin\nbob@example.com\ncarol@example.com, viewer\n";
         assert_eq!(
-            parse(text).unwrap(),
+            entries(text),
             vec![
                 entry("alice@example.com", Some("admin"), 1),
                 entry("bob@example.com", None, 2),
@@ -518,7 +513,7 @@ mod tests {
     fn quoted_csv_fields() {
         let text = "\"name\",\"email\",\"role\"\n\"Smith, Alice # not a comment\",\"alice@example.com\",\"admin\"\n\"Bob \"\"B\"\"\" , \"bob@example.com\" ,viewer # trailing\n";
         assert_eq!(
-            parse(text).unwrap(),
+            entries(text),
             vec![
                 entry("alice@example.com", Some("admin"), 2),
                 entry("bob@example.com", Some("viewer"), 3),
@@ -534,17 +529,14 @@ mod tests {
     fn duplicates_keep_the_first() {
         let text = "alice@example.com\nbob@example.com\nALICE@example.com\n alice@EXAMPLE.com \n";
         assert_eq!(
-            parse(text).unwrap(),
+            entries(text),
             vec![
                 entry("alice@example.com", None, 1),
                 entry("bob@example.com", None, 2)
             ]
         );
         let text = "a@example.com,viewer\nA@example.com,Viewer\n";
-        assert_eq!(
-            parse(text).unwrap(),
-            vec![entry("a@example.com", Some("viewer"), 1)]
-        );
+        assert_eq!(entries(text), vec![entry("a@example.com", Some("viewer"), 1)]);
     }
 
     #[test]
@@ -559,10 +551,17 @@ mod tests {
     }
 
     #[test]
-    fn every_bad_line_is_reported() {
+    fn every_bad_line_is_reported_beside_the_good_ones() {
         let text = "good@example.com\nplain\n\n# c\nalso-good@example.com\na@b\nx@example.com,bad role!\nzoë@example.com\n";
-        let lines = invalid(text);
-        let got: Vec<(usize, &str)> = lines.iter().map(|l| (l.line, l.email.as_str())).collect();
+        let list = parse(text).unwrap();
+        assert_eq!(
+            list.entries,
+            vec![
+                entry("good@example.com", None, 1),
+                entry("also-good@example.com", None, 5)
+            ]
+        );
+        let got: Vec<(usize, &str)> = list.invalid.iter().map(|l| (l.line, l.email.as_str())).collect();
         assert_eq!(
             got,
             vec![
@@ -572,36 +571,28 @@ mod tests {
                 (8, "zoë@example.com")
             ]
         );
-        assert_eq!(lines[0].reason, "email has no '@'");
+        assert_eq!(list.invalid[0].reason, "email has no '@'");
         assert!(
-            lines[2].reason.starts_with("role may hold only"),
+            list.invalid[2].reason.starts_with("role may hold only"),
             "{}",
-            lines[2].reason
+            list.invalid[2].reason
         );
-        let err = parse(text).unwrap_err().to_string();
         assert_eq!(
-            err.lines().next().unwrap(),
-            "4 invalid entries in emails.txt:",
-            "{err}"
+            list.invalid[0].to_string(),
+            "invalid email 'plain' on line 2: email has no '@'"
         );
-        assert!(err.contains("\n  line 2: \"plain\": email has no '@'"), "{err}");
-        assert!(err.contains("\n  line 6: \"a@b\": "), "{err}");
     }
 
     #[test]
-    fn long_error_lists_are_cut() {
+    fn a_list_of_only_bad_lines_is_not_an_error() {
         let text: String = (1..=25).map(|i| format!("bad{i}\n")).collect();
-        let err = parse(&text).unwrap_err();
-        let EmailListError::Invalid { lines, .. } = &err else {
-            panic!("{err:?}")
-        };
-        assert_eq!(lines.len(), 25, "the error keeps every line");
-        let msg = err.to_string();
-        assert_eq!(msg.lines().count(), 1 + SHOWN_INVALID + 1, "{msg}");
-        assert!(msg.ends_with("… and 5 more"), "{msg}");
-        assert!(msg.starts_with("25 invalid entries"), "{msg}");
-        let err = parse("bad\n").unwrap_err().to_string();
-        assert!(err.starts_with("1 invalid entry in emails.txt:"), "{err}");
+        let list = parse(&text).unwrap();
+        assert!(list.entries.is_empty());
+        assert_eq!(list.invalid.len(), 25, "every line is kept");
+        assert_eq!(
+            list.invalid.iter().map(|l| l.line).collect::<Vec<_>>(),
+            (1..=25).collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -634,7 +625,7 @@ mod tests {
                 text.push_str(&format!("USER{i}@example.com\n\n"));
             }
         }
-        let list = parse(&text).unwrap();
+        let list = entries(&text);
         assert_eq!(list.len(), 10_000);
         assert_eq!(list[0], entry("user1@example.com", None, 2));
         assert_eq!(list[9_999].email, "user10000@example.com");
@@ -649,7 +640,17 @@ mod tests {
         let path = dir.path().join("emails.csv");
         std::fs::write(&path, "email,role\na@example.com,admin\n").unwrap();
         let list = read_email_list(path.to_str().unwrap()).unwrap();
-        assert_eq!(list, vec![entry("a@example.com", Some("admin"), 2)]);
+        assert_eq!(list.entries, vec![entry("a@example.com", Some("admin"), 2)]);
+        assert!(list.invalid.is_empty());
+        std::fs::write(&path, "# nobody\n").unwrap();
+        let err = read_email_list(path.to_str().unwrap()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "'{}' has no emails (only blank lines and comments)",
+                path.display()
+            )
+        );
 
         let missing = dir.path().join("nope.txt");
         let err = read_email_list(missing.to_str().unwrap()).unwrap_err();
@@ -662,8 +663,9 @@ mod tests {
     fn merge_arguments_then_file() {
         let file = parse("b@example.com\nA@example.com\nc@example.com,admin\n").unwrap();
         let args = vec!["A@Example.com".to_owned(), "d@example.com".to_owned()];
+        let merged = merge(&args, file).unwrap();
         assert_eq!(
-            merge(&args, file).unwrap(),
+            merged.entries,
             vec![
                 entry("a@example.com", None, 0),
                 entry("d@example.com", None, 0),
@@ -671,28 +673,45 @@ mod tests {
                 entry("c@example.com", Some("admin"), 3),
             ]
         );
-        let err = merge(&["nope".to_owned(), "ok@example.com".to_owned()], vec![]).unwrap_err();
-        let EmailListError::Invalid { lines, .. } = &err else {
-            panic!("{err:?}")
-        };
-        assert_eq!(lines[0].to_string(), "argument \"nope\": email has no '@'");
-        assert!(matches!(merge(&[], vec![]), Err(EmailListError::NoEmails)));
+        assert!(merged.invalid.is_empty());
+
+        // Invalid arguments come back beside the valid ones, before the file's bad lines.
+        let file = parse("bad-line\ne@example.com\n").unwrap();
+        let merged = merge(&["nope".to_owned(), "ok@example.com".to_owned()], file).unwrap();
+        assert_eq!(
+            merged.entries,
+            vec![entry("ok@example.com", None, 0), entry("e@example.com", None, 2)]
+        );
+        let bad: Vec<String> = merged.invalid.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            bad,
+            [
+                "invalid email 'nope': email has no '@'",
+                "invalid email 'bad-line' on line 1: email has no '@'"
+            ]
+        );
+        // Only invalid arguments: a list with no entries, not an error.
+        let merged = merge(&["x@".to_owned()], EmailList::default()).unwrap();
+        assert!(merged.entries.is_empty() && merged.invalid.len() == 1);
+        assert!(matches!(
+            merge(&[], EmailList::default()),
+            Err(EmailListError::NoEmails)
+        ));
+
         // The same email as an argument (no role) and in the file with a role conflicts.
         let file = parse("a@example.com,admin\n").unwrap();
-        let err = merge(&["a@example.com".to_owned()], file).unwrap_err();
-        let EmailListError::Invalid { lines, .. } = &err else {
-            panic!("{err:?}")
-        };
-        assert_eq!(lines[0].line, 1);
+        let merged = merge(&["a@example.com".to_owned()], file).unwrap();
+        assert_eq!(merged.entries, vec![entry("a@example.com", None, 0)]);
+        assert_eq!(merged.invalid[0].line, 1);
         assert_eq!(
-            lines[0].reason,
+            merged.invalid[0].reason,
             "listed on the command line with no role and here with admin"
         );
     }
 
     #[test]
     fn grouping_by_role() {
-        let list = parse("a@example.com\nb@example.com,admin\nc@example.com\nd@example.com,Admin\n").unwrap();
+        let list = entries("a@example.com\nb@example.com,admin\nc@example.com\nd@example.com,Admin\n");
         assert_eq!(
             group_by_role(&list, Some("Viewer")).unwrap(),
             vec![

@@ -4,6 +4,7 @@
 
 pub mod jq;
 pub mod json;
+pub mod progress;
 pub mod sanitize;
 pub mod summary;
 pub mod table;
@@ -242,6 +243,12 @@ impl Output {
         let mut e = std::io::stderr().lock();
         let _ = write!(e, "{}", sanitize(msg));
         let _ = e.flush();
+    }
+
+    /// A progress bar counting `unit` on stderr: drawn only when stderr is a terminal
+    /// and not with `-q`.
+    pub fn progress(&self, unit: &str) -> progress::Progress {
+        progress::Progress::new(!self.quiet && std::io::stderr().is_terminal(), unit)
     }
 
     /// The `-v` trace sink, when verbose.

@@ -15,7 +15,7 @@ pub struct InviteCounts {
     pub already_member: usize,
     /// `conflict`: another role is in the way.
     pub conflict: usize,
-    /// `invalid`: the server rejected the email.
+    /// `invalid`: the email was rejected before sending, or by the server.
     pub invalid: usize,
     /// Emails of batch requests that failed as a whole (network, server error).
     pub request_failed: usize,
@@ -154,22 +154,6 @@ fn interrupted_line(c: &InviteCounts) -> String {
     )
 }
 
-/// One email's result for the text output: `alice@example.com: invited`, with the
-/// server's detail for a failure. The caller sanitizes server text for a terminal.
-pub fn result_line(email: &str, status: InviteStatus, detail: Option<&str>) -> String {
-    let what = match status {
-        InviteStatus::Invited => "invited",
-        InviteStatus::AlreadyInvited => "already invited",
-        InviteStatus::AlreadyMember => "already a member",
-        InviteStatus::Conflict => "conflict",
-        InviteStatus::Invalid => "invalid",
-    };
-    match detail {
-        Some(d) if !status.is_done() && !d.is_empty() => format!("{email}: {what}: {d}"),
-        _ => format!("{email}: {what}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,29 +277,5 @@ mod tests {
             }
         );
         assert_eq!((c.total(), c.sent(), c.done(), c.failed()), (6, 6, 4, 2));
-    }
-
-    #[test]
-    fn result_lines() {
-        assert_eq!(
-            result_line("a@x.io", InviteStatus::Invited, None),
-            "a@x.io: invited"
-        );
-        assert_eq!(
-            result_line("a@x.io", InviteStatus::AlreadyInvited, Some("ignored")),
-            "a@x.io: already invited"
-        );
-        assert_eq!(
-            result_line(
-                "a@x.io",
-                InviteStatus::Conflict,
-                Some("a pending invitation with role admin exists")
-            ),
-            "a@x.io: conflict: a pending invitation with role admin exists"
-        );
-        assert_eq!(
-            result_line("a@x.io", InviteStatus::Invalid, Some("")),
-            "a@x.io: invalid"
-        );
     }
 }

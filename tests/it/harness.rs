@@ -23,6 +23,15 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(None)
+    }
+
+    /// A server whose invitation POSTs pass through `gate`.
+    pub fn start_gated(gate: &Gate) -> Server {
+        Server::start_with(Some(gate.clone()))
+    }
+
+    fn start_with(gate: Option<Gate>) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -56,9 +65,25 @@ impl Server {
         });
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        rt.spawn(accessd::serve(app, listener, async {
+        let shutdown = async {
             let _ = rx.await;
-        }));
+        };
+        match gate {
+            None => {
+                rt.spawn(accessd::serve(app, listener, shutdown));
+            }
+            // What accessd::serve does, with the gate in front of the router.
+            Some(gate) => {
+                let router = app
+                    .router()
+                    .layer(axum::middleware::from_fn_with_state(gate, gate_layer));
+                rt.spawn(async move {
+                    axum::serve(listener, router)
+                        .with_graceful_shutdown(shutdown)
+                        .await
+                });
+            }
+        }
         Server {
             url,
             admin_token: token,
@@ -135,6 +160,75 @@ impl Drop for Server {
             rt.shutdown_background();
         }
     }
+}
+
+/// Holds invitation POSTs (`POST …/invitations`) after the first `free` ones until
+/// the test opens it, and counts the held ones, so a test can act while a known
+/// number of requests is in flight without sleeping.
+#[derive(Clone)]
+pub struct Gate(std::sync::Arc<GateState>);
+
+struct GateState {
+    free: std::sync::atomic::AtomicUsize,
+    held: tokio::sync::watch::Sender<usize>,
+    open: tokio::sync::watch::Sender<bool>,
+}
+
+impl Gate {
+    pub fn new(free: usize) -> Gate {
+        Gate(std::sync::Arc::new(GateState {
+            free: free.into(),
+            held: tokio::sync::watch::Sender::new(0),
+            open: tokio::sync::watch::Sender::new(false),
+        }))
+    }
+
+    /// Waits (on the server's runtime) until `n` requests are held; panics after a
+    /// minute so a broken CLI fails the test instead of hanging it.
+    pub fn wait_held(&self, server: &Server, n: usize) {
+        let mut held = self.0.held.subscribe();
+        server.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(60), held.wait_for(|h| *h >= n))
+                .await
+                .unwrap_or_else(|_| panic!("{n} requests were never held"))
+                .unwrap();
+        });
+    }
+
+    /// How many requests have been held so far.
+    pub fn held(&self) -> usize {
+        *self.0.held.borrow()
+    }
+
+    /// Lets every held and later request through.
+    pub fn open(&self) {
+        self.0.open.send_replace(true);
+    }
+}
+
+async fn gate_layer(
+    axum::extract::State(gate): axum::extract::State<Gate>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let invitation_post =
+        req.method() == axum::http::Method::POST && req.uri().path().ends_with("/invitations");
+    let free = || {
+        gate.0
+            .free
+            .fetch_update(
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+                |n| n.checked_sub(1),
+            )
+            .is_ok()
+    };
+    if invitation_post && !free() {
+        let mut open = gate.0.open.subscribe();
+        gate.0.held.send_modify(|h| *h += 1);
+        let _ = open.wait_for(|o| *o).await;
+    }
+    next.run(req).await
 }
 
 /// A URL where nothing listens: bind a port, then drop the listener.
@@ -328,7 +422,11 @@ pub fn cells(line: &str) -> Vec<String> {
 
 /// A server, and an admin logged in (context `test`) with project `shop` selected.
 pub fn admin_with_project() -> (Server, Home) {
-    let server = Server::start();
+    admin_with_project_on(Server::start())
+}
+
+/// [`admin_with_project`] on a given server (a gated one).
+pub fn admin_with_project_on(server: Server) -> (Server, Home) {
     let home = Home::new();
     home.login(&server, &server.admin_token.clone());
     home.run(&["projects", "new", "shop", "--description", "The shop"])

@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod batch_invites;
 mod completion;
 mod config;
 mod errors;

@@ -216,7 +216,7 @@ fn invite_default_role_from_file_and_stdin() {
     // f1 was invited as editor: a pending invitation with another role is in the way.
     r.code(5)
         .stderr_has("f1@x.com: already invited as 'editor'")
-        .stderr_has("1 of 3 failed");
+        .stderr_has("error: 3 emails: 2 invited, 0 already invited, 1 failed (1 conflict)\n");
     assert_eq!(
         roles_of(&server, "web", "s0@x.com"),
         Some((vec!["admin".into()], "pending".into()))
@@ -240,7 +240,7 @@ fn invite_default_role_from_file_and_stdin() {
         Some("# nobody\n\n"),
     )
     .fails(2)
-    .stderr_has("no emails to invite");
+    .stderr_has("error: standard input has no emails (only blank lines and comments)");
     home.run(&["project", "users", "invite"]).code(2);
 }
 
@@ -262,7 +262,7 @@ fn invite_mixed_valid_and_invalid_then_rerun_is_idempotent() {
     let r = home.run(&args);
     r.code(5)
         .stderr_has("error: invalid email 'bad@'")
-        .stderr_has("1 of 3 failed");
+        .stderr_has("error: 3 emails: 2 invited, 0 already invited, 1 failed (1 invalid)\n");
     assert_eq!(cells(r.lines()[1])[..2], ["ok1@x.com", "invited"]);
     assert_eq!(cells(r.lines()[2])[..2], ["ok2@x.com", "invited"]);
     // Run again: the valid ones are already in the desired state, the invalid one still fails.

@@ -7,11 +7,15 @@ use crate::error::CliError;
 
 /// Invite people to the project by email
 ///
-/// Invalid emails are reported without being sent; the others are invited. Exit 0
-/// when every email ends invited (or already was), 5 when some did not.
+/// Emails come from --emails and/or --from-file: one email a line, `#` comments and
+/// blank lines skipped, or CSV with `email,role` columns (a row's role wins over
+/// --role). Invalid emails are reported without being sent; the others are invited in
+/// batches of 100, 4 at a time. Exit 0 when every email ends invited (or already
+/// was), 5 when some did not. Ctrl-C finishes the requests in flight and reports what
+/// was not sent (exit 130); a second Ctrl-C quits at once.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  accessctl project users invite --emails a@x.com b@x.com --role editor\n  accessctl project users invite --from-file team.txt\n  cut -d, -f1 people.csv | accessctl project users invite --from-file - --role admin"
+    after_help = "Examples:\n  accessctl project users invite --emails a@x.com b@x.com --role editor\n  accessctl project users invite --from-file team.txt\n  accessctl project users invite --from-file team.csv                       # columns email,role\n  cut -d, -f1 people.csv | accessctl project users invite --from-file - --role admin"
 )]
 pub struct InviteArgs {
     /// Emails to invite
@@ -22,61 +26,35 @@ pub struct InviteArgs {
         required_unless_present = "from_file"
     )]
     emails: Vec<String>,
-    /// Read emails from FILE (`-` = stdin): one a line, `#` starts a comment
-    #[arg(long, value_name = "FILE")]
+    /// Read emails from FILE (`-` = stdin): one a line or CSV `email,role`; `#` starts a
+    /// comment
+    #[arg(long, value_name = "FILE|-")]
     from_file: Option<String>,
     /// Role the invitations grant (case-insensitive) [default: the lowest role of the
     /// project's preset, viewer for goldsky]
     #[arg(long, value_name = "ROLE", add = crate::complete::roles())]
     role: Option<String>,
+    /// Name this run: the same KEY with the same emails replays the server's first
+    /// answers instead of inviting again (1-128 of A-Z a-z 0-9 - _ . :)
+    #[arg(long, value_name = "KEY", value_parser = common::idempotency_key)]
+    idempotency_key: Option<String>,
 }
 
 pub async fn run(args: &InviteArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let mut raw = args.emails.clone();
-    if let Some(path) = &args.from_file {
-        raw.extend(common::list_lines(&ctx.read_input(path)?));
-    }
-    let mut seen = std::collections::HashSet::new();
-    raw.retain(|e| seen.insert(e.trim().to_ascii_lowercase()));
-    if raw.is_empty() {
-        return Err(CliError::usage("no emails to invite"));
-    }
-    let (mut emails, mut invalid) = (Vec::new(), Vec::new());
-    for e in &raw {
-        let e = e.trim();
-        match access_api::validate::email(e) {
-            Ok(()) => emails.push(e.to_owned()),
-            Err(why) => invalid.push((e.to_owned(), why)),
-        }
-    }
-    if emails.is_empty() {
-        let mut errors: Vec<CliError> = invalid
-            .iter()
-            .map(|(e, why)| CliError::usage(format!("invalid email '{e}': {why}")))
-            .collect();
-        return Err(match errors.len() {
-            1 => errors.remove(0),
-            n => {
-                for err in &errors {
-                    crate::output::print_error(err);
-                }
-                CliError::usage(format!("none of the {n} emails is valid; nothing was sent"))
-            }
-        });
-    }
+    let list = invite::email_list(&args.emails, args.from_file.as_deref(), ctx)?;
     let project = ctx.project().await?;
     let role = match &args.role {
-        Some(r) => common::role(r),
-        None => default_role(&project, ctx).await?,
+        Some(r) => Some(common::role(r)),
+        None if list.entries.iter().all(|e| e.role.is_some()) => None,
+        None => Some(default_role(&project, ctx).await?),
     };
-    let batch = invite::Batch {
+    let plan = invite::Plan::new(list, role.as_deref())?;
+    let opts = invite::Options {
         project: &project,
-        emails,
-        role,
         ttl_days: None,
-        invalid,
+        idempotency_key: args.idempotency_key.as_deref(),
     };
-    invite::invite(batch, ctx).await
+    invite::invite(plan, &opts, ctx).await
 }
 
 /// The lowest role of the project's preset (roles.md: viewer for goldsky and akka).

@@ -1,40 +1,58 @@
-//! `accessctl roles invitations invite-user EMAIL... --role R`:
-//! POST /v1/projects/{p}/invitations, one result line per email.
+//! `accessctl roles invitations invite-user EMAIL... --role R [--from-file FILE|-]`:
+//! POST /v1/projects/{p}/invitations in batches, one result per email.
 
 use crate::commands::{common, invite};
 use crate::context::Ctx;
 use crate::error::CliError;
 
 /// Invite people to the project by email
+///
+/// Emails come from the arguments and/or --from-file: one email a line, `#` comments
+/// and blank lines skipped, or CSV with `email,role` columns (a row's role wins over
+/// --role). Invalid emails are reported and never sent; the others are sent in
+/// batches of 100, 4 at a time. Exit 0 when every email ends invited (or already
+/// was), 5 when some did not. Ctrl-C finishes the requests in flight and reports what
+/// was not sent (exit 130); a second Ctrl-C quits at once. Re-running the same command
+/// is safe: already invited emails are reported as such.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  accessctl roles invitations invite-user carol@example.com --role admin\n  accessctl roles invitations invite-user a@example.com b@example.com --role viewer --ttl-days 14"
+    after_help = "Examples:\n  accessctl roles invitations invite-user carol@example.com --role admin\n  accessctl roles invitations invite-user a@example.com b@example.com --role viewer --ttl-days 14\n  accessctl roles invitations invite-user --from-file team.csv              # columns email,role\n  cut -d, -f1 people.csv | accessctl roles invitations invite-user --from-file - --role viewer"
 )]
 pub struct InviteUserArgs {
     /// Emails to invite
-    #[arg(required = true, value_name = "EMAIL")]
+    #[arg(value_name = "EMAIL", required_unless_present = "from_file")]
     emails: Vec<String>,
-    /// Role the invitation grants (case-insensitive)
-    #[arg(long, value_name = "ROLE", add = crate::complete::roles())]
-    role: String,
-    /// Days until the invitation expires (1-30) [default: the server's, 7]
+    /// Read emails from FILE (`-` = stdin): one a line or CSV `email,role`; `#` starts a
+    /// comment
+    #[arg(long, value_name = "FILE|-")]
+    from_file: Option<String>,
+    /// Role the invitations grant (case-insensitive); optional when every row of
+    /// --from-file has a role
+    #[arg(
+        long,
+        value_name = "ROLE",
+        required_unless_present = "from_file",
+        add = crate::complete::roles()
+    )]
+    role: Option<String>,
+    /// Days until the invitations expire (1-30) [default: the server's, 7]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=30))]
     ttl_days: Option<u32>,
+    /// Name this run: the same KEY with the same emails replays the server's first
+    /// answers instead of inviting again (1-128 of A-Z a-z 0-9 - _ . :)
+    #[arg(long, value_name = "KEY", value_parser = common::idempotency_key)]
+    idempotency_key: Option<String>,
 }
 
 pub async fn run(args: &InviteUserArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let emails = args
-        .emails
-        .iter()
-        .map(|e| common::email(e))
-        .collect::<Result<Vec<_>, _>>()?;
+    let list = invite::email_list(&args.emails, args.from_file.as_deref(), ctx)?;
+    let role = args.role.as_deref().map(common::role);
+    let plan = invite::Plan::new(list, role.as_deref())?;
     let project = ctx.project().await?;
-    let batch = invite::Batch {
+    let opts = invite::Options {
         project: &project,
-        emails,
-        role: common::role(&args.role),
         ttl_days: args.ttl_days,
-        invalid: Vec::new(),
+        idempotency_key: args.idempotency_key.as_deref(),
     };
-    invite::invite(batch, ctx).await
+    invite::invite(plan, &opts, ctx).await
 }
