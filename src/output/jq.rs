@@ -79,29 +79,6 @@ impl JqError {
             column,
         }
     }
-
-    /// Two lines for stderr under the `error:` line: the offending line of the
-    /// expression and a caret under the column. `None` for runtime errors.
-    ///
-    /// ```text
-    ///   .[] | select(.role.name ==)
-    ///                             ^
-    /// ```
-    pub fn caret(&self, expr: &str) -> Option<String> {
-        let JqError::Syntax { line, column, .. } = self else {
-            return None;
-        };
-        let text = expr
-            .split('\n')
-            .nth(line - 1)
-            .unwrap_or("")
-            .trim_end_matches('\r');
-        let text: String = text
-            .chars()
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect();
-        Some(format!("  {text}\n  {}^", " ".repeat(column - 1)))
-    }
 }
 
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
@@ -188,19 +165,19 @@ impl JqFilter {
 }
 
 /// How `--jq` results are printed: one value per line; a string as raw text (like
-/// `gh --jq`, so `--jq '.[].id'` gives plain IDs), anything else as JSON, indented
-/// unless `compact`. The text ends with a newline unless there are no values.
-pub fn to_text(values: &[Value], compact: bool) -> String {
+/// `gh --jq`, so `--jq '.[].id'` gives plain IDs) with everything but TAB and LF
+/// sanitized, anything else as terminal-safe JSON, indented unless `compact`. The
+/// text ends with a newline unless there are no values.
+pub fn to_text(values: &[Value], compact: bool) -> Result<String, serde_json::Error> {
     let mut out = String::new();
     for v in values {
         match v {
-            Value::String(s) => out.push_str(s),
-            other if compact => out.push_str(&other.to_string()),
-            other => out.push_str(&serde_json::to_string_pretty(other).unwrap_or_default()),
+            Value::String(s) => out.push_str(&super::sanitize::sanitize_keeping_layout(s)),
+            other => out.push_str(&super::json::to_string(other, !compact)?),
         }
         out.push('\n');
     }
-    out
+    Ok(out)
 }
 
 fn load_error(expr: &str, errs: jaq_core::load::Errors<&str, ()>) -> JqError {
@@ -607,19 +584,6 @@ mod tests {
                 .starts_with("invalid --jq expression at line 2, column 8: "),
             "{err}"
         );
-        assert_eq!(err.caret(".a |\n  .b | )").unwrap(), "    .b | )\n         ^");
-    }
-
-    #[test]
-    fn caret_points_at_the_column() {
-        let expr = ".[] | select(.a ==)";
-        let err = JqFilter::compile(expr).unwrap_err();
-        let caret = err.caret(expr).unwrap();
-        let lines: Vec<&str> = caret.lines().collect();
-        assert_eq!(lines[0], "  .[] | select(.a ==)");
-        assert_eq!(lines[1].find('^'), lines[0].rfind(')'));
-        assert_eq!(lines[1].trim(), "^");
-        assert_eq!(JqError::Runtime("x".into()).caret(expr), None);
     }
 
     #[test]
@@ -667,9 +631,18 @@ mod tests {
     #[test]
     fn text_output() {
         let values = vec![json!("rb_01"), json!({"a": [1]}), json!(2), json!(null)];
-        assert_eq!(to_text(&values, true), "rb_01\n{\"a\":[1]}\n2\nnull\n");
-        assert_eq!(to_text(&values[1..2], false), "{\n  \"a\": [\n    1\n  ]\n}\n");
-        assert_eq!(to_text(&[], false), "");
+        assert_eq!(to_text(&values, true).unwrap(), "rb_01\n{\"a\":[1]}\n2\nnull\n");
+        assert_eq!(
+            to_text(&values[1..2], false).unwrap(),
+            "{\n  \"a\": [\n    1\n  ]\n}\n"
+        );
+        assert_eq!(to_text(&[], false).unwrap(), "");
+        // Strings are sanitized but keep their layout; JSON escapes instead.
+        let hostile = vec![json!("a\tb\u{1b}[31m\u{202e}\n"), json!(["\u{202e}"])];
+        assert_eq!(
+            to_text(&hostile, true).unwrap(),
+            "a\tb\\u{1b}[31m\\u{202e}\n\n[\"\\u202e\"]\n"
+        );
     }
 
     #[test]

@@ -177,18 +177,9 @@ impl Output {
         };
         if let Some(filter) = jq {
             let outputs = filter.run(value).map_err(|e| formatting_failed(e.to_string()))?;
-            let pretty = self.format != OutputFormat::JsonCompact;
-            let mut text = String::new();
-            for v in &outputs {
-                match v {
-                    serde_json::Value::String(s) => text.push_str(&sanitize::sanitize_keeping_layout(s)),
-                    other => text.push_str(
-                        &json::to_string(other, pretty)
-                            .map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?,
-                    ),
-                }
-                text.push('\n');
-            }
+            let compact = self.format == OutputFormat::JsonCompact;
+            let text = jq::to_text(&outputs, compact)
+                .map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?;
             return Ok(Some(text));
         }
         sanitize_value(&mut value);

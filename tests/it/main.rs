@@ -17,5 +17,6 @@ mod payloads;
 mod project_users;
 mod projects;
 mod roles;
+mod scripting_docs;
 mod tty;
 mod users_audit;

@@ -191,7 +191,10 @@ fn every_recipe_runs_as_written() {
     recipe("project users remove --email");
     let left = binding_roles(&home, "shop");
     assert!(left.iter().all(|(role, _)| role == "admin"), "{left:?}");
-    assert!(left.contains(&("admin".into(), "dora@example.com".into())), "{left:?}");
+    assert!(
+        left.contains(&("admin".into(), "dora@example.com".into())),
+        "{left:?}"
+    );
 
     // Pending invitations older than 7 days: only the one made ten days ago.
     let old = outputs
@@ -212,13 +215,24 @@ fn every_recipe_runs_as_written() {
         .map(|i| i["expires_at"].as_str().unwrap()[..10].to_owned())
         .unwrap();
     assert_eq!(expires.len(), 1);
-    assert_eq!(&expires[0][..10], fresh, "resent: same expiry day as a new invitation");
+    assert_eq!(
+        &expires[0][..10],
+        fresh,
+        "resent: same expiry day as a new invitation"
+    );
 
     // Diff: staging has bob as viewer, production does not.
     let diff = recipe("diff <(bindings staging) <(bindings production)");
     assert!(diff.contains("< viewer\tbob@example.com\n"), "{diff}");
-    assert!(!diff.contains("dora@example.com"), "common bindings are not a difference: {diff}");
-    assert_eq!(diff.lines().filter(|l| l.starts_with(['<', '>'])).count(), 1, "{diff}");
+    assert!(
+        !diff.contains("dora@example.com"),
+        "common bindings are not a difference: {diff}"
+    );
+    assert_eq!(
+        diff.lines().filter(|l| l.starts_with(['<', '>'])).count(),
+        1,
+        "{diff}"
+    );
 
     // Audit: a CSV file with a header, and one templated line per binding.
     let csv = std::fs::read_to_string(cwd.path().join("audit.csv")).unwrap();
