@@ -257,6 +257,13 @@ pub fn print_error(err: &CliError) {
     }
 }
 
+/// One failed item of a batch (an invalid email, a conflict) on stderr, shown even
+/// with `-q`. It is a result line, not the run's error: the run's single `error:`
+/// line is its summary.
+pub fn print_item_failure(err: &CliError) {
+    stderr_line(&sanitize(&err.message));
+}
+
 /// Prints a clap parse failure or `--help`/`--version`; returns the exit code.
 pub fn print_clap(err: &clap::Error) -> u8 {
     if err.kind() == clap::error::ErrorKind::DisplayVersion {

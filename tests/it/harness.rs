@@ -297,6 +297,19 @@ impl Run {
         self
     }
 
+    /// Exactly one `error:` line on stderr (a batch's per-item failures are result
+    /// lines; its summary is the one error).
+    #[track_caller]
+    pub fn one_error(&self) -> &Self {
+        assert_eq!(
+            self.stderr.lines().filter(|l| l.starts_with("error:")).count(),
+            1,
+            "one error line expected:\n{}",
+            self.stderr
+        );
+        self
+    }
+
     #[track_caller]
     pub fn stderr_has(&self, needle: &str) -> &Self {
         assert!(

@@ -133,7 +133,8 @@ fn batch_reports_each_email_and_exit_5_when_some_fail() {
     ]);
     // The summary is the error line (it used to be "1 of 2 failed").
     r.code(5)
-        .stderr_has("error: f2@example.com: already invited as 'viewer'")
+        .one_error()
+        .stderr_has("f2@example.com: already invited as 'viewer'")
         .stderr_has("error: 2 emails: 1 invited, 0 already invited, 1 failed (1 conflict)\n");
     assert_eq!(r.stdout, "f4@example.com\n");
 }

@@ -36,7 +36,7 @@ fn nothing_valid(invalid: &[InvalidLine]) -> CliError {
         return CliError::usage(one.to_string());
     }
     for line in invalid {
-        crate::output::print_error(&CliError::usage(line.to_string()));
+        crate::output::print_item_failure(&CliError::usage(line.to_string()));
     }
     CliError::usage(format!(
         "none of the {} emails is valid; nothing was sent",
