@@ -6,80 +6,31 @@ use serde_json::Value;
 
 use crate::harness::{Home, Server, admin_with_project, cells};
 
-/// A list command and the JSON field `-q` prints for each item.
-struct ListCommand {
-    args: &'static [&'static str],
-    id: &'static str,
-}
+/// The list commands, each with the JSON field `-q` prints for each item.
+const LISTS: &[(&[&str], &str)] = &[
+    (&["roles", "list"], "name"),
+    (&["roles", "list-bindings"], "id"),
+    (&["roles", "invitations", "list"], "email"),
+    (&["roles", "permissions"], "name"),
+    (&["roles", "permissions", "--matrix"], "permission"),
+    (&["project", "users", "list"], "email"),
+    (&["projects", "list"], "name"),
+    (&["users", "list"], "username"),
+    (&["audit", "list"], "id"),
+    (&["auth", "tokens", "list"], "id"),
+    (&["config", "list"], "key"),
+    (&["config", "contexts", "list"], "name"),
+];
 
 /// Lists whose table has no column for the identifier `-q` prints.
 const ID_NOT_IN_TABLE: &[&str] = &["audit list", "auth tokens list"];
-
-const LISTS: &[ListCommand] = &[
-    ListCommand {
-        args: &["roles", "list"],
-        id: "name",
-    },
-    ListCommand {
-        args: &["roles", "list-bindings"],
-        id: "id",
-    },
-    ListCommand {
-        args: &["roles", "invitations", "list"],
-        id: "email",
-    },
-    ListCommand {
-        args: &["roles", "permissions"],
-        id: "name",
-    },
-    ListCommand {
-        args: &["roles", "permissions", "--matrix"],
-        id: "permission",
-    },
-    ListCommand {
-        args: &["project", "users", "list"],
-        id: "email",
-    },
-    ListCommand {
-        args: &["projects", "list"],
-        id: "name",
-    },
-    ListCommand {
-        args: &["users", "list"],
-        id: "username",
-    },
-    ListCommand {
-        args: &["audit", "list"],
-        id: "id",
-    },
-    ListCommand {
-        args: &["auth", "tokens", "list"],
-        id: "id",
-    },
-    ListCommand {
-        args: &["config", "list"],
-        id: "key",
-    },
-    ListCommand {
-        args: &["config", "contexts", "list"],
-        id: "name",
-    },
-];
 
 /// A project with more than one of everything: bindings, invitations, projects,
 /// users, tokens and audit events.
 fn populated() -> (Server, Home) {
     let (server, home) = admin_with_project();
     server.user_with_token("bob", "bob@example.com", "Bob, \"the\" Builder");
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "bob@example.com",
-        "--role",
-        "viewer",
-    ])
-    .ok();
+    home.bind(&[], "bob@example.com", "viewer");
     home.run(&[
         "roles",
         "invitations",
@@ -116,16 +67,16 @@ fn run(home: &Home, format: &[&str], args: &[&str]) -> crate::harness::Run {
 #[test]
 fn every_format_of_every_list_command_agrees_with_json() {
     let (_server, home) = populated();
-    for cmd in LISTS {
-        let what = cmd.args.join(" ");
-        let json = run(&home, &["-o", "json"], cmd.args).json();
+    for &(args, id) in LISTS {
+        let what = args.join(" ");
+        let json = run(&home, &["-o", "json"], args).json();
         let items = json
             .as_array()
             .unwrap_or_else(|| panic!("{what}: not an array: {json}"));
         assert!(items.len() > 1, "{what}: the fixture should list several items");
         let n = items.len();
 
-        let compact = run(&home, &["-o", "json-compact"], cmd.args);
+        let compact = run(&home, &["-o", "json-compact"], args);
         assert_eq!(compact.lines().len(), 1, "{what}: json-compact is one line");
         assert_eq!(
             comparable(&what, compact.json()),
@@ -133,7 +84,7 @@ fn every_format_of_every_list_command_agrees_with_json() {
             "{what}: json-compact"
         );
 
-        let yaml = run(&home, &["-o", "yaml"], cmd.args).stdout;
+        let yaml = run(&home, &["-o", "yaml"], args).stdout;
         let from_yaml: Value =
             serde_norway::from_str(&yaml).unwrap_or_else(|e| panic!("{what}: {e}\n{yaml}"));
         assert_eq!(
@@ -142,18 +93,18 @@ fn every_format_of_every_list_command_agrees_with_json() {
             "{what}: yaml"
         );
 
-        let text = run(&home, &[], cmd.args);
+        let text = run(&home, &[], args);
         let header = cells(text.lines()[0]);
         assert_eq!(text.lines().len(), n + 1, "{what}: text rows\n{}", text.stdout);
 
-        let csv = run(&home, &["-o", "csv"], cmd.args);
+        let csv = run(&home, &["-o", "csv"], args);
         assert_eq!(csv.lines().len(), n + 1, "{what}: csv rows\n{}", csv.stdout);
         assert_eq!(
             csv.lines()[0].split(',').collect::<Vec<_>>(),
             header,
             "{what}: csv header"
         );
-        let tsv = run(&home, &["-o", "tsv"], cmd.args);
+        let tsv = run(&home, &["-o", "tsv"], args);
         assert_eq!(tsv.lines().len(), n + 1, "{what}: tsv rows\n{}", tsv.stdout);
         assert_eq!(
             tsv.lines()[0].split('\t').collect::<Vec<_>>(),
@@ -165,35 +116,31 @@ fn every_format_of_every_list_command_agrees_with_json() {
                 break;
             }
             // Every row carries its item's identifier in some column.
-            let id = item[cmd.id]
-                .as_str()
-                .unwrap_or_else(|| panic!("{what}: {}", item));
-            assert!(line.split('\t').any(|c| c == id), "{what}: {id} not in {line:?}");
+            let value = item[id].as_str().unwrap_or_else(|| panic!("{what}: {}", item));
+            assert!(
+                line.split('\t').any(|c| c == value),
+                "{what}: {value} not in {line:?}"
+            );
         }
 
-        let quiet = run(&home, &["-q"], cmd.args);
-        let ids: Vec<&str> = items.iter().map(|i| i[cmd.id].as_str().unwrap()).collect();
-        assert_eq!(
-            quiet.lines(),
-            ids,
-            "{what}: -q prints the {} of each item",
-            cmd.id
-        );
+        let quiet = run(&home, &["-q"], args);
+        let ids: Vec<&str> = items.iter().map(|i| i[id].as_str().unwrap()).collect();
+        assert_eq!(quiet.lines(), ids, "{what}: -q prints the {} of each item", id);
 
-        let jq = run(&home, &["--jq", "length"], cmd.args);
+        let jq = run(&home, &["--jq", "length"], args);
         assert_eq!(jq.stdout, format!("{n}\n"), "{what}: --jq length");
-        let jq = run(&home, &["--jq", &format!(".[].{}", cmd.id)], cmd.args);
+        let jq = run(&home, &["--jq", &format!(".[].{id}")], args);
         assert_eq!(jq.lines(), ids, "{what}: --jq strings are raw, one a line");
-        let jq = run(&home, &["--jq", ".[-1]"], cmd.args).json();
+        let jq = run(&home, &["--jq", ".[-1]"], args).json();
         assert_eq!(&jq, items.last().unwrap(), "{what}: --jq object");
-        let jq = run(&home, &["--jq", "."], cmd.args).json();
+        let jq = run(&home, &["--jq", "."], args).json();
         assert_eq!(
             comparable(&what, jq),
             comparable(&what, json.clone()),
             "{what}: --jq ."
         );
 
-        let tpl = run(&home, &["--template", "{{ item | tojson }}"], cmd.args);
+        let tpl = run(&home, &["--template", "{{ item | tojson }}"], args);
         let rendered: Vec<Value> = tpl
             .lines()
             .iter()
@@ -204,11 +151,7 @@ fn every_format_of_every_list_command_agrees_with_json() {
             comparable(&what, json.clone()),
             "{what}: --template renders each item"
         );
-        let tpl = run(
-            &home,
-            &["--template", &format!("<{{{{ {} }}}}>", cmd.id)],
-            cmd.args,
-        );
+        let tpl = run(&home, &["--template", &format!("<{{{{ {} }}}}>", id)], args);
         let expected: Vec<String> = ids.iter().map(|id| format!("<{id}>")).collect();
         assert_eq!(
             tpl.lines(),

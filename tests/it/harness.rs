@@ -380,6 +380,14 @@ impl Home {
         cmd
     }
 
+    /// `roles add-binding --email EMAIL --role ROLE` (plus `extra` global flags
+    /// such as `--project P`), which must succeed.
+    pub fn bind(&self, extra: &[&str], email: &str, role: &str) {
+        let mut args = extra.to_vec();
+        args.extend(["roles", "add-binding", "--email", email, "--role", role]);
+        self.run(&args).ok();
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_stdin(args, None)
     }

@@ -104,8 +104,7 @@ fn fixture() -> (Server, Home) {
     for (user, role) in [("bob", "developer"), ("carol", "viewer"), ("dora", "admin")] {
         let email = format!("{user}@example.com");
         server.user_with_token(user, &email, user);
-        home.run(&["roles", "add-binding", "--email", &email, "--role", role])
-            .ok();
+        home.bind(&[], &email, role);
     }
     const DAY_MS: i64 = 86_400_000;
     server.advance_clock(-10 * DAY_MS);
@@ -123,29 +122,9 @@ fn fixture() -> (Server, Home) {
     server.advance_clock(10 * DAY_MS);
     for p in ["staging", "production"] {
         home.run(&["projects", "new", p]).ok();
-        home.run(&[
-            "--project",
-            p,
-            "roles",
-            "add-binding",
-            "--email",
-            "dora@example.com",
-            "--role",
-            "developer",
-        ])
-        .ok();
+        home.bind(&["--project", p], "dora@example.com", "developer");
     }
-    home.run(&[
-        "--project",
-        "staging",
-        "roles",
-        "add-binding",
-        "--email",
-        "bob@example.com",
-        "--role",
-        "viewer",
-    ])
-    .ok();
+    home.bind(&["--project", "staging"], "bob@example.com", "viewer");
     (server, home)
 }
 

@@ -7,6 +7,17 @@ use serde_json::json;
 
 use crate::support::{Client, Served, accessd};
 
+/// `accessd bootstrap` of user `root` on `db`; returns the printed token.
+fn bootstrap(db: &str) -> String {
+    let out = accessd()
+        .args(["bootstrap", "--username", "root", "--email", "root@example.com"])
+        .env("ACCESSD_DATABASE_URL", db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
@@ -27,13 +38,7 @@ async fn binary_end_to_end() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     }
 
-    let out = accessd()
-        .args(["bootstrap", "--username", "root", "--email", "root@example.com"])
-        .env("ACCESSD_DATABASE_URL", &db)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let token = bootstrap(&db);
     assert!(token.starts_with("acc_") && token.len() == 47, "{token}");
 
     let out = accessd()
@@ -172,13 +177,7 @@ fn export_and_import_through_the_binary() {
 async fn sigterm_drains_before_closing() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("d.db").display());
-    let out = accessd()
-        .args(["bootstrap", "--username", "root", "--email", "root@example.com"])
-        .env("ACCESSD_DATABASE_URL", &db)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    let token = bootstrap(&db);
     let mut serve = accessd();
     serve
         .args(["serve", "--listen", "127.0.0.1:0", "--drain-delay", "2"])
