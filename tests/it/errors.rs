@@ -309,6 +309,10 @@ const SERVER_COMMANDS: &[&[&str]] = &[
     ],
     &["roles", "add-binding", "--all-users", "--role", "viewer"],
     &["roles", "delete-binding", "b1"],
+    &["roles", "create", "r", "--permission", "services.view"],
+    &["roles", "update", "r", "--add-permission", "services.view"],
+    &["roles", "update", "r", "--description", "d"],
+    &["roles", "delete", "r"],
     &[
         "roles",
         "invitations",

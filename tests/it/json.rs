@@ -118,6 +118,18 @@ fn json_fields_of_every_result_type() {
     ]);
     accepted.ok();
     snapshot("accept", &accepted.stdout);
+    snapshot(
+        "roles_create",
+        &json(&[
+            "roles",
+            "create",
+            "ops",
+            "--permission",
+            "services.view",
+            "--description",
+            "Operators",
+        ]),
+    );
     let audit: serde_json::Value =
         serde_json::from_str(&json(&["audit", "list", "--action", "role_binding.create"])).unwrap();
     let fields: Vec<&String> = audit[0].as_object().unwrap().keys().collect();

@@ -16,5 +16,6 @@ mod payloads;
 mod project_users;
 mod projects;
 mod roles;
+mod roles_custom;
 mod tty;
 mod users_audit;

@@ -1,12 +1,15 @@
 //! `accessctl roles …`
 
 pub mod add_binding;
+pub mod create;
+pub mod delete;
 pub mod delete_binding;
 pub mod invitations;
 pub mod list;
 pub mod list_bindings;
 pub mod permissions;
 pub mod show;
+pub mod update;
 
 use clap::Subcommand;
 
@@ -18,6 +21,9 @@ pub enum RolesCommand {
     List(list::ListArgs),
     Show(show::ShowArgs),
     Permissions(permissions::PermissionsArgs),
+    Create(create::CreateArgs),
+    Update(update::UpdateArgs),
+    Delete(delete::DeleteArgs),
     ListBindings(list_bindings::ListBindingsArgs),
     AddBinding(add_binding::AddBindingArgs),
     DeleteBinding(delete_binding::DeleteBindingArgs),
@@ -31,6 +37,9 @@ pub async fn run(cmd: RolesCommand, ctx: &Ctx) -> Result<(), CliError> {
         RolesCommand::List(a) => list::run(&a, ctx).await,
         RolesCommand::Show(a) => show::run(&a, ctx).await,
         RolesCommand::Permissions(a) => permissions::run(&a, ctx).await,
+        RolesCommand::Create(a) => create::run(&a, ctx).await,
+        RolesCommand::Update(a) => update::run(&a, ctx).await,
+        RolesCommand::Delete(a) => delete::run(&a, ctx).await,
         RolesCommand::ListBindings(a) => list_bindings::run(&a, ctx).await,
         RolesCommand::AddBinding(a) => add_binding::run(&a, ctx).await,
         RolesCommand::DeleteBinding(a) => delete_binding::run(&a, ctx).await,
