@@ -125,6 +125,11 @@ impl CliError {
         Self::new(ErrorKind::Auth, message)
     }
 
+    /// `roles check`: a permission is denied (exit 6).
+    pub fn denied(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Denied, message)
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self

@@ -265,7 +265,7 @@ fn permissions_and_custom_roles_complete() {
     );
     let (got, _) = bash_complete(&home, "accessctl roles update ops --remove-permission routes.m");
     assert_eq!(got, ["routes.manage"]);
-    let described = fish_protocol(&home, &["roles", "create", "x", "--permission", "audit."]);
+    let described = fish_protocol(&home, &["roles", "check", "audit."]);
     assert_eq!(
         described,
         [("audit.view".to_owned(), "Read the project's audit log".to_owned())]

@@ -313,6 +313,8 @@ const SERVER_COMMANDS: &[&[&str]] = &[
     &["roles", "update", "r", "--add-permission", "services.view"],
     &["roles", "update", "r", "--description", "d"],
     &["roles", "delete", "r"],
+    &["roles", "check", "services.view"],
+    &["roles", "check", "services.view", "--user", "bob"],
     &[
         "roles",
         "invitations",

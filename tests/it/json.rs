@@ -130,6 +130,18 @@ fn json_fields_of_every_result_type() {
             "Operators",
         ]),
     );
+    let check = home.run(&[
+        "-o",
+        "json",
+        "roles",
+        "check",
+        "services.view",
+        "services.delete",
+        "--user",
+        "bob",
+    ]);
+    check.code(6);
+    snapshot("roles_check", &check.stdout);
     let audit: serde_json::Value =
         serde_json::from_str(&json(&["audit", "list", "--action", "role_binding.create"])).unwrap();
     let fields: Vec<&String> = audit[0].as_object().unwrap().keys().collect();

@@ -16,6 +16,7 @@ mod payloads;
 mod project_users;
 mod projects;
 mod roles;
+mod roles_check;
 mod roles_custom;
 mod tty;
 mod users_audit;

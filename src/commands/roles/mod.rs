@@ -1,6 +1,7 @@
 //! `accessctl roles …`
 
 pub mod add_binding;
+pub mod check;
 pub mod create;
 pub mod delete;
 pub mod delete_binding;
@@ -24,6 +25,7 @@ pub enum RolesCommand {
     Create(create::CreateArgs),
     Update(update::UpdateArgs),
     Delete(delete::DeleteArgs),
+    Check(check::CheckArgs),
     ListBindings(list_bindings::ListBindingsArgs),
     AddBinding(add_binding::AddBindingArgs),
     DeleteBinding(delete_binding::DeleteBindingArgs),
@@ -40,6 +42,7 @@ pub async fn run(cmd: RolesCommand, ctx: &Ctx) -> Result<(), CliError> {
         RolesCommand::Create(a) => create::run(&a, ctx).await,
         RolesCommand::Update(a) => update::run(&a, ctx).await,
         RolesCommand::Delete(a) => delete::run(&a, ctx).await,
+        RolesCommand::Check(a) => check::run(&a, ctx).await,
         RolesCommand::ListBindings(a) => list_bindings::run(&a, ctx).await,
         RolesCommand::AddBinding(a) => add_binding::run(&a, ctx).await,
         RolesCommand::DeleteBinding(a) => delete_binding::run(&a, ctx).await,
