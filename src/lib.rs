@@ -11,6 +11,7 @@ pub mod complete;
 pub mod config;
 pub mod context;
 pub mod credentials;
+pub mod editor;
 pub mod error;
 pub mod fsutil;
 pub mod input;
@@ -125,6 +126,10 @@ pub(crate) fn build_ctx(
             .or_else(|| std::env::var("USERNAME").ok()),
         stdin_tty: std::io::stdin().is_terminal(),
         shell: std::env::var("SHELL").ok().filter(|s| !s.is_empty()),
+        editor: ["VISUAL", "EDITOR"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty())),
+        temp_dir: std::env::temp_dir(),
     };
     Ok(Ctx::new(settings, output, config, tokens, env))
 }
@@ -153,7 +158,8 @@ fn interrupt_signal() -> Result<impl std::future::Future<Output = ()>, CliError>
     let mut sig =
         signal(SignalKind::interrupt()).map_err(|e| CliError::other(format!("cannot handle Ctrl-C: {e}")))?;
     Ok(async move {
-        sig.recv().await;
+        // While `roles edit` runs an editor, Ctrl-C is the editor's to handle.
+        while sig.recv().await.is_some() && editor::owns_interrupt() {}
     })
 }
 

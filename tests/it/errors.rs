@@ -315,6 +315,7 @@ const SERVER_COMMANDS: &[&[&str]] = &[
     &["roles", "delete", "r"],
     &["roles", "check", "services.view"],
     &["roles", "check", "services.view", "--user", "bob"],
+    &["roles", "export"],
     &[
         "roles",
         "invitations",

@@ -18,5 +18,6 @@ mod projects;
 mod roles;
 mod roles_check;
 mod roles_custom;
+mod roles_document;
 mod tty;
 mod users_audit;

@@ -1,10 +1,13 @@
 //! `accessctl roles …`
 
 pub mod add_binding;
+pub mod apply;
 pub mod check;
 pub mod create;
 pub mod delete;
 pub mod delete_binding;
+pub mod edit;
+pub mod export;
 pub mod invitations;
 pub mod list;
 pub mod list_bindings;
@@ -26,6 +29,9 @@ pub enum RolesCommand {
     Update(update::UpdateArgs),
     Delete(delete::DeleteArgs),
     Check(check::CheckArgs),
+    Export(export::ExportArgs),
+    Apply(apply::ApplyArgs),
+    Edit(edit::EditArgs),
     ListBindings(list_bindings::ListBindingsArgs),
     AddBinding(add_binding::AddBindingArgs),
     DeleteBinding(delete_binding::DeleteBindingArgs),
@@ -43,6 +49,9 @@ pub async fn run(cmd: RolesCommand, ctx: &Ctx) -> Result<(), CliError> {
         RolesCommand::Update(a) => update::run(&a, ctx).await,
         RolesCommand::Delete(a) => delete::run(&a, ctx).await,
         RolesCommand::Check(a) => check::run(&a, ctx).await,
+        RolesCommand::Export(a) => export::run(&a, ctx).await,
+        RolesCommand::Apply(a) => apply::run(&a, ctx).await,
+        RolesCommand::Edit(a) => edit::run(&a, ctx).await,
         RolesCommand::ListBindings(a) => list_bindings::run(&a, ctx).await,
         RolesCommand::AddBinding(a) => add_binding::run(&a, ctx).await,
         RolesCommand::DeleteBinding(a) => delete_binding::run(&a, ctx).await,
