@@ -82,6 +82,16 @@ pub fn roles() -> ArgValueCandidates {
     remote(Kind::Roles)
 }
 
+/// The project's custom roles (the ones `roles update | delete` can change).
+pub fn custom_roles() -> ArgValueCandidates {
+    remote(Kind::CustomRoles)
+}
+
+/// The permission catalogue, described by what each permission allows.
+pub fn permissions() -> ArgValueCandidates {
+    remote(Kind::Permissions)
+}
+
 /// Role binding ids of the project, described by role and principal.
 pub fn bindings() -> ArgValueCandidates {
     remote(Kind::Bindings)
@@ -111,6 +121,8 @@ pub fn contexts() -> ArgValueCandidates {
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     Roles,
+    CustomRoles,
+    Permissions,
     Bindings,
     Invitations,
     Members,
@@ -170,6 +182,19 @@ async fn fetch(kind: Kind, ctx: &Ctx) -> Result<Vec<CompletionCandidate>, CliErr
             .await?
             .into_iter()
             .map(|r| (r.name, r.description))
+            .collect(),
+        Kind::CustomRoles => api
+            .list_roles(&ctx.project().await?)
+            .await?
+            .into_iter()
+            .filter(|r| !r.built_in)
+            .map(|r| (r.name, r.description))
+            .collect(),
+        Kind::Permissions => api
+            .list_permissions()
+            .await?
+            .into_iter()
+            .map(|p| (p.name, Some(p.description)))
             .collect(),
         Kind::Bindings => api
             .list_role_bindings(&ctx.project().await?, None, None)
@@ -393,8 +418,8 @@ mod tests {
         assert_eq!(t.project, None);
     }
 
-    /// Every `--role`, `--project`, `--context` and ROLE/PROJECT positional of the tree
-    /// (including commands added later) has a completer; so do the member emails of
+    /// Every `--role`, `--project`, `--context`, `--*permission` and ROLE/PROJECT/
+    /// PERMISSION positional of the tree (including commands added later) has a completer; so do the member emails of
     /// `project users update | remove` once those commands exist.
     #[test]
     fn every_server_value_has_a_completer() {
@@ -405,8 +430,18 @@ mod tests {
                     .and_then(|v| v.first())
                     .map(|v| v.to_string())
                     .unwrap_or_else(|| arg.get_id().as_str().to_uppercase());
-                let wants = matches!(arg.get_long(), Some("role" | "project" | "context"))
-                    || (arg.is_positional() && matches!(value_name.as_str(), "ROLE" | "PROJECT"))
+                let wants = matches!(
+                    arg.get_long(),
+                    Some(
+                        "role"
+                            | "project"
+                            | "context"
+                            | "permission"
+                            | "add-permission"
+                            | "remove-permission"
+                    )
+                ) || (arg.is_positional()
+                    && matches!(value_name.as_str(), "ROLE" | "PROJECT" | "PERMISSION"))
                     || (path.ends_with("users update") || path.ends_with("users remove"))
                         && arg.get_long() == Some("email");
                 if wants && arg.get::<ArgValueCandidates>().is_none() {

@@ -27,6 +27,10 @@ pub struct Environment {
     pub stdin_tty: bool,
     /// `$SHELL`, for `accessctl completion` without an argument.
     pub shell: Option<String>,
+    /// `$VISUAL`, else `$EDITOR`, for `roles edit` (default `vi`).
+    pub editor: Option<String>,
+    /// Where temp files go (`$TMPDIR` or the OS default), for `roles edit`.
+    pub temp_dir: PathBuf,
 }
 
 /// The context of one command run.
@@ -194,5 +198,44 @@ impl Ctx {
     /// (exit 2).
     pub fn read_email_list(&self, path: &str) -> Result<crate::input::emails::EmailList, CliError> {
         crate::input::emails::read_email_list(path).map_err(|e| CliError::usage(e.to_string()))
+    }
+
+    /// Opens `text` in the user's editor (a private temp file named after `stem`)
+    /// and returns the file and what it holds when the editor exits. The file stays
+    /// until [`Ctx::discard`]; when the editor fails it is kept and named in the hint.
+    pub async fn edit(&self, text: &str, stem: &str) -> Result<(PathBuf, String), CliError> {
+        let path = crate::editor::create(&self.env.temp_dir, stem, text)?;
+        let editor = self.env.editor.clone().unwrap_or_else(|| "vi".to_owned());
+        if let Err(e) = crate::editor::run(&editor, &path).await {
+            let hint = e.hint.clone().map(|h| format!("{h}; ")).unwrap_or_default();
+            return Err(e.with_hint(format!(
+                "{hint}nothing was changed; the document is in {}",
+                path.display()
+            )));
+        }
+        let edited = std::fs::read_to_string(&path)
+            .map_err(|e| CliError::io(format!("cannot read {}", path.display()), e))?;
+        Ok((path, edited))
+    }
+
+    /// Removes a file [`Ctx::edit`] made.
+    pub fn discard(&self, path: &std::path::Path) {
+        let _ = std::fs::remove_file(path);
+    }
+
+    /// The text of an input file given on the command line, or of stdin for `-`
+    /// (`--from-file FILE|-`); an unreadable one is bad input (exit 2).
+    pub fn read_input(&self, path: &str) -> Result<String, CliError> {
+        use std::io::Read;
+        let mut text = String::new();
+        if path == "-" {
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
+        } else {
+            text = std::fs::read_to_string(path)
+                .map_err(|e| CliError::usage(format!("cannot read '{path}': {e}")))?;
+        }
+        Ok(text)
     }
 }

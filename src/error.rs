@@ -126,6 +126,11 @@ impl CliError {
         Self::new(ErrorKind::Auth, message)
     }
 
+    /// `roles check`: a permission is denied (exit 6).
+    pub fn denied(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Denied, message)
+    }
+
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -245,6 +250,10 @@ fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
             Some("invite them with `accessctl roles invitations invite-user EMAIL --role ROLE`".into())
         }
         ProblemCode::LastOwner => Some("grant the owner role to someone else first".into()),
+        ProblemCode::RoleImmutable => Some(
+            "built-in roles come from the project's preset; make a custom role with `accessctl roles create`"
+                .into(),
+        ),
         ProblemCode::PrivilegeEscalation => {
             Some("you can only grant or revoke roles whose permissions you hold yourself".into())
         }

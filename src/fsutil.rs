@@ -97,6 +97,13 @@ fn remove_stale_temps(path: &Path) {
     }
 }
 
+/// Creates a new file (never an existing one) with mode 0600 holding `bytes`.
+pub fn create_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    open_private(path, true)
+        .and_then(|mut f| f.write_all(bytes))
+        .map_err(|e| CliError::io(format!("cannot write {}", path.display()), e))
+}
+
 /// Reads a file; `None` when it does not exist.
 pub fn read_optional(path: &Path) -> Result<Option<String>, CliError> {
     match fs::read_to_string(path) {

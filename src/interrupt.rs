@@ -77,6 +77,10 @@ impl Interrupts {
         Ok(async move {
             loop {
                 signals.recv().await;
+                // While `roles edit` runs an editor, Ctrl-C is the editor's to handle.
+                if crate::editor::owns_interrupt() {
+                    continue;
+                }
                 if interrupts.on_signal() {
                     return;
                 }

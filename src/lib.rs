@@ -11,6 +11,7 @@ pub mod complete;
 pub mod config;
 pub mod context;
 pub mod credentials;
+pub mod editor;
 pub mod error;
 pub mod fsutil;
 pub mod input;
@@ -126,6 +127,10 @@ pub(crate) fn build_ctx(
             .or_else(|| std::env::var("USERNAME").ok()),
         stdin_tty: std::io::stdin().is_terminal(),
         shell: std::env::var("SHELL").ok().filter(|s| !s.is_empty()),
+        editor: ["VISUAL", "EDITOR"]
+            .iter()
+            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty())),
+        temp_dir: std::env::temp_dir(),
     };
     Ok(Ctx::new(settings, output, config, tokens, env))
 }

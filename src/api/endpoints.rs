@@ -101,6 +101,76 @@ impl ApiClient {
         .await
     }
 
+    /// The role and the project's ETag it was read at (for `If-Match`).
+    pub async fn get_role_tagged(
+        &self,
+        project: &str,
+        role: &str,
+    ) -> Result<(Role, Option<String>), ApiError> {
+        let path = format!("{}/roles/{}", project_path(project), enc(role));
+        self.call_tagged(Method::Get, path, None::<&()>, None).await
+    }
+
+    pub async fn create_role(&self, project: &str, req: &CreateRole) -> Result<Role, ApiError> {
+        self.call(
+            Method::Post,
+            format!("{}/roles", project_path(project)),
+            Some(req),
+        )
+        .await
+    }
+
+    /// Changes a custom role; with `if_match`, only if the project is still at that ETag
+    /// (412 otherwise).
+    pub async fn update_role(
+        &self,
+        project: &str,
+        role: &str,
+        req: &UpdateRole,
+        if_match: Option<&str>,
+    ) -> Result<Role, ApiError> {
+        let path = format!("{}/roles/{}", project_path(project), enc(role));
+        self.call_tagged(Method::Put, path, Some(req), if_match)
+            .await
+            .map(|(r, _)| r)
+    }
+
+    pub async fn delete_role(&self, project: &str, role: &str) -> Result<(), ApiError> {
+        let path = format!("{}/roles/{}", project_path(project), enc(role));
+        self.call_empty(Method::Delete, path).await
+    }
+
+    pub async fn check_permissions(
+        &self,
+        project: &str,
+        req: &PermissionCheckRequest,
+    ) -> Result<PermissionCheckResponse, ApiError> {
+        let path = format!("{}/permissions:check", project_path(project));
+        self.call(Method::Post, path, Some(req)).await
+    }
+
+    // ------------------------------------------------------------ policy
+
+    /// Every binding of the project as one document, with its `etag`.
+    pub async fn get_policy(&self, project: &str) -> Result<PolicyDocument, ApiError> {
+        self.call(
+            Method::Get,
+            format!("{}/policy", project_path(project)),
+            None::<&()>,
+        )
+        .await
+    }
+
+    /// Makes the project's bindings exactly `doc.bindings` (412 when `doc.etag` is stale).
+    pub async fn put_policy(&self, project: &str, doc: &PolicyDocument) -> Result<PolicyDocument, ApiError> {
+        self.call(
+            Method::Put,
+            format!("{}/policy", project_path(project)),
+            Some(doc),
+        )
+        .await
+    }
+
     // ------------------------------------------------------------ role bindings
 
     pub async fn list_role_bindings(

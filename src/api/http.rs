@@ -83,13 +83,16 @@ impl HttpTransport {
         if let Some(key) = &req.idempotency_key {
             builder = builder.header("idempotency-key", key);
         }
+        if let Some(etag) = &req.if_match {
+            builder = builder.header("if-match", etag);
+        }
         if let Some(body) = &req.body {
             builder = builder
                 .header("content-type", "application/json")
                 .body(body.clone());
         }
         let mut resp = builder.send().await.map_err(|e| self.map_err(e))?;
-        let (content_type, retry_after, request_id) = {
+        let (content_type, retry_after, request_id, etag) = {
             let header = |name: &str| {
                 resp.headers()
                     .get(name)
@@ -100,6 +103,7 @@ impl HttpTransport {
                 header("content-type"),
                 parse_retry_after(header("retry-after").as_deref()),
                 header("x-request-id"),
+                header("etag"),
             )
         };
         let status = resp.status().as_u16();
@@ -115,6 +119,7 @@ impl HttpTransport {
             content_type,
             retry_after,
             request_id,
+            etag,
             body,
         })
     }

@@ -41,6 +41,9 @@ impl InProcessTransport {
         if let Some(key) = &req.idempotency_key {
             builder = builder.header("idempotency-key", key);
         }
+        if let Some(etag) = &req.if_match {
+            builder = builder.header("if-match", etag);
+        }
         let body = match &req.body {
             Some(b) => {
                 builder = builder.header("content-type", "application/json");
@@ -60,7 +63,7 @@ impl InProcessTransport {
             Ok(Err(never)) => match never {},
             Ok(Ok(r)) => r,
         };
-        let (content_type, retry_after, request_id) = {
+        let (content_type, retry_after, request_id, etag) = {
             let header = |name: &str| {
                 response
                     .headers()
@@ -72,6 +75,7 @@ impl InProcessTransport {
                 header("content-type"),
                 parse_retry_after(header("retry-after").as_deref()),
                 header("x-request-id"),
+                header("etag"),
             )
         };
         let status = response.status().as_u16();
@@ -83,6 +87,7 @@ impl InProcessTransport {
             content_type,
             retry_after,
             request_id,
+            etag,
             body: body.to_vec(),
         })
     }

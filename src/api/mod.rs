@@ -146,6 +146,20 @@ impl ApiClient {
         decode(&resp.body)
     }
 
+    /// Like `call`, sending `If-Match` when given; also returns the answer's `ETag`.
+    async fn call_tagged<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: String,
+        body: Option<&impl Serialize>,
+        if_match: Option<&str>,
+    ) -> Result<(T, Option<String>), ApiError> {
+        let mut req = request(method, path, body)?;
+        req.if_match = if_match.map(str::to_owned);
+        let resp = self.execute(req).await?;
+        Ok((decode(&resp.body)?, resp.etag))
+    }
+
     async fn call_empty(&self, method: Method, path: String) -> Result<(), ApiError> {
         self.execute(request(method, path, None::<&()>)?)
             .await
@@ -200,6 +214,7 @@ fn request(method: Method, path: String, body: Option<&impl Serialize>) -> Resul
         path,
         body,
         idempotency_key,
+        if_match: None,
     })
 }
 
@@ -295,6 +310,7 @@ mod tests {
                     content_type: Some("application/problem+json".into()),
                     retry_after: Some(Duration::from_millis(1)),
                     request_id: None,
+                    etag: None,
                     body,
                 })
             })

@@ -36,6 +36,8 @@ pub struct ApiRequest {
     pub path: String,
     pub body: Option<Vec<u8>>,
     pub idempotency_key: Option<String>,
+    /// `If-Match`: the write happens only if the project's ETag is still this.
+    pub if_match: Option<String>,
 }
 
 /// One response.
@@ -45,6 +47,8 @@ pub struct ApiResponse {
     pub content_type: Option<String>,
     pub retry_after: Option<Duration>,
     pub request_id: Option<String>,
+    /// `ETag`: the project's policy version the answer reflects.
+    pub etag: Option<String>,
     pub body: Vec<u8>,
 }
 

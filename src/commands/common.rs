@@ -2,7 +2,8 @@
 
 use access_api::validate;
 
-use crate::error::CliError;
+use crate::api::{ApiClient, ApiError};
+use crate::error::{CliError, ErrorKind};
 
 /// Checks an email before any request (exit 2 naming it).
 pub fn email(s: &str) -> Result<String, CliError> {
@@ -35,6 +36,45 @@ pub fn idempotency_key(s: &str) -> Result<String, String> {
         ));
     }
     Ok(s.to_owned())
+}
+
+/// A failed request about role `role`: a 404 names the role and lists the project's
+/// roles in the hint; a built-in role says how to make a custom one.
+pub async fn role_error(api: &ApiClient, e: ApiError, project: &str, role: &str) -> CliError {
+    let mut err = CliError::from(e);
+    if err.kind == ErrorKind::NotFound {
+        err.message = format!("no role '{role}' in project '{project}'");
+        if let Ok(roles) = api.list_roles(project).await {
+            let names: Vec<_> = roles.into_iter().map(|r| r.name).collect();
+            err.hint = Some(format!("valid roles: {}", names.join(", ")));
+        }
+    }
+    err
+}
+
+/// Permission names, normalized, checked against the server's catalogue before any
+/// change: an unknown one is a usage error (exit 2) naming it.
+pub async fn permissions(api: &ApiClient, given: &[String]) -> Result<Vec<String>, CliError> {
+    let catalogue = api.list_permissions().await?;
+    let mut out: Vec<String> = Vec::new();
+    let mut unknown = Vec::new();
+    for p in given {
+        let p = validate::normalize(p);
+        if !catalogue.iter().any(|c| c.name == p) {
+            unknown.push(p);
+        } else if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    match unknown.as_slice() {
+        [] => Ok(out),
+        [one] => Err(CliError::usage(format!("unknown permission '{one}'"))),
+        many => Err(CliError::usage(format!(
+            "unknown permissions: {}",
+            many.join(", ")
+        ))),
+    }
+    .map_err(|e: CliError| e.with_hint("see the catalogue with `accessctl roles permissions`"))
 }
 
 /// A 404 about a member, said in the Goldsky tree's words (`project users …`).

@@ -6,6 +6,7 @@ pub mod common;
 pub mod completion;
 pub mod config;
 pub mod invite;
+pub mod policy;
 pub mod projects;
 pub mod roles;
 pub mod users;

@@ -150,6 +150,36 @@ impl Output {
         self.stdout(&text)
     }
 
+    /// A document meant to be saved and edited (`roles export`): YAML, unless `-o json`
+    /// or `json-compact` asks for JSON; `--jq`/`--template` work on its JSON. `-q`
+    /// does not shorten it (the document is the data); csv and tsv cannot hold it.
+    pub fn document<T: Serialize + ?Sized>(&self, data: &T) -> Result<(), CliError> {
+        if let Some(text) = self.filtered(data)? {
+            return self.stdout(&text);
+        }
+        let text = match self.format {
+            OutputFormat::Text | OutputFormat::Yaml => to_yaml(data)?,
+            OutputFormat::Json | OutputFormat::JsonCompact => {
+                let mut s = json::to_string(data, self.format == OutputFormat::Json)
+                    .map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?;
+                s.push('\n');
+                s
+            }
+            OutputFormat::Csv | OutputFormat::Tsv => {
+                return Err(
+                    CliError::usage("a document is written as yaml or json, not as a table")
+                        .with_hint("use -o yaml (the default) or -o json"),
+                );
+            }
+        };
+        self.stdout(&text)
+    }
+
+    /// Whether stdout is a terminal.
+    pub fn is_tty(&self) -> bool {
+        self.stdout_tty
+    }
+
     /// A bare value (a config value, a context name) on stdout, sanitized; `--jq` and
     /// `--template` see it as a JSON string.
     pub fn value(&self, value: &str) -> Result<(), CliError> {
@@ -316,29 +346,81 @@ fn sanitize_value(value: &mut serde_json::Value) {
     }
 }
 
+/// `data` as YAML with its fields in declaration order, not sorted like `-o yaml`
+/// (a document to edit reads top-down: project, etag, bindings; role before
+/// principal); escaped and round-tripping like `-o yaml`.
+pub fn to_yaml<T: Serialize + ?Sized>(data: &T) -> Result<String, CliError> {
+    let mut value =
+        serde_norway::to_value(data).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
+    let mut escaper = Escaper::new();
+    swap_yaml_strings(&mut value, &mut |s| escaper.swap(s));
+    let text =
+        serde_norway::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
+    Ok(escaper.restore(text))
+}
+
 fn yaml<T: Serialize + ?Sized>(data: &T) -> Result<String, CliError> {
     // Through JSON first so YAML has exactly the JSON field names and values.
     let mut value = serde_json::to_value(data).map_err(|e| CliError::other(format!("cannot encode: {e}")))?;
-    // The YAML emitter escapes C0/C1 but writes bidi and zero-width characters raw:
-    // such strings are swapped for placeholders, then written as JSON strings, which
-    // are valid YAML double-quoted scalars with `\uXXXX` escapes.
-    let nonce = uuid::Uuid::new_v4().simple().to_string();
-    let placeholder = |i: usize| format!("p{nonce}n{i}e");
-    let mut escaped = Vec::new();
-    let mut swap = |s: &mut String| {
+    let mut escaper = Escaper::new();
+    swap_strings(&mut value, &mut |s| escaper.swap(s));
+    let text =
+        serde_norway::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
+    Ok(escaper.restore(text))
+}
+
+/// The YAML emitter escapes C0/C1 but writes bidi and zero-width characters raw:
+/// such strings are swapped for placeholders, then written as JSON strings, which
+/// are valid YAML double-quoted scalars with `\uXXXX` escapes.
+struct Escaper {
+    nonce: String,
+    escaped: Vec<String>,
+}
+
+impl Escaper {
+    fn new() -> Self {
+        Escaper {
+            nonce: uuid::Uuid::new_v4().simple().to_string(),
+            escaped: Vec::new(),
+        }
+    }
+
+    fn placeholder(&self, i: usize) -> String {
+        format!("p{}n{i}e", self.nonce)
+    }
+
+    fn swap(&mut self, s: &mut String) {
         if s.chars().any(sanitize::is_unsafe) {
             let quoted = json::to_string(s, false).unwrap_or_else(|_| "\"\"".to_owned());
-            escaped.push(quoted);
-            *s = placeholder(escaped.len() - 1);
+            self.escaped.push(quoted);
+            *s = self.placeholder(self.escaped.len() - 1);
         }
-    };
-    swap_strings(&mut value, &mut swap);
-    let mut text =
-        serde_norway::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
-    for (i, quoted) in escaped.iter().enumerate() {
-        text = text.replace(&placeholder(i), quoted);
     }
-    Ok(text)
+
+    fn restore(&self, mut text: String) -> String {
+        for (i, quoted) in self.escaped.iter().enumerate() {
+            text = text.replace(&self.placeholder(i), quoted);
+        }
+        text
+    }
+}
+
+/// Applies `f` to every string and mapping key of a YAML `value`.
+fn swap_yaml_strings(value: &mut serde_norway::Value, f: &mut impl FnMut(&mut String)) {
+    use serde_norway::Value;
+    match value {
+        Value::String(s) => f(s),
+        Value::Sequence(items) => items.iter_mut().for_each(|v| swap_yaml_strings(v, f)),
+        Value::Mapping(map) => {
+            for (mut k, mut v) in std::mem::take(map) {
+                swap_yaml_strings(&mut k, f);
+                swap_yaml_strings(&mut v, f);
+                map.insert(k, v);
+            }
+        }
+        Value::Tagged(t) => swap_yaml_strings(&mut t.value, f),
+        _ => {}
+    }
 }
 
 /// Applies `f` to every string and object key of `value`.
@@ -385,6 +467,25 @@ mod tests {
             let back: serde_json::Value = serde_norway::from_str(&out).unwrap();
             assert_eq!(back["k"], s, "{out}");
         }
+    }
+
+    #[test]
+    fn documents_keep_field_order_and_are_escaped_the_same() {
+        #[derive(Serialize)]
+        struct Doc {
+            zeta: &'static str,
+            alpha: Vec<(&'static str, u8)>,
+        }
+        let out = to_yaml(&Doc {
+            zeta: "bidi\u{202e}x",
+            alpha: vec![("zw\u{200b}", 1)],
+        })
+        .unwrap();
+        assert!(out.starts_with("zeta: "), "{out}");
+        assert!(!out.chars().any(|c| c != '\n' && sanitize::is_unsafe(c)), "{out}");
+        let back: serde_json::Value = serde_norway::from_str(&out).unwrap();
+        assert_eq!(back["zeta"], "bidi\u{202e}x");
+        assert_eq!(back["alpha"][0][0], "zw\u{200b}");
     }
 
     #[test]

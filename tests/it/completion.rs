@@ -235,6 +235,49 @@ fn invitation_emails_and_contexts_complete() {
 }
 
 #[test]
+fn permissions_and_custom_roles_complete() {
+    let (_server, home) = admin_with_project();
+    home.run(&[
+        "roles",
+        "create",
+        "ops",
+        "--permission",
+        "services.view",
+        "--description",
+        "Operators",
+    ])
+    .ok();
+    // --permission, --add-permission, --remove-permission: the server's catalogue.
+    let catalogue = home.run(&["-q", "roles", "permissions"]);
+    let all = sorted(catalogue.lines().iter().map(|l| l.to_string()).collect());
+    assert!(all.len() > 30, "{all:?}");
+    let (got, _) = bash_complete(&home, "accessctl roles create x --permission ");
+    assert_eq!(got, all);
+    let (got, _) = bash_complete(&home, "accessctl roles update ops --add-permission services.");
+    assert_eq!(
+        got,
+        [
+            "services.delete",
+            "services.deploy",
+            "services.update",
+            "services.view"
+        ]
+    );
+    let (got, _) = bash_complete(&home, "accessctl roles update ops --remove-permission routes.m");
+    assert_eq!(got, ["routes.manage"]);
+    let described = fish_protocol(&home, &["roles", "check", "audit."]);
+    assert_eq!(
+        described,
+        [("audit.view".to_owned(), "Read the project's audit log".to_owned())]
+    );
+    // ROLE of update and delete: only the custom roles (built-in ones cannot change).
+    let (got, _) = bash_complete(&home, "accessctl roles delete ");
+    assert_eq!(got, ["ops"]);
+    let described = fish_protocol(&home, &["roles", "update", ""]);
+    assert_eq!(described, [("ops".to_owned(), "Operators".to_owned())]);
+}
+
+#[test]
 fn member_emails_complete_for_project_users_update_and_remove() {
     let (server, home) = admin_with_project();
     server.user_with_token("jane", "jane@x.com", "Jane");

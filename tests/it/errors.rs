@@ -316,6 +316,13 @@ const SERVER_COMMANDS: &[&[&str]] = &[
     ],
     &["roles", "add-binding", "--all-users", "--role", "viewer"],
     &["roles", "delete-binding", "b1"],
+    &["roles", "create", "r", "--permission", "services.view"],
+    &["roles", "update", "r", "--add-permission", "services.view"],
+    &["roles", "update", "r", "--description", "d"],
+    &["roles", "delete", "r"],
+    &["roles", "check", "services.view"],
+    &["roles", "check", "services.view", "--user", "bob"],
+    &["roles", "export"],
     &[
         "roles",
         "invitations",

@@ -15,6 +15,7 @@ fn snapshot(name: &str, json: &str) {
     settings.add_filter(r"127\.0\.0\.1[:-]\d+", "[server]");
     settings.add_filter(r#""/[^"]*/(config|credentials)\.toml""#, "\"[dir]/$1.toml\"");
     settings.add_filter(r#""policy_version": \d+"#, "\"policy_version\": [n]");
+    settings.add_filter(r#""etag": "\\"\d+\\"""#, r#""etag": "[etag]""#);
     settings.bind(|| insta::assert_snapshot!(name, json));
 }
 
@@ -118,6 +119,37 @@ fn json_fields_of_every_result_type() {
     ]);
     accepted.ok();
     snapshot("accept", &accepted.stdout);
+    snapshot(
+        "roles_create",
+        &json(&[
+            "roles",
+            "create",
+            "ops",
+            "--permission",
+            "services.view",
+            "--description",
+            "Operators",
+        ]),
+    );
+    let check = home.run(&[
+        "-o",
+        "json",
+        "roles",
+        "check",
+        "services.view",
+        "services.delete",
+        "--user",
+        "bob",
+    ]);
+    check.code(6);
+    snapshot("roles_check", &check.stdout);
+    snapshot("roles_export", &json(&["roles", "export"]));
+    let apply = home.run_stdin(
+        &["-o", "json", "roles", "apply", "-f", "-", "--dry-run"],
+        Some("bindings:\n- role: viewer\n  principal: {type: user, email: eve@example.com}\n  expires_at: 2031-01-01\n"),
+    );
+    apply.ok();
+    snapshot("roles_apply_plan", &apply.stdout);
     let audit: serde_json::Value =
         serde_json::from_str(&json(&["audit", "list", "--action", "role_binding.create"])).unwrap();
     let fields: Vec<&String> = audit[0].as_object().unwrap().keys().collect();

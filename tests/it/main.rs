@@ -18,5 +18,8 @@ mod project_users;
 mod projects;
 mod roles;
 mod scripting_docs;
+mod roles_check;
+mod roles_custom;
+mod roles_document;
 mod tty;
 mod users_audit;

@@ -381,11 +381,15 @@ pub struct PolicyBinding {
 
 /// `GET/PUT /v1/projects/{p}/policy`: every binding of a project as one
 /// document. `PUT` makes the project's bindings exactly these (diff checked
-/// against the invariants); `etag` (or `If-Match`) guards against lost updates.
+/// against the invariants); `etag` (or `If-Match`) guards against lost updates;
+/// `project`, when given, must name the project it is applied to (422 otherwise).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyDocument {
+    /// The project's name (its id is accepted too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     pub bindings: Vec<PolicyBinding>,

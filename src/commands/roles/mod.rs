@@ -1,12 +1,19 @@
 //! `accessctl roles …`
 
 pub mod add_binding;
+pub mod apply;
+pub mod check;
+pub mod create;
+pub mod delete;
 pub mod delete_binding;
+pub mod edit;
+pub mod export;
 pub mod invitations;
 pub mod list;
 pub mod list_bindings;
 pub mod permissions;
 pub mod show;
+pub mod update;
 
 use clap::Subcommand;
 
@@ -18,6 +25,13 @@ pub enum RolesCommand {
     List(list::ListArgs),
     Show(show::ShowArgs),
     Permissions(permissions::PermissionsArgs),
+    Create(create::CreateArgs),
+    Update(update::UpdateArgs),
+    Delete(delete::DeleteArgs),
+    Check(check::CheckArgs),
+    Export(export::ExportArgs),
+    Apply(apply::ApplyArgs),
+    Edit(edit::EditArgs),
     ListBindings(list_bindings::ListBindingsArgs),
     AddBinding(add_binding::AddBindingArgs),
     DeleteBinding(delete_binding::DeleteBindingArgs),
@@ -31,6 +45,13 @@ pub async fn run(cmd: RolesCommand, ctx: &Ctx) -> Result<(), CliError> {
         RolesCommand::List(a) => list::run(&a, ctx).await,
         RolesCommand::Show(a) => show::run(&a, ctx).await,
         RolesCommand::Permissions(a) => permissions::run(&a, ctx).await,
+        RolesCommand::Create(a) => create::run(&a, ctx).await,
+        RolesCommand::Update(a) => update::run(&a, ctx).await,
+        RolesCommand::Delete(a) => delete::run(&a, ctx).await,
+        RolesCommand::Check(a) => check::run(&a, ctx).await,
+        RolesCommand::Export(a) => export::run(&a, ctx).await,
+        RolesCommand::Apply(a) => apply::run(&a, ctx).await,
+        RolesCommand::Edit(a) => edit::run(&a, ctx).await,
         RolesCommand::ListBindings(a) => list_bindings::run(&a, ctx).await,
         RolesCommand::AddBinding(a) => add_binding::run(&a, ctx).await,
         RolesCommand::DeleteBinding(a) => delete_binding::run(&a, ctx).await,

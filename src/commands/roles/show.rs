@@ -1,10 +1,10 @@
 //! `accessctl roles show ROLE`: GET /v1/projects/{p}/roles/{role}.
 
-use access_api::permissions;
+use access_api::{Role, permissions};
 
 use crate::commands::common;
 use crate::context::Ctx;
-use crate::error::{CliError, ErrorKind};
+use crate::error::CliError;
 use crate::output::Table;
 
 /// Show the permissions of a role
@@ -20,18 +20,14 @@ pub async fn run(args: &ShowArgs, ctx: &Ctx) -> Result<(), CliError> {
     let api = ctx.api().await?;
     let role = match api.get_role(&project, &common::role(&args.role)).await {
         Ok(r) => r,
-        Err(e) => {
-            let mut err = CliError::from(e);
-            if err.kind == ErrorKind::NotFound {
-                err.message = format!("no role '{}' in project '{project}'", args.role);
-                if let Ok(roles) = api.list_roles(&project).await {
-                    let names: Vec<_> = roles.into_iter().map(|r| r.name).collect();
-                    err.hint = Some(format!("valid roles: {}", names.join(", ")));
-                }
-            }
-            return Err(err);
-        }
+        Err(e) => return Err(common::role_error(api, e, &project, &args.role).await),
     };
+    print(&role, ctx)
+}
+
+/// A role as `roles show` prints it (also `roles create | update`): a line about the
+/// role on stderr, its permissions as a table; JSON is the Role.
+pub fn print(role: &Role, ctx: &Ctx) -> Result<(), CliError> {
     let mut table = Table::new(&["PERMISSION", "DESCRIPTION"]);
     for p in &role.permissions {
         let description = permissions::find(p).map(|d| d.description).unwrap_or_default();
@@ -46,5 +42,5 @@ pub async fn run(args: &ShowArgs, ctx: &Ctx) -> Result<(), CliError> {
             role.description.clone().unwrap_or_default()
         ));
     }
-    ctx.output().print(&role, &table)
+    ctx.output().print(role, &table)
 }

@@ -217,22 +217,7 @@ impl Service {
         if !acc.has("project.view") {
             return Err(project_not_found(key));
         }
-        if let Some(v) = if_match {
-            match parse_if_match(v) {
-                Some(None) => {}
-                Some(Some(expected)) if expected == version - 1 => {}
-                _ => {
-                    return Err(ApiError::new(
-                        ProblemCode::PreconditionFailed,
-                        format!(
-                            "project '{}' changed: If-Match {v} does not match its current ETag \"{}\"",
-                            acc.project.name,
-                            version - 1
-                        ),
-                    ));
-                }
-            }
-        }
+        check_if_match(&acc, if_match)?;
         Ok((tx, acc))
     }
 
@@ -257,6 +242,29 @@ impl Service {
         store::audit::insert(tx, &ev, self.now()).await?;
         Ok(())
     }
+}
+
+/// `If-Match` against the version the project had before this transaction bumped
+/// it (`acc` comes from [`Service::begin_project`]); 412 when it does not match.
+pub fn check_if_match(acc: &Access, if_match: Option<&str>) -> ApiResult<()> {
+    let version = acc.project.policy_version;
+    if let Some(v) = if_match {
+        match parse_if_match(v) {
+            Some(None) => {}
+            Some(Some(expected)) if expected == version - 1 => {}
+            _ => {
+                return Err(ApiError::new(
+                    ProblemCode::PreconditionFailed,
+                    format!(
+                        "project '{}' changed: If-Match {v} does not match its current ETag \"{}\"",
+                        acc.project.name,
+                        version - 1
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub fn project_not_found(key: &str) -> ApiError {

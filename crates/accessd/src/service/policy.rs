@@ -12,7 +12,7 @@ use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, BindingRow};
 
-fn to_doc(rows: &[BindingRow], version: i64) -> api::PolicyDocument {
+fn to_doc(project: &str, rows: &[BindingRow], version: i64) -> api::PolicyDocument {
     let bindings = rows
         .iter()
         .map(|b| api::PolicyBinding {
@@ -33,6 +33,7 @@ fn to_doc(rows: &[BindingRow], version: i64) -> api::PolicyDocument {
         })
         .collect();
     api::PolicyDocument {
+        project: Some(project.to_owned()),
         etag: Some(format!("\"{version}\"")),
         bindings,
     }
@@ -56,7 +57,7 @@ impl Service {
         let mut c = self.conn().await?;
         let rows = store::bindings::all_bindings(&mut c, &acc.project.id).await?;
         Ok((
-            to_doc(&rows, acc.project.policy_version),
+            to_doc(&acc.project.name, &rows, acc.project.policy_version),
             acc.project.policy_version,
         ))
     }
@@ -86,7 +87,18 @@ impl Service {
         }
         retry(|| async {
             let now = self.now();
-            let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
+            let (mut tx, acc) = self.begin_project(caller, key, None).await?;
+            // A document names its project: one exported elsewhere is refused before
+            // its etag is compared (versions of different projects can coincide).
+            if let Some(p) = doc.project.as_deref().map(str::trim)
+                && !(p.eq_ignore_ascii_case(&acc.project.name) || p == acc.project.id)
+            {
+                return Err(ApiError::field(
+                    "project",
+                    format!("the document is for project '{p}', not '{}'", acc.project.name),
+                ));
+            }
+            super::check_if_match(&acc, if_match)?;
             // Resolve the desired bindings.
             let mut desired: Vec<(Key, &crate::store::RoleRow, super::bindings::Target)> = Vec::new();
             let mut seen = BTreeSet::new();
@@ -156,7 +168,7 @@ impl Service {
             let rows = store::bindings::all_bindings(&mut tx, &acc.project.id).await?;
             tx.commit().await?;
             let v = acc.project.policy_version;
-            Ok((to_doc(&rows, v), v))
+            Ok((to_doc(&acc.project.name, &rows, v), v))
         })
         .await
     }

@@ -91,3 +91,46 @@ async fn policy_documents_apply_as_checked_diffs() {
         "failures bump nothing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_document_names_its_project_and_is_refused_elsewhere() {
+    let w = World::new().await;
+    w.project("p", "akka").await;
+    w.project("q", "akka").await;
+    let doc = w.admin.get("/v1/projects/p/policy").await.expect(200);
+    assert_eq!(doc["project"], "p");
+    // Both projects are at the same version: only the name tells the documents apart.
+    let other = w.admin.get("/v1/projects/q/policy").await.expect(200);
+    assert_eq!(doc["etag"], other["etag"]);
+    let mut foreign = other.clone();
+    foreign["bindings"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"role": "viewer", "principal": {"type": "all-users"}}));
+    let r = w.admin.put("/v1/projects/p/policy", foreign.clone()).await;
+    let problem = r.problem(422, "validation-failed");
+    assert_eq!(problem["errors"][0]["field"], "project");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("the document is for project 'q', not 'p'"),
+        "{problem}"
+    );
+    // The project is checked before the etag: a stale foreign document says so too.
+    foreign["etag"] = json!("\"999\"");
+    w.admin
+        .put("/v1/projects/p/policy", foreign)
+        .await
+        .problem(422, "validation-failed");
+    let after = w.admin.get("/v1/projects/p/policy").await.expect(200);
+    assert_eq!(after, doc, "nothing was applied");
+    // The name matches case-insensitively; the id works too; no name is not checked.
+    let id = w.admin.get("/v1/projects/p").await.expect(200)["id"].clone();
+    for project in [json!("P"), id, serde_json::Value::Null] {
+        let mut same = doc.clone();
+        same["project"] = project.clone();
+        same["etag"] = w.admin.get("/v1/projects/p/policy").await.expect(200)["etag"].clone();
+        w.admin.put("/v1/projects/p/policy", same).await.expect(200);
+    }
+}

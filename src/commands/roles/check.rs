@@ -1,0 +1,102 @@
+//! `accessctl roles check PERMISSION... [--user EMAIL|USERNAME]`:
+//! POST /v1/projects/{p}/permissions:check. Exit 0 when all are allowed, 6 otherwise.
+
+use access_api::{Grant, PermissionCheckRequest, PrincipalSelector, ProblemCode};
+
+use crate::commands::common;
+use crate::context::Ctx;
+use crate::error::CliError;
+use crate::output::Table;
+
+/// Check permissions in the project: allowed or denied, and which bindings grant them
+///
+/// Without --user, your own permissions. Exit 0 when every permission is allowed, 6
+/// when any is denied (the table is printed either way). GRANTED BY names the
+/// role bindings (role and binding id) that grant the permission; `org role` when
+/// only the user's organization role does.
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  accessctl roles check services.deploy\n  accessctl roles check members.manage owners.manage --user bob@example.com\n  accessctl -q roles check secrets.view secrets.manage --user bob   # prints the denied ones\n  if accessctl roles check services.deploy >/dev/null 2>&1; then deploy; fi"
+)]
+pub struct CheckArgs {
+    /// Permissions to check (see `accessctl roles permissions`)
+    #[arg(required = true, value_name = "PERMISSION", add = crate::complete::permissions())]
+    permissions: Vec<String>,
+    /// Whose permissions: a user's email or username [default: you]
+    #[arg(long, value_name = "EMAIL|USERNAME", add = crate::complete::members())]
+    user: Option<String>,
+}
+
+pub async fn run(args: &CheckArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let principal = match args.user.as_deref().map(str::trim) {
+        None => None,
+        Some(u) if u.contains('@') => Some(PrincipalSelector::User {
+            id: None,
+            username: None,
+            email: Some(common::email(u)?),
+        }),
+        Some("") => return Err(CliError::usage("--user needs an email or a username")),
+        Some(u) => Some(PrincipalSelector::User {
+            id: None,
+            username: Some(u.to_owned()),
+            email: None,
+        }),
+    };
+    let project = ctx.project().await?;
+    let api = ctx.api().await?;
+    let req = PermissionCheckRequest {
+        principal,
+        permissions: common::permissions(api, &args.permissions).await?,
+    };
+    let checks = match api.check_permissions(&project, &req).await {
+        Ok(r) => r.results,
+        Err(e) if e.code() == Some(ProblemCode::UserNotFound) => {
+            let user = args.user.as_deref().unwrap_or_default().trim();
+            return Err(CliError::not_found(format!("no user '{user}'"))
+                .with_hint("see `accessctl project users list`"));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut table = Table::new(&["PERMISSION", "ALLOWED", "GRANTED BY"]);
+    for c in &checks {
+        let allowed = if c.allowed { "yes" } else { "no" };
+        table.push(
+            c.permission.clone(),
+            vec![
+                c.permission.clone(),
+                allowed.to_owned(),
+                granted_by(c.allowed, &c.granted_by),
+            ],
+        );
+    }
+    let denied: Vec<String> = checks
+        .iter()
+        .filter(|c| !c.allowed)
+        .map(|c| c.permission.clone())
+        .collect();
+    // `-q` prints what is missing.
+    table.ids = denied.clone();
+    ctx.output().print(&checks, &table)?;
+    if denied.is_empty() {
+        return Ok(());
+    }
+    let who = match args.user.as_deref() {
+        Some(u) => format!("{} lacks", u.trim()),
+        None => "you lack".to_owned(),
+    };
+    Err(
+        CliError::denied(format!("{who} {} in project '{project}'", denied.join(", ")))
+            .with_hint("`accessctl roles permissions --matrix` shows which roles grant what"),
+    )
+}
+
+fn granted_by(allowed: bool, grants: &[Grant]) -> String {
+    if grants.is_empty() {
+        return if allowed { "org role" } else { "" }.to_owned();
+    }
+    grants
+        .iter()
+        .map(|g| format!("{} ({})", g.role, g.binding_id))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
