@@ -93,12 +93,24 @@ pub fn not_a_member(e: crate::api::ApiError, email: &str, project: &str) -> CliE
 }
 
 /// The result of a batch: `Ok` when every item succeeded; one failure is that
-/// failure; several are a conflict (exit 5) summarizing them.
+/// failure. Several are summarized: when every item failed the same way (all not
+/// found, all forbidden) the summary keeps that exit code and hint, else it is a
+/// conflict (exit 5, cli.md's batch rule).
 pub fn batch_result(mut failures: Vec<CliError>, total: usize) -> Result<(), CliError> {
     match failures.len() {
         0 => Ok(()),
         1 if total == 1 => Err(failures.remove(0)),
-        n => Err(CliError::conflict(format!("{n} of {total} failed"))),
+        n => {
+            let summary = format!("{n} of {total} failed");
+            let first = failures.remove(0);
+            Err(if n == total && failures.iter().all(|f| f.kind == first.kind) {
+                let mut err = CliError::new(first.kind, summary);
+                err.hint = first.hint;
+                err
+            } else {
+                CliError::conflict(summary)
+            })
+        }
     }
 }
 

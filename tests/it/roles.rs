@@ -123,6 +123,17 @@ fn unknown_binding_and_unknown_user() {
         .fails(3)
         .stderr_has("no role binding")
         .stderr_has("hint: see `accessctl roles list-bindings`");
+    // Several: a line per missing binding, one error line (the summary).
+    home.run(&[
+        "roles",
+        "delete-binding",
+        "01900000-0000-7000-8000-000000000001",
+        "01900000-0000-7000-8000-000000000002",
+    ])
+    .fails(3)
+    .stderr_has("01900000-0000-7000-8000-000000000001: no role binding")
+    .stderr_has("01900000-0000-7000-8000-000000000002: no role binding")
+    .stderr_has("error: 2 of 2 failed\nhint: see `accessctl roles list-bindings`");
     home.run(&[
         "roles",
         "add-binding",

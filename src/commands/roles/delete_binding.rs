@@ -27,7 +27,10 @@ pub async fn run(args: &DeleteBindingArgs, ctx: &Ctx) -> Result<(), CliError> {
                     err.hint = Some("see `accessctl roles list-bindings`".into());
                 }
                 if args.ids.len() > 1 {
-                    crate::output::print_error(&CliError::new(err.kind, format!("{id}: {}", err.message)));
+                    crate::output::print_item_failure(&CliError::new(
+                        err.kind,
+                        format!("{id}: {}", err.message),
+                    ));
                 }
                 failures.push(err);
             }

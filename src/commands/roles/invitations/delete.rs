@@ -33,7 +33,7 @@ pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
                     err.hint = Some("see `accessctl roles invitations list`".into());
                 }
                 if emails.len() > 1 {
-                    crate::output::print_error(&CliError::new(err.kind, err.message.clone()));
+                    crate::output::print_item_failure(&CliError::new(err.kind, err.message.clone()));
                 }
                 failures.push(err);
             }
