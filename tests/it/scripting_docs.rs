@@ -213,6 +213,16 @@ fn every_recipe_runs_as_written() {
         "{diff}"
     );
 
+    // Copy: production now has exactly staging's bindings (bob as viewer added).
+    let plans = recipe("roles apply -f staging-bindings.yaml --dry-run\n");
+    assert!(plans.contains("add"), "the plan names the addition: {plans}");
+    let copied = binding_roles(&home, "production");
+    assert!(
+        copied.contains(&("viewer".into(), "bob@example.com".into())),
+        "{copied:?}"
+    );
+    assert_eq!(binding_roles(&home, "staging"), copied);
+
     // Audit: a CSV file with a header, and one templated line per binding.
     let csv = std::fs::read_to_string(cwd.path().join("audit.csv")).unwrap();
     assert!(csv.lines().count() > 5, "{csv}");
