@@ -411,3 +411,46 @@ async fn policy_documents_name_teams() {
         .await
         .problem(404, "not-found");
 }
+
+/// A team's deletion and a new binding of it race: exactly one wins, and a
+/// team is never deleted under a binding (the team row's lock, see the README).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_a_team_races_binding_it() {
+    let w = World::new().await;
+    w.project("p", "akka").await;
+    for i in 0..15 {
+        let name = format!("t{i}");
+        team(&w, &name).await;
+        let body = json!({"role": "viewer", "principal": {"type": "team", "name": name}});
+        let del_path = format!("/v1/teams/{name}");
+        let (del, bind) = tokio::join!(
+            w.admin.delete(&del_path),
+            w.admin.post("/v1/projects/p/role-bindings", body),
+        );
+        match (del.status.as_u16(), bind.status.as_u16()) {
+            (204, 404) => {}
+            (409, 201) => {
+                assert_eq!(del.code(), "team-in-use");
+                let id = bind.body["id"].as_str().unwrap().to_owned();
+                let b = w
+                    .admin
+                    .get(&format!("/v1/projects/p/role-bindings/{id}"))
+                    .await
+                    .expect(200);
+                assert_eq!(b["principal"]["name"], name.as_str());
+            }
+            other => panic!("round {i}: {other:?}: {} / {}", del.body, bind.body),
+        }
+    }
+    // No binding points at a deleted team.
+    let bindings = w
+        .admin
+        .get("/v1/projects/p/role-bindings?principal_type=team&limit=500")
+        .await
+        .expect(200);
+    for b in bindings["items"].as_array().unwrap() {
+        let name = b["principal"]["name"].as_str().unwrap();
+        assert!(!name.is_empty(), "a binding of a deleted team: {b}");
+        w.admin.get(&format!("/v1/teams/{name}")).await.expect(200);
+    }
+}
