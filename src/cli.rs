@@ -150,6 +150,9 @@ pub enum Command {
     /// Settings of the current context, and the contexts themselves
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Teams of the organization: named sets of users that role bindings can name
+    #[command(subcommand)]
+    Teams(commands::teams::TeamsCommand),
     /// Users of the server (server administrators)
     #[command(subcommand)]
     Users(commands::users::UsersCommand),

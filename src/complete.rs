@@ -4,7 +4,7 @@
 //! [`handle_request`] answers that at the very start of `main`.
 //!
 //! Values that live on the server (roles, binding ids, invitation and member emails,
-//! projects) come from the context in effect — including `--context`, `--project`,
+//! projects, teams) come from the context in effect — including `--context`, `--project`,
 //! `--server` and `--config` already typed on the line — through the normal settings
 //! resolution and API client, with a short deadline. Any failure (no config, not
 //! logged in, server unreachable, no local database yet) completes nothing, silently.
@@ -108,6 +108,12 @@ pub fn members() -> ArgValueCandidates {
     remote(Kind::Members)
 }
 
+/// Names of the org's teams, described by their member count. For `--team` and
+/// the `teams` subcommands.
+pub fn teams() -> ArgValueCandidates {
+    remote(Kind::Teams)
+}
+
 /// Names of the projects the user can see.
 pub fn projects() -> ArgValueCandidates {
     remote(Kind::Projects)
@@ -127,6 +133,7 @@ enum Kind {
     Invitations,
     Members,
     Projects,
+    Teams,
 }
 
 fn remote(kind: Kind) -> ArgValueCandidates {
@@ -215,6 +222,18 @@ async fn fetch(kind: Kind, ctx: &Ctx) -> Result<Vec<CompletionCandidate>, CliErr
                     InvitationStatus::Expired => "expired",
                 };
                 (i.email, Some(format!("{}  {status}", i.role.name)))
+            })
+            .collect(),
+        Kind::Teams => api
+            .list_teams()
+            .await?
+            .into_iter()
+            .map(|t| {
+                let help = match t.member_count {
+                    1 => "1 member".to_owned(),
+                    n => format!("{n} members"),
+                };
+                (t.name, Some(help))
             })
             .collect(),
         Kind::Members => members_of(

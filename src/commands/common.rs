@@ -77,6 +77,30 @@ pub async fn permissions(api: &ApiClient, given: &[String]) -> Result<Vec<String
     .map_err(|e: CliError| e.with_hint("see the catalogue with `accessctl roles permissions`"))
 }
 
+/// A failed request about team `team`: a 404 for a team that does not exist names
+/// it and points to `teams list`; an email that is not in the org says so.
+pub async fn team_error(api: &ApiClient, e: ApiError, team: &str, email: Option<&str>) -> CliError {
+    let user_not_found = e.code() == Some(access_api::ProblemCode::UserNotFound);
+    let mut err = CliError::from(e);
+    if user_not_found && let Some(email) = email {
+        err.message = format!("{email} is not a member of the organization");
+        err.hint = Some(
+            "users join it when an administrator creates them (`accessctl users create`) \
+             or when they accept an invitation"
+                .into(),
+        );
+    } else if err.kind == ErrorKind::NotFound
+        && let Ok(teams) = api.list_teams().await
+        && !teams
+            .iter()
+            .any(|t| validate::normalize(&t.name) == validate::normalize(team))
+    {
+        err.message = format!("no team '{}'", team.trim());
+        err.hint = Some("see `accessctl teams list`".into());
+    }
+    err
+}
+
 /// A 404 about a member, said in the Goldsky tree's words (`project users …`).
 pub fn not_a_member(e: crate::api::ApiError, email: &str, project: &str) -> CliError {
     let user_not_found = e.code() == Some(access_api::ProblemCode::UserNotFound);

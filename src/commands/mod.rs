@@ -9,4 +9,5 @@ pub mod invite;
 pub mod policy;
 pub mod projects;
 pub mod roles;
+pub mod teams;
 pub mod users;

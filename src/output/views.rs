@@ -132,6 +132,36 @@ impl Tabular for Member {
     }
 }
 
+impl Tabular for Team {
+    const HEADERS: &'static [&'static str] = &["NAME", "MEMBERS", "CREATED", "ID"];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.member_count.to_string(),
+            self.created_at.clone(),
+            self.id.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Tabular for TeamMember {
+    const HEADERS: &'static [&'static str] = &["USERNAME", "EMAIL", "NAME", "ADDED"];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.username.clone(),
+            self.email.clone(),
+            opt(&self.name),
+            self.added_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+}
+
 impl Tabular for Project {
     const HEADERS: &'static [&'static str] = &["NAME", "DESCRIPTION", "PRESET", "MY ROLES", "ID"];
     fn row(&self) -> Vec<String> {

@@ -310,6 +310,32 @@ fn member_emails_complete_for_project_users_update_and_remove() {
 }
 
 #[test]
+fn team_names_complete_for_team_and_the_teams_subcommands() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("jane", "jane@x.com", "Jane");
+    home.run(&["teams", "create", "backend"]).ok();
+    home.run(&["teams", "create", "frontend"]).ok();
+    home.run(&["teams", "add-member", "backend", "--email", "jane@x.com"])
+        .ok();
+    let (got, stderr) = bash_complete(&home, "accessctl roles add-binding --team ");
+    assert_eq!(got, ["backend", "frontend"]);
+    assert_eq!(stderr, "");
+    for sub in ["delete", "members", "add-member", "remove-member"] {
+        let (got, _) = bash_complete(&home, &format!("accessctl teams {sub} b"));
+        assert_eq!(got, ["backend"], "teams {sub}");
+    }
+    let described = fish_protocol(&home, &["teams", "members", ""]);
+    assert!(
+        described.contains(&("backend".to_owned(), "1 member".to_owned())),
+        "{described:?}"
+    );
+    assert!(
+        described.contains(&("frontend".to_owned(), "0 members".to_owned())),
+        "{described:?}"
+    );
+}
+
+#[test]
 fn env_login_completes_without_a_config_file() {
     let server = Server::start();
     let home = Home::new()

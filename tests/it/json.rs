@@ -150,6 +150,17 @@ fn json_fields_of_every_result_type() {
     );
     apply.ok();
     snapshot("roles_apply_plan", &apply.stdout);
+    snapshot("teams_create", &json(&["teams", "create", "backend"]));
+    snapshot(
+        "teams_add_member",
+        &json(&["teams", "add-member", "backend", "--email", "bob@example.com"]),
+    );
+    snapshot("teams_list", &json(&["teams", "list"]));
+    snapshot("teams_members", &json(&["teams", "members", "backend"]));
+    snapshot(
+        "add_binding_team",
+        &json(&["roles", "add-binding", "--team", "backend", "--role", "developer"]),
+    );
     let audit: serde_json::Value =
         serde_json::from_str(&json(&["audit", "list", "--action", "role_binding.create"])).unwrap();
     let fields: Vec<&String> = audit[0].as_object().unwrap().keys().collect();

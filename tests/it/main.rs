@@ -21,5 +21,6 @@ mod roles_check;
 mod roles_custom;
 mod roles_document;
 mod scripting_docs;
+mod teams;
 mod tty;
 mod users_audit;

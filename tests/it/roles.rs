@@ -342,7 +342,9 @@ fn user_id_and_team_selectors() {
     ]);
     r.ok();
     assert_eq!(r.json()["principal"]["id"], zed.as_str());
-    // The server has no teams yet: it rejects the selector, which is a usage error.
+    // A team that does not exist is not found (exit 3), pointing to `teams list`.
     home.run(&["roles", "add-binding", "--team", "ops", "--role", "viewer"])
-        .fails(2);
+        .fails(3)
+        .stderr_has("error: no team 'ops'")
+        .stderr_has("hint: see `accessctl teams list`");
 }

@@ -366,6 +366,48 @@ pub struct CreateRoleBinding {
     pub expires_at: Option<String>,
 }
 
+// ---------------------------------------------------------------- teams
+
+/// A team: a named set of users of an org, bindable as a `team` principal.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    pub org: Ref,
+    pub member_count: i64,
+    pub created_at: String,
+    /// Username of who created it.
+    #[serde(default)]
+    pub created_by: Option<String>,
+}
+
+/// `POST /v1/teams`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTeam {
+    pub name: String,
+    /// Org name or id; default `default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+}
+
+/// `GET /v1/teams/{team}/members`, `PUT /v1/teams/{team}/members/{user}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub user_id: String,
+    pub username: String,
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub added_at: String,
+    /// Username of who added them.
+    #[serde(default)]
+    pub added_by: Option<String>,
+}
+
 // ---------------------------------------------------------------- policy
 
 /// One binding of a policy document.

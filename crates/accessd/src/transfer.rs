@@ -146,6 +146,28 @@ const TABLES: &[(&str, &[Column], &str)] = {
             "id",
         ),
         (
+            "teams",
+            &[
+                ("id", Text, false),
+                ("org_id", Text, false),
+                ("name", Text, false),
+                ("name_norm", Text, false),
+                ("created_at", Int, false),
+                ("created_by", Text, true),
+            ],
+            "id",
+        ),
+        (
+            "team_members",
+            &[
+                ("team_id", Text, false),
+                ("user_id", Text, false),
+                ("created_at", Int, false),
+                ("added_by", Text, true),
+            ],
+            "team_id, user_id",
+        ),
+        (
             "invitations",
             &[
                 ("id", Text, false),

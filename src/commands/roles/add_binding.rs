@@ -12,7 +12,7 @@ use crate::timeparse::{self, Direction};
 #[derive(clap::Args, Debug)]
 #[command(group = clap::ArgGroup::new("principal").required(true).multiple(false))]
 #[command(
-    after_help = "Examples:\n  accessctl roles add-binding --email bob@example.com --role developer\n  accessctl roles add-binding --username bob --role admin\n  accessctl roles add-binding --all-users --role viewer --expires-at 30d"
+    after_help = "Examples:\n  accessctl roles add-binding --email bob@example.com --role developer\n  accessctl roles add-binding --username bob --role admin\n  accessctl roles add-binding --team backend --role developer\n  accessctl roles add-binding --all-users --role viewer --expires-at 30d"
 )]
 pub struct AddBindingArgs {
     /// The user with this email
@@ -24,8 +24,8 @@ pub struct AddBindingArgs {
     /// The user with this id
     #[arg(long, group = "principal", value_name = "ID")]
     user_id: Option<String>,
-    /// The team with this name
-    #[arg(long, group = "principal", value_name = "TEAM")]
+    /// The team with this name (see `accessctl teams list`)
+    #[arg(long, group = "principal", value_name = "TEAM", add = crate::complete::teams())]
     team: Option<String>,
     /// Every active user of the organization (use with caution)
     #[arg(long, group = "principal")]
@@ -75,7 +75,10 @@ pub async fn run(args: &AddBindingArgs, ctx: &Ctx) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Err(e) => Err(e.into()),
+        Err(e) => match &args.team {
+            Some(team) => Err(common::team_error(ctx.api().await?, e, team, None).await),
+            None => Err(e.into()),
+        },
     }
 }
 

@@ -10,6 +10,7 @@ pub mod meta;
 pub mod openapi;
 pub mod projects;
 pub mod respond;
+pub mod teams;
 
 use std::time::Duration;
 
@@ -63,6 +64,13 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
         .route("/users/{id}/tokens", post(me::create_user_token))
         .route("/orgs", get(me::list_orgs))
         .route("/orgs/{org}", get(me::get_org))
+        .route("/teams", get(teams::list).post(teams::create))
+        .route("/teams/{team}", get(teams::get).delete(teams::delete))
+        .route("/teams/{team}/members", get(teams::members))
+        .route(
+            "/teams/{team}/members/{user}",
+            put(teams::add_member).delete(teams::remove_member),
+        )
         .route("/projects", get(projects::list).post(projects::create))
         .route(
             "/projects/{p}",

@@ -56,6 +56,13 @@ fn table() -> Vec<Row> {
         (Post, "/users/{id}/tokens", "Create a token for a user", Some("CreateToken"), "201", One("CreatedToken")),
         (Get, "/orgs", "The caller's organizations", None, "200", Page("Org")),
         (Get, "/orgs/{org}", "An organization", None, "200", One("Org")),
+        (Get, "/teams", "The org's teams (everyone in the org)", None, "200", Page("Team")),
+        (Post, "/teams", "Create a team (org owners and admins)", Some("CreateTeam"), "201", One("Team")),
+        (Get, "/teams/{team}", "A team by id or name", None, "200", One("Team")),
+        (Delete, "/teams/{team}", "Delete a team no binding uses (409 team-in-use otherwise)", None, "204", Empty),
+        (Get, "/teams/{team}/members", "The team's members", None, "200", Page("TeamMember")),
+        (Put, "/teams/{team}/members/{user}", "Add an org member to the team (201; 200 when already one)", None, "201", One("TeamMember")),
+        (Delete, "/teams/{team}/members/{user}", "Remove a member from the team", None, "204", Empty),
         (Get, "/projects", "Projects the caller can see", None, "200", Page("Project")),
         (Post, "/projects", "Create a project", Some("CreateProject"), "201", One("Project")),
         (Get, "/projects/{project}", "A project by id or name", None, "200", One("Project")),
@@ -179,6 +186,9 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         api::AcceptResponse,
         api::AuditEvent,
         api::PolicyBinding,
+        api::Team,
+        api::CreateTeam,
+        api::TeamMember,
         api::PolicyDocument,
         api::Problem,
         api::ProblemCode,
@@ -239,6 +249,10 @@ pub fn document() -> OpenApi {
                 op = op.parameter(param(q, ParameterIn::Query, false));
             }
         }
+        if path.starts_with("/teams/") || (path == "/teams" && method == HttpMethod::Get) {
+            // The org of the team; `default` unless given (POST takes it in the body).
+            op = op.parameter(param("org", ParameterIn::Query, false));
+        }
         if let Some(b) = body {
             op = op.request_body(Some(
                 RequestBodyBuilder::new()
@@ -267,6 +281,18 @@ pub fn document() -> OpenApi {
                 "application/problem+json",
                 ContentBuilder::new().schema(Some(schema_ref("Problem"))).build(),
             );
+        if method == HttpMethod::Put && path == "/teams/{team}/members/{user}" {
+            // Already a member: nothing changes, the member comes back with 200.
+            op = op.response(
+                "200",
+                ResponseBuilder::new().description("already a member").content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(schema_ref("TeamMember")))
+                        .build(),
+                ),
+            );
+        }
         op = op.response(status, ok).response("default", problem);
         if PUBLIC.contains(&path) {
             // No token needed (accept/decline take one optionally).

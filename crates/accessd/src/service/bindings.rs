@@ -11,13 +11,14 @@ use crate::store::{self, BindingRow, Conn, UserRow};
 /// A resolved principal of a new binding.
 pub struct Target {
     pub principal_type: &'static str,
-    pub user: Option<UserRow>,
+    /// The user's or team's id (none for all-users).
+    pub principal_id: Option<String>,
     pub sort: String,
 }
 
 impl Target {
     pub fn key(&self) -> String {
-        store::bindings::principal_key(self.principal_type, self.user.as_ref().map(|u| u.id.as_str()))
+        store::bindings::principal_key(self.principal_type, self.principal_id.as_deref())
     }
 }
 
@@ -57,22 +58,45 @@ impl Service {
                     ));
                 }
                 let user = self.resolve_member(c, acc, given[0]).await?;
-                let sort = validate::normalize(&user.username);
                 Ok(Target {
                     principal_type: "user",
-                    user: Some(user),
-                    sort,
+                    sort: validate::normalize(&user.username),
+                    principal_id: Some(user.id),
                 })
             }
             api::PrincipalSelector::AllUsers => Ok(Target {
                 principal_type: "all-users",
-                user: None,
+                principal_id: None,
                 sort: "*all-users".into(),
             }),
-            api::PrincipalSelector::Team { .. } => Err(ApiError::field(
-                "principal.type",
-                "team principals are not supported by this server yet",
-            )),
+            api::PrincipalSelector::Team { id, name } => {
+                let given: Vec<&String> = [id, name].into_iter().flatten().collect();
+                if given.len() != 1 {
+                    return Err(ApiError::field("principal", "give exactly one of id or name"));
+                }
+                let not_found = || {
+                    ApiError::new(
+                        ProblemCode::NotFound,
+                        format!(
+                            "no team '{}' in org '{}' (see GET /v1/teams)",
+                            given[0], acc.project.org_name
+                        ),
+                    )
+                };
+                let team = store::teams::find_team(c, &acc.project.org_id, given[0])
+                    .await?
+                    .ok_or_else(not_found)?;
+                // The team's row lock: a concurrent deletion of the team either
+                // commits first (and this answers 404) or sees this binding.
+                if !store::teams::lock_team(c, &team.id).await? {
+                    return Err(not_found());
+                }
+                Ok(Target {
+                    principal_type: "team",
+                    sort: validate::normalize(&team.name),
+                    principal_id: Some(team.id),
+                })
+            }
         }
     }
 
@@ -116,7 +140,7 @@ impl Service {
                     role_id: &role.id,
                     role_rank: role.rank,
                     principal_type: target.principal_type,
-                    principal_id: target.user.as_ref().map(|u| u.id.as_str()),
+                    principal_id: target.principal_id.as_deref(),
                     principal_sort: &target.sort,
                     expires_at,
                     created_by: Some(&caller.user.username),

@@ -76,7 +76,7 @@ pub fn binding(b: &BindingRow) -> api::RoleBinding {
         },
         ("team", _) => api::Principal::Team {
             id: b.principal_id.clone().unwrap_or_default(),
-            name: b.principal_sort.clone(),
+            name: b.team_name.clone().unwrap_or_default(),
         },
         _ => api::Principal::AllUsers,
     };

@@ -13,6 +13,7 @@ pub mod policy;
 pub mod projects;
 pub mod roles;
 pub mod rules;
+pub mod teams;
 pub mod users;
 
 use std::collections::BTreeSet;

@@ -23,9 +23,15 @@ fn to_doc(project: &str, rows: &[BindingRow], version: i64) -> api::PolicyDocume
                     username: Some(u.username.clone()),
                     email: None,
                 },
-                ("team", _) => api::PrincipalSelector::Team {
-                    id: b.principal_id.clone(),
-                    name: None,
+                ("team", _) => match &b.team_name {
+                    Some(name) => api::PrincipalSelector::Team {
+                        id: None,
+                        name: Some(name.clone()),
+                    },
+                    None => api::PrincipalSelector::Team {
+                        id: b.principal_id.clone(),
+                        name: None,
+                    },
                 },
                 _ => api::PrincipalSelector::AllUsers,
             },
@@ -145,7 +151,7 @@ impl Service {
                         role_id: &role.id,
                         role_rank: role.rank,
                         principal_type: target.principal_type,
-                        principal_id: target.user.as_ref().map(|u| u.id.as_str()),
+                        principal_id: target.principal_id.as_deref(),
                         principal_sort: &target.sort,
                         expires_at: k.2,
                         created_by: Some(&caller.user.username),

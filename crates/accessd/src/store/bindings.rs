@@ -168,8 +168,8 @@ pub async fn bindings_of_user(
     rows.iter().map(BindingRow::from_row).collect()
 }
 
-/// The active bindings that apply to a user in a project: direct ones, and
-/// `all-users` ones when the user belongs to the project's org.
+/// The active bindings that apply to a user in a project: direct ones, those of
+/// the user's teams, and `all-users` ones when the user belongs to the project's org.
 pub async fn effective_bindings(
     c: &mut Conn,
     project_id: &str,
@@ -181,6 +181,8 @@ pub async fn effective_bindings(
         "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 \
          AND (b.expires_at IS NULL OR b.expires_at > $2) \
          AND ((b.principal_type = 'user' AND b.principal_id = $3) OR \
+              (b.principal_type = 'team' AND EXISTS (SELECT 1 FROM team_members tm \
+                 WHERE tm.team_id = b.principal_id AND tm.user_id = $3)) OR \
               (b.principal_type = 'all-users' AND EXISTS (SELECT 1 FROM org_members m \
                  WHERE m.org_id = $4 AND m.user_id = $3))) \
          ORDER BY b.role_rank, b.id"
@@ -212,13 +214,15 @@ pub async fn count_owners(c: &mut Conn, project_id: &str, _now: i64) -> Result<i
     Ok(n)
 }
 
-/// Bumps `policy_version` of every project where the user holds a binding
-/// (the first write of a user-wide change such as disabling) and returns
-/// their ids.
+/// Bumps `policy_version` of every project where the user holds a binding,
+/// directly or through a team (the first write of a user-wide change such as
+/// disabling) and returns their ids.
 pub async fn lock_projects_of_user(c: &mut Conn, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
     let rows = sqlx::query(
         "UPDATE projects SET policy_version = policy_version + 1 WHERE id IN \
-         (SELECT project_id FROM role_bindings WHERE principal_type = 'user' AND principal_id = $1) \
+         (SELECT project_id FROM role_bindings WHERE (principal_type = 'user' AND principal_id = $1) \
+            OR (principal_type = 'team' AND principal_id IN \
+                (SELECT team_id FROM team_members WHERE user_id = $1))) \
          RETURNING id",
     )
     .bind(user_id)

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bindings;
 pub mod invitations;
 pub mod projects;
+pub mod teams;
 pub mod users;
 
 use sqlx::Row;
@@ -128,16 +129,19 @@ pub struct BindingRow {
     pub created_at: i64,
     pub created_by: Option<String>,
     pub user: Option<UserRow>,
+    /// The team's name, for a team binding.
+    pub team_name: Option<String>,
 }
 
 pub const BINDING_COLS: &str = "b.id AS b_id, b.project_id, b.role_id, r.name AS role_name, \
      b.role_rank, r.owner_grade, b.principal_type, b.principal_id, b.principal_sort, b.expires_at, \
      b.created_at AS b_created_at, b.created_by, u.id, u.username, u.email, u.name, u.is_admin, \
-     u.disabled, u.mfa_enabled, u.created_at";
+     u.disabled, u.mfa_enabled, u.created_at, tb.name AS team_name";
 
 /// FROM clause matching [`BINDING_COLS`].
 pub const BINDING_FROM: &str = "role_bindings b JOIN roles r ON r.id = b.role_id \
-     LEFT JOIN users u ON b.principal_type = 'user' AND u.id = b.principal_id";
+     LEFT JOIN users u ON b.principal_type = 'user' AND u.id = b.principal_id \
+     LEFT JOIN teams tb ON b.principal_type = 'team' AND tb.id = b.principal_id";
 
 impl BindingRow {
     pub fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
@@ -162,6 +166,7 @@ impl BindingRow {
             created_at: r.try_get("b_created_at")?,
             created_by: r.try_get("created_by")?,
             user,
+            team_name: r.try_get("team_name")?,
         })
     }
 }

@@ -121,6 +121,8 @@ pub async fn list_visible_projects(
              WHERE b.project_id = p.id AND (b.expires_at IS NULL OR b.expires_at > $3) \
              AND (' ' || r.permissions || ' ') LIKE '% project.view %' \
              AND ((b.principal_type = 'user' AND b.principal_id = $4) OR \
+                  (b.principal_type = 'team' AND EXISTS (SELECT 1 FROM team_members tm \
+                     WHERE tm.team_id = b.principal_id AND tm.user_id = $4)) OR \
                   (b.principal_type = 'all-users' AND EXISTS (SELECT 1 FROM org_members m \
                      WHERE m.org_id = p.org_id AND m.user_id = $4)))) \
            OR EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = p.org_id AND m.user_id = $4 \

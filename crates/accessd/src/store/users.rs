@@ -118,11 +118,12 @@ pub async fn update_user(c: &mut Conn, u: &UserRow) -> Result<(), sqlx::Error> {
 }
 
 /// Deletes a user and everything that hangs off them (tokens, bindings, org
-/// memberships). Audit events keep the username as text.
+/// and team memberships). Audit events keep the username as text.
 pub async fn delete_user(c: &mut Conn, id: &str) -> Result<(), sqlx::Error> {
     for sql in [
         "DELETE FROM api_tokens WHERE user_id = $1",
         "DELETE FROM role_bindings WHERE principal_type = 'user' AND principal_id = $1",
+        "DELETE FROM team_members WHERE user_id = $1",
         "DELETE FROM org_members WHERE user_id = $1",
         "DELETE FROM idempotency_keys WHERE user_id = $1",
         "DELETE FROM users WHERE id = $1",

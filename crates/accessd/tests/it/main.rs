@@ -22,3 +22,4 @@ mod policy;
 mod postgres;
 mod replicas;
 mod security;
+mod teams;

@@ -50,6 +50,22 @@ async fn seed(w: &World) -> Seeded {
         )
         .await
         .expect(201);
+    // A team with a member and a binding.
+    w.admin
+        .post("/v1/teams", json!({"name": "devs"}))
+        .await
+        .expect(201);
+    w.admin
+        .send(Method::PUT, "/v1/teams/devs/members/bob", None, &[])
+        .await
+        .expect(201);
+    w.admin
+        .post(
+            "/v1/projects/lf/role-bindings",
+            json!({"role": "project-user", "principal": {"type": "team", "name": "devs"}}),
+        )
+        .await
+        .expect(201);
     // An invitation that is expired by now: created 8 days in the past.
     w.srv.advance_ms(-8 * DAY_MS);
     let inv = w

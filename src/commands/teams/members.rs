@@ -1,0 +1,25 @@
+//! `accessctl teams members NAME`: GET /v1/teams/{team}/members.
+
+use crate::commands::common;
+use crate::context::Ctx;
+use crate::error::CliError;
+
+/// List a team's members
+#[derive(clap::Args, Debug)]
+#[command(
+    after_help = "Examples:\n  accessctl teams members backend\n  accessctl teams members backend -q   # emails only"
+)]
+pub struct MembersArgs {
+    /// The team (case-insensitive)
+    #[arg(value_name = "NAME", add = crate::complete::teams())]
+    name: String,
+}
+
+pub async fn run(args: &MembersArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let name = args.name.trim();
+    let api = ctx.api().await?;
+    match api.list_team_members(name).await {
+        Ok(members) => ctx.output().list(&members, "No members"),
+        Err(e) => Err(common::team_error(api, e, name, None).await),
+    }
+}
