@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::extract::{ApiJson, Auth, IfMatch};
-use super::respond::{PageQuery, json, no_content, page};
+use super::respond::{PageQuery, json, no_content, page, whole_list};
 use crate::error::ApiError;
 use crate::service::{Service, convert};
 use crate::store::BindingRow;
@@ -82,14 +82,7 @@ pub async fn delete_binding(
 
 pub async fn list_members(State(svc): State<Service>, Auth(c): Auth, Path(p): Path<String>) -> R {
     let (items, v) = svc.list_members(&c, &p).await?;
-    Ok(json(
-        StatusCode::OK,
-        &api::Page {
-            items,
-            next_cursor: None,
-        },
-        Some(v),
-    ))
+    Ok(whole_list(items, Some(v)))
 }
 
 pub async fn set_member(

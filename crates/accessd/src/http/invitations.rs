@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::extract::{ApiJson, Auth, IfMatch, MaybeAuth};
-use super::respond::{json, no_content};
+use super::respond::{json, no_content, whole_list};
 use crate::error::ApiError;
 use crate::service::Service;
 
@@ -31,14 +31,7 @@ pub async fn create(
 
 pub async fn list(State(svc): State<Service>, Auth(c): Auth, Path(p): Path<String>) -> R {
     let (items, v) = svc.list_invitations(&c, &p).await?;
-    Ok(json(
-        StatusCode::OK,
-        &api::Page {
-            items,
-            next_cursor: None,
-        },
-        Some(v),
-    ))
+    Ok(whole_list(items, Some(v)))
 }
 
 pub async fn get(State(svc): State<Service>, Auth(c): Auth, Path((p, i)): Path<(String, String)>) -> R {

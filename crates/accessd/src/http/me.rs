@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::extract::{ApiJson, Auth};
-use super::respond::{PageQuery, json, no_content, page};
+use super::respond::{PageQuery, json, no_content, page, whole_list};
 use crate::error::ApiError;
 use crate::service::{Service, convert, users::require_admin};
 use crate::store::UserRow;
@@ -31,14 +31,7 @@ pub async fn patch_me(
 
 pub async fn list_my_tokens(State(svc): State<Service>, Auth(c): Auth) -> R {
     let items = svc.list_tokens(&c).await?;
-    Ok(json(
-        StatusCode::OK,
-        &api::Page {
-            items,
-            next_cursor: None,
-        },
-        None,
-    ))
+    Ok(whole_list(items, None))
 }
 
 pub async fn create_my_token(
@@ -61,14 +54,7 @@ pub async fn delete_my_token(State(svc): State<Service>, Auth(c): Auth, Path(id)
 
 pub async fn my_invitations(State(svc): State<Service>, Auth(c): Auth) -> R {
     let items = svc.my_invitations(&c).await?;
-    Ok(json(
-        StatusCode::OK,
-        &api::Page {
-            items,
-            next_cursor: None,
-        },
-        None,
-    ))
+    Ok(whole_list(items, None))
 }
 
 pub async fn list_users(
@@ -135,14 +121,7 @@ pub async fn create_user_token(
 
 pub async fn list_orgs(State(svc): State<Service>, Auth(c): Auth) -> R {
     let items = svc.list_orgs(&c).await?;
-    Ok(json(
-        StatusCode::OK,
-        &api::Page {
-            items,
-            next_cursor: None,
-        },
-        None,
-    ))
+    Ok(whole_list(items, None))
 }
 
 pub async fn get_org(State(svc): State<Service>, Auth(c): Auth, Path(org): Path<String>) -> R {

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::extract::ApiJson;
-use super::respond::json;
+use super::respond::{json, whole_list};
 use crate::error::ApiError;
 use crate::service::Service;
 
@@ -69,12 +69,5 @@ pub async fn permissions() -> Response {
             description: p.description.to_owned(),
         })
         .collect();
-    json(
-        StatusCode::OK,
-        &api::Page {
-            items,
-            next_cursor: None,
-        },
-        None,
-    )
+    whole_list(items, None)
 }

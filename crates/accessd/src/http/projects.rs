@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::extract::{ApiJson, Auth, IfMatch};
-use super::respond::{PageQuery, json, no_content, page};
+use super::respond::{PageQuery, json, no_content, page, whole_list};
 use crate::error::ApiError;
 use crate::service::{Service, convert};
 use crate::store::ProjectRow;
@@ -81,14 +81,7 @@ pub async fn list_roles(State(svc): State<Service>, Auth(c): Auth, Path(p): Path
     let acc = svc.view(&c, &p).await?;
     acc.require("roles.view")?;
     let items: Vec<api::Role> = acc.roles.iter().map(convert::role).collect();
-    Ok(json(
-        StatusCode::OK,
-        &api::Page {
-            items,
-            next_cursor: None,
-        },
-        Some(acc.project.policy_version),
-    ))
+    Ok(whole_list(items, Some(acc.project.policy_version)))
 }
 
 pub async fn get_role(

@@ -63,6 +63,19 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T, etag: Option<i64>) -> Re
     resp
 }
 
+/// 200 with a list returned whole (`next_cursor: null`): members, roles, tokens,
+/// invitations, teams and the like are small.
+pub fn whole_list<T: Serialize>(items: Vec<T>, etag: Option<i64>) -> Response {
+    json(
+        StatusCode::OK,
+        &access_api::Page {
+            items,
+            next_cursor: None,
+        },
+        etag,
+    )
+}
+
 /// 204 with an optional ETag.
 pub fn no_content(etag: Option<i64>) -> Response {
     let mut resp = StatusCode::NO_CONTENT.into_response();

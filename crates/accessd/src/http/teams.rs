@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::extract::{ApiJson, Auth};
-use super::respond::{json, no_content};
+use super::respond::{json, no_content, whole_list};
 use crate::error::ApiError;
 use crate::service::Service;
 
@@ -19,14 +19,7 @@ pub struct OrgQuery {
 
 pub async fn list(State(svc): State<Service>, Auth(c): Auth, Query(q): Query<OrgQuery>) -> R {
     let items = svc.list_teams(&c, q.org.as_deref()).await?;
-    Ok(json(
-        StatusCode::OK,
-        &api::Page {
-            items,
-            next_cursor: None,
-        },
-        None,
-    ))
+    Ok(whole_list(items, None))
 }
 
 pub async fn create(State(svc): State<Service>, Auth(c): Auth, ApiJson(req): ApiJson<api::CreateTeam>) -> R {
@@ -63,14 +56,7 @@ pub async fn members(
     Query(q): Query<OrgQuery>,
 ) -> R {
     let items = svc.list_team_members(&c, q.org.as_deref(), &t).await?;
-    Ok(json(
-        StatusCode::OK,
-        &api::Page {
-            items,
-            next_cursor: None,
-        },
-        None,
-    ))
+    Ok(whole_list(items, None))
 }
 
 /// 201 with the member when added, 200 when they already were one.
