@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::support::{Client, World};
+use crate::support::{Client, World, race_demotions};
 
 async fn owners(w: &World, p: &str) -> Vec<String> {
     let m = w
@@ -117,36 +117,7 @@ async fn demotion_race(w: &World, a: &Client, b: &Client, rounds: usize) {
     for i in 0..rounds {
         let name = format!("race-{i}");
         two_owner_project(w, &name).await;
-        let pa = format!("/v1/projects/{name}/members/me");
-        let (ra, rb) = if i % 2 == 0 {
-            // each demotes themself
-            tokio::join!(
-                a.put(&pa, json!({"role": "viewer"})),
-                b.put(&pa, json!({"role": "viewer"}))
-            )
-        } else {
-            // each demotes the other
-            let (mb, ma) = (
-                format!("/v1/projects/{name}/members/b"),
-                format!("/v1/projects/{name}/members/a"),
-            );
-            tokio::join!(
-                a.put(&mb, json!({"role": "viewer"})),
-                b.put(&ma, json!({"role": "viewer"}))
-            )
-        };
-        let ok = [ra.status.as_u16(), rb.status.as_u16()]
-            .iter()
-            .filter(|s| **s == 200)
-            .count();
-        assert_eq!(ok, 1, "round {i}: {} / {}", ra.body, rb.body);
-        for r in [&ra, &rb] {
-            if r.status.as_u16() != 200 {
-                // The loser either hits the last-owner rule, or (when demoting the
-                // other) has already lost members.manage.
-                assert!(["last-owner", "forbidden"].contains(&r.code()), "{}", r.body);
-            }
-        }
+        race_demotions(a, b, &name, i).await;
         assert_eq!(owners(w, &name).await.len(), 1, "round {i}");
     }
 }

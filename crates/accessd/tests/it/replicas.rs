@@ -9,7 +9,7 @@ use accessd::testing::{Replica, TestDatabase};
 use serde_json::{Value, json};
 use sqlx::Row;
 
-use crate::support::{Client, postgres_or_skip};
+use crate::support::{Client, postgres_or_skip, race_demotions};
 
 /// Replicas over one fresh PostgreSQL database, started (and so migrated)
 /// concurrently, then bootstrapped through the first.
@@ -171,29 +171,7 @@ async fn last_owner_demotions_across_replicas() {
         // a and b on two different replicas.
         let a = cl.client(round, Some(&ta));
         let b = cl.client(round + 1, Some(&tb));
-        let (ra, rb) = if round % 2 == 0 {
-            let me = format!("/v1/projects/{p}/members/me");
-            tokio::join!(
-                a.put(&me, json!({"role": "viewer"})),
-                b.put(&me, json!({"role": "viewer"}))
-            )
-        } else {
-            let (mb, ma) = (
-                format!("/v1/projects/{p}/members/b"),
-                format!("/v1/projects/{p}/members/a"),
-            );
-            tokio::join!(
-                a.put(&mb, json!({"role": "viewer"})),
-                b.put(&ma, json!({"role": "viewer"}))
-            )
-        };
-        let ok = [&ra, &rb].iter().filter(|r| r.status.as_u16() == 200).count();
-        assert_eq!(ok, 1, "round {round}: {} / {}", ra.body, rb.body);
-        for r in [&ra, &rb] {
-            if r.status.as_u16() != 200 {
-                assert!(["last-owner", "forbidden"].contains(&r.code()), "{}", r.body);
-            }
-        }
+        race_demotions(&a, &b, &p, round).await;
         assert_eq!(owner_count(&cl.admin(round + 2), &p).await, 1, "round {round}");
     }
 }

@@ -303,3 +303,33 @@ impl Served {
         (status, logs)
     }
 }
+
+/// Owners `a` and `b` of `project` demote at the same moment (to viewer): each
+/// themself on even rounds, each the other on odd ones. Exactly one may win; the
+/// loser either hits the last-owner rule or, demoting the other, has already lost
+/// members.manage.
+pub async fn race_demotions(a: &Client, b: &Client, project: &str, round: usize) {
+    let (ra, rb) = if round.is_multiple_of(2) {
+        let me = format!("/v1/projects/{project}/members/me");
+        tokio::join!(
+            a.put(&me, json!({"role": "viewer"})),
+            b.put(&me, json!({"role": "viewer"}))
+        )
+    } else {
+        let (mb, ma) = (
+            format!("/v1/projects/{project}/members/b"),
+            format!("/v1/projects/{project}/members/a"),
+        );
+        tokio::join!(
+            a.put(&mb, json!({"role": "viewer"})),
+            b.put(&ma, json!({"role": "viewer"}))
+        )
+    };
+    let ok = [&ra, &rb].iter().filter(|r| r.status.as_u16() == 200).count();
+    assert_eq!(ok, 1, "round {round}: {} / {}", ra.body, rb.body);
+    for r in [&ra, &rb] {
+        if r.status.as_u16() != 200 {
+            assert!(["last-owner", "forbidden"].contains(&r.code()), "{}", r.body);
+        }
+    }
+}
