@@ -171,8 +171,7 @@ fn a_typed_project_is_the_one_completed() {
 fn bash_completes_binding_ids_with_descriptions_in_fish() {
     let (server, home) = admin_with_project();
     server.user_with_token("jane", "jane@x.com", "Jane");
-    home.run(&["roles", "add-binding", "--email", "jane@x.com", "--role", "admin"])
-        .ok();
+    home.bind(&[], "jane@x.com", "admin");
     let ids = sorted(
         home.run(&["-q", "roles", "list-bindings"])
             .ok()
@@ -281,15 +280,7 @@ fn permissions_and_custom_roles_complete() {
 fn member_emails_complete_for_project_users_update_and_remove() {
     let (server, home) = admin_with_project();
     server.user_with_token("jane", "jane@x.com", "Jane");
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "jane@x.com",
-        "--role",
-        "viewer",
-    ])
-    .ok();
+    home.bind(&[], "jane@x.com", "viewer");
     // An invitation is not a member: it must not be offered.
     home.run(&[
         "roles",
@@ -555,8 +546,7 @@ fn fish_completes_binding_ids_with_descriptions() {
     };
     let (server, home) = admin_with_project();
     server.user_with_token("jane", "jane@x.com", "Jane");
-    home.run(&["roles", "add-binding", "--email", "jane@x.com", "--role", "admin"])
-        .ok();
+    home.bind(&[], "jane@x.com", "admin");
     let script =
         "accessctl completion fish | source; complete --do-complete 'accessctl roles delete-binding '";
     let out = home
@@ -578,8 +568,7 @@ fn zsh_completes_roles_and_binding_ids_with_descriptions() {
     };
     let (server, home) = admin_with_project();
     server.user_with_token("jane", "jane@x.com", "Jane");
-    home.run(&["roles", "add-binding", "--email", "jane@x.com", "--role", "admin"])
-        .ok();
+    home.bind(&[], "jane@x.com", "admin");
     let complete = |words: &str, current: usize| {
         let script = format!(
             r#"compdef() {{ : }}

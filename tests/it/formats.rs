@@ -271,15 +271,7 @@ fn jq_strings_and_templates_are_sanitized_and_jq_json_is_exact() {
     let (server, home) = admin_with_project();
     let name = "Eve\u{202e}gnp.exe\u{200b}";
     server.user_with_token("eve", "eve@example.com", name);
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "eve@example.com",
-        "--role",
-        "viewer",
-    ])
-    .ok();
+    home.bind(&[], "eve@example.com", "viewer");
     let eve = ".[] | select(.principal.username == \"eve\") | .principal";
     let jq = home.run(&["roles", "list-bindings", "--jq", &format!("{eve} | .name")]);
     assert_eq!(jq.stdout, "Eve\\u{202e}gnp.exe\\u{200b}\n");

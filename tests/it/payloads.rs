@@ -233,8 +233,7 @@ fn display_names_through_the_real_server_are_sanitized() {
         let username = format!("p{i}");
         let email = format!("p{i}@example.com");
         server.user_with_token(&username, &email, name);
-        home.run(&["roles", "add-binding", "--email", &email, "--role", "viewer"])
-            .ok();
+        home.bind(&[], &email, "viewer");
     }
     let r = home.run(&["roles", "list-bindings"]);
     r.ok();

@@ -376,8 +376,7 @@ fn update_replaces_every_role_and_remove_and_missing_members() {
     let (eve, _) = user(&server, "eve");
     // Two direct roles (Akka style), then update leaves exactly one.
     for role in ["viewer", "editor"] {
-        home.run(&["roles", "add-binding", "--email", &eve, "--role", role])
-            .ok();
+        home.bind(&[], &eve, role);
     }
     assert_eq!(roles_of(&server, "web", &eve).unwrap().0, ["editor", "viewer"]);
     home.run(&["project", "users", "update", "--email", &eve, "--role", "viewer"])

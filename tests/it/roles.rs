@@ -60,15 +60,7 @@ fn akka_doc_examples_work_verbatim() {
 fn roles_are_case_insensitive_and_unknown_roles_name_the_valid_ones() {
     let (server, home) = admin_with_project();
     server.user_with_token("bob", "bob@example.com", "Bob");
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "BOB@Example.com",
-        "--role",
-        "Developer",
-    ])
-    .ok();
+    home.bind(&[], "BOB@Example.com", "Developer");
     home.run(&[
         "roles",
         "add-binding",
@@ -165,15 +157,7 @@ fn without_permission_is_exit_4() {
     let (server, home) = admin_with_project();
     let bob_token = server.user_with_token("bob", "bob@example.com", "Bob");
     server.user_with_token("carol", "carol@example.com", "Carol");
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "bob@example.com",
-        "--role",
-        "developer",
-    ])
-    .ok();
+    home.bind(&[], "bob@example.com", "developer");
     let bob = Home::new();
     bob.login(&server, &bob_token);
     bob.run(&["--project", "shop", "roles", "list-bindings"]).ok();
@@ -217,15 +201,7 @@ fn not_logged_in_is_exit_4_with_login_hint() {
 fn filters_all_users_and_formats() {
     let (server, home) = admin_with_project();
     server.user_with_token("bob", "bob@example.com", "Bob");
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "bob@example.com",
-        "--role",
-        "viewer",
-    ])
-    .ok();
+    home.bind(&[], "bob@example.com", "viewer");
     let r = home.run(&["roles", "add-binding", "--all-users", "--role", "viewer"]);
     r.ok()
         .stderr_has("warning: this grants 'viewer' to every active user");

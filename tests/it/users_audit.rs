@@ -63,15 +63,7 @@ fn users_create_list_disable() {
 fn audit_lists_changes_with_filters() {
     let (server, home) = admin_with_project();
     server.user_with_token("kim", "kim@example.com", "Kim");
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "kim@example.com",
-        "--role",
-        "viewer",
-    ])
-    .ok();
+    home.bind(&[], "kim@example.com", "viewer");
     let r = home.run(&["audit", "list"]);
     r.ok();
     assert_eq!(
