@@ -2,37 +2,7 @@
 
 use serde_json::json;
 
-use crate::support::{Client, World, race_demotions};
-
-async fn owners(w: &World, p: &str) -> Vec<String> {
-    let m = w
-        .admin
-        .get(&format!("/v1/projects/{p}/members"))
-        .await
-        .expect(200);
-    let roles = w.admin.get(&format!("/v1/projects/{p}/roles")).await.expect(200);
-    let owner_roles: Vec<&str> = roles["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["owner_grade"] == true)
-        .map(|r| r["name"].as_str().unwrap())
-        .collect();
-    m["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["status"] == "member")
-        .filter(|m| {
-            m["roles"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|r| owner_roles.contains(&r["name"].as_str().unwrap()))
-        })
-        .map(|m| m["username"].as_str().unwrap().to_owned())
-        .collect()
-}
+use crate::support::{Client, World, owners, race_demotions};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_path_refuses_to_remove_the_last_owner() {
@@ -88,7 +58,7 @@ async fn every_path_refuses_to_remove_the_last_owner() {
         .problem(409, "last-owner");
 
     // Nothing changed: same owner, same ETag, no audit event.
-    assert_eq!(owners(&w, "solo").await, vec!["alice"]);
+    assert_eq!(owners(&w.admin, "solo").await, vec!["alice"]);
     assert_eq!(
         alice.get("/v1/projects/solo").await.header("etag").unwrap(),
         version
@@ -99,7 +69,7 @@ async fn every_path_refuses_to_remove_the_last_owner() {
     // With a second owner every path works again.
     w.bind("solo", "admin", "owner").await;
     alice.delete("/v1/projects/solo/members/me").await.expect(204);
-    assert_eq!(owners(&w, "solo").await, vec!["admin"]);
+    assert_eq!(owners(&w.admin, "solo").await, vec!["admin"]);
     assert_eq!(w.audit_count().await, before + 2);
 }
 
@@ -118,7 +88,7 @@ async fn demotion_race(w: &World, a: &Client, b: &Client, rounds: usize) {
         let name = format!("race-{i}");
         two_owner_project(w, &name).await;
         race_demotions(a, b, &name, i).await;
-        assert_eq!(owners(w, &name).await.len(), 1, "round {i}");
+        assert_eq!(owners(&w.admin, &name).await.len(), 1, "round {i}");
     }
 }
 
@@ -173,9 +143,9 @@ async fn a_temporary_owner_does_not_count_as_the_last_owner() {
         .problem(409, "last-owner");
     // After bob's day, alice still owns it and can manage it; bob's expired
     // binding makes him no member at all.
-    assert_eq!(owners(&w, "temp").await, ["alice", "bob"]);
+    assert_eq!(owners(&w.admin, "temp").await, ["alice", "bob"]);
     w.srv.advance_ms(2 * 86_400_000);
-    assert_eq!(owners(&w, "temp").await, ["alice"]);
+    assert_eq!(owners(&w.admin, "temp").await, ["alice"]);
     alice
         .patch("/v1/projects/temp", json!({"description": "still mine"}))
         .await

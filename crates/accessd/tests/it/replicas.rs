@@ -6,10 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use accessd::testing::{Replica, TestDatabase};
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::Row;
 
-use crate::support::{Client, postgres_or_skip, race_demotions};
+use crate::support::{Client, owners, postgres_or_skip, race_demotions};
 
 /// Replicas over one fresh PostgreSQL database, started (and so migrated)
 /// concurrently, then bootstrapped through the first.
@@ -104,31 +104,6 @@ impl Cluster {
     }
 }
 
-async fn owner_count(c: &Client, p: &str) -> usize {
-    let roles = c.get(&format!("/v1/projects/{p}/roles")).await.expect(200);
-    let owner_roles: Vec<Value> = roles["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["owner_grade"] == true)
-        .map(|r| r["name"].clone())
-        .collect();
-    let m = c.get(&format!("/v1/projects/{p}/members")).await.expect(200);
-    m["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|m| m["status"] == "member")
-        .filter(|m| {
-            m["roles"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|r| owner_roles.contains(&r["name"]))
-        })
-        .count()
-}
-
 const ROUNDS: usize = 30;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,7 +147,7 @@ async fn last_owner_demotions_across_replicas() {
         let a = cl.client(round, Some(&ta));
         let b = cl.client(round + 1, Some(&tb));
         race_demotions(&a, &b, &p, round).await;
-        assert_eq!(owner_count(&cl.admin(round + 2), &p).await, 1, "round {round}");
+        assert_eq!(owners(&cl.admin(round + 2), &p).await.len(), 1, "round {round}");
     }
 }
 

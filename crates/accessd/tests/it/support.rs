@@ -333,3 +333,31 @@ pub async fn race_demotions(a: &Client, b: &Client, project: &str, round: usize)
         }
     }
 }
+
+/// Usernames of the members of project `p` holding an owner-grade role, as `c` sees
+/// them.
+pub async fn owners(c: &Client, p: &str) -> Vec<String> {
+    let m = c.get(&format!("/v1/projects/{p}/members")).await.expect(200);
+    let roles = c.get(&format!("/v1/projects/{p}/roles")).await.expect(200);
+    let owner_roles: Vec<&str> = roles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["owner_grade"] == true)
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    m["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["status"] == "member")
+        .filter(|m| {
+            m["roles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| owner_roles.contains(&r["name"].as_str().unwrap()))
+        })
+        .map(|m| m["username"].as_str().unwrap().to_owned())
+        .collect()
+}
