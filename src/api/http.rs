@@ -6,7 +6,7 @@ use std::time::Duration;
 use reqwest::{Url, redirect};
 
 use super::ApiError;
-use super::transport::{ApiRequest, ApiResponse, BoxFuture, MAX_BODY, Method, Transport, parse_retry_after};
+use super::transport::{ApiRequest, ApiResponse, BoxFuture, MAX_BODY, Method, Transport};
 use crate::credentials::Secret;
 
 /// Talks to a remote `accessd`.
@@ -92,36 +92,14 @@ impl HttpTransport {
                 .body(body.clone());
         }
         let mut resp = builder.send().await.map_err(|e| self.map_err(e))?;
-        let (content_type, retry_after, request_id, etag) = {
-            let header = |name: &str| {
-                resp.headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            };
-            (
-                header("content-type"),
-                parse_retry_after(header("retry-after").as_deref()),
-                header("x-request-id"),
-                header("etag"),
-            )
-        };
-        let status = resp.status().as_u16();
-        let mut body = Vec::new();
+        let mut out = ApiResponse::head(resp.status().as_u16(), resp.headers());
         while let Some(chunk) = resp.chunk().await.map_err(|e| self.map_err(e))? {
-            body.extend_from_slice(&chunk);
-            if body.len() > MAX_BODY {
+            out.body.extend_from_slice(&chunk);
+            if out.body.len() > MAX_BODY {
                 return Err(ApiError::Decode(format!("response larger than {MAX_BODY} bytes")));
             }
         }
-        Ok(ApiResponse {
-            status,
-            content_type,
-            retry_after,
-            request_id,
-            etag,
-            body,
-        })
+        Ok(out)
     }
 
     fn map_err(&self, e: reqwest::Error) -> ApiError {

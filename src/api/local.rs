@@ -8,7 +8,7 @@ use axum::body::Body;
 use tower::ServiceExt;
 
 use super::ApiError;
-use super::transport::{ApiRequest, ApiResponse, BoxFuture, MAX_BODY, Method, Transport, parse_retry_after};
+use super::transport::{ApiRequest, ApiResponse, BoxFuture, MAX_BODY, Method, Transport};
 
 /// Calls an in-process `accessd` as one user.
 pub struct InProcessTransport {
@@ -63,33 +63,12 @@ impl InProcessTransport {
             Ok(Err(never)) => match never {},
             Ok(Ok(r)) => r,
         };
-        let (content_type, retry_after, request_id, etag) = {
-            let header = |name: &str| {
-                response
-                    .headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            };
-            (
-                header("content-type"),
-                parse_retry_after(header("retry-after").as_deref()),
-                header("x-request-id"),
-                header("etag"),
-            )
-        };
-        let status = response.status().as_u16();
-        let body = axum::body::to_bytes(response.into_body(), MAX_BODY)
+        let mut out = ApiResponse::head(response.status().as_u16(), response.headers());
+        out.body = axum::body::to_bytes(response.into_body(), MAX_BODY)
             .await
-            .map_err(|e| ApiError::Decode(e.to_string()))?;
-        Ok(ApiResponse {
-            status,
-            content_type,
-            retry_after,
-            request_id,
-            etag,
-            body: body.to_vec(),
-        })
+            .map_err(|e| ApiError::Decode(e.to_string()))?
+            .to_vec();
+        Ok(out)
     }
 }
 

@@ -52,6 +52,21 @@ pub struct ApiResponse {
     pub body: Vec<u8>,
 }
 
+impl ApiResponse {
+    /// A response's status and the headers the client uses, before its body.
+    pub fn head(status: u16, headers: &reqwest::header::HeaderMap) -> ApiResponse {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        ApiResponse {
+            status,
+            content_type: header("content-type"),
+            retry_after: parse_retry_after(header("retry-after").as_deref()),
+            request_id: header("x-request-id"),
+            etag: header("etag"),
+            body: Vec::new(),
+        }
+    }
+}
+
 /// A boxed future (object-safe async).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -66,7 +81,7 @@ pub trait Transport: Send + Sync {
 pub const MAX_BODY: usize = 32 * 1024 * 1024;
 
 /// Parses `Retry-After` seconds.
-pub fn parse_retry_after(v: Option<&str>) -> Option<Duration> {
+fn parse_retry_after(v: Option<&str>) -> Option<Duration> {
     v.and_then(|s| s.trim().parse::<u64>().ok())
         .map(Duration::from_secs)
 }
