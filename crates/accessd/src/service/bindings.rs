@@ -184,16 +184,15 @@ impl Service {
         if_match: Option<&str>,
     ) -> ApiResult<i64> {
         retry(|| async {
-            let now = self.now();
             let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
             let b = store::bindings::get_binding(&mut tx, &acc.project.id, id)
                 .await?
                 .ok_or_else(|| ApiError::not_found("role binding"))?;
             let role = acc.role_by_id(&b.role_id)?;
             rules::check_grant(&acc.perms, "members.manage", &[role_view(role)])?;
-            let before = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            let before = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
             store::bindings::delete_binding(&mut tx, id).await?;
-            let after = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
             rules::check_owners_left(&acc.project.name, before, after)?;
             self.audit(
                 &mut tx,

@@ -87,7 +87,7 @@ impl Service {
                 involved.push(role_view(acc.role_by_id(&b.role_id)?));
             }
             rules::check_grant(&acc.perms, "members.manage", &involved)?;
-            let before = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            let before = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
             for b in existing.iter().filter(|b| b.role_id != role.id) {
                 store::bindings::delete_binding(&mut tx, &b.id).await?;
             }
@@ -108,7 +108,7 @@ impl Service {
                 )
                 .await?;
             }
-            let after = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
             rules::check_owners_left(&acc.project.name, before, after)?;
             self.audit(
                 &mut tx,
@@ -137,7 +137,6 @@ impl Service {
         if_match: Option<&str>,
     ) -> ApiResult<i64> {
         retry(|| async {
-            let now = self.now();
             let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
             let leaving = member == "me";
             let user = if leaving {
@@ -164,11 +163,11 @@ impl Service {
                 }
                 rules::check_grant(&acc.perms, "members.manage", &involved)?;
             }
-            let before = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            let before = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
             for b in &existing {
                 store::bindings::delete_binding(&mut tx, &b.id).await?;
             }
-            let after = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
             rules::check_owners_left(&acc.project.name, before, after)?;
             let action = if leaving { "member.leave" } else { "member.remove" };
             self.audit(

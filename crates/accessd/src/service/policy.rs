@@ -139,7 +139,7 @@ impl Service {
                 let views: Vec<_> = involved.iter().map(|r| role_view(r)).collect();
                 rules::check_grant(&acc.perms, "members.manage", &views)?;
             }
-            let before = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            let before = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
             for b in &removed {
                 store::bindings::delete_binding(&mut tx, &b.id).await?;
             }
@@ -160,7 +160,7 @@ impl Service {
                 )
                 .await?;
             }
-            let after = store::bindings::count_owners(&mut tx, &acc.project.id, now).await?;
+            let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
             rules::check_owners_left(&acc.project.name, before, after)?;
             self.audit(
                 &mut tx,

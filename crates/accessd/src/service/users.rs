@@ -147,7 +147,6 @@ impl Service {
         };
         let target = self.find_user_any(&target_key).await?;
         retry(|| async {
-            let now = self.now();
             let mut tx = self.begin().await?;
             // Disabling can take away a project's last owner: lock (bump) every
             // project the user is bound in first. Other changes touch no project.
@@ -159,7 +158,7 @@ impl Service {
             store::users::begin_global_write(&mut tx).await?;
             let mut owners_before = Vec::new();
             for p in &projects {
-                owners_before.push(store::bindings::count_owners(&mut tx, p, now).await?);
+                owners_before.push(store::bindings::count_owners(&mut tx, p).await?);
             }
             let mut u = store::users::find_user(&mut tx, &target.id)
                 .await?
@@ -175,7 +174,7 @@ impl Service {
             }
             store::users::update_user(&mut tx, &u).await?;
             for (p, before) in projects.iter().zip(owners_before) {
-                let after = store::bindings::count_owners(&mut tx, p, now).await?;
+                let after = store::bindings::count_owners(&mut tx, p).await?;
                 rules::check_owners_left(p, before, after)?;
             }
             self.audit(
@@ -207,17 +206,16 @@ impl Service {
             return Err(ApiError::forbidden("you cannot delete yourself"));
         }
         retry(|| async {
-            let now = self.now();
             let mut tx = self.begin().await?;
             let projects = store::bindings::lock_projects_of_user(&mut tx, &target.id).await?;
             store::users::begin_global_write(&mut tx).await?;
             let mut owners_before = Vec::new();
             for p in &projects {
-                owners_before.push(store::bindings::count_owners(&mut tx, p, now).await?);
+                owners_before.push(store::bindings::count_owners(&mut tx, p).await?);
             }
             store::users::delete_user(&mut tx, &target.id).await?;
             for (p, before) in projects.iter().zip(owners_before) {
-                let after = store::bindings::count_owners(&mut tx, p, now).await?;
+                let after = store::bindings::count_owners(&mut tx, p).await?;
                 rules::check_owners_left(p, before, after)?;
             }
             self.audit(

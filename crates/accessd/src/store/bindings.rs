@@ -200,7 +200,7 @@ pub async fn effective_bindings(
 /// expires: the owners invariant 2 keeps. A binding with `expires_at` does not
 /// count, or a project whose only other owner is temporary would end up ownerless
 /// when that binding expires, with no change anyone could have refused.
-pub async fn count_owners(c: &mut Conn, project_id: &str, _now: i64) -> Result<i64, sqlx::Error> {
+pub async fn count_owners(c: &mut Conn, project_id: &str) -> Result<i64, sqlx::Error> {
     let n: i64 = sqlx::query(
         "SELECT COUNT(DISTINCT b.principal_id) FROM role_bindings b \
          JOIN roles r ON r.id = b.role_id JOIN users u ON u.id = b.principal_id \
