@@ -107,7 +107,7 @@ pub(crate) fn build_ctx(
         settings.no_color,
         settings.verbose,
     )
-    .with_filters(settings.jq.clone(), settings.template.clone());
+    .with_filter(settings.filter.clone());
     let credentials_path = config_path
         .parent()
         .map(|d| d.join("credentials.toml"))

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::config::{self, ConfigFile, LOCAL_CONTEXT};
 use crate::error::CliError;
+use crate::output::Filter;
 use crate::output::jq::{JqError, JqFilter};
 use crate::output::template::{Template, TemplateError};
 
@@ -91,10 +92,8 @@ pub struct Settings {
     pub project: Option<Sourced<String>>,
     pub output: Sourced<OutputFormat>,
     pub timeout: Sourced<Duration>,
-    /// `--jq EXPR`, compiled before any request.
-    pub jq: Option<Arc<JqFilter>>,
-    /// `--template TPL`, compiled before any request.
-    pub template: Option<Arc<Template>>,
+    /// `--jq EXPR` or `--template TPL`, compiled before any request.
+    pub filter: Option<Filter>,
     pub quiet: bool,
     pub yes: bool,
     pub no_color: bool,
@@ -141,19 +140,15 @@ impl Settings {
                 s.source,
             ),
         };
-        let jq = inputs
-            .jq
-            .as_deref()
-            .map(|expr| JqFilter::compile(expr).map(Arc::new).map_err(jq_usage))
-            .transpose()?;
-        let template = inputs
-            .template
-            .as_deref()
-            .map(|src| Template::compile(src).map(Arc::new).map_err(template_usage))
-            .transpose()?;
+        let filter = match (&inputs.jq, &inputs.template) {
+            (Some(expr), _) => Some(Filter::Jq(Arc::new(JqFilter::compile(expr).map_err(jq_usage)?))),
+            (None, Some(src)) => Some(Filter::Template(Arc::new(
+                Template::compile(src).map_err(template_usage)?,
+            ))),
+            (None, None) => None,
+        };
         Ok(Settings {
-            jq,
-            template,
+            filter,
             context_exists: table.is_some(),
             context,
             server,

@@ -32,8 +32,15 @@ pub struct Output {
     color: bool,
     width: Option<u16>,
     verbose: bool,
-    jq: Option<Arc<jq::JqFilter>>,
-    template: Option<Arc<template::Template>>,
+    filter: Option<Filter>,
+}
+
+/// What replaces the `-o` format: `--jq EXPR` or `--template TPL` (clap lets a
+/// command line have at most one), compiled before any request.
+#[derive(Debug, Clone)]
+pub enum Filter {
+    Jq(Arc<jq::JqFilter>),
+    Template(Arc<template::Template>),
 }
 
 impl Output {
@@ -47,20 +54,14 @@ impl Output {
             color: stdout_tty && !no_color,
             width,
             verbose,
-            jq: None,
-            template: None,
+            filter: None,
         }
     }
 
-    /// Results go through `--jq EXPR` or `--template TPL` (at most one; both
-    /// override `-o`; `-o json-compact` makes `--jq`'s non-string outputs compact).
-    pub fn with_filters(
-        mut self,
-        jq: Option<Arc<jq::JqFilter>>,
-        template: Option<Arc<template::Template>>,
-    ) -> Self {
-        self.jq = jq;
-        self.template = template;
+    /// Results go through `--jq EXPR` or `--template TPL`, which override `-o`
+    /// (`-o json-compact` makes `--jq`'s non-string outputs compact).
+    pub fn with_filter(mut self, filter: Option<Filter>) -> Self {
+        self.filter = filter;
         self
     }
 
@@ -75,7 +76,7 @@ impl Output {
     /// Whether results are printed as text for a person (not json/yaml/csv/tsv, not
     /// `-q`, `--jq` or `--template`).
     pub fn is_text(&self) -> bool {
-        self.format == OutputFormat::Text && !self.quiet && self.jq.is_none() && self.template.is_none()
+        self.format == OutputFormat::Text && !self.quiet && self.filter.is_none()
     }
 
     /// A list of results; `empty` goes to stderr (text mode) when there are none.
@@ -194,9 +195,8 @@ impl Output {
     /// its TABs and newlines (`@tsv`), a template sees sanitized values; other `--jq`
     /// results are terminal-safe JSON, which keeps every string exact.
     fn filtered<T: Serialize + ?Sized>(&self, data: &T) -> Result<Option<String>, CliError> {
-        let (jq, template) = match (&self.jq, &self.template) {
-            (None, None) => return Ok(None),
-            (jq, template) => (jq, template),
+        let Some(filter) = &self.filter else {
+            return Ok(None);
         };
         let mut value =
             serde_json::to_value(data).map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?;
@@ -205,21 +205,19 @@ impl Output {
                 "the command itself succeeded; only formatting its output failed (compare with -o json)",
             )
         };
-        if let Some(filter) = jq {
-            let outputs = filter.run(value).map_err(|e| formatting_failed(e.to_string()))?;
-            let compact = self.format == OutputFormat::JsonCompact;
-            let text = jq::to_text(&outputs, compact)
-                .map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?;
-            return Ok(Some(text));
-        }
-        sanitize_value(&mut value);
-        match template {
-            Some(tpl) => tpl
-                .render(&value)
-                .map(Some)
-                .map_err(|e| formatting_failed(e.to_string())),
-            None => Ok(None),
-        }
+        let text = match filter {
+            Filter::Jq(jq) => {
+                let outputs = jq.run(value).map_err(|e| formatting_failed(e.to_string()))?;
+                let compact = self.format == OutputFormat::JsonCompact;
+                jq::to_text(&outputs, compact)
+                    .map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?
+            }
+            Filter::Template(tpl) => {
+                sanitize_value(&mut value);
+                tpl.render(&value).map_err(|e| formatting_failed(e.to_string()))?
+            }
+        };
+        Ok(Some(text))
     }
 
     /// A generated script (shell completion), on stdout exactly as generated.
