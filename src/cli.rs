@@ -116,15 +116,14 @@ pub struct GlobalArgs {
     )]
     pub yes: bool,
 
-    /// Plain output without colour
-    #[arg(
-        long,
-        global = true,
-        env = "NO_COLOR",
-        hide_env_values = true,
-        value_parser = FalseyValueParser::new()
-    )]
+    /// Plain output without colour (so does NO_COLOR set to anything)
+    #[arg(long, global = true)]
     pub no_color: bool,
+
+    /// Print long output at once instead of through the pager ($ACCESSCTL_PAGER, $PAGER,
+    /// else `less -FRX`)
+    #[arg(long, global = true)]
+    pub no_pager: bool,
 
     /// Trace requests and responses on stderr (secrets redacted)
     #[arg(short, long, global = true)]
@@ -203,6 +202,7 @@ pub fn inputs(global: &GlobalArgs, matches: &ArgMatches) -> Inputs {
         quiet: global.quiet,
         yes: global.yes,
         no_color: global.no_color,
+        no_pager: global.no_pager,
         verbose: global.verbose,
         insecure_http: global.insecure_http,
     }

@@ -77,8 +77,9 @@ impl Interrupts {
         Ok(async move {
             loop {
                 signals.recv().await;
-                // While `roles edit` runs an editor, Ctrl-C is the editor's to handle.
-                if crate::editor::owns_interrupt() {
+                // While `roles edit` runs an editor, Ctrl-C is the editor's to handle;
+                // while a pager shows a list, the pager's.
+                if crate::editor::owns_interrupt() || crate::output::pager::owns_interrupt() {
                     continue;
                 }
                 if interrupts.on_signal() {

@@ -59,25 +59,41 @@ fn real_main() -> ExitCode {
         // Needs no settings: a broken config file must not break the shell's startup.
         let output = Output::new(OutputFormat::Text, quiet, true, false);
         let shell = std::env::var("SHELL").ok().filter(|s| !s.is_empty());
-        return finish(commands::completion::print(args, shell.as_deref(), &output));
+        return finish(
+            commands::completion::print(args, shell.as_deref(), &output),
+            &output,
+        );
     }
     match prepare(&cli, &matches) {
-        Ok(ctx) => finish(execute(cli, ctx)),
+        Ok(ctx) => {
+            let output = ctx.output().clone();
+            finish(execute(cli, ctx), &output)
+        }
         Err(e) => {
-            Output::new(OutputFormat::Text, quiet, true, false).error(&e);
+            let inputs = cli::inputs(&cli.global, &matches);
+            Output::new(OutputFormat::Text, quiet, true, false)
+                .with_terminal(terminal(&inputs))
+                .error(&e);
             e.exit_code()
         }
     }
 }
 
-fn finish(result: Result<(), CliError>) -> ExitCode {
+fn finish(result: Result<(), CliError>, output: &Output) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            output::print_error(&e);
+            output.error(&e);
             e.exit_code()
         }
     }
+}
+
+/// The terminal facts of this run (size, colour, pager), read once (part of
+/// `prepare`: `COLUMNS`, `LINES`, `NO_COLOR`, `CLICOLOR_FORCE`, `ACCESSCTL_PAGER`,
+/// `PAGER`).
+fn terminal(inputs: &settings::Inputs) -> output::Terminal {
+    output::Terminal::detect(|k| std::env::var(k).ok(), inputs.no_color, inputs.no_pager)
 }
 
 /// Resolves settings and gathers the environment: the only place that reads env vars
@@ -107,6 +123,7 @@ pub(crate) fn build_ctx(
         settings.no_color,
         settings.verbose,
     )
+    .with_terminal(terminal(inputs))
     .with_filter(settings.filter.clone());
     let credentials_path = config_path
         .parent()

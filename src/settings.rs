@@ -52,6 +52,7 @@ impl<T> Sourced<T> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
     Text,
+    Wide,
     Json,
     JsonCompact,
     Yaml,
@@ -78,6 +79,8 @@ pub struct Inputs {
     pub quiet: bool,
     pub yes: bool,
     pub no_color: bool,
+    /// `--no-pager`.
+    pub no_pager: bool,
     pub verbose: bool,
     pub insecure_http: bool,
 }
@@ -126,7 +129,7 @@ impl Settings {
             Some(s) => Sourced::new(
                 OutputFormat::parse(&s.value).ok_or_else(|| {
                     CliError::usage(format!("invalid output format '{}' (from {})", s.value, s.source))
-                        .with_hint("one of: text, json, json-compact, yaml, csv, tsv")
+                        .with_hint("one of: text, wide, json, json-compact, yaml, csv, tsv")
                 })?,
                 s.source,
             ),

@@ -223,6 +223,22 @@ impl ApiClient {
             .await
     }
 
+    /// The bindings whose id starts with `prefix` (`id_prefix=`; filtered here
+    /// too, for a server that does not know the parameter).
+    pub async fn role_bindings_with_prefix(
+        &self,
+        project: &str,
+        prefix: &str,
+    ) -> Result<Vec<RoleBinding>, ApiError> {
+        let q = query(&[("id_prefix", Some(prefix))]);
+        let prefix = prefix.to_ascii_lowercase();
+        let mut found: Vec<RoleBinding> = self
+            .list(format!("{}/role-bindings{q}", project_path(project)))
+            .await?;
+        found.retain(|b| b.id.to_ascii_lowercase().starts_with(&prefix));
+        Ok(found)
+    }
+
     pub async fn create_role_binding(
         &self,
         project: &str,

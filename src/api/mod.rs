@@ -34,6 +34,8 @@ pub struct ApiClient {
     transport: Arc<dyn Transport>,
     tracer: Option<Tracer>,
     retries: u32,
+    /// `--limit N`: lists stop after N items (`None`: every page).
+    list_limit: Option<usize>,
 }
 
 impl ApiClient {
@@ -42,6 +44,16 @@ impl ApiClient {
             transport,
             tracer,
             retries: RETRIES,
+            list_limit: None,
+        }
+    }
+
+    /// A client whose lists stop after `limit` items (`--limit N`): it asks for no
+    /// more pages than it needs. Meant for the one list a list command prints.
+    pub fn limited(&self, limit: Option<usize>) -> ApiClient {
+        ApiClient {
+            list_limit: limit,
+            ..self.clone()
         }
     }
 
@@ -166,24 +178,34 @@ impl ApiClient {
             .map(|_| ())
     }
 
-    /// Follows `next_cursor` until the end; a repeated cursor is an error.
+    /// Follows `next_cursor` until the end (or the client's `--limit`); a repeated
+    /// cursor is an error.
     async fn list<T: DeserializeOwned>(&self, path: String) -> Result<Vec<T>, ApiError> {
         let sep = if path.contains('?') { '&' } else { '?' };
         let mut items = Vec::new();
         let mut seen = HashSet::new();
         let mut cursor: Option<String> = None;
+        let limit = self.list_limit.unwrap_or(usize::MAX);
         loop {
+            let page_limit = limit.saturating_sub(items.len()).clamp(1, PAGE_LIMIT as usize);
             let page_path = match &cursor {
-                None => format!("{path}{sep}limit={PAGE_LIMIT}"),
-                Some(c) => format!("{path}{sep}limit={PAGE_LIMIT}&cursor={}", enc(c)),
+                None => format!("{path}{sep}limit={page_limit}"),
+                Some(c) => format!("{path}{sep}limit={page_limit}&cursor={}", enc(c)),
             };
             let resp = self
                 .execute(request(Method::Get, page_path, None::<&()>)?)
                 .await?;
             match decode::<ListBody<T>>(&resp.body)? {
-                ListBody::Array(v) => return Ok(v),
+                ListBody::Array(mut v) => {
+                    v.truncate(limit);
+                    return Ok(v);
+                }
                 ListBody::Page(page) => {
                     items.extend(page.items);
+                    if items.len() >= limit {
+                        items.truncate(limit);
+                        return Ok(items);
+                    }
                     match page.next_cursor {
                         None => return Ok(items),
                         Some(next) if !seen.insert(next.clone()) => return Err(ApiError::CursorRepeated),

@@ -152,3 +152,27 @@ mod tests {
         }
     }
 }
+
+/// `--limit N` of every list command: at most N items, fetched page by page only as
+/// far as needed.
+#[derive(clap::Args, Debug, Clone, Copy, Default)]
+pub struct Limit {
+    /// Show at most N items
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    limit: Option<u32>,
+}
+
+impl Limit {
+    /// The limit, if one was given.
+    pub fn get(&self) -> Option<usize> {
+        self.limit.map(|n| n as usize)
+    }
+
+    /// `items` cut to the limit (for lists made locally).
+    pub fn apply<T>(&self, mut items: Vec<T>) -> Vec<T> {
+        if let Some(n) = self.get() {
+            items.truncate(n);
+        }
+        items
+    }
+}

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod common;
 pub mod completion;
 pub mod config;
+pub mod ids;
 pub mod invite;
 pub mod policy;
 pub mod projects;

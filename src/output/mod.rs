@@ -4,6 +4,7 @@
 
 pub mod jq;
 pub mod json;
+pub mod pager;
 pub mod progress;
 pub mod sanitize;
 pub mod summary;
@@ -28,9 +29,7 @@ use sanitize::sanitize;
 pub struct Output {
     format: OutputFormat,
     quiet: bool,
-    stdout_tty: bool,
-    color: bool,
-    width: Option<u16>,
+    term: Terminal,
     verbose: bool,
     filter: Option<Filter>,
 }
@@ -43,19 +42,120 @@ pub enum Filter {
     Template(Arc<template::Template>),
 }
 
+/// What a run knows about its terminal, found out once in `prepare` (the only code
+/// that reads the environment) and never again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Terminal {
+    pub stdout_tty: bool,
+    pub stderr_tty: bool,
+    /// Columns of the terminal on stdout (tables are cut to it); `None` when piped.
+    pub width: Option<usize>,
+    /// Rows of the terminal on stdout (taller output goes through the pager).
+    pub height: Option<usize>,
+    /// Colour (bold headers) on stdout, and the coloured prefixes on stderr.
+    pub color_stdout: bool,
+    pub color_stderr: bool,
+    /// The pager command (`sh -c`) for output taller than the terminal; `None`: none.
+    pub pager: Option<String>,
+}
+
+/// The pager when neither `ACCESSCTL_PAGER` nor `PAGER` is set.
+pub const DEFAULT_PAGER: &str = "less -FRX";
+/// The width assumed on a terminal that reports 0 columns without `COLUMNS`.
+pub const FALLBACK_WIDTH: usize = 80;
+/// The height assumed on a terminal that reports 0 rows without `LINES`.
+pub const FALLBACK_HEIGHT: usize = 24;
+
+impl Terminal {
+    /// The terminal as the process sees it: `env` reads an environment variable
+    /// (`COLUMNS`, `LINES`, `NO_COLOR`, `CLICOLOR_FORCE`, `ACCESSCTL_PAGER`, `PAGER`).
+    /// `NO_COLOR` set to anything non-empty (or `--no-color`) turns colour off;
+    /// `CLICOLOR_FORCE` set to anything but `0` turns it on even when piped.
+    pub fn detect(env: impl Fn(&str) -> Option<String>, no_color: bool, no_pager: bool) -> Terminal {
+        Terminal::from_facts(
+            std::io::stdout().is_terminal(),
+            std::io::stderr().is_terminal(),
+            terminal_size::terminal_size_of(std::io::stdout()).map(|(w, h)| (w.0 as usize, h.0 as usize)),
+            env,
+            no_color,
+            no_pager,
+        )
+    }
+
+    fn from_facts(
+        stdout_tty: bool,
+        stderr_tty: bool,
+        size: Option<(usize, usize)>,
+        env: impl Fn(&str) -> Option<String>,
+        no_color: bool,
+        no_pager: bool,
+    ) -> Terminal {
+        let set = |k: &str| env(k).filter(|v| !v.is_empty());
+        let number = |k: &str| {
+            set(k)
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .filter(|n| *n > 0)
+        };
+        let (w, h) = size.unwrap_or((0, 0));
+        let width = stdout_tty.then(|| {
+            Some(w)
+                .filter(|w| *w > 0)
+                .or_else(|| number("COLUMNS"))
+                .unwrap_or(FALLBACK_WIDTH)
+        });
+        let height = stdout_tty.then(|| {
+            Some(h)
+                .filter(|h| *h > 0)
+                .or_else(|| number("LINES"))
+                .unwrap_or(FALLBACK_HEIGHT)
+        });
+        let no_color = no_color || set("NO_COLOR").is_some();
+        let forced = set("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+        let pager = (stdout_tty && !no_pager)
+            .then(|| {
+                env("ACCESSCTL_PAGER")
+                    .or_else(|| env("PAGER"))
+                    .unwrap_or_else(|| DEFAULT_PAGER.to_owned())
+            })
+            .filter(|p| !p.trim().is_empty() && p.trim() != "cat");
+        Terminal {
+            stdout_tty,
+            stderr_tty,
+            width,
+            height,
+            color_stdout: !no_color && (stdout_tty || forced),
+            color_stderr: !no_color && (stderr_tty || forced),
+            pager,
+        }
+    }
+}
+
 impl Output {
+    /// An output on a terminal found out without the environment (no pager, no
+    /// colour unless on a terminal and not `no_color`); [`Output::with_terminal`]
+    /// gives it what `prepare` found.
     pub fn new(format: OutputFormat, quiet: bool, no_color: bool, verbose: bool) -> Self {
-        let stdout_tty = std::io::stdout().is_terminal();
-        let width = stdout_tty.then(terminal_width).flatten();
+        let term = Terminal::from_facts(
+            std::io::stdout().is_terminal(),
+            std::io::stderr().is_terminal(),
+            terminal_size::terminal_size_of(std::io::stdout()).map(|(w, h)| (w.0 as usize, h.0 as usize)),
+            |_| None,
+            no_color,
+            true,
+        );
         Output {
             format,
             quiet,
-            stdout_tty,
-            color: stdout_tty && !no_color,
-            width,
+            term,
             verbose,
             filter: None,
         }
+    }
+
+    /// The terminal `prepare` found.
+    pub fn with_terminal(mut self, term: Terminal) -> Self {
+        self.term = term;
+        self
     }
 
     /// Results go through `--jq EXPR` or `--template TPL`, which override `-o`
@@ -76,12 +176,12 @@ impl Output {
     /// Whether results are printed as text for a person (not json/yaml/csv/tsv, not
     /// `-q`, `--jq` or `--template`).
     pub fn is_text(&self) -> bool {
-        self.format == OutputFormat::Text && !self.quiet && self.filter.is_none()
+        matches!(self.format, OutputFormat::Text | OutputFormat::Wide) && !self.quiet && self.filter.is_none()
     }
 
     /// A list of results; `empty` goes to stderr (text mode) when there are none.
     pub fn list<T: Tabular + Serialize>(&self, items: &[T], empty: &str) -> Result<(), CliError> {
-        let mut table = Table::new(T::HEADERS);
+        let mut table = Table::new(T::HEADERS).with_fits(T::FITS);
         for item in items {
             table.push(item.id(), item.row());
         }
@@ -94,14 +194,14 @@ impl Output {
 
     /// One result shown as a one-row table (text) and one object (JSON).
     pub fn row<T: Tabular + Serialize>(&self, item: &T) -> Result<(), CliError> {
-        let mut table = Table::new(T::HEADERS);
+        let mut table = Table::new(T::HEADERS).with_fits(T::FITS);
         table.push(item.id(), item.row());
         self.print(item, &table)
     }
 
     /// One result.
     pub fn one<T: Tabular + Serialize>(&self, item: &T) -> Result<(), CliError> {
-        let mut table = Table::new(T::HEADERS);
+        let mut table = Table::new(T::HEADERS).with_fits(T::FITS);
         table.push(item.id(), item.row());
         table.vertical = true;
         self.print(item, &table)
@@ -111,20 +211,32 @@ impl Output {
     /// for `-q`.
     pub fn print<T: Serialize + ?Sized>(&self, data: &T, table: &Table) -> Result<(), CliError> {
         if let Some(text) = self.filtered(data)? {
-            return self.stdout(&text);
+            return self.data(&text);
         }
         let text = if self.quiet {
             table.ids.iter().map(|id| format!("{}\n", sanitize(id))).collect()
         } else {
             match self.format {
-                OutputFormat::Text => table::render(
-                    table,
-                    table::Style {
-                        tty: self.stdout_tty,
-                        color: self.color,
-                        width: self.width,
-                    },
-                ),
+                OutputFormat::Text | OutputFormat::Wide => {
+                    let rendered = table::render(
+                        table,
+                        table::Style {
+                            tty: self.term.stdout_tty,
+                            color: self.term.color_stdout,
+                            width: self.term.width,
+                            wide: self.format == OutputFormat::Wide,
+                        },
+                    );
+                    if !rendered.dropped.is_empty() {
+                        self.info(&format!(
+                            "{} left out to fit the terminal's {} columns (a wider terminal, a pipe or -o json shows {})",
+                            rendered.dropped.join(", "),
+                            self.term.width.unwrap_or_default(),
+                            if rendered.dropped.len() == 1 { "it" } else { "them" },
+                        ));
+                    }
+                    rendered.text
+                }
                 OutputFormat::Json | OutputFormat::JsonCompact => {
                     let pretty = self.format == OutputFormat::Json;
                     let mut s = json::to_string(data, pretty)
@@ -133,22 +245,11 @@ impl Output {
                     s
                 }
                 OutputFormat::Yaml => yaml(data)?,
-                OutputFormat::Csv | OutputFormat::Tsv => {
-                    let sep = if self.format == OutputFormat::Csv {
-                        ','
-                    } else {
-                        '\t'
-                    };
-                    let mut s = String::new();
-                    for line in std::iter::once(&table.headers).chain(&table.rows) {
-                        s.push_str(&table::delimited(line, sep));
-                        s.push('\n');
-                    }
-                    s
-                }
+                OutputFormat::Csv => table.delimited(','),
+                OutputFormat::Tsv => table.delimited('\t'),
             }
         };
-        self.stdout(&text)
+        self.data(&text)
     }
 
     /// A document meant to be saved and edited (`roles export`): YAML, unless `-o json`
@@ -156,10 +257,10 @@ impl Output {
     /// does not shorten it (the document is the data); csv and tsv cannot hold it.
     pub fn document<T: Serialize + ?Sized>(&self, data: &T) -> Result<(), CliError> {
         if let Some(text) = self.filtered(data)? {
-            return self.stdout(&text);
+            return self.data(&text);
         }
         let text = match self.format {
-            OutputFormat::Text | OutputFormat::Yaml => to_yaml(data)?,
+            OutputFormat::Text | OutputFormat::Wide | OutputFormat::Yaml => to_yaml(data)?,
             OutputFormat::Json | OutputFormat::JsonCompact => {
                 let mut s = json::to_string(data, self.format == OutputFormat::Json)
                     .map_err(|e| CliError::other(format!("cannot encode JSON: {e}")))?;
@@ -173,12 +274,12 @@ impl Output {
                 );
             }
         };
-        self.stdout(&text)
+        self.data(&text)
     }
 
     /// Whether stdout is a terminal.
     pub fn is_tty(&self) -> bool {
-        self.stdout_tty
+        self.term.stdout_tty
     }
 
     /// A bare value (a config value, a context name) on stdout, sanitized; `--jq` and
@@ -230,6 +331,18 @@ impl Output {
         self.stdout(&format!("{}\n", sanitize(secret.expose())))
     }
 
+    /// Results on stdout: through the pager when stdout is a terminal and `text` is
+    /// taller than it (never when piped, never with `--no-pager`).
+    fn data(&self, text: &str) -> Result<(), CliError> {
+        if let (Some(pager), Some(height)) = (&self.term.pager, self.term.height)
+            && text.lines().count() >= height
+            && pager::page(pager, text)
+        {
+            return Ok(());
+        }
+        self.stdout(text)
+    }
+
     fn stdout(&self, text: &str) -> Result<(), CliError> {
         let mut out = std::io::stdout().lock();
         match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -249,12 +362,24 @@ impl Output {
 
     /// A warning (stderr, even with `-q`).
     pub fn warn(&self, msg: &str) {
-        stderr_line(&format!("warning: {}", sanitize(msg)));
+        stderr_line(&format!("{}{}", self.prefix(Prefix::Warning), sanitize(msg)));
     }
 
-    /// The `error:` line and its `hint:`.
+    /// The `error:` line and its `hint:`, the prefixes coloured like clap's on a
+    /// terminal.
     pub fn error(&self, err: &CliError) {
-        print_error(err);
+        stderr_line(&format!(
+            "{}{}",
+            self.prefix(Prefix::Error),
+            sanitize(&err.message)
+        ));
+        if let Some(hint) = &err.hint {
+            stderr_line(&format!("{}{}", self.prefix(Prefix::Hint), sanitize(hint)));
+        }
+    }
+
+    fn prefix(&self, p: Prefix) -> String {
+        p.render(self.term.color_stderr)
     }
 
     /// A prompt on stderr (no newline).
@@ -277,7 +402,33 @@ impl Output {
     }
 }
 
-/// Prints a failure: `error: …` and optionally `hint: …`, on stderr.
+/// The app's own stderr prefixes.
+#[derive(Debug, Clone, Copy)]
+enum Prefix {
+    Error,
+    Warning,
+    Hint,
+}
+
+impl Prefix {
+    /// `error:` bold red, `warning:` bold yellow, `hint:` bold green (clap's error
+    /// and tip styles), or plain.
+    fn render(self, color: bool) -> String {
+        let (word, sgr) = match self {
+            Prefix::Error => ("error:", "1;31"),
+            Prefix::Warning => ("warning:", "1;33"),
+            Prefix::Hint => ("hint:", "1;32"),
+        };
+        if color {
+            format!("\u{1b}[{sgr}m{word}\u{1b}[0m ")
+        } else {
+            format!("{word} ")
+        }
+    }
+}
+
+/// Prints a failure without colour: `error: …` and optionally `hint: …`, on stderr
+/// (prefer [`Output::error`]).
 pub fn print_error(err: &CliError) {
     stderr_line(&format!("error: {}", sanitize(&err.message)));
     if let Some(hint) = &err.hint {
@@ -438,13 +589,91 @@ fn swap_strings(value: &mut serde_json::Value, f: &mut impl FnMut(&mut String)) 
     }
 }
 
-fn terminal_width() -> Option<u16> {
-    comfy_table::Table::new().width()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn env(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn terminal_width_comes_from_the_terminal_then_columns_then_80() {
+        let t = Terminal::from_facts(
+            true,
+            true,
+            Some((120, 40)),
+            env(&[("COLUMNS", "60")]),
+            false,
+            false,
+        );
+        assert_eq!((t.width, t.height), (Some(120), Some(40)));
+        let t = Terminal::from_facts(true, true, Some((0, 0)), env(&[("COLUMNS", "60")]), false, false);
+        assert_eq!((t.width, t.height), (Some(60), Some(FALLBACK_HEIGHT)));
+        let t = Terminal::from_facts(true, true, Some((0, 0)), env(&[("COLUMNS", "x")]), false, false);
+        assert_eq!(t.width, Some(FALLBACK_WIDTH));
+        let t = Terminal::from_facts(
+            false,
+            false,
+            Some((0, 0)),
+            env(&[("COLUMNS", "60")]),
+            false,
+            false,
+        );
+        assert_eq!(
+            (t.width, t.pager),
+            (None, None),
+            "piped output is never cut or paged"
+        );
+    }
+
+    #[test]
+    fn no_color_any_value_and_clicolor_force() {
+        let on = Terminal::from_facts(true, true, None, env(&[]), false, false);
+        assert!(on.color_stdout && on.color_stderr);
+        for v in ["1", "0", "false", "yes"] {
+            let pairs: &'static [(&'static str, &'static str)] = Box::leak(Box::new([("NO_COLOR", v)]));
+            let t = Terminal::from_facts(true, true, None, env(pairs), false, false);
+            assert!(!t.color_stdout && !t.color_stderr, "NO_COLOR={v}");
+        }
+        let t = Terminal::from_facts(true, true, None, env(&[("NO_COLOR", "")]), false, false);
+        assert!(t.color_stdout, "an empty NO_COLOR is unset");
+        assert!(!Terminal::from_facts(true, true, None, env(&[]), true, false).color_stderr);
+        let piped = Terminal::from_facts(false, false, None, env(&[("CLICOLOR_FORCE", "1")]), false, false);
+        assert!(piped.color_stdout && piped.color_stderr);
+        let piped = Terminal::from_facts(false, false, None, env(&[("CLICOLOR_FORCE", "0")]), false, false);
+        assert!(!piped.color_stdout);
+        let both = Terminal::from_facts(
+            false,
+            false,
+            None,
+            env(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]),
+            false,
+            false,
+        );
+        assert!(!both.color_stdout, "NO_COLOR wins");
+    }
+
+    #[test]
+    fn pager_choice() {
+        let t = |pairs, no_pager| Terminal::from_facts(true, true, None, env(pairs), false, no_pager).pager;
+        assert_eq!(t(&[], false).as_deref(), Some(DEFAULT_PAGER));
+        assert_eq!(t(&[("PAGER", "more")], false).as_deref(), Some("more"));
+        assert_eq!(
+            t(&[("PAGER", "more"), ("ACCESSCTL_PAGER", "most")], false).as_deref(),
+            Some("most")
+        );
+        assert_eq!(t(&[("ACCESSCTL_PAGER", "")], false), None);
+        assert_eq!(t(&[("PAGER", "cat")], false), None);
+        assert_eq!(t(&[], true), None);
+    }
+
+    #[test]
+    fn prefixes_are_coloured_only_when_asked() {
+        assert_eq!(Prefix::Error.render(false), "error: ");
+        assert_eq!(Prefix::Error.render(true), "\u{1b}[1;31merror:\u{1b}[0m ");
+        assert_eq!(Prefix::Hint.render(true), "\u{1b}[1;32mhint:\u{1b}[0m ");
+    }
 
     #[test]
     fn yaml_escapes_every_unsafe_character_and_round_trips() {

@@ -1,10 +1,19 @@
-//! How each wire type looks as a table row. Headers are the contract (cli.md).
+//! How each wire type looks as a table row. Headers are the contract (cli.md, README
+//! "Tables"); [`Tabular::FITS`] says how each column fits a narrow terminal and which
+//! are `-o wide` columns.
 
 use access_api::*;
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::table::Fit;
 
 /// A type shown as one table row.
 pub trait Tabular {
     const HEADERS: &'static [&'static str];
+    /// One [`Fit`] per header (missing ones never cut, always shown).
+    const FITS: &'static [Fit] = &[];
+    /// One cell per header.
     fn row(&self) -> Vec<String>;
     /// The identifier printed by `-q`.
     fn id(&self) -> String;
@@ -18,23 +27,82 @@ fn yes_no(b: bool) -> String {
     if b { "yes" } else { "no" }.to_owned()
 }
 
-/// `Name <email>`, `team:NAME` or `All Users`.
+/// `Name <email>`, `team:NAME` or `All Users`; a disabled user is marked `(disabled)`.
 pub fn principal_label(p: &Principal) -> String {
     match p {
         Principal::User {
             username,
             email,
             name,
+            disabled,
             ..
         } => {
             let shown = name.as_deref().filter(|n| !n.is_empty()).unwrap_or(username);
-            format!("{shown} <{email}>")
+            let mark = if *disabled { " (disabled)" } else { "" };
+            format!("{shown} <{email}>{mark}")
         }
         Principal::Team { name, .. } => format!("team:{name}"),
         Principal::AllUsers => "All Users".to_owned(),
     }
 }
 
+fn parse_time(ts: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(ts, &Rfc3339).ok()
+}
+
+/// Whether an RFC 3339 time is at or before now.
+pub fn is_past(ts: &str) -> bool {
+    parse_time(ts).is_some_and(|t| t <= OffsetDateTime::now_utc())
+}
+
+/// The largest whole unit of a span: `45s`, `12m`, `5h`, `29d`.
+fn span(secs: i64) -> String {
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m", s / 60),
+        s if s < 2 * 86_400 => format!("{}h", s / 3600),
+        s => format!("{}d", s / 86_400),
+    }
+}
+
+/// A future time as `in 29d`, `expired` once past; the raw string if it does not parse.
+pub fn until(ts: &str) -> String {
+    match parse_time(ts) {
+        Some(t) => {
+            let secs = (t - OffsetDateTime::now_utc()).whole_seconds();
+            if secs <= 0 {
+                "expired".to_owned()
+            } else {
+                format!("in {}", span(secs))
+            }
+        }
+        None => ts.to_owned(),
+    }
+}
+
+/// A past time as `5m ago`; the raw string if it does not parse.
+pub fn ago(ts: &str) -> String {
+    match parse_time(ts) {
+        Some(t) => format!(
+            "{} ago",
+            span((OffsetDateTime::now_utc() - t).whole_seconds().max(0))
+        ),
+        None => ts.to_owned(),
+    }
+}
+
+/// The wide form of an expiry: the time, marked once it has passed.
+fn expires_at(ts: &Option<String>) -> String {
+    match ts {
+        Some(t) if is_past(t) => format!("{t} (expired)"),
+        Some(t) => t.clone(),
+        None => String::new(),
+    }
+}
+
+/// `roles list-bindings`: the Akka layout (ID, ROLE, PRINCIPAL, MFA, EXPIRES when any
+/// binding expires); `-o wide` adds the Kalix columns (USERNAME, EMAIL, NAME), the
+/// exact expiry and CREATED.
 impl Tabular for RoleBinding {
     const HEADERS: &'static [&'static str] = &[
         "ROLE BINDING ID",
@@ -44,6 +112,21 @@ impl Tabular for RoleBinding {
         "EMAIL",
         "NAME",
         "MFA",
+        "EXPIRES",
+        "EXPIRES",
+        "CREATED",
+    ];
+    const FITS: &'static [Fit] = &[
+        Fit::KEEP,
+        Fit::KEEP,
+        Fit::cut(3).label(),
+        Fit::cut(2).and_drop(3).wide(),
+        Fit::KEEP.wide(),
+        Fit::cut(1).and_drop(2).wide(),
+        Fit::drop(1),
+        Fit::drop(4).narrow().optional(),
+        Fit::drop(4).wide().optional(),
+        Fit::drop(5).wide(),
     ];
     fn row(&self) -> Vec<String> {
         let (username, email, name, mfa) = match &self.principal {
@@ -64,6 +147,9 @@ impl Tabular for RoleBinding {
             email,
             name,
             mfa,
+            self.expires_at.as_deref().map(until).unwrap_or_default(),
+            expires_at(&self.expires_at),
+            self.created_at.clone(),
         ]
     }
     fn id(&self) -> String {
@@ -73,6 +159,7 @@ impl Tabular for RoleBinding {
 
 impl Tabular for Role {
     const HEADERS: &'static [&'static str] = &["NAME", "DESCRIPTION", "BUILT-IN"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::cut(1)];
     fn row(&self) -> Vec<String> {
         vec![self.name.clone(), opt(&self.description), yes_no(self.built_in)]
     }
@@ -83,6 +170,7 @@ impl Tabular for Role {
 
 impl Tabular for PermissionInfo {
     const HEADERS: &'static [&'static str] = &["PERMISSION", "DESCRIPTION"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::cut(1)];
     fn row(&self) -> Vec<String> {
         vec![self.name.clone(), self.description.clone()]
     }
@@ -92,7 +180,15 @@ impl Tabular for PermissionInfo {
 }
 
 impl Tabular for Invitation {
-    const HEADERS: &'static [&'static str] = &["EMAIL", "ROLE", "STATUS", "EXPIRES"];
+    const HEADERS: &'static [&'static str] = &["EMAIL", "ROLE", "STATUS", "EXPIRES", "EXPIRES", "ID"];
+    const FITS: &'static [Fit] = &[
+        Fit::KEEP,
+        Fit::KEEP,
+        Fit::KEEP,
+        Fit::drop(1).narrow(),
+        Fit::drop(1).wide(),
+        Fit::drop(2).wide(),
+    ];
     fn row(&self) -> Vec<String> {
         let status = match self.status {
             InvitationStatus::Pending => "pending",
@@ -102,7 +198,9 @@ impl Tabular for Invitation {
             self.email.clone(),
             self.role.name.clone(),
             status.to_owned(),
+            until(&self.expires_at),
             self.expires_at.clone(),
+            self.id.clone(),
         ]
     }
     fn id(&self) -> String {
@@ -113,6 +211,7 @@ impl Tabular for Invitation {
 /// `project users list`: members and invitations in one list (cli.md, "Goldsky tree").
 impl Tabular for Member {
     const HEADERS: &'static [&'static str] = &["ROLE", "EMAIL", "NAME", "STATUS"];
+    const FITS: &'static [Fit] = &[Fit::cut(2), Fit::KEEP, Fit::cut(1)];
     fn row(&self) -> Vec<String> {
         let roles: Vec<&str> = self.roles.iter().map(|r| r.name.as_str()).collect();
         let status = match self.status {
@@ -134,6 +233,7 @@ impl Tabular for Member {
 
 impl Tabular for Team {
     const HEADERS: &'static [&'static str] = &["NAME", "MEMBERS", "CREATED", "ID"];
+    const FITS: &'static [Fit] = &[Fit::cut(1), Fit::KEEP, Fit::drop(1).wide(), Fit::drop(2).wide()];
     fn row(&self) -> Vec<String> {
         vec![
             self.name.clone(),
@@ -149,6 +249,7 @@ impl Tabular for Team {
 
 impl Tabular for TeamMember {
     const HEADERS: &'static [&'static str] = &["USERNAME", "EMAIL", "NAME", "ADDED"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::KEEP, Fit::cut(1), Fit::drop(1).wide()];
     fn row(&self) -> Vec<String> {
         vec![
             self.username.clone(),
@@ -164,6 +265,13 @@ impl Tabular for TeamMember {
 
 impl Tabular for Project {
     const HEADERS: &'static [&'static str] = &["NAME", "DESCRIPTION", "PRESET", "MY ROLES", "ID"];
+    const FITS: &'static [Fit] = &[
+        Fit::KEEP,
+        Fit::cut(1),
+        Fit::KEEP,
+        Fit::cut(2),
+        Fit::drop(1).wide(),
+    ];
     fn row(&self) -> Vec<String> {
         vec![
             self.name.clone(),
@@ -180,6 +288,14 @@ impl Tabular for Project {
 
 impl Tabular for User {
     const HEADERS: &'static [&'static str] = &["USERNAME", "EMAIL", "NAME", "ADMIN", "DISABLED", "ID"];
+    const FITS: &'static [Fit] = &[
+        Fit::KEEP,
+        Fit::KEEP,
+        Fit::cut(1).and_drop(1),
+        Fit::KEEP,
+        Fit::KEEP,
+        Fit::drop(2).wide(),
+    ];
     fn row(&self) -> Vec<String> {
         vec![
             self.username.clone(),
@@ -196,14 +312,34 @@ impl Tabular for User {
 }
 
 impl Tabular for TokenInfo {
-    const HEADERS: &'static [&'static str] = &["ID", "NAME", "CREATED", "EXPIRES", "LAST USED"];
+    const HEADERS: &'static [&'static str] = &[
+        "ID",
+        "NAME",
+        "CREATED",
+        "EXPIRES",
+        "EXPIRES",
+        "LAST USED",
+        "LAST USED",
+    ];
+    const FITS: &'static [Fit] = &[
+        Fit::KEEP,
+        Fit::cut(1),
+        Fit::drop(3).wide(),
+        Fit::drop(2).narrow(),
+        Fit::drop(2).wide(),
+        Fit::drop(1).narrow(),
+        Fit::drop(1).wide(),
+    ];
     fn row(&self) -> Vec<String> {
+        let never = || "never".to_owned();
         vec![
             self.id.clone(),
             self.name.clone(),
             self.created_at.clone(),
-            self.expires_at.clone().unwrap_or_else(|| "never".into()),
-            self.last_used_at.clone().unwrap_or_else(|| "never".into()),
+            self.expires_at.as_deref().map_or_else(never, until),
+            self.expires_at.clone().unwrap_or_else(never),
+            self.last_used_at.as_deref().map_or_else(never, ago),
+            self.last_used_at.clone().unwrap_or_else(never),
         ]
     }
     fn id(&self) -> String {
@@ -212,9 +348,18 @@ impl Tabular for TokenInfo {
 }
 
 impl Tabular for AuditEvent {
-    const HEADERS: &'static [&'static str] = &["TIME", "ACTION", "ACTOR", "PROJECT", "TARGET"];
+    const HEADERS: &'static [&'static str] = &["TIME", "TIME", "ACTION", "ACTOR", "PROJECT", "TARGET"];
+    const FITS: &'static [Fit] = &[
+        Fit::KEEP.narrow(),
+        Fit::KEEP.wide(),
+        Fit::KEEP,
+        Fit::cut(2),
+        Fit::cut(3).and_drop(1),
+        Fit::cut(1),
+    ];
     fn row(&self) -> Vec<String> {
         vec![
+            ago(&self.created_at),
             self.created_at.clone(),
             self.action.clone(),
             opt(&self.actor),
@@ -224,5 +369,41 @@ impl Tabular for AuditEvent {
     }
     fn id(&self) -> String {
         self.id.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_view_declares_at_most_one_fit_per_header() {
+        fn check<T: Tabular>() {
+            assert!(T::FITS.len() <= T::HEADERS.len(), "{:?}", T::HEADERS);
+        }
+        check::<RoleBinding>();
+        check::<Role>();
+        check::<PermissionInfo>();
+        check::<Invitation>();
+        check::<Member>();
+        check::<Team>();
+        check::<TeamMember>();
+        check::<Project>();
+        check::<User>();
+        check::<TokenInfo>();
+        check::<AuditEvent>();
+    }
+
+    #[test]
+    fn relative_times() {
+        assert_eq!(span(59), "59s");
+        assert_eq!(span(3599), "59m");
+        assert_eq!(span(47 * 3600), "47h");
+        assert_eq!(span(29 * 86_400 + 5), "29d");
+        assert_eq!(until("2000-01-01T00:00:00Z"), "expired");
+        assert!(until("2999-01-01T00:00:00.000Z").starts_with("in "));
+        assert!(ago("2000-01-01T00:00:00Z").ends_with("d ago"));
+        assert_eq!(until("soon"), "soon");
+        assert!(is_past("2000-01-01T00:00:00Z") && !is_past("2999-01-01T00:00:00Z"));
     }
 }

@@ -280,6 +280,10 @@ pub enum Principal {
         name: Option<String>,
         #[serde(default)]
         mfa_enabled: bool,
+        /// The account is disabled (a server admin disabled it): the binding grants
+        /// nothing until it is enabled again. Absent when false.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        disabled: bool,
     },
     Team {
         id: String,

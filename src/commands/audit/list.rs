@@ -16,6 +16,8 @@ pub struct ListArgs {
     /// Only events by this username
     #[arg(long, value_name = "USER")]
     actor: Option<String>,
+    #[command(flatten)]
+    limit: crate::commands::common::Limit,
 }
 
 pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -28,6 +30,7 @@ pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
     let events = ctx
         .api()
         .await?
+        .limited(args.limit.get())
         .list_audit_events(
             Some(&project),
             since.as_deref(),

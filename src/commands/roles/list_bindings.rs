@@ -1,5 +1,6 @@
 //! `accessctl roles list-bindings`: GET /v1/projects/{p}/role-bindings, sorted by
-//! role rank, then principal.
+//! role rank, then principal. Expired bindings grant nothing: they are left out
+//! (counted on stderr) unless `--all`, which shows them marked `expired`.
 
 use std::collections::HashMap;
 
@@ -8,12 +9,16 @@ use access_api::PrincipalType;
 use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::views::principal_label;
+use crate::output::views::{is_past, principal_label};
 
 /// List the role bindings of the project
+///
+/// Columns: ROLE BINDING ID, ROLE, PRINCIPAL, MFA, and EXPIRES when a binding
+/// expires; `-o wide` adds USERNAME, EMAIL, NAME, the exact expiry and CREATED.
+/// Expired bindings are left out unless --all.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  accessctl roles list-bindings\n  accessctl roles list-bindings --role admin --principal-type user\n  accessctl -q roles list-bindings --role viewer"
+    after_help = "Examples:\n  accessctl roles list-bindings\n  accessctl roles list-bindings --role admin --principal-type user\n  accessctl -o wide roles list-bindings --all\n  accessctl -q roles list-bindings --role viewer"
 )]
 pub struct ListBindingsArgs {
     /// Only bindings of this role
@@ -22,6 +27,11 @@ pub struct ListBindingsArgs {
     /// Only bindings of this kind of principal
     #[arg(long, value_name = "TYPE", value_parser = ["user", "team", "all-users"])]
     principal_type: Option<String>,
+    /// Also the expired bindings (marked `expired`)
+    #[arg(long)]
+    all: bool,
+    #[command(flatten)]
+    limit: common::Limit,
 }
 
 pub async fn run(args: &ListBindingsArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -35,6 +45,7 @@ pub async fn run(args: &ListBindingsArgs, ctx: &Ctx) -> Result<(), CliError> {
     };
     let role = args.role.as_deref().map(common::role);
     let mut bindings = api
+        .limited(args.limit.get())
         .list_role_bindings(&project, role.as_deref(), principal_type)
         .await?;
     let ranks: HashMap<String, i64> = api
@@ -47,5 +58,22 @@ pub async fn run(args: &ListBindingsArgs, ctx: &Ctx) -> Result<(), CliError> {
         let rank = ranks.get(&b.role.id).copied().unwrap_or(i64::MAX);
         (rank, principal_label(&b.principal).to_lowercase(), b.id.clone())
     });
-    ctx.output().list(&bindings, "No role bindings in this project")
+    let before = bindings.len();
+    if !args.all {
+        bindings.retain(|b| !b.expires_at.as_deref().is_some_and(is_past));
+    }
+    let expired = before - bindings.len();
+    let empty = if expired > 0 {
+        "No active role bindings in this project"
+    } else {
+        "No role bindings in this project"
+    };
+    ctx.output().list(&bindings, empty)?;
+    if expired > 0 {
+        let s = if expired == 1 { "" } else { "s" };
+        ctx.output().info(&format!(
+            "{expired} expired binding{s} not shown (--all shows them)"
+        ));
+    }
+    Ok(())
 }

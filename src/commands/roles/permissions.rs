@@ -14,6 +14,8 @@ pub struct PermissionsArgs {
     /// Show a permission × role table of the project's roles
     #[arg(long)]
     matrix: bool,
+    #[command(flatten)]
+    limit: crate::commands::common::Limit,
 }
 
 #[derive(Serialize)]
@@ -24,7 +26,12 @@ struct MatrixRow {
 
 pub async fn run(args: &PermissionsArgs, ctx: &Ctx) -> Result<(), CliError> {
     if !args.matrix {
-        let catalogue = ctx.api().await?.list_permissions().await?;
+        let catalogue = ctx
+            .api()
+            .await?
+            .limited(args.limit.get())
+            .list_permissions()
+            .await?;
         return ctx.output().list(&catalogue, "The server has no permissions");
     }
     let project = ctx.project().await?;
@@ -40,6 +47,9 @@ pub async fn run(args: &PermissionsArgs, ctx: &Ctx) -> Result<(), CliError> {
         let grants: Vec<bool> = roles.iter().map(|r| r.permissions.contains(&p.name)).collect();
         if !grants.iter().any(|g| *g) {
             continue;
+        }
+        if args.limit.get().is_some_and(|n| rows.len() >= n) {
+            break;
         }
         let mut cells = vec![p.name.clone()];
         cells.extend(

@@ -9,10 +9,13 @@ use crate::error::CliError;
 /// `accessctl roles add-binding --team NAME --role ROLE`.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  accessctl teams list\n  accessctl teams list -q   # names only")]
-pub struct ListArgs {}
+pub struct ListArgs {
+    #[command(flatten)]
+    limit: crate::commands::common::Limit,
+}
 
-pub async fn run(_args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let mut teams = ctx.api().await?.list_teams().await?;
+pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let mut teams = ctx.api().await?.limited(args.limit.get()).list_teams().await?;
     teams.sort_by_key(|t| t.name.to_ascii_lowercase());
     ctx.output().list(&teams, "No teams")
 }

@@ -13,12 +13,14 @@ pub struct MembersArgs {
     /// The team (case-insensitive)
     #[arg(value_name = "NAME", add = crate::complete::teams())]
     name: String,
+    #[command(flatten)]
+    limit: crate::commands::common::Limit,
 }
 
 pub async fn run(args: &MembersArgs, ctx: &Ctx) -> Result<(), CliError> {
     let name = args.name.trim();
     let api = ctx.api().await?;
-    match api.list_team_members(name).await {
+    match api.limited(args.limit.get()).list_team_members(name).await {
         Ok(members) => ctx.output().list(&members, "No members"),
         Err(e) => Err(common::team_error(api, e, name, None).await),
     }

@@ -17,6 +17,8 @@ type R = Result<Response, ApiError>;
 pub struct BindingQuery {
     role: Option<String>,
     principal_type: Option<String>,
+    /// Only bindings whose id starts with this (the CLI's short ids).
+    id_prefix: Option<String>,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -36,6 +38,7 @@ pub async fn list_bindings(
             &p,
             q.role.as_deref(),
             q.principal_type.as_deref(),
+            q.id_prefix.as_deref(),
             after,
             limit + 1,
         )

@@ -75,7 +75,7 @@ fn table() -> Vec<Row> {
         (Delete, "/projects/{project}/roles/{role}", "Delete a custom role", None, "204", Empty),
         (Get, "/projects/{project}/permissions/me", "The caller's roles and permissions", None, "200", One("MyPermissions")),
         (Post, "/projects/{project}/permissions:check", "Check permissions", Some("PermissionCheckRequest"), "200", One("PermissionCheckResponse")),
-        (Get, "/projects/{project}/role-bindings", "Role bindings (filters role, principal_type)", None, "200", Page("RoleBinding")),
+        (Get, "/projects/{project}/role-bindings", "Role bindings (filters role, principal_type, id_prefix)", None, "200", Page("RoleBinding")),
         (Post, "/projects/{project}/role-bindings", "Grant a role", Some("CreateRoleBinding"), "201", One("RoleBinding")),
         (Get, "/projects/{project}/role-bindings/{id}", "A role binding", None, "200", One("RoleBinding")),
         (Delete, "/projects/{project}/role-bindings/{id}", "Revoke a role binding", None, "204", Empty),
@@ -239,7 +239,7 @@ pub fn document() -> OpenApi {
                 op = op.parameter(param(q, ParameterIn::Query, false));
             }
             let extra: &[&str] = if path.ends_with("role-bindings") {
-                &["role", "principal_type"]
+                &["role", "principal_type", "id_prefix"]
             } else if path.ends_with("audit-events") {
                 &["action", "actor", "since", "until"]
             } else {

@@ -209,13 +209,16 @@ impl Service {
         .await
     }
 
-    /// A page of bindings, optionally filtered by role (name or id) and principal type.
+    /// A page of bindings, optionally filtered by role (name or id), principal type
+    /// and id prefix.
+    #[allow(clippy::too_many_arguments)]
     pub async fn list_bindings(
         &self,
         caller: &Caller,
         key: &str,
         role: Option<&str>,
         principal_type: Option<&str>,
+        id_prefix: Option<&str>,
         after: Option<(i64, String, String)>,
         limit: i64,
     ) -> ApiResult<(Vec<BindingRow>, i64)> {
@@ -232,10 +235,18 @@ impl Service {
                 "principal_type must be user, team or all-users",
             ));
         }
+        if let Some(p) = id_prefix
+            && (p.is_empty() || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'))
+        {
+            return Err(ApiError::invalid(
+                "id_prefix must be 1 to 64 hex digits and dashes",
+            ));
+        }
         let mut c = self.conn().await?;
         let f = store::bindings::BindingFilter {
             role_id: role_id.as_deref(),
             principal_type,
+            id_prefix,
             after,
             limit,
         };

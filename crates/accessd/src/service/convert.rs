@@ -73,6 +73,7 @@ pub fn binding(b: &BindingRow) -> api::RoleBinding {
             email: u.email.clone(),
             name: u.name.clone(),
             mfa_enabled: u.mfa_enabled,
+            disabled: u.disabled,
         },
         ("team", _) => api::Principal::Team {
             id: b.principal_id.clone().unwrap_or_default(),

@@ -90,6 +90,8 @@ pub async fn delete_binding(c: &mut Conn, id: &str) -> Result<(), sqlx::Error> {
 pub struct BindingFilter<'a> {
     pub role_id: Option<&'a str>,
     pub principal_type: Option<&'a str>,
+    /// Only ids starting with this (hex digits and dashes, checked by the service).
+    pub id_prefix: Option<&'a str>,
     /// Keyset: (role rank, principal sort key, id) of the last row seen.
     pub after: Option<(i64, String, String)>,
     pub limit: i64,
@@ -108,6 +110,7 @@ pub async fn list_bindings(
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 \
          AND ($2 = '' OR b.role_id = $2) AND ($3 = '' OR b.principal_type = $3) \
+         AND ($8 = '' OR substr(b.id, 1, length($8)) = $8) \
          AND (b.role_rank > $4 OR (b.role_rank = $4 AND (b.principal_sort > $5 \
               OR (b.principal_sort = $5 AND b.id > $6)))) \
          ORDER BY b.role_rank, b.principal_sort, b.id LIMIT $7"
@@ -119,6 +122,7 @@ pub async fn list_bindings(
     .bind(sort)
     .bind(id)
     .bind(f.limit)
+    .bind(f.id_prefix.map(str::to_ascii_lowercase).unwrap_or_default())
     .fetch_all(&mut *c)
     .await?;
     rows.iter().map(BindingRow::from_row).collect()

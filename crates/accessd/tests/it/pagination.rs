@@ -144,3 +144,57 @@ async fn ten_thousand_bindings_page_without_loss_or_repeat() {
             .problem(400, "invalid-request");
     }
 }
+
+/// `id_prefix=` (the CLI's short ids): only bindings whose id starts with it, case
+/// insensitive, paged like the rest; anything but hex digits and dashes is a 400.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bindings_filter_by_id_prefix() {
+    let w = World::new().await;
+    w.project("p", "akka").await;
+    let mut ids = Vec::new();
+    for name in ["pa", "pb", "pc", "pd"] {
+        w.user(name).await;
+        ids.push(w.bind("p", name, "viewer").await);
+    }
+    let list = |q: String| {
+        let admin = &w.admin;
+        async move {
+            let page = admin
+                .get(&format!("/v1/projects/p/role-bindings?{q}"))
+                .await
+                .expect(200);
+            let items = page["items"].as_array().unwrap().clone();
+            items
+                .iter()
+                .map(|b| b["id"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    for id in &ids {
+        assert_eq!(
+            list(format!("id_prefix={}", &id[..id.len() - 1])).await,
+            [id.clone()]
+        );
+        assert_eq!(
+            list(format!("id_prefix={}", id.to_uppercase())).await,
+            [id.clone()]
+        );
+    }
+    // UUIDv7s made within a minute share their first 8 characters: the filter
+    // returns exactly the ones of the whole list that start with them.
+    let shared = &ids[0][..8];
+    let expected: Vec<String> = list(String::new())
+        .await
+        .into_iter()
+        .filter(|i| i.starts_with(shared))
+        .collect();
+    assert_eq!(list(format!("id_prefix={shared}")).await, expected);
+    assert_eq!(list(format!("id_prefix={shared}&limit=1")).await, expected[..1]);
+    assert!(list("id_prefix=ffffffff-ffff".into()).await.is_empty());
+    for bad in ["id_prefix=", "id_prefix=zz", "id_prefix=ab%27%20OR%201%3D1"] {
+        w.admin
+            .get(&format!("/v1/projects/p/role-bindings?{bad}"))
+            .await
+            .problem(400, "invalid-request");
+    }
+}

@@ -5,9 +5,17 @@ use crate::error::CliError;
 
 /// List your API tokens
 #[derive(clap::Args, Debug)]
-pub struct ListArgs {}
+pub struct ListArgs {
+    #[command(flatten)]
+    limit: crate::commands::common::Limit,
+}
 
-pub async fn run(_args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let tokens = ctx.api().await?.list_my_tokens().await?;
+pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
+    let tokens = ctx
+        .api()
+        .await?
+        .limited(args.limit.get())
+        .list_my_tokens()
+        .await?;
     ctx.output().list(&tokens, "No API tokens")
 }

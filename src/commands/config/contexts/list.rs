@@ -9,7 +9,10 @@ use crate::output::Tabular;
 
 /// List contexts
 #[derive(clap::Args, Debug)]
-pub struct ListArgs {}
+pub struct ListArgs {
+    #[command(flatten)]
+    limit: crate::commands::common::Limit,
+}
 
 #[derive(Serialize)]
 struct ContextRow {
@@ -36,7 +39,7 @@ impl Tabular for ContextRow {
     }
 }
 
-pub async fn run(_args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
+pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
     let config = ctx.config().load()?;
     let current = ctx.context_name();
     let mut rows: Vec<ContextRow> = config
@@ -60,5 +63,5 @@ pub async fn run(_args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
             },
         );
     }
-    ctx.output().list(&rows, "")
+    ctx.output().list(&args.limit.apply(rows), "")
 }

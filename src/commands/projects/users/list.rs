@@ -9,13 +9,17 @@ use crate::error::CliError;
 /// `pending` or `expired`.
 #[derive(clap::Args, Debug)]
 #[command(after_help = "Examples:\n  accessctl project users list\n  accessctl project users list -o json")]
-pub struct ListArgs {}
+pub struct ListArgs {
+    #[command(flatten)]
+    limit: crate::commands::common::Limit,
+}
 
-pub async fn run(_args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
+pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
     let project = ctx.project().await?;
     let members = ctx
         .api()
         .await?
+        .limited(args.limit.get())
         .list_members(&project)
         .await
         .map_err(|e| super::super::get::not_found(e, &project))?;

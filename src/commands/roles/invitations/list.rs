@@ -14,11 +14,18 @@ pub struct ListArgs {
     /// Which invitations to show
     #[arg(long, value_name = "STATUS", default_value = "all", value_parser = ["pending", "expired", "all"])]
     status: String,
+    #[command(flatten)]
+    limit: crate::commands::common::Limit,
 }
 
 pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
     let project = ctx.project().await?;
-    let mut invitations = ctx.api().await?.list_invitations(&project).await?;
+    let mut invitations = ctx
+        .api()
+        .await?
+        .limited(args.limit.get())
+        .list_invitations(&project)
+        .await?;
     invitations.retain(|i| match args.status.as_str() {
         "pending" => i.status == InvitationStatus::Pending,
         "expired" => i.status == InvitationStatus::Expired,
