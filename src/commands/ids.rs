@@ -1,6 +1,7 @@
 //! IDs on the command line: the whole id, or (like git and jj) a unique prefix of at
 //! least [`MIN_PREFIX`] characters. An ambiguous prefix is exit 2 listing the
-//! candidates; a prefix matching nothing is "not found" (exit 3).
+//! candidates; a prefix matching nothing is "not found" (exit 3). Anything shorter is
+//! taken as a whole id (and is not found).
 
 use crate::error::CliError;
 
@@ -11,20 +12,13 @@ const FULL: usize = 36;
 /// Candidates listed for an ambiguous prefix.
 const SHOWN: usize = 10;
 
-/// Whether `given` is used as it is: a whole id, or something that is not an id
-/// prefix at all (not hex digits and dashes), which the server answers for.
+/// Whether `given` is used as it is, without a lookup: a whole id, anything shorter
+/// than [`MIN_PREFIX`], or something that is not an id prefix at all (not hex digits
+/// and dashes); the server answers for those (not found, when they are no id).
 pub fn is_whole(given: &str) -> bool {
-    given.len() >= FULL || !given.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
-}
-
-/// Checks a prefix before any request: at least [`MIN_PREFIX`] characters.
-pub fn check_prefix(given: &str, what: &str) -> Result<(), CliError> {
-    if given.len() < MIN_PREFIX {
-        return Err(CliError::usage(format!(
-            "'{given}' is too short for a {what} id: give the whole id or at least {MIN_PREFIX} characters"
-        )));
-    }
-    Ok(())
+    given.len() >= FULL
+        || given.len() < MIN_PREFIX
+        || !given.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
 }
 
 /// The one candidate whose id starts with `given` (case-insensitive). `candidates`
@@ -83,19 +77,12 @@ mod tests {
         assert!(is_whole("01a20845-d95a-714a-b4c2-dbf338945dd4"));
         assert!(is_whole("nope"));
         assert!(!is_whole("01a20845"));
-        assert!(!is_whole("01A2"));
+        assert!(!is_whole("01A20845-D9"));
+        assert!(is_whole("01a2084"), "shorter than 8: as it is");
     }
 
     #[test]
     fn prefixes() {
-        assert_eq!(
-            check_prefix("0123456", "role binding")
-                .unwrap_err()
-                .kind
-                .exit_code(),
-            2
-        );
-        assert!(check_prefix("01234567", "role binding").is_ok());
         let cands = c(&["01234567-aaaa", "01234567-bbbb", "99999999-cccc"]);
         assert_eq!(pick("01234567-A", &cands, "x", "l").unwrap(), "01234567-aaaa");
         let amb = pick("01234567", &cands, "role binding", "l").unwrap_err();

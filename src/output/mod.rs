@@ -50,7 +50,8 @@ pub struct Terminal {
     pub stderr_tty: bool,
     /// Columns of the terminal on stdout (tables are cut to it); `None` when piped.
     pub width: Option<usize>,
-    /// Rows of the terminal on stdout (taller output goes through the pager).
+    /// Rows of the terminal on stdout (taller output goes through the pager); `None`
+    /// when piped or unknown.
     pub height: Option<usize>,
     /// Colour (bold headers) on stdout, and the coloured prefixes on stderr.
     pub color_stdout: bool,
@@ -63,8 +64,6 @@ pub struct Terminal {
 pub const DEFAULT_PAGER: &str = "less -FRX";
 /// The width assumed on a terminal that reports 0 columns without `COLUMNS`.
 pub const FALLBACK_WIDTH: usize = 80;
-/// The height assumed on a terminal that reports 0 rows without `LINES`.
-pub const FALLBACK_HEIGHT: usize = 24;
 
 impl Terminal {
     /// The terminal as the process sees it: `env` reads an environment variable
@@ -103,12 +102,11 @@ impl Terminal {
                 .or_else(|| number("COLUMNS"))
                 .unwrap_or(FALLBACK_WIDTH)
         });
-        let height = stdout_tty.then(|| {
-            Some(h)
-                .filter(|h| *h > 0)
-                .or_else(|| number("LINES"))
-                .unwrap_or(FALLBACK_HEIGHT)
-        });
+        // A terminal that does not know its height (0×0, no LINES) gets no pager:
+        // the pager would not know it either.
+        let height = stdout_tty
+            .then(|| Some(h).filter(|h| *h > 0).or_else(|| number("LINES")))
+            .flatten();
         let no_color = no_color || set("NO_COLOR").is_some();
         let forced = set("CLICOLOR_FORCE").is_some_and(|v| v != "0");
         let pager = (stdout_tty && !no_pager)
@@ -609,7 +607,9 @@ mod tests {
         );
         assert_eq!((t.width, t.height), (Some(120), Some(40)));
         let t = Terminal::from_facts(true, true, Some((0, 0)), env(&[("COLUMNS", "60")]), false, false);
-        assert_eq!((t.width, t.height), (Some(60), Some(FALLBACK_HEIGHT)));
+        assert_eq!((t.width, t.height), (Some(60), None));
+        let t = Terminal::from_facts(true, true, Some((0, 0)), env(&[("LINES", "30")]), false, false);
+        assert_eq!((t.width, t.height), (Some(FALLBACK_WIDTH), Some(30)));
         let t = Terminal::from_facts(true, true, Some((0, 0)), env(&[("COLUMNS", "x")]), false, false);
         assert_eq!(t.width, Some(FALLBACK_WIDTH));
         let t = Terminal::from_facts(

@@ -201,21 +201,10 @@ pub fn render(table: &Table, style: Style) -> Rendered {
     let mut widths = natural.clone();
     let mut left_out = Vec::new();
     if let Some(limit) = style.width {
-        let emails: Vec<usize> = (0..headers.len())
-            .map(|i| {
-                let label = table.fit(i).label;
-                rows.iter()
-                    .filter(|_| label)
-                    .filter_map(|r| label_email(&r[i]))
-                    .map(|e| e.width())
-                    .max()
-                    .unwrap_or(0)
-            })
-            .collect();
         fit_columns(
             table,
             limit,
-            &emails,
+            !style.wide,
             &natural,
             &mut widths,
             &mut cols,
@@ -258,11 +247,12 @@ fn total(widths: &[usize], cols: &[usize]) -> usize {
 }
 
 /// Narrows `widths` (cut columns) and removes droppable columns from `cols` until the
-/// table fits `limit`, then gives any room left back to the cut columns.
+/// table fits `limit`, then gives any room left back to the cut columns. `-o wide`
+/// never leaves a column out (its lines may then be wider than the terminal).
 fn fit_columns(
     table: &Table,
     limit: usize,
-    emails: &[usize],
+    may_drop: bool,
     natural: &[usize],
     widths: &mut [usize],
     cols: &mut Vec<usize>,
@@ -286,13 +276,13 @@ fn fit_columns(
             widths[i] -= excess.min(widths[i].saturating_sub(min));
         }
     };
-    // 1. Cut, but not below a readable width (for a label: its emails).
-    cut_to(&|i| COMFORTABLE.max(emails[i]), widths, cols);
+    // 1. Cut, but not below a readable width.
+    cut_to(&|_| COMFORTABLE, widths, cols);
     // 2. Leave out columns, lowest priority first.
     let mut droppable: Vec<usize> = cols.iter().copied().filter(|&i| table.fit(i).drop > 0).collect();
     droppable.sort_by_key(|&i| table.fit(i).drop);
     for i in droppable {
-        if total(widths, cols) <= limit {
+        if !may_drop || total(widths, cols) <= limit {
             break;
         }
         cols.retain(|&c| c != i);
@@ -312,7 +302,7 @@ fn fit_columns(
 
 /// `text` in at most `width` columns: whole when it fits, else cut with `…`. A label
 /// (`Name <email>`) keeps its `<email>` whole and cuts the name; when even that is too
-/// wide it shows the email alone, else the name alone, cut.
+/// wide it shows the name alone, cut (an email is never split).
 fn fit_cell(text: &str, width: usize, label: bool) -> String {
     if text.width() <= width {
         return text.to_owned();
@@ -323,20 +313,9 @@ fn fit_cell(text: &str, width: usize, label: bool) -> String {
         if width >= tail_w + 2 {
             return format!("{}{tail}", cut(name, width - tail_w));
         }
-        let email = label_email(text).unwrap_or_default();
-        if email.width() <= width {
-            return email.to_owned();
-        }
         return cut(name, width);
     }
     cut(text, width)
-}
-
-/// The email of a label `Name <email> …`.
-fn label_email(text: &str) -> Option<&str> {
-    let at = text.rfind(" <")?;
-    let rest = &text[at + 2..];
-    Some(rest.split_once('>').map_or(rest, |(e, _)| e))
 }
 
 /// The start of `text` and `…`, at most `width` columns.
@@ -533,10 +512,9 @@ mod tests {
     }
 
     #[test]
-    fn labels_keep_the_email_then_drop_it_whole() {
+    fn labels_keep_the_email_or_leave_it_out() {
         let label = "Alice Smith <alice@example.com>";
         assert_eq!(fit_cell(label, 25, true), "Alic… <alice@example.com>");
-        assert_eq!(fit_cell(label, 19, true), "alice@example.com");
         assert_eq!(fit_cell(label, 8, true), "Alice S…");
     }
 

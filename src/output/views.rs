@@ -211,7 +211,7 @@ impl Tabular for Invitation {
 /// `project users list`: members and invitations in one list (cli.md, "Goldsky tree").
 impl Tabular for Member {
     const HEADERS: &'static [&'static str] = &["ROLE", "EMAIL", "NAME", "STATUS"];
-    const FITS: &'static [Fit] = &[Fit::cut(2), Fit::KEEP, Fit::cut(1)];
+    const FITS: &'static [Fit] = &[Fit::cut(2), Fit::KEEP, Fit::cut(1).and_drop(1)];
     fn row(&self) -> Vec<String> {
         let roles: Vec<&str> = self.roles.iter().map(|r| r.name.as_str()).collect();
         let status = match self.status {
@@ -292,9 +292,9 @@ impl Tabular for User {
         Fit::KEEP,
         Fit::KEEP,
         Fit::cut(1).and_drop(1),
+        Fit::drop(2),
         Fit::KEEP,
-        Fit::KEEP,
-        Fit::drop(2).wide(),
+        Fit::drop(3).wide(),
     ];
     fn row(&self) -> Vec<String> {
         vec![

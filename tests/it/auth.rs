@@ -117,6 +117,10 @@ fn tokens_create_list_revoke() {
         .clone();
     assert!(ci.get("token").is_none(), "list never shows tokens");
     let r = home.run(&["auth", "tokens", "list"]);
+    assert_eq!(cells(r.lines()[0]), ["ID", "NAME", "EXPIRES", "LAST USED"]);
+    let ci_row = r.lines().iter().map(|l| cells(l)).find(|c| c[1] == "ci").unwrap();
+    assert_eq!(ci_row[2..], ["in 29d", "never"], "relative times");
+    let r = home.run(&["-o", "wide", "auth", "tokens", "list"]);
     assert_eq!(
         cells(r.lines()[0]),
         ["ID", "NAME", "CREATED", "EXPIRES", "LAST USED"]
@@ -126,9 +130,22 @@ fn tokens_create_list_revoke() {
         .env("ACCESSCTL_TOKEN", &token)
         .env("ACCESSCTL_SERVER", &server.url);
     other.run(&["auth", "status"]).ok();
-    home.run(&["auth", "tokens", "revoke", ci["id"].as_str().unwrap()])
+    // A unique prefix of at least 8 characters is enough (the other token, the
+    // login's, was made earlier: ids are UUIDv7s, so take as much as needed).
+    let ci_id = ci["id"].as_str().unwrap();
+    let others: Vec<String> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["id"] != ci["id"])
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .collect();
+    let len = (8..36)
+        .find(|&n| others.iter().all(|o| !o.starts_with(&ci_id[..n])))
+        .unwrap();
+    home.run(&["auth", "tokens", "revoke", &ci_id[..len]])
         .ok()
-        .stderr_has("Revoked token");
+        .stderr_has(&format!("Revoked token {ci_id}"));
     other.run(&["auth", "status"]).fails(4);
     home.run(&["auth", "tokens", "revoke", ci["id"].as_str().unwrap()])
         .fails(3);

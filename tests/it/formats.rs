@@ -56,6 +56,12 @@ fn comparable(what: &str, mut v: Value) -> Value {
     v
 }
 
+/// Whether every one of `part` appears in `whole`, in the same order.
+fn in_order(part: &[String], whole: &[String]) -> bool {
+    let mut rest = whole.iter();
+    part.iter().all(|p| rest.any(|w| w == p))
+}
+
 fn run(home: &Home, format: &[&str], args: &[&str]) -> crate::harness::Run {
     let mut all = format.to_vec();
     all.extend_from_slice(args);
@@ -97,18 +103,27 @@ fn every_format_of_every_list_command_agrees_with_json() {
         let header = cells(text.lines()[0]);
         assert_eq!(text.lines().len(), n + 1, "{what}: text rows\n{}", text.stdout);
 
+        // `-o wide`: every default column and more, in order; csv and tsv have the
+        // wide columns (and the optional ones `-o wide` leaves out when empty).
+        let wide = run(&home, &["-o", "wide"], args);
+        assert_eq!(wide.lines().len(), n + 1, "{what}: wide rows\n{}", wide.stdout);
+        let wide_header = cells(wide.lines()[0]);
+        assert!(
+            in_order(&header, &wide_header),
+            "{what}: {header:?} in {wide_header:?}"
+        );
         let csv = run(&home, &["-o", "csv"], args);
         assert_eq!(csv.lines().len(), n + 1, "{what}: csv rows\n{}", csv.stdout);
-        assert_eq!(
-            csv.lines()[0].split(',').collect::<Vec<_>>(),
-            header,
-            "{what}: csv header"
+        let csv_header: Vec<String> = csv.lines()[0].split(',').map(str::to_owned).collect();
+        assert!(
+            in_order(&wide_header, &csv_header),
+            "{what}: csv header {csv_header:?}"
         );
         let tsv = run(&home, &["-o", "tsv"], args);
         assert_eq!(tsv.lines().len(), n + 1, "{what}: tsv rows\n{}", tsv.stdout);
         assert_eq!(
             tsv.lines()[0].split('\t').collect::<Vec<_>>(),
-            header,
+            csv_header,
             "{what}: tsv header"
         );
         for (line, item) in tsv.lines()[1..].iter().zip(items) {

@@ -95,6 +95,30 @@ impl Server {
     }
 
     /// Moves the server's clock forward by `ms` milliseconds.
+    /// Makes a binding of `email` to `role` in the current project that expired at
+    /// 2001-01-01 (the server refuses a past expiry, so its clock is set back to 2000
+    /// for the request).
+    pub fn bind_expired(&self, home: &Home, email: &str, role: &str) {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        let back = now - 946_684_800_000; // 2000-01-01T00:00:00Z
+        self.advance_clock(-back);
+        let r = home.run(&[
+            "roles",
+            "add-binding",
+            "--email",
+            email,
+            "--role",
+            role,
+            "--expires-at",
+            "2001-01-01T00:00:00Z",
+        ]);
+        self.advance_clock(back);
+        r.ok();
+    }
+
     pub fn advance_clock(&self, ms: i64) {
         self.clock_offset
             .fetch_add(ms, std::sync::atomic::Ordering::SeqCst);

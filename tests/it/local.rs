@@ -5,7 +5,8 @@ use std::process::Stdio;
 
 use crate::harness::{BIN, Home, cells};
 
-const HEADER: [&str; 7] = [
+/// `-o wide`: the Akka columns, the Kalix ones and CREATED.
+const HEADER: [&str; 8] = [
     "ROLE BINDING ID",
     "ROLE",
     "PRINCIPAL",
@@ -13,6 +14,7 @@ const HEADER: [&str; 7] = [
     "EMAIL",
     "NAME",
     "MFA",
+    "CREATED",
 ];
 
 #[test]
@@ -20,12 +22,18 @@ fn fresh_home_lists_the_local_admin_binding() {
     let home = Home::new();
     let r = home.run(&["roles", "list-bindings"]);
     r.ok();
+    assert_eq!(
+        cells(r.lines()[0]),
+        ["ROLE BINDING ID", "ROLE", "PRINCIPAL", "MFA"]
+    );
+    let r = home.run(&["-o", "wide", "roles", "list-bindings"]);
+    r.ok();
     let lines = r.lines();
     assert_eq!(lines.len(), 2, "{}", r.stdout);
     assert_eq!(cells(lines[0]), HEADER);
     let row = cells(lines[1]);
     assert_eq!(
-        row[1..],
+        row[1..7],
         [
             "admin",
             "tester <tester@localhost>",
@@ -108,10 +116,10 @@ fn local_context_manages_users_and_bindings() {
     ]);
     r.ok();
     let id = r.stdout.trim().to_owned();
-    let list = home.run(&["roles", "list-bindings", "--role", "developer"]);
+    let list = home.run(&["-o", "wide", "roles", "list-bindings", "--role", "developer"]);
     list.ok();
     assert_eq!(
-        cells(list.lines()[1])[1..],
+        cells(list.lines()[1])[1..7],
         [
             "developer",
             "Bob Builder <bob@example.com>",

@@ -155,7 +155,7 @@ fn check_payload(name: &str, value: &str) {
             // Tabs separate cells; no cell holds one.
             assert_eq!(r.lines().len(), 2, "{what}");
             for line in r.lines() {
-                assert_eq!(line.split('\t').count(), 7, "{what}");
+                assert_eq!(line.split('\t').count(), 9, "{what}");
                 assert_clean(&what, &line.replace('\t', " "));
             }
         } else {

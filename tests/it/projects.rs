@@ -7,8 +7,10 @@ fn project_lifecycle() {
     let (_server, home) = admin_with_project();
     let r = home.run(&["projects", "list"]);
     r.ok();
+    assert_eq!(cells(r.lines()[0]), ["NAME", "DESCRIPTION", "PRESET", "MY ROLES"]);
+    let wide = home.run(&["-o", "wide", "projects", "list"]);
     assert_eq!(
-        cells(r.lines()[0]),
+        cells(wide.lines()[0]),
         ["NAME", "DESCRIPTION", "PRESET", "MY ROLES", "ID"]
     );
     assert_eq!(cells(r.lines()[1])[..3], ["shop", "The shop", "akka"]);

@@ -25,8 +25,11 @@ fn akka_doc_examples_work_verbatim() {
     let r = home.run(&["roles", "list-bindings"]);
     r.ok();
     let rows: Vec<Vec<String>> = r.lines().iter().map(|l| cells(l)).collect();
+    // The Akka layout; `-o wide` adds the Kalix columns.
+    assert_eq!(rows[0], ["ROLE BINDING ID", "ROLE", "PRINCIPAL", "MFA"]);
+    let wide = home.run(&["-o", "wide", "roles", "list-bindings"]);
     assert_eq!(
-        rows[0],
+        cells(wide.lines()[0]),
         [
             "ROLE BINDING ID",
             "ROLE",
@@ -34,7 +37,8 @@ fn akka_doc_examples_work_verbatim() {
             "USERNAME",
             "EMAIL",
             "NAME",
-            "MFA"
+            "MFA",
+            "CREATED"
         ]
     );
     // Sorted by role rank, then principal.
@@ -219,10 +223,10 @@ fn filters_all_users_and_formats() {
     let r = home.run(&["-o", "csv", "roles", "list-bindings", "--role", "viewer"]);
     assert_eq!(
         r.lines()[0],
-        "ROLE BINDING ID,ROLE,PRINCIPAL,USERNAME,EMAIL,NAME,MFA"
+        "ROLE BINDING ID,ROLE,PRINCIPAL,USERNAME,EMAIL,NAME,MFA,EXPIRES,CREATED"
     );
     let r = home.run(&["-o", "tsv", "roles", "list-bindings", "--role", "viewer"]);
-    assert_eq!(r.lines()[0].split('\t').count(), 7);
+    assert_eq!(r.lines()[0].split('\t').count(), 9);
     let r = home.run(&["-o", "yaml", "roles", "list-bindings", "--role", "viewer"]);
     let yaml: serde_json::Value = serde_norway::from_str(&r.stdout).unwrap();
     assert_eq!(yaml.as_array().unwrap().len(), 2);

@@ -47,7 +47,7 @@ fn teams_end_to_end() {
     home.run(&["teams", "add-member", "backend", "--email", "not-an-email"])
         .fails(2);
 
-    let r = home.run(&["teams", "members", "backend"]);
+    let r = home.run(&["-o", "wide", "teams", "members", "backend"]);
     r.ok();
     let rows: Vec<Vec<String>> = r.lines().iter().map(|l| cells(l)).collect();
     assert_eq!(rows[0], ["USERNAME", "EMAIL", "NAME", "ADDED"]);
@@ -55,6 +55,8 @@ fn teams_end_to_end() {
     assert_eq!(rows.len(), 2);
     let r = home.run(&["teams", "list"]);
     r.ok();
+    assert_eq!(cells(r.lines()[0]), ["NAME", "MEMBERS"]);
+    let r = home.run(&["-o", "wide", "teams", "list"]);
     let rows: Vec<Vec<String>> = r.lines().iter().map(|l| cells(l)).collect();
     assert_eq!(rows[0], ["NAME", "MEMBERS", "CREATED", "ID"]);
     assert_eq!(rows[1][..2], ["backend", "1"]);

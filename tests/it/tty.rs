@@ -1,9 +1,10 @@
-//! Behaviour on a terminal (a pty from util-linux `script`): tables sized to the
-//! terminal with a bold header, plain with --no-color / NO_COLOR; env booleans.
+//! Behaviour on a terminal (a pty from util-linux `script`, sized with `stty`, 0×0
+//! included): tables that fit the terminal with one line per row, a bold header and
+//! coloured `error:` unless --no-color / NO_COLOR, the pager; env booleans.
 
 use std::process::Command;
 
-use crate::harness::{BIN, Home, cells};
+use crate::harness::{BIN, Home, Server, admin_with_project, cells};
 
 /// Runs accessctl on a pty `cols` wide; returns what the terminal showed.
 fn on_tty(home: &Home, cols: u16, args: &str, env: &[(&str, &str)]) -> String {
@@ -42,7 +43,13 @@ fn terminal_tables_are_sized_and_bold_unless_no_color() {
     }
     let narrow = on_tty(&home, 40, "--no-color roles list", &[]);
     assert!(narrow.lines().all(|l| l.chars().count() <= 40), "{narrow}");
-    assert!(narrow.lines().count() > 5, "descriptions wrap:\n{narrow}");
+    let roles = home.run(&["-o", "json", "roles", "list"]).json();
+    assert_eq!(
+        narrow.lines().count(),
+        roles.as_array().unwrap().len() + 1,
+        "one line per row, descriptions cut:\n{narrow}"
+    );
+    assert!(narrow.contains('…'), "{narrow}");
 }
 
 #[test]
@@ -95,7 +102,7 @@ fn a_terminal_is_asked_and_its_answer_counts() {
     assert!(screen.contains("Deleting project 'gone' [y/N]"), "{screen}");
     let (code, screen) = on_tty_typing(&home, "projects delete kept", "n\n");
     assert_eq!(code, 130, "{screen}");
-    assert!(screen.contains("error: cancelled"), "{screen}");
+    assert!(screen.contains("error:\u{1b}[0m cancelled"), "{screen}");
     let left = home.run(&["-q", "projects", "list"]);
     assert_eq!(left.lines(), ["default", "kept"]);
     // --yes on a terminal never asks.
@@ -128,4 +135,336 @@ fn no_prompt_reads_stdin_when_it_is_not_a_terminal() {
         args.extend(["projects", "delete", "tmp"]);
         home.run_stdin(&args, Some("n\n")).ok();
     }
+}
+
+/// Runs accessctl with stdout and stderr piped and `env` added; returns (stdout, stderr).
+fn piped_with(home: &Home, env: &[(&str, &str)], args: &[&str]) -> (String, String) {
+    let mut cmd = home.command(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs accessctl on a pty `cols`×`rows` (0×0 like `script` or `docker exec -t` in
+/// some CI runners); returns (exit code, what stdout showed, stderr). stderr goes to a
+/// file, so the screen is the data alone.
+fn on_pty(home: &Home, (cols, rows): (u16, u16), args: &str, env: &[(&str, &str)]) -> (i32, String, String) {
+    let err = home.path().join("pty-stderr");
+    let mut cmd = Command::new("script");
+    cmd.args([
+        "-qec",
+        &format!("stty cols {cols} rows {rows}; {BIN} {args} 2>{}", err.display()),
+        "/dev/null",
+    ])
+    .env_clear()
+    .env("PATH", "/usr/bin:/bin")
+    .env("HOME", home.path())
+    .env("USER", "tester")
+    .env("RUST_BACKTRACE", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("util-linux `script` runs the CLI on a pty");
+    let screen = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    let stderr = std::fs::read_to_string(&err).unwrap_or_default();
+    (out.status.code().unwrap_or(-1), screen, stderr)
+}
+
+/// A project whose lists have long names and emails, wide characters, a team,
+/// All Users, an expiring, an expired and a disabled user's binding, invitations,
+/// tokens and audit events.
+fn crowded() -> (Server, Home) {
+    let (server, home) = admin_with_project();
+    let people = [
+        (
+            "alice",
+            "alice.wonderland-longname@example.com",
+            "Alice Wonderland-Longname",
+        ),
+        ("zoe", "zoe.angstrom@example.com", "Zoë Ångström 数据库管理员"),
+        ("bob", "bob@example.com", ""),
+        ("mallory", "mallory.disabled@example.com", "Mallory Disabled"),
+    ];
+    for (user, email, name) in people {
+        server.user_with_token(user, email, name);
+        home.bind(&[], email, "developer");
+    }
+    home.run(&[
+        "roles",
+        "add-binding",
+        "--email",
+        "zoe.angstrom@example.com",
+        "--role",
+        "viewer",
+        "--expires-at",
+        "30d",
+    ])
+    .ok();
+    server.bind_expired(&home, "bob@example.com", "viewer");
+    home.run(&["teams", "create", "platform-engineering-and-operations"])
+        .ok();
+    home.run(&[
+        "teams",
+        "add-member",
+        "platform-engineering-and-operations",
+        "--email",
+        "alice.wonderland-longname@example.com",
+    ])
+    .ok();
+    home.run(&[
+        "roles",
+        "add-binding",
+        "--team",
+        "platform-engineering-and-operations",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    home.run(&["--yes", "roles", "add-binding", "--all-users", "--role", "viewer"])
+        .ok();
+    home.run(&["users", "disable", "mallory"]).ok();
+    home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "new.person.with.a.long.address@example.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    home.run(&[
+        "auth",
+        "tokens",
+        "create",
+        "a token with a rather long descriptive name",
+    ])
+    .ok();
+    (server, home)
+}
+
+/// The number of items `args` lists (its `-o json` array).
+fn count(home: &Home, args: &str) -> usize {
+    let mut argv = vec!["-o", "json"];
+    argv.extend(args.split(' '));
+    home.run(&argv).ok().json().as_array().unwrap().len()
+}
+
+#[test]
+fn every_list_fits_80_60_and_0x0_terminals_with_one_line_per_row() {
+    use unicode_width::UnicodeWidthStr;
+    let (_server, home) = crowded();
+    let bindings = home.run(&["-o", "json", "roles", "list-bindings"]).ok().json();
+    let lists = [
+        "roles list-bindings",
+        "roles list",
+        "roles permissions",
+        "roles invitations list",
+        "project users list",
+        "projects list",
+        "teams list",
+        "teams members platform-engineering-and-operations",
+        "users list",
+        "auth tokens list",
+        "audit list",
+        "config contexts list",
+    ];
+    for (size, width) in [((80, 200), 80), ((60, 200), 60), ((0, 0), 80)] {
+        for list in lists {
+            let (code, screen, stderr) = on_pty(&home, size, list, &[("NO_COLOR", "1")]);
+            assert_eq!(code, 0, "{list}: {stderr}");
+            let lines: Vec<&str> = screen.lines().collect();
+            for line in &lines {
+                assert!(
+                    line.width() <= width,
+                    "{list} at {size:?}: {} columns: {line:?}\n{screen}",
+                    line.width()
+                );
+            }
+            assert_eq!(
+                lines.len(),
+                count(&home, list) + 1,
+                "{list} at {size:?}:\n{screen}"
+            );
+            if list == "roles list-bindings" {
+                for b in bindings.as_array().unwrap() {
+                    let id = b["id"].as_str().unwrap();
+                    let line = lines
+                        .iter()
+                        .find(|l| l.starts_with(id))
+                        .unwrap_or_else(|| panic!("{id} cut at {size:?}:\n{screen}"));
+                    if let Some(email) = b["principal"]["email"].as_str() {
+                        let local = email.split('@').next().unwrap();
+                        assert_eq!(
+                            line.contains(&format!("<{local}")),
+                            line.contains(&format!("<{email}>")),
+                            "email split:\n{screen}"
+                        );
+                    }
+                }
+            }
+            // Lists with an EMAIL column show every email whole.
+            if list.starts_with("users")
+                || list.contains("users list")
+                || list.contains("members")
+                || list.contains("invitations")
+            {
+                let mut argv = vec!["-o", "json"];
+                argv.extend(list.split(' '));
+                for item in home.run(&argv).json().as_array().unwrap() {
+                    let email = item["email"].as_str().unwrap();
+                    assert!(
+                        screen.contains(email),
+                        "{list} at {size:?} cut {email}:\n{screen}"
+                    );
+                }
+            }
+        }
+    }
+    // Piped output is never cut: the whole principal, every email.
+    let piped = home.run(&["roles", "list-bindings"]);
+    assert!(
+        piped
+            .stdout
+            .contains("Zoë Ångström 数据库管理员 <zoe.angstrom@example.com>"),
+        "{}",
+        piped.stdout
+    );
+}
+
+#[test]
+fn list_bindings_columns_default_wide_expired_and_disabled() {
+    let (_server, home) = crowded();
+    let (_, screen, stderr) = on_pty(&home, (200, 100), "roles list-bindings", &[("NO_COLOR", "1")]);
+    assert_eq!(
+        cells(screen.lines().next().unwrap()),
+        ["ROLE BINDING ID", "ROLE", "PRINCIPAL", "MFA", "EXPIRES"]
+    );
+    assert!(
+        stderr.contains("1 expired binding not shown (--all shows them)"),
+        "{stderr}"
+    );
+    assert!(
+        screen.contains("Mallory Disabled <mallory.disabled@example.com> (disabled)"),
+        "{screen}"
+    );
+    assert!(screen.contains("in 29d"), "{screen}");
+    let (_, all, _) = on_pty(
+        &home,
+        (200, 100),
+        "roles list-bindings --all",
+        &[("NO_COLOR", "1")],
+    );
+    assert_eq!(all.lines().count(), screen.lines().count() + 1);
+    assert!(
+        all.lines()
+            .any(|l| l.contains("bob@example.com") && l.ends_with("expired")),
+        "{all}"
+    );
+    let (_, wide, _) = on_pty(
+        &home,
+        (250, 100),
+        "-o wide roles list-bindings",
+        &[("NO_COLOR", "1")],
+    );
+    assert_eq!(
+        cells(wide.lines().next().unwrap()),
+        [
+            "ROLE BINDING ID",
+            "ROLE",
+            "PRINCIPAL",
+            "USERNAME",
+            "EMAIL",
+            "NAME",
+            "MFA",
+            "EXPIRES",
+            "CREATED"
+        ]
+    );
+    // Without any expiring binding there is no EXPIRES column.
+    let (_, plain, _) = on_pty(
+        &home,
+        (200, 100),
+        "roles list-bindings --role developer",
+        &[("NO_COLOR", "1")],
+    );
+    assert_eq!(
+        cells(plain.lines().next().unwrap()),
+        ["ROLE BINDING ID", "ROLE", "PRINCIPAL", "MFA"]
+    );
+}
+
+#[test]
+fn long_output_goes_through_the_pager_only_on_a_taller_than_terminal_tty() {
+    let (_server, home) = crowded();
+    let pager = [("NO_COLOR", "1"), ("ACCESSCTL_PAGER", "sed s/^/paged:/")];
+    let (code, screen, _) = on_pty(&home, (200, 5), "roles permissions", &pager);
+    assert_eq!(code, 0);
+    assert!(
+        screen.lines().count() > 5 && screen.lines().all(|l| l.starts_with("paged:")),
+        "{screen}"
+    );
+    // PAGER is the fallback; ACCESSCTL_PAGER wins over it.
+    let (_, screen, _) = on_pty(
+        &home,
+        (200, 5),
+        "roles permissions",
+        &[("PAGER", "sed s/^/pager:/")],
+    );
+    assert!(screen.lines().all(|l| l.starts_with("pager:")), "{screen}");
+    // Shorter than the terminal, --no-pager, or piped: printed as it is.
+    let (_, short, _) = on_pty(&home, (200, 100), "roles permissions", &pager);
+    assert!(!short.contains("paged:"), "{short}");
+    let (_, flag, _) = on_pty(&home, (200, 5), "--no-pager roles permissions", &pager);
+    assert!(!flag.contains("paged:") && flag.lines().count() > 5, "{flag}");
+    let (piped, _) = piped_with(&home, &pager, &["roles", "permissions"]);
+    assert!(!piped.contains("paged:"), "{piped}");
+    // --limit caps the rows.
+    let (_, limited, _) = on_pty(&home, (200, 100), "roles permissions --limit 3", &pager);
+    assert_eq!(limited.lines().count(), 4, "{limited}");
+}
+
+#[test]
+fn error_prefixes_are_coloured_on_a_terminal_unless_no_color() {
+    let (_server, home) = admin_with_project();
+    let run = |env: &[(&str, &str)]| {
+        let mut cmd = Command::new("script");
+        cmd.args([
+            "-qec",
+            &format!("stty cols 100 rows 50; {BIN} roles delete-binding 0123"),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.path())
+        .env("USER", "tester");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    let shown = run(&[]);
+    assert!(shown.contains("\u{1b}[1;31merror:\u{1b}[0m "), "{shown:?}");
+    for v in ["1", "0", "false"] {
+        let plain = run(&[("NO_COLOR", v)]);
+        assert!(
+            !plain.contains('\u{1b}') && plain.contains("error: "),
+            "NO_COLOR={v}: {plain:?}"
+        );
+    }
+    // Piped: plain, unless CLICOLOR_FORCE.
+    let piped = home.run(&["roles", "delete-binding", "0123"]);
+    assert!(piped.stderr.starts_with("error: "), "{:?}", piped.stderr);
+    let (forced, _) = piped_with(&home, &[("CLICOLOR_FORCE", "1")], &["roles", "list"]);
+    assert!(forced.starts_with("\u{1b}[1mNAME"), "{forced:?}");
+    let (_, forced) = piped_with(
+        &home,
+        &[("CLICOLOR_FORCE", "1")],
+        &["roles", "delete-binding", "0123"],
+    );
+    assert!(forced.starts_with("\u{1b}[1;31merror:"), "{forced:?}");
 }

@@ -20,6 +20,11 @@ fn users_create_list_disable() {
     let r = home.run(&["users", "list"]);
     assert_eq!(
         cells(r.lines()[0]),
+        ["USERNAME", "EMAIL", "NAME", "ADMIN", "DISABLED"]
+    );
+    let r = home.run(&["-o", "wide", "users", "list"]);
+    assert_eq!(
+        cells(r.lines()[0]),
         ["USERNAME", "EMAIL", "NAME", "ADMIN", "DISABLED", "ID"]
     );
     assert_eq!(home.run(&["-q", "users", "list"]).stdout, "admin\nhank\n");

@@ -65,7 +65,6 @@ async fn resolve(api: &ApiClient, project: &str, given: &str) -> Result<String, 
     if ids::is_whole(given) {
         return Ok(given.to_owned());
     }
-    ids::check_prefix(given, "role binding")?;
     let found = api.role_bindings_with_prefix(project, given).await?;
     let candidates: Vec<(String, String)> = found
         .iter()

@@ -21,7 +21,6 @@ pub async fn run(args: &RevokeArgs, ctx: &Ctx) -> Result<(), CliError> {
         given.to_owned()
     } else {
         // A user's own tokens are few: the prefix is matched here.
-        ids::check_prefix(given, "token")?;
         let candidates: Vec<(String, String)> = api
             .list_my_tokens()
             .await?
