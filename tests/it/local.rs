@@ -33,7 +33,7 @@ fn fresh_home_lists_the_local_admin_binding() {
     assert_eq!(cells(lines[0]), HEADER);
     let row = cells(lines[1]);
     assert_eq!(
-        row[1..7],
+        row[1..6],
         [
             "admin",
             "tester <tester@localhost>",

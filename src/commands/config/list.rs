@@ -6,6 +6,7 @@ use crate::config::KEYS;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::Tabular;
+use crate::output::table::Fit;
 
 /// Show the settings in effect and where each came from
 #[derive(clap::Args, Debug)]
@@ -20,6 +21,7 @@ struct Entry {
 
 impl Tabular for Entry {
     const HEADERS: &'static [&'static str] = &["KEY", "VALUE", "SOURCE"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::cut(2), Fit::cut(1)];
     fn row(&self) -> Vec<String> {
         vec![self.key.clone(), self.value.clone(), self.source.clone()]
     }

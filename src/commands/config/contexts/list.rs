@@ -6,6 +6,7 @@ use crate::config::LOCAL_CONTEXT;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::Tabular;
+use crate::output::table::Fit;
 
 /// List contexts
 #[derive(clap::Args, Debug)]
@@ -24,6 +25,7 @@ struct ContextRow {
 
 impl Tabular for ContextRow {
     const HEADERS: &'static [&'static str] = &["CURRENT", "NAME", "SERVER", "PROJECT"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::KEEP, Fit::cut(2), Fit::cut(1)];
     fn row(&self) -> Vec<String> {
         let server = self.server.clone().unwrap_or_else(|| "embedded".into());
         let current = if self.current { "*" } else { "" };
