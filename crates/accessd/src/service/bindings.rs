@@ -30,8 +30,10 @@ impl Service {
             ApiError::new(
                 ProblemCode::UserNotFound,
                 format!(
-                    "no member of project '{}' or its org matches '{key}'; invite them with POST /v1/projects/{}/invitations",
-                    acc.project.name, acc.project.name
+                    "no member of project '{p}' or its org matches '{key}'; only members can be bound directly: \
+                     invite them to this project with POST /v1/projects/{p}/invitations (accepting binds them \
+                     in this project only), or ask an org owner or admin or a server administrator to add them to the org",
+                    p = acc.project.name
                 ),
             )
         };

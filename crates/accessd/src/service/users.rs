@@ -238,7 +238,7 @@ impl Service {
         let mut c = self.conn().await?;
         let rows = store::invitations::list_for_email(&mut c, &caller.user.email).await?;
         let now = self.now();
-        Ok(rows.iter().map(|i| convert::invitation(i, now, None)).collect())
+        Ok(rows.iter().map(|i| convert::invitation(i, now)).collect())
     }
 
     pub async fn list_orgs(&self, caller: &Caller) -> ApiResult<Vec<api::Org>> {

@@ -23,3 +23,4 @@ mod postgres;
 mod replicas;
 mod security;
 mod teams;
+mod trust;
