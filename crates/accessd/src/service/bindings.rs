@@ -126,14 +126,16 @@ impl Service {
             if let Some(id) =
                 store::bindings::existing_binding(&mut tx, &acc.project.id, &target.key(), &role.id).await?
             {
-                return Err(ApiError::existing(
-                    ProblemCode::BindingExists,
-                    format!(
-                        "that principal already holds '{}' in project '{}'",
-                        role.name, acc.project.name
-                    ),
-                    &id,
-                ));
+                let detail = format!(
+                    "that principal already holds '{}' in project '{}'",
+                    role.name, acc.project.name
+                );
+                // The binding's id only for a caller who may list bindings.
+                return Err(if acc.has("members.view") {
+                    ApiError::existing(ProblemCode::BindingExists, detail, &id)
+                } else {
+                    ApiError::new(ProblemCode::BindingExists, detail)
+                });
             }
             let id = store::bindings::insert_binding(
                 &mut tx,

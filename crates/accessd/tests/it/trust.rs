@@ -1,4 +1,5 @@
-//! Holding an invitation code does not capture an account.
+//! Holding an invitation code does not capture an account, and a 409 shows
+//! nothing of a resource the caller cannot see.
 
 use serde_json::{Value, json};
 
@@ -102,4 +103,89 @@ async fn an_invitation_code_does_not_mint_an_org_account() {
         .problem(401, "unauthenticated");
     // Without mail delivery the response says the inviter is the channel.
     assert_eq!(inv["delivery"], "inviter");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conflict_shows_nothing_of_a_hidden_project() {
+    let w = World::new().await;
+    let (_, carol) = w.user("carol").await;
+    let (_, alice) = w.user("alice").await;
+    let p = carol
+        .post("/v1/projects", json!({"name": "p-carol"}))
+        .await
+        .expect(201);
+    let hidden = p["id"].as_str().unwrap();
+    alice.get("/v1/projects/p-carol").await.problem(404, "not-found");
+    alice
+        .get(&format!("/v1/projects/{hidden}"))
+        .await
+        .problem(404, "not-found");
+
+    // Creating or renaming to the taken name: 409, but no id (nor anything
+    // else) of carol's project.
+    let r = alice
+        .send(
+            reqwest::Method::POST,
+            "/v1/projects",
+            Some(&json!({"name": "P-Carol"})),
+            &[],
+        )
+        .await;
+    let raw = r.body.to_string();
+    let dup = r.problem(409, "name-taken");
+    assert!(dup.get("existing_id").is_none(), "{dup}");
+    assert!(!raw.contains(hidden), "{raw}");
+    alice
+        .post("/v1/projects", json!({"name": "p-alice"}))
+        .await
+        .expect(201);
+    let dup = alice
+        .patch("/v1/projects/p-alice", json!({"name": "p-carol"}))
+        .await
+        .problem(409, "name-taken");
+    assert!(dup.get("existing_id").is_none(), "{dup}");
+    assert!(!dup.to_string().contains(hidden), "{dup}");
+
+    // Whoever can see the project still gets its id.
+    let own = carol
+        .post("/v1/projects", json!({"name": "p-carol"}))
+        .await
+        .problem(409, "name-taken");
+    assert_eq!(own["existing_id"], hidden);
+
+    // binding-exists: the binding's id only for a caller who may list bindings.
+    w.project("q", "akka").await;
+    for (name, perms) in [
+        ("binder", json!(["project.view", "members.manage"])),
+        ("basic", json!(["project.view"])),
+    ] {
+        w.admin
+            .post(
+                "/v1/projects/q/roles",
+                json!({"name": name, "permissions": perms}),
+            )
+            .await
+            .expect(201);
+    }
+    w.bind("q", "alice", "binder").await;
+    alice
+        .get("/v1/projects/q/role-bindings")
+        .await
+        .problem(403, "forbidden");
+    let bind = json!({"role": "basic", "principal": {"type": "user", "username": "carol"}});
+    let b = alice
+        .post("/v1/projects/q/role-bindings", bind.clone())
+        .await
+        .expect(201);
+    let dup = alice
+        .post("/v1/projects/q/role-bindings", bind.clone())
+        .await
+        .problem(409, "binding-exists");
+    assert!(dup.get("existing_id").is_none(), "{dup}");
+    let seen = w
+        .admin
+        .post("/v1/projects/q/role-bindings", bind)
+        .await
+        .problem(409, "binding-exists");
+    assert_eq!(seen["existing_id"], b["id"]);
 }
