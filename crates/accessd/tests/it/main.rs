@@ -12,6 +12,7 @@ mod binary;
 mod escalation;
 mod fuzz;
 mod invitations;
+mod last_admin;
 mod last_owner;
 mod load;
 mod mail;
