@@ -122,7 +122,8 @@ impl Service {
     }
 
     /// PATCH a user. Only administrators change `disabled` / `is_admin`;
-    /// disabling the last owner of any project is refused.
+    /// disabling the last owner of any project, and demoting or disabling the
+    /// last active administrator, are refused.
     pub async fn update_user(
         &self,
         caller: &Caller,
