@@ -54,8 +54,10 @@ fn message(from: &str, s: &Sent) -> Result<Message, Box<dyn std::error::Error + 
         "You have been invited to the project '{project}'\n\
          with the role '{role}'.\n\n\
          Your invitation code:\n\n    {code}\n\n\
-         Accept it with `accessctl invitations accept <code>`\n\
-         or POST /v1/invitations/accept {{\"code\": \"<code>\"}}.\n",
+         Accept it with `accessctl roles invitations accept <code>`\n\
+         or POST /v1/invitations/accept {{\"code\": \"<code>\"}}.\n\
+         If this email already has an account on this server,\n\
+         accept while logged in as it (`accessctl auth login`).\n",
         project = s.project,
         role = s.role,
         code = s.code,
