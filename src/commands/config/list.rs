@@ -52,7 +52,7 @@ pub async fn run(_args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
     let token = if s.is_embedded() {
         ("none needed".into(), "local context".into())
     } else {
-        match ctx.tokens().get(ctx.context_name())? {
+        match ctx.token()? {
             Some((_, source)) => ("***".into(), source.to_string()),
             None => (String::new(), "not logged in".into()),
         }
