@@ -364,3 +364,44 @@ fn stale_temp_files_of_killed_writes_are_removed() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// On a terminal each wait before a retry is announced on stderr (a script sees
+/// only the outcome: the other tests' stderr has no such line).
+#[test]
+fn waits_are_announced_on_a_terminal() {
+    let busy = Recorder::start(http(
+        "503 Service Unavailable",
+        "retry-after: 1\r\n",
+        r#"{"type":"about:blank","title":"Busy","status":503,"code":"unavailable","detail":"busy"}"#,
+    ));
+    let home = Home::new();
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{BIN} --timeout 10s roles list"), "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.path())
+        .env("ACCESSCTL_SERVER", &busy.url)
+        .env("ACCESSCTL_TOKEN", "acc_canary")
+        .env("ACCESSCTL_PROJECT", "p")
+        .output()
+        .expect("util-linux `script` runs the CLI on a pty");
+    let shown = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
+    for n in 1..=3 {
+        let line = format!("the server is busy (503); retrying in 1 s (retry {n} of 3)\n");
+        assert!(shown.contains(&line), "{shown}");
+    }
+    assert!(shown.contains("error: busy"), "{shown}");
+    assert_eq!(busy.heads().len(), 4);
+    // Not on a pipe.
+    let r = run_env(
+        &home,
+        &[
+            ("ACCESSCTL_SERVER", &busy.url),
+            ("ACCESSCTL_TOKEN", "acc_canary"),
+            ("ACCESSCTL_PROJECT", "p"),
+        ],
+        &["--timeout", "1500ms", "roles", "list"],
+    );
+    r.fails(1);
+    assert!(!r.stderr.contains("retrying"), "{}", r.stderr);
+}
