@@ -257,6 +257,7 @@ fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
             Some("invite them with `accessctl roles invitations invite-user EMAIL --role ROLE`".into())
         }
         ProblemCode::LastOwner => Some("grant the owner role to someone else first".into()),
+        ProblemCode::LastAdmin => Some("make another user a server administrator first".into()),
         ProblemCode::RoleImmutable => Some(
             "built-in roles come from the project's preset; make a custom role with `accessctl roles create`"
                 .into(),
