@@ -352,7 +352,8 @@ fn render_vertical(table: &Table, _style: Style) -> String {
         .enumerate()
         .filter(|(i, _)| {
             let fit = table.fit(*i);
-            !fit.narrow && !(fit.optional && row.get(*i).is_none_or(|v| v.is_empty()))
+            let empty = row.get(*i).is_none_or(|v| v.is_empty());
+            !(fit.narrow || (fit.optional && empty))
         })
         .map(|(i, h)| {
             (
