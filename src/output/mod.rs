@@ -227,10 +227,9 @@ impl Output {
                     );
                     if !rendered.dropped.is_empty() {
                         self.info(&format!(
-                            "{} left out to fit the terminal's {} columns (a wider terminal, a pipe or -o json shows {})",
+                            "{} left out to fit {} columns (a pipe or -o json shows all)",
                             rendered.dropped.join(", "),
                             self.term.width.unwrap_or_default(),
-                            if rendered.dropped.len() == 1 { "it" } else { "them" },
                         ));
                     }
                     rendered.text

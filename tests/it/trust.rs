@@ -379,6 +379,8 @@ fn waits_are_announced_on_a_terminal() {
         .args(["-qec", &format!("{BIN} --timeout 10s roles list"), "/dev/null"])
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
+        // The `error:` prefix is coloured on a terminal otherwise.
+        .env("NO_COLOR", "1")
         .env("HOME", home.path())
         .env("ACCESSCTL_SERVER", &busy.url)
         .env("ACCESSCTL_TOKEN", "acc_canary")
