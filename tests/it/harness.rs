@@ -23,15 +23,23 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
-        Server::start_with(None)
+        Server::start_with(Front::None)
     }
 
     /// A server whose invitation POSTs pass through `gate`.
     pub fn start_gated(gate: &Gate) -> Server {
-        Server::start_with(Some(gate.clone()))
+        Server::start_with(Front::Gate(gate.clone()))
     }
 
-    fn start_with(gate: Option<Gate>) -> Server {
+    /// A server that mails invitation codes: its create and resend answers say
+    /// `delivery: "mail"` and carry no code (CONTRACTS.md 1, what accessd answers
+    /// with `ACCESSD_SMTP_URL` set). Produced by rewriting the real server's answers,
+    /// so the CLI's side is tested without depending on the mail relay.
+    pub fn start_mailing() -> Server {
+        Server::start_with(Front::Mail)
+    }
+
+    fn start_with(front: Front) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -68,21 +76,29 @@ impl Server {
         let shutdown = async {
             let _ = rx.await;
         };
-        match gate {
-            None => {
+        let spawn = |router: axum::Router, listener: tokio::net::TcpListener, shutdown| {
+            rt.spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            });
+        };
+        match front {
+            Front::None => {
                 rt.spawn(accessd::serve(app, listener, shutdown));
             }
             // What accessd::serve does, with the gate in front of the router.
-            Some(gate) => {
-                let router = app
-                    .router()
-                    .layer(axum::middleware::from_fn_with_state(gate, gate_layer));
-                rt.spawn(async move {
-                    axum::serve(listener, router)
-                        .with_graceful_shutdown(shutdown)
-                        .await
-                });
-            }
+            Front::Gate(gate) => spawn(
+                app.router()
+                    .layer(axum::middleware::from_fn_with_state(gate, gate_layer)),
+                listener,
+                shutdown,
+            ),
+            Front::Mail => spawn(
+                app.router().layer(axum::middleware::from_fn(mail_layer)),
+                listener,
+                shutdown,
+            ),
         }
         Server {
             url,
@@ -229,6 +245,45 @@ async fn gate_layer(
         let _ = open.wait_for(|o| *o).await;
     }
     next.run(req).await
+}
+
+/// What stands in front of the server's router in a test.
+enum Front {
+    None,
+    Gate(Gate),
+    Mail,
+}
+
+/// Turns invitation create/resend answers into a mailing server's: every invitation
+/// with a code loses it and says `delivery: "mail"`.
+async fn mail_layer(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let path = req.uri().path().to_owned();
+    let rewrite = req.method() == axum::http::Method::POST
+        && (path.ends_with("/invitations") || path.ends_with("/resend"));
+    let resp = next.run(req).await;
+    if !rewrite {
+        return resp;
+    }
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+    let mut json: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    fn mail(inv: &mut serde_json::Value) {
+        if let Some(obj) = inv.as_object_mut()
+            && obj.remove("code").is_some()
+        {
+            obj.insert("delivery".into(), "mail".into());
+        }
+    }
+    match json.get_mut("results").and_then(|r| r.as_array_mut()) {
+        Some(results) => results
+            .iter_mut()
+            .filter_map(|r| r.get_mut("invitation"))
+            .for_each(mail),
+        None => mail(&mut json),
+    }
+    let body = serde_json::to_vec(&json).unwrap();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    axum::response::Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 /// A URL where nothing listens: bind a port, then drop the listener.

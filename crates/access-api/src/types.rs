@@ -500,9 +500,26 @@ pub struct Invitation {
     pub created_at: String,
     pub expires_at: String,
     pub status: InvitationStatus,
-    /// Only in the create and resend responses, to the inviter.
+    /// Only in the create and resend responses, to the inviter, when `delivery` is
+    /// `inviter` (or absent: a server that does not say).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// How the code reaches the invitee (create and resend responses only): mailed by
+    /// the server (`code` is then absent) or handed to the inviter. Absent from
+    /// servers that do not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<InvitationDelivery>,
+}
+
+/// How an invitation's code reaches the invitee.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvitationDelivery {
+    /// The server mailed the code; the response does not carry it.
+    Mail,
+    /// The code is in the response, for the inviter to pass on.
+    Inviter,
 }
 
 /// `POST /v1/projects/{p}/invitations`: 1–100 emails.
@@ -527,7 +544,7 @@ pub enum InviteStatus {
     AlreadyInvited,
     /// The person already holds this role in the project (nothing changed).
     AlreadyMember,
-    /// Something else is in the way: see `code` (`invitation-exists` with another
+    /// Something else is in the way: see `problem` (`invitation-exists` with another
     /// role, `already-member` with other roles).
     Conflict,
     /// The email is not valid.
@@ -550,8 +567,10 @@ impl InviteStatus {
 pub struct InviteResult {
     pub email: String,
     pub status: InviteStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<crate::ProblemCode>,
+    /// Why the email is a `conflict` (`invitation-exists`, `already-member`). Servers
+    /// before 0.2 sent it as `code`, which is still read.
+    #[serde(default, alias = "code", skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::ProblemCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

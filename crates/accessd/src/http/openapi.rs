@@ -177,6 +177,7 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         api::Member,
         api::SetMemberRole,
         api::InvitationStatus,
+        api::InvitationDelivery,
         api::Invitation,
         api::CreateInvitations,
         api::InviteStatus,

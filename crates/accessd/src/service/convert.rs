@@ -114,5 +114,6 @@ pub fn invitation(i: &InvitationRow, now: i64, code: Option<String>) -> api::Inv
             api::InvitationStatus::Pending
         },
         code,
+        delivery: None,
     }
 }
