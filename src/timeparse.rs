@@ -1,5 +1,7 @@
 //! Times on the command line: RFC 3339 (`2026-01-31T12:00:00Z`), a date
-//! (`2026-01-31`, midnight UTC) or a duration relative to now (`24h`, `7d`, `30m`).
+//! (`2026-01-31`, midnight UTC) or a duration relative to now (`24h`, `7d`, `30m`,
+//! `1d12h`, `2w`: jiff's friendly duration format, days of 24 hours). A duration or
+//! time outside 0001-01-01 … 9999-12-31 is refused (never an overflow).
 
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, OffsetDateTime};
@@ -19,13 +21,13 @@ pub fn parse(s: &str, dir: Direction, now: OffsetDateTime) -> Result<String, Str
     } else if let Ok(d) = Date::parse(s, &time::macros::format_description!("[year]-[month]-[day]")) {
         d.midnight().assume_utc()
     } else {
-        let d = relative(s).ok_or_else(|| {
-            format!("invalid time '{s}': use RFC 3339 (2026-01-31T12:00:00Z), a date (2026-01-31) or a duration (24h, 7d)")
-        })?;
+        let d = relative(s)?;
         match dir {
-            Direction::Past => now - d,
-            Direction::Future => now + d,
+            Direction::Past => now.checked_sub(d),
+            Direction::Future => now.checked_add(d),
         }
+        .filter(|t| (1..=9999).contains(&t.year()))
+        .ok_or_else(|| out_of_range(s))?
     };
     let t = t
         .to_offset(time::UtcOffset::UTC)
@@ -34,18 +36,30 @@ pub fn parse(s: &str, dir: Direction, now: OffsetDateTime) -> Result<String, Str
     t.format(&Rfc3339).map_err(|e| e.to_string())
 }
 
-fn relative(s: &str) -> Option<Duration> {
-    let split = s.find(|c: char| !c.is_ascii_digit())?;
-    let (n, unit) = s.split_at(split);
-    let n: i64 = n.parse().ok()?;
-    match unit {
-        "s" => Some(Duration::seconds(n)),
-        "m" => Some(Duration::minutes(n)),
-        "h" => Some(Duration::hours(n)),
-        "d" => Some(Duration::days(n)),
-        "w" => Some(Duration::weeks(n)),
-        _ => None,
-    }
+const SYNTAX: &str =
+    "use RFC 3339 (2026-01-31T12:00:00Z), a date (2026-01-31) or a duration (24h, 7d, 1d12h)";
+
+fn out_of_range(s: &str) -> String {
+    format!("invalid time '{s}': out of range; times go from 0001-01-01 to 9999-12-31")
+}
+
+/// A duration (`7d`, `1d12h`, `90m`, `2w`): weeks and smaller units, days of 24 hours.
+fn relative(s: &str) -> Result<Duration, String> {
+    // Digits and week-or-smaller units only: if jiff refuses that, the numbers are
+    // beyond its range (e.g. 999999999999999d).
+    let looks_like_duration = s.starts_with(|c: char| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_digit() || " smhdw".contains(c));
+    let span: jiff::Span = s.parse().map_err(|_: jiff::Error| {
+        if looks_like_duration {
+            out_of_range(s)
+        } else {
+            format!("invalid time '{s}': {SYNTAX}")
+        }
+    })?;
+    let d = span
+        .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+        .map_err(|_| format!("invalid time '{s}': {SYNTAX} (months and years are not durations)"))?;
+    Ok(Duration::new(d.as_secs(), d.subsec_nanos()))
 }
 
 /// Now, in UTC.
@@ -81,8 +95,35 @@ mod tests {
             parse("7d", Direction::Future, now).unwrap(),
             "2026-01-17T12:00:00Z"
         );
-        for bad in ["", "yesterday", "7y", "2026-13-01"] {
-            assert!(parse(bad, Direction::Past, now).is_err(), "{bad}");
+        assert_eq!(
+            parse("1d12h", Direction::Future, now).unwrap(),
+            "2026-01-12T00:00:00Z"
+        );
+        assert_eq!(parse("2w", Direction::Past, now).unwrap(), "2025-12-27T12:00:00Z");
+        assert_eq!(
+            parse("90m", Direction::Future, now).unwrap(),
+            "2026-01-10T13:30:00Z"
+        );
+        for bad in ["", "yesterday", "7y", "2026-13-01", "d", "7q"] {
+            let err = parse(bad, Direction::Past, now).unwrap_err();
+            assert!(err.starts_with(&format!("invalid time '{bad}'")), "{err}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_durations_say_the_range() {
+        let now = datetime!(2026-01-10 12:00:00 UTC);
+        for big in [
+            "999999999999999d",
+            "7000000d",
+            "3000000d",
+            "99999999999999999999s",
+        ] {
+            for dir in [Direction::Past, Direction::Future] {
+                let err = parse(big, dir, now).unwrap_err();
+                assert!(err.contains("out of range"), "{big}: {err}");
+                assert!(err.contains("0001-01-01 to 9999-12-31"), "{err}");
+            }
         }
     }
 }

@@ -116,6 +116,7 @@ impl JqFilter {
             .map_err(|errs| load_error(expr, errs))?;
         let filter = Compiler::default()
             .with_funs(funs)
+            .with_global_vars(["$ENV"])
             .compile(modules)
             .map_err(|errs| compile_error(expr, errs))?;
         Ok(JqFilter {
@@ -133,7 +134,7 @@ impl JqFilter {
 
     /// Runs the filter on one input and collects every output.
     pub fn run(&self, input: Value) -> Result<Vec<Value>, JqError> {
-        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([]));
+        let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([env()]));
         let mut out = Vec::new();
         for item in self.filter.id.run((ctx, to_val(input))) {
             match item {
@@ -288,9 +289,24 @@ fn from_val(v: Val) -> Value {
     }
 }
 
+/// `$ENV`: the environment, as jq gives it (keys and values as strings).
+fn env() -> Val {
+    let vars = std::env::vars_os().map(|(k, v)| {
+        (
+            Val::utf8_str(k.to_string_lossy().into_owned().into_bytes()),
+            Val::utf8_str(v.to_string_lossy().into_owned().into_bytes()),
+        )
+    });
+    Val::obj(vars.collect())
+}
+
+/// Whole floats up to 2^53 print as integers, as jq prints them (`10/2` is `5`).
+const EXACT_INTEGERS: f64 = 9_007_199_254_740_992.0;
+
 fn num_to_json(n: &Num) -> Value {
     match n {
         Num::Int(i) => Value::from(*i as i64),
+        Num::Float(f) if f.fract() == 0.0 && f.abs() <= EXACT_INTEGERS => Value::from(*f as i64),
         Num::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
         // Big integers and decimal literals: exact when they fit, else the nearest float.
         other => {
@@ -493,7 +509,17 @@ mod tests {
         let out = run(".i + 1", input.clone());
         assert!(out[0].is_i64(), "integer arithmetic stays integer: {:?}", out[0]);
         assert_eq!(out[0], json!(-41));
-        assert_eq!(run(".f * 2", input), vec![json!(3.0)]);
+        // A whole float prints as jq prints it: `3`, not `3.0`.
+        assert_eq!(run(".f * 2", input.clone()), vec![json!(3)]);
+        assert_eq!(run(".f / 2", input), vec![json!(0.75)]);
+        assert_eq!(run("10 / 2", Value::Null), vec![json!(5)]);
+    }
+
+    #[test]
+    fn env_and_dollar_env_are_the_environment() {
+        let path = std::env::var("PATH").unwrap_or_default();
+        assert_eq!(run("$ENV.PATH", Value::Null), vec![json!(path)]);
+        assert_eq!(run("env.PATH", Value::Null), vec![json!(path)]);
     }
 
     #[test]

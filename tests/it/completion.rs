@@ -410,6 +410,39 @@ fn local_context_never_creates_the_database() {
 }
 
 #[test]
+fn from_file_completes_file_names() {
+    let home = Home::new();
+    std::fs::write(home.path().join("team.csv"), "a@example.com\n").unwrap();
+    std::fs::write(home.path().join("tea.txt"), "").unwrap();
+    let dir = home.path().display().to_string();
+    let prefix = format!("{dir}/tea");
+    for words in [
+        [
+            "roles",
+            "invitations",
+            "invite-user",
+            "--from-file",
+            prefix.as_str(),
+        ],
+        ["project", "users", "invite", "--from-file", prefix.as_str()],
+    ] {
+        let got: Vec<String> = fish_protocol(&home, &words).into_iter().map(|(v, _)| v).collect();
+        assert_eq!(
+            got,
+            [format!("{dir}/tea.txt"), format!("{dir}/team.csv")],
+            "{words:?}"
+        );
+        let line = format!("accessctl {}", words.join(" "));
+        let (got, stderr) = bash_complete(&home, &line);
+        assert_eq!(
+            got,
+            [format!("{dir}/tea.txt"), format!("{dir}/team.csv")],
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn subcommands_and_flags_complete_offline() {
     let home = Home::new();
     let (got, stderr) = bash_complete(&home, "accessctl roles invitations ");

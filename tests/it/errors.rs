@@ -468,3 +468,39 @@ fn a_huge_body_is_an_error_not_an_oom() {
         .fails(1)
         .stderr_has("larger than");
 }
+
+#[test]
+fn times_out_of_range_are_usage_errors_naming_the_range() {
+    let (_server, home) = crate::harness::admin_with_project();
+    let add = |t: &str| {
+        home.run(&[
+            "roles",
+            "add-binding",
+            "--all-users",
+            "--role",
+            "viewer",
+            "--expires-at",
+            t,
+        ])
+    };
+    add("999999999999999d").fails(2).one_error().stderr_has(
+        "error: invalid time '999999999999999d': out of range; times go from 0001-01-01 to 9999-12-31",
+    );
+    home.run(&["audit", "list", "--since", "99999999999999999999s"])
+        .fails(2)
+        .stderr_has("out of range");
+    home.run(&["audit", "list", "--since", "7y"])
+        .fails(2)
+        .stderr_has("error: invalid time '7y'");
+    // A combined duration is accepted.
+    add("1d12h").ok();
+    let r = home.run(&[
+        "-o",
+        "json",
+        "roles",
+        "list-bindings",
+        "--principal-type",
+        "all-users",
+    ]);
+    assert!(r.ok().json()[0]["expires_at"].is_string(), "{}", r.stdout);
+}

@@ -23,15 +23,23 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
-        Server::start_with(None)
+        Server::start_with(Front::None)
     }
 
     /// A server whose invitation POSTs pass through `gate`.
     pub fn start_gated(gate: &Gate) -> Server {
-        Server::start_with(Some(gate.clone()))
+        Server::start_with(Front::Gate(gate.clone()))
     }
 
-    fn start_with(gate: Option<Gate>) -> Server {
+    /// A server with mail delivery configured (`ACCESSD_SMTP_URL`): its create and
+    /// resend answers say `delivery: "mail"` and carry no code. The relay is a port
+    /// where nothing listens: mail goes out in the background after the answer, and
+    /// its failure is only logged, so the CLI's side needs no mail sink.
+    pub fn start_mailing() -> Server {
+        Server::start_with(Front::Mail)
+    }
+
+    fn start_with(front: Front) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -47,6 +55,7 @@ impl Server {
         let (app, token, listener) = rt.block_on(async {
             let config = accessd::Config {
                 database_url: format!("sqlite://{}", db.display()),
+                smtp_url: matches!(front, Front::Mail).then(|| dead_url().replace("http://", "smtp://")),
                 ..Default::default()
             };
             let app = accessd::App::with_clock(config, clock)
@@ -68,21 +77,24 @@ impl Server {
         let shutdown = async {
             let _ = rx.await;
         };
-        match gate {
-            None => {
+        let spawn = |router: axum::Router, listener: tokio::net::TcpListener, shutdown| {
+            rt.spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+            });
+        };
+        match front {
+            Front::None | Front::Mail => {
                 rt.spawn(accessd::serve(app, listener, shutdown));
             }
             // What accessd::serve does, with the gate in front of the router.
-            Some(gate) => {
-                let router = app
-                    .router()
-                    .layer(axum::middleware::from_fn_with_state(gate, gate_layer));
-                rt.spawn(async move {
-                    axum::serve(listener, router)
-                        .with_graceful_shutdown(shutdown)
-                        .await
-                });
-            }
+            Front::Gate(gate) => spawn(
+                app.router()
+                    .layer(axum::middleware::from_fn_with_state(gate, gate_layer)),
+                listener,
+                shutdown,
+            ),
         }
         Server {
             url,
@@ -253,6 +265,15 @@ async fn gate_layer(
         let _ = open.wait_for(|o| *o).await;
     }
     next.run(req).await
+}
+
+/// How a test's server differs from the default one.
+enum Front {
+    None,
+    /// The gate in front of the router.
+    Gate(Gate),
+    /// Mail delivery configured.
+    Mail,
 }
 
 /// A URL where nothing listens: bind a port, then drop the listener.

@@ -1,6 +1,6 @@
 //! `roles invitations invite-user | list | delete | resend | accept`.
 
-use crate::harness::{Home, admin_with_project, cells};
+use crate::harness::{Home, Server, admin_with_project, admin_with_project_on, cells};
 
 #[test]
 fn invite_list_resend_delete_doc_examples() {
@@ -43,6 +43,13 @@ fn invite_list_resend_delete_doc_examples() {
     let renewed = r.json();
     assert_eq!(renewed["email"], "dana@example.com");
     assert_ne!(renewed["code"].as_str().unwrap(), code);
+    let r = home.run(&["-q", "roles", "invitations", "resend", "dana@example.com"]);
+    r.ok();
+    assert!(
+        r.stdout.starts_with("inv_") && r.lines().len() == 1,
+        "-q prints the new code: {}",
+        r.stdout
+    );
 
     home.run(&["roles", "invitations", "delete", "dana@example.com"])
         .ok()
@@ -136,7 +143,17 @@ fn batch_reports_each_email_and_exit_5_when_some_fail() {
         .one_error()
         .stderr_has("f2@example.com: already invited as 'viewer'")
         .stderr_has("error: 2 emails: 1 invited, 0 already invited, 1 failed (1 conflict)\n");
-    assert_eq!(r.stdout, "f4@example.com\n");
+    // `-q`: the code created for f4 (the inviter passes it on), nothing for f2.
+    assert_eq!(r.lines().len(), 1, "{}", r.stdout);
+    assert!(r.stdout.starts_with("inv_"), "{}", r.stdout);
+    let r = home.run(&["-o", "json", "roles", "invitations", "list"]);
+    let f4 = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["email"] == "f4@example.com");
+    assert!(f4, "f4 was invited");
 }
 
 #[test]
@@ -228,4 +245,92 @@ fn accept_without_context_names_it_after_the_host_and_keeps_local_intact() {
     hal.run(&["--context", "local", "-q", "projects", "list"])
         .ok()
         .stdout_has("default");
+}
+
+#[test]
+fn a_mailed_invitation_says_sent_by_mail_and_quiet_prints_no_code() {
+    let (_server, home) = admin_with_project_on(Server::start_mailing());
+    let invite = |extra: &[&str], email: &str| {
+        let mut args = extra.to_vec();
+        args.extend(["roles", "invitations", "invite-user", email, "--role", "viewer"]);
+        home.run(&args)
+    };
+    let r = invite(&[], "m1@example.com");
+    r.ok();
+    let row = cells(r.lines()[1]);
+    assert_eq!(row[..3], ["m1@example.com", "invited", "viewer"]);
+    assert_eq!(row[4], "sent by mail");
+    assert!(!r.stderr.contains("Share each code"), "{}", r.stderr);
+
+    let r = invite(&["-q"], "m2@example.com");
+    r.ok();
+    assert_eq!(r.stdout, "", "no code was created for the inviter");
+
+    let r = invite(&["-o", "json"], "m3@example.com");
+    r.ok();
+    let result = &r.json()[0];
+    assert_eq!(result["invitation"]["delivery"], "mail");
+    assert!(result["invitation"].get("code").is_none(), "{result}");
+
+    let r = home.run(&["roles", "invitations", "resend", "m1@example.com"]);
+    r.ok();
+    assert!(r.lines()[1].ends_with("sent by mail"), "{}", r.stdout);
+    let r = home.run(&["-q", "roles", "invitations", "resend", "m1@example.com"]);
+    r.ok();
+    assert_eq!(r.stdout, "");
+    let r = home.run(&[
+        "-o",
+        "csv",
+        "roles",
+        "invitations",
+        "invite-user",
+        "m4@example.com",
+        "--role",
+        "viewer",
+    ]);
+    r.ok();
+    assert!(r.lines()[1].contains(",sent by mail,"), "{}", r.stdout);
+}
+
+#[test]
+fn invite_json_has_the_problem_apart_from_the_invitation_code() {
+    let (_server, home) = admin_with_project();
+    home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "p1@example.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    let r = home.run(&[
+        "-o",
+        "json",
+        "roles",
+        "invitations",
+        "invite-user",
+        "p1@example.com",
+        "p2@example.com",
+        "--role",
+        "admin",
+    ]);
+    r.code(5);
+    let results = r.json();
+    let conflict = &results[0];
+    assert_eq!(conflict["status"], "conflict");
+    assert_eq!(conflict["problem"], "invitation-exists");
+    assert!(conflict.get("code").is_none(), "{conflict}");
+    let invited = &results[1];
+    assert_eq!(invited["status"], "invited");
+    assert!(
+        invited["invitation"]["code"]
+            .as_str()
+            .unwrap()
+            .starts_with("inv_")
+    );
+    assert!(
+        invited.get("code").is_none() && invited.get("problem").is_none(),
+        "{invited}"
+    );
 }

@@ -11,6 +11,7 @@ mod errors;
 mod formats;
 mod help;
 mod invitations;
+mod jq;
 mod json;
 mod local;
 mod payloads;

@@ -547,7 +547,7 @@ pub enum InviteStatus {
     AlreadyInvited,
     /// The person already holds this role in the project (nothing changed).
     AlreadyMember,
-    /// Something else is in the way: see `code` (`invitation-exists` with another
+    /// Something else is in the way: see `problem` (`invitation-exists` with another
     /// role, `already-member` with other roles).
     Conflict,
     /// The email is not valid.
@@ -570,8 +570,10 @@ impl InviteStatus {
 pub struct InviteResult {
     pub email: String,
     pub status: InviteStatus,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<crate::ProblemCode>,
+    /// Why the email is a `conflict` (`invitation-exists`, `already-member`). Servers
+    /// before 0.2 sent it as `code`, which is still read.
+    #[serde(default, alias = "code", skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::ProblemCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,7 +13,7 @@ use crate::context::Ctx;
 use crate::error::CliError;
 use crate::input::emails::{self, EmailEntry, EmailList, InvalidLine};
 
-pub use report::{EmailResult, EmailStatus};
+pub use report::{EmailResult, EmailStatus, code_cell};
 
 /// The emails of EMAIL arguments and `--from-file FILE|-`. An unusable input
 /// (unreadable, not UTF-8, no emails at all) is exit 2. Invalid entries come back in

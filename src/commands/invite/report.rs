@@ -1,6 +1,6 @@
 //! One result per email, the summary and the exit code of a batch invitation.
 
-use access_api::{Invitation, InviteResult, InviteStatus, ProblemCode};
+use access_api::{Invitation, InvitationDelivery, InviteResult, InviteStatus, ProblemCode};
 use serde::Serialize;
 
 use super::send::Failure;
@@ -36,14 +36,6 @@ impl EmailStatus {
             EmailStatus::NotSent => "not-sent",
         }
     }
-
-    /// Whether the email ends in the desired state.
-    fn is_done(self) -> bool {
-        matches!(
-            self,
-            EmailStatus::Invited | EmailStatus::AlreadyInvited | EmailStatus::AlreadyMember
-        )
-    }
 }
 
 impl From<InviteStatus> for EmailStatus {
@@ -59,7 +51,8 @@ impl From<InviteStatus> for EmailStatus {
 }
 
 /// One email's result as printed (`-o json`, `--jq`, `--template`): the server's
-/// `InviteResult` fields, plus the role asked for and the line of `--from-file`.
+/// `InviteResult` fields (`problem` the server's problem code, `invitation.code` the
+/// invitation code), plus the role asked for and the line of `--from-file`.
 #[derive(Debug, Clone, Serialize)]
 pub struct EmailResult {
     pub email: String,
@@ -69,7 +62,7 @@ pub struct EmailResult {
     pub role: Option<String>,
     /// The server's problem code (a conflict, or the error of a failed request).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<ProblemCode>,
+    pub problem: Option<ProblemCode>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -85,7 +78,7 @@ impl EmailResult {
             email,
             status,
             role: role.map(str::to_owned),
-            code: None,
+            problem: None,
             detail: None,
             invitation: None,
             line: None,
@@ -94,16 +87,16 @@ impl EmailResult {
 
     pub(super) fn answered(email: String, role: &str, r: InviteResult) -> Self {
         EmailResult {
-            code: r.code,
+            problem: r.problem,
             detail: r.detail,
             invitation: r.invitation,
             ..Self::new(email, r.status.into(), Some(role))
         }
     }
 
-    pub(super) fn failed(email: String, role: &str, err: &CliError, code: Option<ProblemCode>) -> Self {
+    pub(super) fn failed(email: String, role: &str, err: &CliError, problem: Option<ProblemCode>) -> Self {
         EmailResult {
-            code,
+            problem,
             detail: Some(err.message.clone()),
             ..Self::new(email, EmailStatus::Failed, Some(role))
         }
@@ -151,12 +144,29 @@ impl EmailResult {
             self.status.as_str().to_owned(),
             inv.map_or_else(|| self.role().to_owned(), |i| i.role.name.clone()),
             inv.map(|i| i.expires_at.clone()).unwrap_or_default(),
-            inv.and_then(|i| i.code.clone()).unwrap_or_default(),
+            inv.map(code_cell).unwrap_or_default(),
         ];
         if with_detail {
             row.push(self.detail.clone().unwrap_or_default());
         }
         row
+    }
+}
+
+/// The invitation code a new invitation created for the inviter to pass on (none
+/// when the server mailed it, or when the invitation is not new).
+fn created_code(inv: &Invitation) -> Option<&str> {
+    match inv.delivery {
+        Some(InvitationDelivery::Mail) => None,
+        _ => inv.code.as_deref(),
+    }
+}
+
+/// The CODE cell: the code, or `sent by mail` when the server mailed it.
+pub fn code_cell(inv: &Invitation) -> String {
+    match inv.delivery {
+        Some(InvitationDelivery::Mail) => "sent by mail".to_owned(),
+        _ => inv.code.clone().unwrap_or_default(),
     }
 }
 
@@ -234,7 +244,8 @@ pub(super) fn report(
 }
 
 /// stdout: the invited emails' table (text), every result (json/yaml/csv/tsv), or the
-/// emails in the desired state (`-q`).
+/// codes of the invitations created for the inviter to pass on (`-q`: nothing for a
+/// mailed one, nor for an email that was already invited).
 fn print_results(results: &[EmailResult], out: &Output) -> Result<(), CliError> {
     let text = out.is_text();
     let csv = !text && !out.is_quiet();
@@ -244,12 +255,12 @@ fn print_results(results: &[EmailResult], out: &Output) -> Result<(), CliError> 
     }
     let mut table = Table::new(&headers);
     for r in results {
-        let shown = if out.is_quiet() {
-            r.status.is_done()
-        } else {
-            !text || r.status == EmailStatus::Invited
-        };
-        if shown {
+        if out.is_quiet() {
+            let code = r.invitation.as_ref().and_then(created_code);
+            if let Some(code) = code.filter(|_| r.status == EmailStatus::Invited) {
+                table.push(code, r.row(csv));
+            }
+        } else if !text || r.status == EmailStatus::Invited {
             table.push(r.email.clone(), r.row(csv));
         }
     }
@@ -257,7 +268,14 @@ fn print_results(results: &[EmailResult], out: &Output) -> Result<(), CliError> 
         if table.rows.is_empty() {
             return Ok(());
         }
-        out.info("Share each code with its invitee: `accessctl roles invitations accept CODE`");
+        let by_inviter = results
+            .iter()
+            .filter(|r| r.status == EmailStatus::Invited)
+            .filter_map(|r| r.invitation.as_ref())
+            .any(|i| created_code(i).is_some());
+        if by_inviter {
+            out.info("Share each code with its invitee: `accessctl roles invitations accept CODE`");
+        }
     }
     out.print(results, &table)
 }

@@ -20,13 +20,13 @@ const CONCURRENCY: usize = 4;
 /// Why a batch request failed as a whole, and the server's problem code if any.
 pub(super) struct Failure {
     pub err: CliError,
-    pub code: Option<ProblemCode>,
+    pub problem: Option<ProblemCode>,
 }
 
 impl From<ApiError> for Failure {
     fn from(e: ApiError) -> Self {
         Failure {
-            code: e.code(),
+            problem: e.code(),
             err: CliError::from(e),
         }
     }
@@ -36,7 +36,7 @@ impl From<CountMismatch> for Failure {
     fn from(m: CountMismatch) -> Self {
         Failure {
             err: CliError::other(m.to_string()),
-            code: None,
+            problem: None,
         }
     }
 }
@@ -111,7 +111,7 @@ pub(super) async fn send_all(
             for (emails, failure) in outcome.failed {
                 for email in emails {
                     sent.results
-                        .push(EmailResult::failed(email, &role, &failure.err, failure.code));
+                        .push(EmailResult::failed(email, &role, &failure.err, failure.problem));
                 }
                 sent.failures.push(failure);
             }
@@ -139,7 +139,7 @@ fn in_request_order(emails: &[String], results: Vec<InviteResult>) -> Result<Vec
         .map(|email| {
             by_email.remove(&normalize(email)).ok_or_else(|| Failure {
                 err: CliError::other(format!("the server's answer has no result for {email}")),
-                code: None,
+                problem: None,
             })
         })
         .collect()

@@ -21,7 +21,7 @@ fn result(email: &str, status: InviteStatus) -> api::InviteResult {
     api::InviteResult {
         email: email.to_owned(),
         status,
-        code: None,
+        problem: None,
         detail: None,
         invitation: None,
     }
@@ -86,7 +86,7 @@ impl Service {
                     if !held.is_empty() {
                         let names: Vec<&str> = held.iter().map(|b| b.role_name.as_str()).collect();
                         results.push(api::InviteResult {
-                            code: Some(ProblemCode::AlreadyMember),
+                            problem: Some(ProblemCode::AlreadyMember),
                             detail: Some(format!(
                                 "already a member with role(s) {}; use PUT members to change",
                                 names.join(", ")
@@ -107,7 +107,7 @@ impl Service {
                         continue;
                     } else {
                         results.push(api::InviteResult {
-                            code: Some(ProblemCode::InvitationExists),
+                            problem: Some(ProblemCode::InvitationExists),
                             detail: Some(format!(
                                 "already invited as '{}'; revoke that invitation first",
                                 existing.role_name

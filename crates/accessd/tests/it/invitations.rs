@@ -102,7 +102,7 @@ async fn batch_results_per_email() {
         r["results"][1]["invitation"].get("code").is_none(),
         "no new code for already-invited"
     );
-    assert_eq!(r["results"][2]["code"], "already-member");
+    assert_eq!(r["results"][2]["problem"], "already-member");
     let r = w
         .admin
         .post(
@@ -112,7 +112,7 @@ async fn batch_results_per_email() {
         .await
         .expect(200);
     assert_eq!(r["results"][0]["status"], "conflict");
-    assert_eq!(r["results"][0]["code"], "invitation-exists");
+    assert_eq!(r["results"][0]["problem"], "invitation-exists");
     assert_eq!(r["results"][1]["status"], "already-member");
 
     for bad in [

@@ -28,7 +28,7 @@ pub struct InviteArgs {
     emails: Vec<String>,
     /// Read emails from FILE (`-` = stdin): one a line or CSV `email,role`; `#` starts a
     /// comment
-    #[arg(long, value_name = "FILE|-")]
+    #[arg(long, value_name = "FILE|-", value_hint = clap::ValueHint::FilePath)]
     from_file: Option<String>,
     /// Role the invitations grant (case-insensitive) [default: the lowest role of the
     /// project's preset, viewer for goldsky]

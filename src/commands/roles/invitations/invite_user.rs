@@ -24,7 +24,7 @@ pub struct InviteUserArgs {
     emails: Vec<String>,
     /// Read emails from FILE (`-` = stdin): one a line or CSV `email,role`; `#` starts a
     /// comment
-    #[arg(long, value_name = "FILE|-")]
+    #[arg(long, value_name = "FILE|-", value_hint = clap::ValueHint::FilePath)]
     from_file: Option<String>,
     /// Role the invitations grant (case-insensitive); optional when every row of
     /// --from-file has a role
