@@ -50,6 +50,17 @@ pub struct GlobalArgs {
     )]
     pub project: Option<String>,
 
+    /// Organization to act on (org-level commands such as `audit list --org`);
+    /// overrides the context's org [default: default]
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        env = "ACCESSCTL_ORG",
+        hide_env_values = true
+    )]
+    pub org: Option<String>,
+
     /// Server URL for this call, overriding the context
     #[arg(
         long,
@@ -190,6 +201,7 @@ pub fn inputs(global: &GlobalArgs, matches: &ArgMatches) -> Inputs {
             "ACCESSCTL_PROJECT",
             global.project.clone(),
         ),
+        org: sourced("org", "--org", "ACCESSCTL_ORG", global.org.clone()),
         server: sourced("server", "--server", "ACCESSCTL_SERVER", global.server.clone()),
         output: sourced("output", "--output", "ACCESSCTL_OUTPUT", output),
         timeout: sourced(

@@ -13,6 +13,7 @@ mod help;
 mod invitations;
 mod json;
 mod local;
+mod messages;
 mod payloads;
 mod project_users;
 mod projects;

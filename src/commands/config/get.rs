@@ -24,6 +24,7 @@ pub fn effective(settings: &Settings, key: &str) -> Option<(String, String)> {
             .project
             .as_ref()
             .map(|s| (s.value.clone(), s.source.to_string())),
+        "org" => Some((settings.org.value.clone(), settings.org.source.to_string())),
         "output" => {
             let name = clap::ValueEnum::to_possible_value(&settings.output.value)
                 .map(|v| v.get_name().to_owned())
