@@ -20,6 +20,7 @@ pub mod local;
 pub mod output;
 pub mod settings;
 pub mod suggest;
+pub mod terminal;
 pub mod timeparse;
 
 use std::io::IsTerminal;
