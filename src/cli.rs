@@ -50,8 +50,7 @@ pub struct GlobalArgs {
     )]
     pub project: Option<String>,
 
-    /// Organization to act on (org-level commands such as `audit list --org`);
-    /// overrides the context's org [default: default]
+    /// Organization for org-level commands (`audit list --org NAME`) [default: default]
     #[arg(
         long,
         global = true,

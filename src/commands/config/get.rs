@@ -8,7 +8,7 @@ use crate::settings::{Settings, format_duration};
 /// Print the value of a setting in effect
 #[derive(clap::Args, Debug)]
 pub struct GetArgs {
-    /// One of: project, output, timeout, server
+    /// One of: project, org, output, timeout, server
     #[arg(value_name = "KEY")]
     key: String,
 }
