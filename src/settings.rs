@@ -90,6 +90,9 @@ pub struct Settings {
     /// Whether config.toml has a table for the context.
     pub context_exists: bool,
     pub server: Option<Sourced<String>>,
+    /// The context's own `server` in config.toml, whatever `--server` says: a token
+    /// saved without an origin belongs to it.
+    pub configured_server: Option<String>,
     pub project: Option<Sourced<String>>,
     /// The organization: `--org`, `ACCESSCTL_ORG`, the context's `org`, else `default`.
     pub org: Sourced<String>,
@@ -161,6 +164,7 @@ impl Settings {
         Ok(Settings {
             filter,
             context_exists: table.is_some(),
+            configured_server: table.and_then(|t| t.server.clone()),
             context,
             server,
             project,
