@@ -50,6 +50,16 @@ pub struct GlobalArgs {
     )]
     pub project: Option<String>,
 
+    /// Organization for org-level commands (`audit list --org NAME`) [default: default]
+    #[arg(
+        long,
+        global = true,
+        value_name = "NAME",
+        env = "ACCESSCTL_ORG",
+        hide_env_values = true
+    )]
+    pub org: Option<String>,
+
     /// Server URL for this call, overriding the context
     #[arg(
         long,
@@ -189,6 +199,7 @@ pub fn inputs(global: &GlobalArgs, matches: &ArgMatches) -> Inputs {
             "ACCESSCTL_PROJECT",
             global.project.clone(),
         ),
+        org: sourced("org", "--org", "ACCESSCTL_ORG", global.org.clone()),
         server: sourced("server", "--server", "ACCESSCTL_SERVER", global.server.clone()),
         output: sourced("output", "--output", "ACCESSCTL_OUTPUT", output),
         timeout: sourced(

@@ -21,7 +21,7 @@ use crate::fsutil;
 pub const LOCAL_CONTEXT: &str = "local";
 
 /// The keys of a context that `config get/set/unset` accept.
-pub const KEYS: &[&str] = &["project", "output", "timeout", "server"];
+pub const KEYS: &[&str] = &["project", "org", "output", "timeout", "server"];
 
 /// The whole file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +42,8 @@ pub struct ContextConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub project: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
@@ -53,6 +55,7 @@ impl ContextConfig {
         match key {
             "server" => self.server.as_ref(),
             "project" => self.project.as_ref(),
+            "org" => self.org.as_ref(),
             "output" => self.output.as_ref(),
             "timeout" => self.timeout.as_ref(),
             _ => None,
@@ -64,6 +67,7 @@ impl ContextConfig {
         let slot = match key {
             "server" => &mut self.server,
             "project" => &mut self.project,
+            "org" => &mut self.org,
             "output" => &mut self.output,
             "timeout" => &mut self.timeout,
             _ => return Err(unknown_key(key)),

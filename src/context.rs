@@ -270,17 +270,21 @@ impl Ctx {
     /// until [`Ctx::discard`]; when the editor fails it is kept and named in the hint.
     pub async fn edit(&self, text: &str, stem: &str) -> Result<(PathBuf, String), CliError> {
         let path = crate::editor::create(&self.env.temp_dir, stem, text)?;
+        let edited = self.edit_file(&path).await?;
+        Ok((path, edited))
+    }
+
+    /// Opens the editor again on a file [`Ctx::edit`] made; returns its new text.
+    pub async fn edit_file(&self, path: &std::path::Path) -> Result<String, CliError> {
         let editor = self.env.editor.clone().unwrap_or_else(|| "vi".to_owned());
-        if let Err(e) = crate::editor::run(&editor, &path).await {
+        if let Err(e) = crate::editor::run(&editor, path).await {
             let hint = e.hint.clone().map(|h| format!("{h}; ")).unwrap_or_default();
             return Err(e.with_hint(format!(
                 "{hint}nothing was changed; the document is in {}",
                 path.display()
             )));
         }
-        let edited = std::fs::read_to_string(&path)
-            .map_err(|e| CliError::io(format!("cannot read {}", path.display()), e))?;
-        Ok((path, edited))
+        std::fs::read_to_string(path).map_err(|e| CliError::io(format!("cannot read {}", path.display()), e))
     }
 
     /// Removes a file [`Ctx::edit`] made.

@@ -172,13 +172,15 @@ impl From<ApiError> for CliError {
         match err {
             ApiError::Problem { status, problem } => {
                 let kind = ErrorKind::from_status(status);
-                let mut message = problem.detail.clone().unwrap_or_else(|| problem.title.clone());
+                let mut message =
+                    scrub_http(&problem.detail.clone().unwrap_or_else(|| problem.title.clone()));
                 if message.is_empty() {
                     message = problem.code.title().to_owned();
                 }
                 for e in &problem.errors {
-                    if !message.contains(&e.message) {
-                        message.push_str(&format!("; {}: {}", e.field, e.message));
+                    let m = scrub_http(&e.message);
+                    if !message.contains(&m) {
+                        message.push_str(&format!("; {}: {m}", e.field));
                     }
                 }
                 let mut hint = problem_hint(status, &problem);
@@ -225,6 +227,52 @@ impl From<ApiError> for CliError {
     }
 }
 
+/// Whether `text` speaks HTTP: a `/v1/` path or a method name as a word.
+pub fn names_http(text: &str) -> bool {
+    text.contains("/v1/")
+        || text
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|w| matches!(w, "GET" | "POST" | "PUT" | "PATCH" | "DELETE"))
+}
+
+/// The server's words without HTTP: a parenthetical naming a path or method
+/// (`(see GET /v1/teams)`) is dropped, and so is any `; `-separated clause that
+/// still does (`use PUT members to change`). The CLI's hints name the command
+/// instead. A message made only of HTTP becomes empty (the caller falls back to the
+/// problem's title).
+pub fn scrub_http(text: &str) -> String {
+    if !names_http(text) {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('(') {
+        let Some(len) = rest[open..].find(')') else {
+            break;
+        };
+        let inner = &rest[open..open + len + 1];
+        if names_http(inner) {
+            out.push_str(rest[..open].trim_end());
+        } else {
+            out.push_str(&rest[..open + len + 1]);
+        }
+        rest = &rest[open + len + 1..];
+    }
+    out.push_str(rest);
+    out.split("; ")
+        .filter(|clause| !names_http(clause))
+        .collect::<Vec<_>>()
+        .join("; ")
+        .trim()
+        .to_owned()
+}
+
+/// The quoted name after `prefix` in `text` (`unknown role 'devloper'` → `devloper`).
+fn quoted_after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let rest = text.split_once(prefix)?.1;
+    rest.split_once('\'').map(|(name, _)| name)
+}
+
 fn err_busy(after: std::time::Duration) -> String {
     ApiError::Busy(after).to_string()
 }
@@ -249,7 +297,16 @@ fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
         ));
     }
     if !problem.valid_roles.is_empty() {
-        return Some(format!("valid roles: {}", problem.valid_roles.join(", ")));
+        let asked = problem
+            .errors
+            .iter()
+            .find_map(|e| quoted_after(&e.message, "unknown role '"))
+            .or_else(|| quoted_after(problem.detail.as_deref().unwrap_or(""), "unknown role '"));
+        let suggestion = asked
+            .and_then(|r| crate::suggest::did_you_mean(r, problem.valid_roles.iter().map(String::as_str)));
+        return Some(
+            suggestion.unwrap_or_else(|| format!("valid roles: {}", problem.valid_roles.join(", "))),
+        );
     }
     match problem.code {
         ProblemCode::Unauthenticated => Some("run `accessctl auth login`".into()),
@@ -257,6 +314,12 @@ fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
             Some("invite them with `accessctl roles invitations invite-user EMAIL --role ROLE`".into())
         }
         ProblemCode::LastOwner => Some("grant the owner role to someone else first".into()),
+        ProblemCode::AlreadyMember => {
+            Some("change their role with `accessctl project users update --email EMAIL --role ROLE`".into())
+        }
+        ProblemCode::PreconditionFailed => {
+            Some("it changed after it was read; run the command again to see the new state".into())
+        }
         ProblemCode::LastAdmin => Some("make another user a server administrator first".into()),
         ProblemCode::RoleImmutable => Some(
             "built-in roles come from the project's preset; make a custom role with `accessctl roles create`"
@@ -316,6 +379,13 @@ mod tests {
         });
         assert_eq!(e.kind, ErrorKind::Usage);
         assert_eq!(e.hint.as_deref(), Some("valid roles: admin, viewer"));
+        let p = access_api::Problem::new(ProblemCode::ValidationFailed, "unknown role 'devloper'")
+            .with_valid_roles(vec!["admin".into(), "developer".into()]);
+        let e = CliError::from(ApiError::Problem {
+            status: 422,
+            problem: Box::new(p),
+        });
+        assert_eq!(e.hint.as_deref(), Some("did you mean 'developer'?"));
     }
 
     #[test]
@@ -343,6 +413,36 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn http_words_are_scrubbed() {
+        for (detail, want) in [
+            (
+                "no team 'x' in org 'default' (see GET /v1/teams)",
+                "no team 'x' in org 'default'",
+            ),
+            (
+                "no member matches 'x'; invite them with POST /v1/projects/p/invitations",
+                "no member matches 'x'",
+            ),
+            (
+                "already a member with role(s) admin; use PUT members to change",
+                "already a member with role(s) admin",
+            ),
+            ("unknown role 'x' (valid: a, b)", "unknown role 'x' (valid: a, b)"),
+            ("DELETEd rows (GETTING)", "DELETEd rows (GETTING)"),
+            ("see POST /v1/x", ""),
+        ] {
+            assert_eq!(scrub_http(detail), want, "{detail}");
+            assert!(!names_http(&scrub_http(detail)), "{detail}");
+        }
+        let p = access_api::Problem::new(ProblemCode::NotFound, "see GET /v1/teams");
+        let e = CliError::from(ApiError::Problem {
+            status: 404,
+            problem: Box::new(p),
+        });
+        assert_eq!(e.message, "Not found");
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub mod local;
 pub mod origin;
 pub mod output;
 pub mod settings;
+pub mod suggest;
+pub mod terminal;
 pub mod timeparse;
 
 use std::io::IsTerminal;
@@ -174,7 +176,7 @@ fn execute(cli: Cli, ctx: Ctx) -> Result<(), CliError> {
 /// Runs one command.
 pub async fn run(command: cli::Command, ctx: &Ctx) -> Result<(), CliError> {
     use cli::Command::*;
-    match command {
+    let result = match command {
         Roles(c) => commands::roles::run(c, ctx).await,
         Projects(c) => commands::projects::run(c, ctx).await,
         Auth(c) => commands::auth::run(c, ctx).await,
@@ -183,5 +185,9 @@ pub async fn run(command: cli::Command, ctx: &Ctx) -> Result<(), CliError> {
         Users(c) => commands::users::run(c, ctx).await,
         Audit(c) => commands::audit::run(c, ctx).await,
         Completion(a) => commands::completion::run(&a, ctx).await,
+    };
+    match result {
+        Err(e) if e.kind == ErrorKind::NotFound => Err(commands::common::project_error(ctx, e).await),
+        other => other,
     }
 }

@@ -71,6 +71,7 @@ impl OutputFormat {
 pub struct Inputs {
     pub context: Option<Sourced<String>>,
     pub project: Option<Sourced<String>>,
+    pub org: Option<Sourced<String>>,
     pub server: Option<Sourced<String>>,
     pub output: Option<Sourced<String>>,
     pub timeout: Option<Sourced<String>>,
@@ -96,6 +97,8 @@ pub struct Settings {
     /// saved without an origin belongs to it.
     pub configured_server: Option<String>,
     pub project: Option<Sourced<String>>,
+    /// The organization: `--org`, `ACCESSCTL_ORG`, the context's `org`, else `default`.
+    pub org: Sourced<String>,
     pub output: Sourced<OutputFormat>,
     pub timeout: Sourced<Duration>,
     /// `--jq EXPR` or `--template TPL`, compiled before any request.
@@ -106,6 +109,9 @@ pub struct Settings {
     pub verbose: bool,
     pub insecure_http: bool,
 }
+
+/// The organization when none is set (the server's first org).
+pub const DEFAULT_ORG: &str = "default";
 
 /// Default per-request timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -127,6 +133,11 @@ impl Settings {
         };
         let server = inputs.server.clone().or_else(|| from_context("server"));
         let project = inputs.project.clone().or_else(|| from_context("project"));
+        let org = inputs
+            .org
+            .clone()
+            .or_else(|| from_context("org"))
+            .unwrap_or_else(|| Sourced::new(DEFAULT_ORG.to_owned(), Source::Default));
         let output = match inputs.output.clone().or_else(|| from_context("output")) {
             None => Sourced::new(OutputFormat::Text, Source::Default),
             Some(s) => Sourced::new(
@@ -160,6 +171,7 @@ impl Settings {
             context,
             server,
             project,
+            org,
             output,
             timeout,
             quiet: inputs.quiet,
@@ -236,6 +248,7 @@ mod tests {
             ContextConfig {
                 server: Some("https://prod.example".into()),
                 project: Some("shop".into()),
+                org: Some("acme".into()),
                 output: Some("json".into()),
                 timeout: Some("30s".into()),
             },
@@ -256,6 +269,7 @@ mod tests {
         assert_eq!(s.output.value, OutputFormat::Text);
         assert_eq!(s.timeout, Sourced::new(DEFAULT_TIMEOUT, Source::Default));
         assert!(s.project.is_none() && s.server.is_none());
+        assert_eq!(s.org, Sourced::new("default".into(), Source::Default));
     }
 
     #[test]
@@ -266,6 +280,7 @@ mod tests {
             s.project.unwrap(),
             Sourced::new("shop".into(), Source::Context("prod".into()))
         );
+        assert_eq!(s.org, Sourced::new("acme".into(), Source::Context("prod".into())));
         assert_eq!(s.output.value, OutputFormat::Json);
         assert_eq!(s.timeout.value, Duration::from_secs(30));
         assert!(
@@ -279,12 +294,14 @@ mod tests {
     fn flags_and_env_win_over_context() {
         let inputs = Inputs {
             project: flag("other"),
+            org: Some(Sourced::new("beta".into(), Source::Env("ACCESSCTL_ORG"))),
             output: Some(Sourced::new("yaml".into(), Source::Env("ACCESSCTL_OUTPUT"))),
             timeout: flag("500ms"),
             ..Default::default()
         };
         let s = Settings::resolve(&inputs, &config()).unwrap();
         assert_eq!(s.project.unwrap().value, "other");
+        assert_eq!(s.org, Sourced::new("beta".into(), Source::Env("ACCESSCTL_ORG")));
         assert_eq!(
             s.output,
             Sourced::new(OutputFormat::Yaml, Source::Env("ACCESSCTL_OUTPUT"))

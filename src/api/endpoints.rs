@@ -325,16 +325,25 @@ impl ApiClient {
 
     pub async fn list_audit_events(
         &self,
-        project: Option<&str>,
+        scope: AuditScope<'_>,
         since: Option<&str>,
         action: Option<&str>,
         actor: Option<&str>,
     ) -> Result<Vec<AuditEvent>, ApiError> {
         let q = query(&[("since", since), ("action", action), ("actor", actor)]);
-        let base = match project {
-            Some(p) => format!("{}/audit-events", project_path(p)),
-            None => "/v1/audit-events".into(),
+        let base = match scope {
+            AuditScope::Project(p) => format!("{}/audit-events", project_path(p)),
+            AuditScope::Org(o) => format!("/v1/orgs/{}/audit-events", enc(o)),
+            AuditScope::Server => "/v1/audit-events".into(),
         };
         self.list(format!("{base}{q}")).await
     }
+}
+
+/// Whose audit log `list_audit_events` reads.
+#[derive(Debug, Clone, Copy)]
+pub enum AuditScope<'a> {
+    Project(&'a str),
+    Org(&'a str),
+    Server,
 }

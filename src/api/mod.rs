@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use endpoints::AuditScope;
 pub use error::ApiError;
 pub use transport::{ApiRequest, ApiResponse, Method, Transport};
 

@@ -4,6 +4,7 @@ use access_api::validate;
 
 use crate::api::{ApiClient, ApiError};
 use crate::error::{CliError, ErrorKind};
+use crate::suggest;
 
 /// Checks an email before any request (exit 2 naming it).
 pub fn email(s: &str) -> Result<String, CliError> {
@@ -46,7 +47,10 @@ pub async fn role_error(api: &ApiClient, e: ApiError, project: &str, role: &str)
         err.message = format!("no role '{role}' in project '{project}'");
         if let Ok(roles) = api.list_roles(project).await {
             let names: Vec<_> = roles.into_iter().map(|r| r.name).collect();
-            err.hint = Some(format!("valid roles: {}", names.join(", ")));
+            err.hint = Some(
+                suggest::did_you_mean(role, names.iter().map(String::as_str))
+                    .unwrap_or_else(|| format!("valid roles: {}", names.join(", "))),
+            );
         }
     }
     err
@@ -66,15 +70,25 @@ pub async fn permissions(api: &ApiClient, given: &[String]) -> Result<Vec<String
             out.push(p);
         }
     }
+    let names = || catalogue.iter().map(|c| c.name.as_str());
+    let catalogue_hint = "see the catalogue with `accessctl roles permissions`";
     match unknown.as_slice() {
         [] => Ok(out),
-        [one] => Err(CliError::usage(format!("unknown permission '{one}'"))),
-        many => Err(CliError::usage(format!(
-            "unknown permissions: {}",
-            many.join(", ")
-        ))),
+        [one] => Err(CliError::usage(format!("unknown permission '{one}'"))
+            .with_hint(suggest::did_you_mean(one, names()).unwrap_or_else(|| catalogue_hint.into()))),
+        many => {
+            let guesses: Vec<String> = many
+                .iter()
+                .filter_map(|p| suggest::closest(p, names()).map(|c| format!("'{c}' for '{p}'")))
+                .collect();
+            let hint = if guesses.is_empty() {
+                catalogue_hint.to_owned()
+            } else {
+                format!("did you mean {}?", guesses.join(", "))
+            };
+            Err(CliError::usage(format!("unknown permissions: {}", many.join(", "))).with_hint(hint))
+        }
     }
-    .map_err(|e: CliError| e.with_hint("see the catalogue with `accessctl roles permissions`"))
 }
 
 /// A failed request about team `team`: a 404 for a team that does not exist names
@@ -96,7 +110,34 @@ pub async fn team_error(api: &ApiClient, e: ApiError, team: &str, email: Option<
             .any(|t| validate::normalize(&t.name) == validate::normalize(team))
     {
         err.message = format!("no team '{}'", team.trim());
-        err.hint = Some("see `accessctl teams list`".into());
+        err.hint = Some(
+            suggest::did_you_mean(team, teams.iter().map(|t| t.name.as_str()))
+                .unwrap_or_else(|| "see `accessctl teams list`".into()),
+        );
+    }
+    err
+}
+
+/// A command's failure on a project that does not exist ("project 'X' not found",
+/// the server's words) gets the closest project the caller can see as a hint.
+pub async fn project_error(ctx: &crate::context::Ctx, mut err: CliError) -> CliError {
+    if err.kind != ErrorKind::NotFound {
+        return err;
+    }
+    let Some(name) = err
+        .message
+        .strip_prefix("project '")
+        .and_then(|m| m.strip_suffix("' not found"))
+        .map(str::to_owned)
+    else {
+        return err;
+    };
+    if let Ok(api) = ctx.api().await
+        && let Ok(projects) = api.list_projects().await
+    {
+        err.hint = suggest::did_you_mean(&name, projects.iter().map(|p| p.name.as_str()))
+            .or(err.hint)
+            .or_else(|| Some("see `accessctl projects list`".into()));
     }
     err
 }

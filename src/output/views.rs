@@ -364,11 +364,45 @@ impl Tabular for AuditEvent {
             self.action.clone(),
             opt(&self.actor),
             self.project.as_ref().map(|p| p.name.clone()).unwrap_or_default(),
-            opt(&self.target),
+            audit_target(self),
         ]
     }
     fn id(&self) -> String {
         self.id.clone()
+    }
+}
+
+/// TARGET of an audit event: for a role binding `ROLE for PRINCIPAL (ID)`; for a
+/// membership document applied, what it added and removed; else the server's target.
+fn audit_target(e: &AuditEvent) -> String {
+    let d = &e.details;
+    let text = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+    let binding = |v: &serde_json::Value| {
+        let role = text(v, "role")?;
+        let who = text(v, "principal_name").or_else(|| text(v, "principal"))?;
+        Some(format!("{role} for {who}"))
+    };
+    match e.action.as_str() {
+        "role_binding.create" | "role_binding.delete" => match binding(d) {
+            Some(b) => format!("{b} ({})", opt(&e.target)),
+            None => opt(&e.target),
+        },
+        "policy.apply" => {
+            let list = |k: &str| -> Vec<String> {
+                d.get(k)
+                    .and_then(|x| x.as_array())
+                    .map(|a| a.iter().filter_map(binding).collect())
+                    .unwrap_or_default()
+            };
+            let (added, removed) = (list("added_bindings"), list("removed_bindings"));
+            if added.is_empty() && removed.is_empty() {
+                return opt(&e.target);
+            }
+            let mut parts: Vec<String> = added.iter().map(|b| format!("+{b}")).collect();
+            parts.extend(removed.iter().map(|b| format!("-{b}")));
+            parts.join(", ")
+        }
+        _ => opt(&e.target),
     }
 }
 

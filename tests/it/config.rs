@@ -81,7 +81,7 @@ fn bad_keys_and_values_are_usage_errors() {
     let home = Home::new();
     home.run(&["config", "get", "colour"])
         .fails(2)
-        .stderr_has("hint: keys: project, output, timeout, server");
+        .stderr_has("hint: keys: project, org, output, timeout, server");
     home.run(&["config", "set", "output", "xml"]).fails(2);
     home.run(&["config", "set", "timeout", "soon"]).fails(2);
     home.run(&["config", "set", "server", "ftp://x"]).fails(2);

@@ -37,7 +37,10 @@ fn check_answers_per_permission_with_the_granting_bindings() {
     denied(&r, "bob@example.com lacks services.deploy in project 'shop'");
     let rows: Vec<Vec<String>> = r.lines().iter().map(|l| cells(l)).collect();
     assert_eq!(rows[0], ["PERMISSION", "ALLOWED", "GRANTED BY"]);
-    assert_eq!(rows[1], ["services.view", "yes", &format!("viewer ({viewer})")]);
+    assert_eq!(
+        rows[1],
+        ["services.view", "yes", &format!("viewer (binding {viewer})")]
+    );
     assert_eq!(rows[2], ["services.deploy", "no"]);
     assert_eq!(rows.len(), 3);
 
@@ -82,7 +85,11 @@ fn check_answers_per_permission_with_the_granting_bindings() {
     r.ok();
     assert_eq!(
         cells(r.lines()[1]),
-        ["services.deploy", "yes", &format!("developer ({everyone})")]
+        [
+            "services.deploy",
+            "yes",
+            &format!("developer via All Users (binding {everyone})")
+        ]
     );
 
     // Without --user: the caller.

@@ -418,11 +418,20 @@ fn edit_without_changes_or_emptied_changes_nothing() {
 fn edit_keeps_what_was_typed_when_it_cannot_be_read_or_applied() {
     let (_server, home) = shop();
     let before = (bindings(&home), etag(&home));
-    // Not YAML: exit 2, and the file with the typing is kept and named.
-    let (code, screen, tmp) = edit_on_tty(&home, None, r#"echo 'bindings: [oops' >> "$1""#);
+    // Not YAML: the editor opens again with the error on top; saved unchanged, that
+    // is exit 2, and the file with the typing is kept and named.
+    let (code, screen, tmp) = edit_on_tty(
+        &home,
+        None,
+        r#"grep -q '^# accessctl: this edit was not applied' "$1" && exit 0; echo 'bindings: [oops' >> "$1""#,
+    );
     assert_eq!(code, 2, "{screen}");
     assert!(
         screen.contains("error: cannot read the edited document: "),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("(the reopened document was saved unchanged; nothing was changed)"),
         "{screen}"
     );
     let kept = files_in(&tmp);
@@ -442,9 +451,20 @@ fn edit_keeps_what_was_typed_when_it_cannot_be_read_or_applied() {
     );
     std::fs::remove_file(&kept[0]).unwrap();
 
-    // Valid, refused by the server (the last owner): exit 5, kept.
-    let (code, screen, _) = edit_on_tty(&home, None, r#"sed -i '/^- role: admin$/,+3d' "$1""#);
-    assert_eq!(code, 5, "{screen}");
+    // Valid, refused by the server (the last owner): reopened; emptied, that is
+    // exit 2 and the edit before the emptying is kept.
+    let (code, screen, _) = edit_on_tty(
+        &home,
+        None,
+        r#"if grep -q '^# error: .*without an owner' "$1"; then : > "$1"; else sed -i '/^- role: admin$/,+3d' "$1"; fi"#,
+    );
+    assert_eq!(code, 2, "{screen}");
+    assert!(screen.contains("(the reopened document was emptied"), "{screen}");
+    let kept = std::fs::read_to_string(&files_in(&tmp)[0]).unwrap();
+    assert!(
+        kept.contains("- role: developer") && !kept.contains("- role: admin"),
+        "{kept}"
+    );
     assert!(screen.contains("without an owner"), "{screen}");
     assert!(screen.contains("your edit is kept in "), "{screen}");
     assert_eq!(files_in(&tmp).len(), 1);
@@ -459,6 +479,44 @@ fn edit_keeps_what_was_typed_when_it_cannot_be_read_or_applied() {
         "{screen}"
     );
     assert_eq!((bindings(&home), etag(&home)), before);
+}
+
+#[test]
+fn edit_reopens_with_the_error_on_top_until_the_document_is_right() {
+    let (_server, home) = shop();
+    // First save: an unknown role. Second: the error is on top of the file, the
+    // typing below it; the fix applies.
+    let (code, screen, tmp) = edit_on_tty(
+        &home,
+        None,
+        r#"if grep -q '^# accessctl: this edit was not applied' "$1"; then cp "$1" "$HOME/second.yaml"; sed -i 's/^- role: devloper$/- role: viewer/' "$1"; else sed -i 's/^- role: developer$/- role: devloper/' "$1"; fi"#,
+    );
+    assert_eq!(code, 0, "{screen}");
+    let second = std::fs::read_to_string(home.path().join("second.yaml")).unwrap();
+    let top: Vec<&str> = second.lines().take_while(|l| l.starts_with('#')).collect();
+    assert!(
+        top.iter()
+            .any(|l| l.starts_with("# error: ") && l.contains("devloper")),
+        "{second}"
+    );
+    assert!(
+        top.iter().any(|l| *l == "# hint: did you mean 'developer'?"),
+        "{second}"
+    );
+    assert!(second.contains("\n- role: devloper\n"), "{second}");
+    assert_eq!(second.matches("# accessctl: this edit").count(), 1, "{second}");
+    assert!(
+        screen.contains("Applied the edited document to project shop: 1 added, 0 updated, 1 removed"),
+        "{screen}"
+    );
+    assert_eq!(
+        bindings(&home),
+        pairs(&[
+            ("admin", "Ada Admin <admin@example.com>"),
+            ("viewer", "Bob <bob@example.com>"),
+        ])
+    );
+    assert_eq!(files_in(&tmp), Vec::<PathBuf>::new());
 }
 
 #[test]

@@ -468,3 +468,71 @@ fn error_prefixes_are_coloured_on_a_terminal_unless_no_color() {
     );
     assert!(forced.starts_with("\u{1b}[1;31merror:"), "{forced:?}");
 }
+
+/// Ctrl-C at `auth login`'s hidden token prompt ends it with 130 at once (it used to
+/// wait for Enter) and leaves the terminal echoing.
+#[test]
+fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
+    use std::io::{Read, Write};
+    use std::sync::mpsc;
+    use std::time::Duration;
+    let home = Home::new();
+    let mut child = Command::new("script")
+        .args([
+            "-qec",
+            &format!(
+                "stty cols 200 rows 50; {BIN} --server http://127.0.0.1:9 auth login; code=$?; stty -a; exit $code"
+            ),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.path())
+        .env("USER", "tester")
+        .env("RUST_BACKTRACE", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs the CLI on a pty");
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = String::new();
+    // Synchronise on the prompt, then type Ctrl-C (stdin stays open: no EOF).
+    while !screen.contains("Paste your API token: ") {
+        let chunk = rx
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_else(|_| panic!("no prompt:\n{screen}"));
+        screen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    stdin.write_all(b"\x03").unwrap();
+    // Until the pty closes (the CLI and the shell exited), or give up.
+    loop {
+        match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(chunk) => screen.push_str(&String::from_utf8_lossy(&chunk)),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                panic!("still waiting after Ctrl-C:\n{screen}");
+            }
+        }
+    }
+    let status = child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(status.code(), Some(130), "{screen}");
+    assert!(screen.contains("error: interrupted"), "{screen}");
+    assert!(!screen.contains("panicked"), "{screen}");
+    let flags = screen.replace('\n', " ");
+    assert!(
+        flags.contains(" echo ") && !flags.contains(" -echo "),
+        "echo is off after the prompt:\n{screen}"
+    );
+}

@@ -2,10 +2,12 @@
 //!
 //! * [`types`]: request and response bodies (snake_case JSON, see `shared/design/api.md`).
 //! * [`problem`]: RFC 9457 problem+json errors and their stable `code`s.
+//! * [`audit`]: the audit log's actions.
 //! * [`permissions`]: the permission catalogue, as data.
 //! * [`presets`]: the built-in project roles of each preset (`akka`, `goldsky`, `loft`), as data.
 //! * [`validate`]: input rules shared by both sides, so the CLI rejects bad input before a request.
 
+pub mod audit;
 pub mod permissions;
 pub mod presets;
 pub mod problem;

@@ -256,6 +256,12 @@ pub struct PermissionCheck {
 pub struct Grant {
     pub binding_id: String,
     pub role: String,
+    /// Whom the binding is for: the user, a team the user is in, or all users.
+    pub principal: Principal,
+    /// The permission the role grants that implies the one asked (itself, or e.g.
+    /// `env.staging.deploy` for `env.staging.view`). Empty from older servers.
+    #[serde(default)]
+    pub permission: String,
 }
 
 /// Response of `permissions:check`.

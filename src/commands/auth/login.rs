@@ -32,7 +32,7 @@ pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
             .with_hint("e.g. accessctl auth login --server https://access.example.com")
     })?;
     let context = context_name(ctx, &server.value, &server.source)?;
-    let token = read_token(args, ctx)?;
+    let token = read_token(args, ctx).await?;
     let transport = HttpTransport::new(
         &server.value,
         Some(token.clone()),
@@ -113,7 +113,7 @@ fn host_of(server: &str) -> String {
     name.trim_matches(['-', '.']).to_owned()
 }
 
-fn read_token(args: &LoginArgs, ctx: &Ctx) -> Result<Secret, CliError> {
+async fn read_token(args: &LoginArgs, ctx: &Ctx) -> Result<Secret, CliError> {
     let raw = if args.with_token {
         let mut s = String::new();
         std::io::stdin()
@@ -121,8 +121,7 @@ fn read_token(args: &LoginArgs, ctx: &Ctx) -> Result<Secret, CliError> {
             .map_err(|e| CliError::io("cannot read the token from stdin", e))?;
         s
     } else if ctx.stdin_is_tty() {
-        rpassword::prompt_password("Paste your API token: ")
-            .map_err(|e| CliError::io("cannot read the token", e))?
+        crate::terminal::prompt_hidden("Paste your API token: ").await?
     } else {
         return Err(CliError::usage("no terminal to read the token from")
             .with_hint("pipe it in: echo \"$TOKEN\" | accessctl auth login --with-token --server URL"));

@@ -8,7 +8,7 @@ use crate::settings::{Settings, format_duration};
 /// Print the value of a setting in effect
 #[derive(clap::Args, Debug)]
 pub struct GetArgs {
-    /// One of: project, output, timeout, server
+    /// One of: project, org, output, timeout, server
     #[arg(value_name = "KEY")]
     key: String,
 }
@@ -24,6 +24,7 @@ pub fn effective(settings: &Settings, key: &str) -> Option<(String, String)> {
             .project
             .as_ref()
             .map(|s| (s.value.clone(), s.source.to_string())),
+        "org" => Some((settings.org.value.clone(), settings.org.source.to_string())),
         "output" => {
             let name = clap::ValueEnum::to_possible_value(&settings.output.value)
                 .map(|v| v.get_name().to_owned())

@@ -9,7 +9,7 @@ use crate::settings::{OutputFormat, parse_duration};
 /// Set a setting of the current context
 #[derive(clap::Args, Debug)]
 pub struct SetArgs {
-    /// One of: project, output, timeout, server
+    /// One of: project, org, output, timeout, server
     #[arg(value_name = "KEY")]
     key: String,
     /// The new value
@@ -22,6 +22,7 @@ pub fn check(key: &str, value: &str) -> Result<String, CliError> {
     let value = value.trim();
     match key {
         "project" => common::name("project", value),
+        "org" => common::name("org", value),
         "output" => OutputFormat::parse(value)
             .map(|_| value.to_ascii_lowercase())
             .ok_or_else(|| {

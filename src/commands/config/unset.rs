@@ -7,7 +7,7 @@ use crate::error::CliError;
 /// Remove a setting from the current context
 #[derive(clap::Args, Debug)]
 pub struct UnsetArgs {
-    /// One of: project, output, timeout, server
+    /// One of: project, org, output, timeout, server
     #[arg(value_name = "KEY")]
     key: String,
 }

@@ -217,7 +217,12 @@ pub(super) fn report(
     let mut single_error = None;
     for r in results {
         match r.status {
-            EmailStatus::AlreadyInvited => out.info(&format!("{}: already invited as {}", r.email, r.role())),
+            EmailStatus::AlreadyInvited => out.info(&format!(
+                "{}: already invited as {}; `accessctl roles invitations resend {}` gets a new code",
+                r.email,
+                r.role(),
+                r.email
+            )),
             EmailStatus::AlreadyMember => {
                 out.info(&format!("{}: already a member with role {}", r.email, r.role()))
             }

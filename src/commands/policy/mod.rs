@@ -234,6 +234,8 @@ mod tests {
         let e = bad("bindings:\n- role: boss\n  principal: {type: all-users}\n");
         assert_eq!(e.message, "d: bindings[0].role: unknown role 'boss'");
         assert_eq!(e.hint.as_deref(), Some("valid roles: admin, developer, viewer"));
+        let e = bad("bindings:\n- role: develper\n  principal: {type: all-users}\n");
+        assert_eq!(e.hint.as_deref(), Some("did you mean 'developer'?"));
         let e = bad("bindings:\n- role: admin\n  principal: {type: user}\n");
         assert_eq!(
             e.message,

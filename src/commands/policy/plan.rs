@@ -196,8 +196,10 @@ pub fn plan(
             .find(|r| r.name.eq_ignore_ascii_case(b.role.trim()) || r.id == b.role.trim())
             .ok_or_else(|| {
                 let names: Vec<&str> = roles.iter().map(|r| r.name.as_str()).collect();
-                invalid(format!("{field}.role: unknown role '{}'", b.role.trim()))
-                    .with_hint(format!("valid roles: {}", names.join(", ")))
+                invalid(format!("{field}.role: unknown role '{}'", b.role.trim())).with_hint(
+                    crate::suggest::did_you_mean(&b.role, names.iter().copied())
+                        .unwrap_or_else(|| format!("valid roles: {}", names.join(", "))),
+                )
             })?;
         let (key, principal, selector) = resolve(&b.principal, current, &field).map_err(invalid)?;
         if let Some((_, _, j)) = seen.iter().find(|(k, r, _)| *k == key && *r == role.id) {

@@ -18,6 +18,9 @@ pub struct NewArgs {
     /// Built-in roles of the project [default: the server's, akka]
     #[arg(long, value_name = "PRESET", value_parser = ["akka", "goldsky", "loft"])]
     role_preset: Option<String>,
+    /// Also select it: set it as the current context's project
+    #[arg(long = "use")]
+    use_it: bool,
 }
 
 pub async fn run(args: &NewArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -38,5 +41,21 @@ pub async fn run(args: &NewArgs, ctx: &Ctx) -> Result<(), CliError> {
         "Created project {} ({} roles)",
         project.name, project.role_preset
     ));
+    let context = ctx.context_name().to_owned();
+    if args.use_it {
+        ctx.config().update(|c| {
+            c.contexts
+                .entry(context.clone())
+                .or_default()
+                .set("project", Some(project.name.clone()))
+        })?;
+        ctx.output()
+            .info(&format!("Selected project {} in context {context}", project.name));
+    } else {
+        ctx.output().info(&format!(
+            "Select it with `accessctl config set project {}`, or pass --project {} to each command",
+            project.name, project.name
+        ));
+    }
     ctx.output().one(&project)
 }

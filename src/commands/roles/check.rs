@@ -1,19 +1,23 @@
 //! `accessctl roles check PERMISSION... [--user EMAIL|USERNAME]`:
 //! POST /v1/projects/{p}/permissions:check. Exit 0 when all are allowed, 6 otherwise.
 
-use access_api::{Grant, PermissionCheckRequest, PrincipalSelector, ProblemCode};
+use access_api::{Grant, PermissionCheckRequest, Principal, PrincipalSelector, ProblemCode};
 
 use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::Table;
+use crate::output::views::principal_label;
 
 /// Check permissions in the project: allowed or denied, and which bindings grant them
 ///
 /// Without --user, your own permissions. Exit 0 when every permission is allowed, 6
-/// when any is denied (the table is printed either way). GRANTED BY names the
-/// role bindings (role and binding id) that grant the permission; `org role` when
-/// only the user's organization role does.
+/// when any is denied (the table is printed either way). GRANTED BY explains each
+/// path: the role, the principal the binding is for when it is not the user
+/// (`developer via team:backend (binding ID)`, `viewer via All Users (binding ID)`),
+/// and the granted permission when it implies the one asked
+/// (`env.staging.deploy ⇒ env.staging.view`); `org role` when only the user's
+/// organization role grants it.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  accessctl roles check services.deploy\n  accessctl roles check members.manage owners.manage --user bob@example.com\n  accessctl -q roles check secrets.view secrets.manage --user bob   # prints the denied ones\n  if accessctl roles check services.deploy >/dev/null 2>&1; then deploy; fi"
@@ -65,7 +69,7 @@ pub async fn run(args: &CheckArgs, ctx: &Ctx) -> Result<(), CliError> {
             vec![
                 c.permission.clone(),
                 allowed.to_owned(),
-                granted_by(c.allowed, &c.granted_by),
+                granted_by(&c.permission, c.allowed, &c.granted_by),
             ],
         );
     }
@@ -90,13 +94,28 @@ pub async fn run(args: &CheckArgs, ctx: &Ctx) -> Result<(), CliError> {
     )
 }
 
-fn granted_by(allowed: bool, grants: &[Grant]) -> String {
+fn granted_by(permission: &str, allowed: bool, grants: &[Grant]) -> String {
     if grants.is_empty() {
         return if allowed { "org role" } else { "" }.to_owned();
     }
     grants
         .iter()
-        .map(|g| format!("{} ({})", g.role, g.binding_id))
+        .map(|g| explain(permission, g))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join("; ")
+}
+
+/// `developer via team:backend (binding ID)`, `viewer via All Users (binding ID)`,
+/// `admin (binding ID)` for the user's own binding; then `, GRANTED ⇒ ASKED` when
+/// the role grants a permission that implies the one asked.
+fn explain(permission: &str, g: &Grant) -> String {
+    let via = match &g.principal {
+        Principal::User { .. } => String::new(),
+        other => format!(" via {}", principal_label(other)),
+    };
+    let mut s = format!("{}{via} (binding {})", g.role, g.binding_id);
+    if !g.permission.is_empty() && g.permission != permission {
+        s.push_str(&format!(", {} ⇒ {permission}", g.permission));
+    }
+    s
 }

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::commands::policy;
 use crate::context::Ctx;
-use crate::error::CliError;
+use crate::error::{CliError, ErrorKind};
 use crate::output::sanitize::sanitize;
 
 /// Edit the project's role bindings in your editor, then apply them
@@ -13,8 +13,11 @@ use crate::output::sanitize::sanitize;
 /// vi. When the editor exits, the document is applied as it is, like `accessctl roles
 /// apply --prune`: bindings you add are granted, bindings you delete are removed, and
 /// the plan is printed. An unchanged (or emptied) file changes nothing. Needs a
-/// terminal. When the document cannot be read or applied, the file is kept and its
-/// path shown, so nothing you typed is lost.
+/// terminal. When the document cannot be read or is refused (an unknown role or
+/// user, no owner left), the editor opens again with the error as `#` lines on top;
+/// saving it unchanged or emptying it then gives up (exit 2). When the document
+/// cannot be applied, the file is kept and its path shown, so nothing you typed is
+/// lost.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  accessctl roles edit\n  EDITOR=nano accessctl --project shop roles edit\n  VISUAL='code --wait' accessctl roles edit"
@@ -34,35 +37,109 @@ pub async fn run(_args: &EditArgs, ctx: &Ctx) -> Result<(), CliError> {
         header(doc.project.as_deref().unwrap_or(&project)),
         crate::output::to_yaml(&doc)?
     );
-    let (path, edited) = ctx.edit(&text, &format!("roles-{project}")).await?;
+    let (path, mut edited) = ctx.edit(&text, &format!("roles-{project}")).await?;
     let source = "the edited document";
     let unchanged = |ctx: &Ctx| {
         ctx.discard(&path);
         ctx.output().info("No changes");
         Ok(())
     };
-    if edited == text {
-        return unchanged(ctx);
-    }
-    let result = match policy::parse(&edited, source) {
-        Ok(None) => {
-            ctx.discard(&path);
-            ctx.output()
-                .info("Edit cancelled: the document is empty; nothing was changed");
-            return Ok(());
+    // What the editor was last given, and the error that reopened it.
+    let mut shown = text.clone();
+    let mut reopened: Option<(CliError, String)> = None;
+    loop {
+        if edited == shown {
+            return match reopened {
+                None => unchanged(ctx),
+                Some((e, _)) => Err(aborted(e, "saved unchanged", &path)),
+            };
         }
-        // Only comments or layout changed.
-        Ok(Some(d)) if d == doc => return unchanged(ctx),
-        Ok(Some(d)) => policy::apply(ctx, &d, source, true, false).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => {
-            ctx.discard(&path);
-            Ok(())
+        let result = match policy::parse(&edited, source) {
+            Ok(None) => match reopened {
+                None => {
+                    ctx.discard(&path);
+                    ctx.output()
+                        .info("Edit cancelled: the document is empty; nothing was changed");
+                    return Ok(());
+                }
+                // The edit before the emptying is what is worth keeping.
+                Some((e, before)) => {
+                    crate::fsutil::write_atomic(&path, before.as_bytes())?;
+                    return Err(aborted(e, "emptied", &path));
+                }
+            },
+            // Only comments or layout changed.
+            Ok(Some(d)) if d == doc => return unchanged(ctx),
+            Ok(Some(d)) => policy::apply(ctx, &d, source, true, false).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(()) => {
+                ctx.discard(&path);
+                return Ok(());
+            }
+            Err(e) if fixable(&e) => {
+                let body = without_error_block(&edited).to_owned();
+                shown = format!("{}{body}", error_block(&e));
+                crate::fsutil::write_atomic(&path, shown.as_bytes())?;
+                reopened = Some((e, body));
+                edited = ctx.edit_file(&path).await?;
+            }
+            Err(e) => return Err(kept(e, &path)),
         }
-        Err(e) => Err(kept(e, &path)),
     }
+}
+
+/// Errors the document can fix (unreadable, an unknown role or user, the last
+/// owner removed) reopen the editor; a stale etag, a denial or a network failure
+/// do not, since editing again cannot help.
+fn fixable(e: &CliError) -> bool {
+    match e.kind {
+        ErrorKind::Usage | ErrorKind::NotFound => true,
+        ErrorKind::Conflict => !e.message.contains("changed since"),
+        _ => false,
+    }
+}
+
+const ERROR_MARK: &str = "# accessctl: this edit was not applied. Fix it, then save and quit again;";
+
+/// The `#` lines put on top of a reopened file: the error, its hint, and how to
+/// give up (kubectl edit's way).
+fn error_block(e: &CliError) -> String {
+    let mut block =
+        format!("{ERROR_MARK}\n# save it unchanged or empty it to give up (your edit is kept).\n#\n");
+    for line in sanitize(&e.message).lines() {
+        block.push_str(&format!("# error: {line}\n"));
+    }
+    if let Some(h) = &e.hint {
+        block.push_str(&format!("# hint: {}\n", sanitize(h)));
+    }
+    block.push_str("#\n");
+    block
+}
+
+/// The text without a previous round's error block.
+fn without_error_block(text: &str) -> &str {
+    if !text.starts_with(ERROR_MARK) {
+        return text;
+    }
+    let mut rest = text;
+    while rest.starts_with('#') {
+        rest = rest.split_once('\n').map_or("", |(_, r)| r);
+        if rest.starts_with("# The role bindings of project") {
+            break;
+        }
+    }
+    rest
+}
+
+/// Giving up after a reopen: exit 2 with the last error, the edit kept.
+fn aborted(e: CliError, how: &str, path: &Path) -> CliError {
+    let message = format!(
+        "{} (the reopened document was {how}; nothing was changed)",
+        e.message
+    );
+    kept(CliError::usage(message), path)
 }
 
 /// A failure after editing: the hint says where the edit is, and how to apply it.

@@ -1,4 +1,5 @@
-//! `projects/{p}/audit-events` and (administrators) `audit-events`.
+//! `projects/{p}/audit-events`, `orgs/{org}/audit-events` (org owners and admins)
+//! and (administrators) `audit-events`.
 
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::Uri;
@@ -8,7 +9,8 @@ use super::extract::Auth;
 use super::respond::{PageQuery, page};
 use crate::clock::parse_rfc3339;
 use crate::error::ApiError;
-use crate::service::{Caller, Service, audit::event};
+use crate::service::audit::{AuditScope, event};
+use crate::service::{Caller, Service};
 use crate::store::audit::{EventFilter, EventRow};
 
 type R = Result<Response, ApiError>;
@@ -32,11 +34,12 @@ fn time(field: &str, v: &Option<String>) -> Result<Option<i64>, ApiError> {
     }
 }
 
-async fn list(svc: &Service, c: &Caller, project: Option<&str>, uri: &Uri, q: &AuditQuery) -> R {
+async fn list(svc: &Service, c: &Caller, scope: AuditScope<'_>, uri: &Uri, q: &AuditQuery) -> R {
     let limit = q.page.limit()?;
     let before: Option<(i64, String)> = q.page.after()?;
     let f = EventFilter {
         project_id: None,
+        org_id: None,
         action: q.action.as_deref(),
         actor: q.actor.as_deref(),
         since: time("since", &q.since)?,
@@ -44,7 +47,7 @@ async fn list(svc: &Service, c: &Caller, project: Option<&str>, uri: &Uri, q: &A
         before,
         limit: limit + 1,
     };
-    let (rows, v) = svc.list_audit(c, project, f).await?;
+    let (rows, v) = svc.list_audit(c, scope, f).await?;
     Ok(page(
         uri,
         rows,
@@ -62,7 +65,7 @@ pub async fn project_events(
     OriginalUri(uri): OriginalUri,
     Query(q): Query<AuditQuery>,
 ) -> R {
-    list(&svc, &c, Some(&p), &uri, &q).await
+    list(&svc, &c, AuditScope::Project(&p), &uri, &q).await
 }
 
 pub async fn all_events(
@@ -71,5 +74,15 @@ pub async fn all_events(
     OriginalUri(uri): OriginalUri,
     Query(q): Query<AuditQuery>,
 ) -> R {
-    list(&svc, &c, None, &uri, &q).await
+    list(&svc, &c, AuditScope::Server, &uri, &q).await
+}
+
+pub async fn org_events(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path(org): Path<String>,
+    OriginalUri(uri): OriginalUri,
+    Query(q): Query<AuditQuery>,
+) -> R {
+    list(&svc, &c, AuditScope::Org(&org), &uri, &q).await
 }

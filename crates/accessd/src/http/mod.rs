@@ -120,6 +120,7 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
         .route("/invitations/accept", post(invitations::accept))
         .route("/invitations/decline", post(invitations::decline))
         .route("/projects/{p}/audit-events", get(audit::project_events))
+        .route("/orgs/{org}/audit-events", get(audit::org_events))
         .route("/audit-events", get(audit::all_events));
 
     Router::new()

@@ -92,6 +92,7 @@ fn table() -> Vec<Row> {
         (Post, "/invitations/accept", "Accept an invitation by code (an email that has an account: signed in as that account, else 401; a new email: creates the account, bound in that project only)", Some("AcceptInvitation"), "200", One("AcceptResponse")),
         (Post, "/invitations/decline", "Decline an invitation by code", Some("AcceptInvitation"), "204", Empty),
         (Get, "/projects/{project}/audit-events", "Project audit log, newest first", None, "200", Page("AuditEvent")),
+        (Get, "/orgs/{org}/audit-events", "Org audit log: its teams and projects (org owners and admins), newest first", None, "200", Page("AuditEvent")),
         (Get, "/audit-events", "Server audit log (administrators)", None, "200", Page("AuditEvent")),
         (Get, "/openapi.json", "This document", None, "200", Empty),
     ]

@@ -1,10 +1,11 @@
-//! Reading the audit log (project: `audit.view`; server-wide: administrators).
+//! Reading the audit log (project: `audit.view`; org: its owners and admins;
+//! server-wide: administrators).
 
-use access_api as api;
+use access_api::{self as api, ProblemCode};
 
 use super::{Caller, Service, users::require_admin};
 use crate::clock::rfc3339;
-use crate::error::ApiResult;
+use crate::error::{ApiError, ApiResult};
 use crate::store::{self, audit::EventFilter, audit::EventRow};
 
 pub fn event(e: &EventRow) -> api::AuditEvent {
@@ -26,29 +27,62 @@ pub fn event(e: &EventRow) -> api::AuditEvent {
     }
 }
 
+/// Whose audit log.
+#[derive(Clone, Copy)]
+pub enum AuditScope<'a> {
+    /// A project (id or name): needs `audit.view` there.
+    Project(&'a str),
+    /// An org (id or name): its owners and admins, and server administrators. Its
+    /// teams' events and every event of its projects.
+    Org(&'a str),
+    /// Everything: server administrators only.
+    Server,
+}
+
 impl Service {
-    /// `project`: a project key (needs `audit.view` there), or none for the
-    /// server-wide log (administrators only).
     pub async fn list_audit(
         &self,
         caller: &Caller,
-        project: Option<&str>,
+        scope: AuditScope<'_>,
         filter: EventFilter<'_>,
     ) -> ApiResult<(Vec<EventRow>, Option<i64>)> {
-        let (project_id, version) = match project {
-            Some(key) => {
+        let mut c = self.conn().await?;
+        let (project_id, org_id, version) = match scope {
+            AuditScope::Project(key) => {
                 let acc = self.view(caller, key).await?;
                 acc.require("audit.view")?;
-                (Some(acc.project.id.clone()), Some(acc.project.policy_version))
+                (
+                    Some(acc.project.id.clone()),
+                    None,
+                    Some(acc.project.policy_version),
+                )
             }
-            None => {
+            AuditScope::Org(key) => {
+                let not_found = || ApiError::new(ProblemCode::NotFound, format!("org '{key}' not found"));
+                let org = store::users::find_org(&mut c, key).await?.ok_or_else(not_found)?;
+                let role = store::users::org_role(&mut c, &org.id, &caller.user.id).await?;
+                if !caller.user.is_admin {
+                    match role.as_deref() {
+                        None => return Err(not_found()),
+                        Some("owner" | "admin") => {}
+                        Some(_) => {
+                            return Err(ApiError::forbidden(format!(
+                                "only an owner or admin of org '{}' can read its audit log",
+                                org.name
+                            )));
+                        }
+                    }
+                }
+                (None, Some(org.id), None)
+            }
+            AuditScope::Server => {
                 require_admin(caller)?;
-                (None, None)
+                (None, None, None)
             }
         };
-        let mut c = self.conn().await?;
         let f = EventFilter {
             project_id: project_id.as_deref(),
+            org_id: org_id.as_deref(),
             ..filter
         };
         Ok((store::audit::list(&mut c, &f).await?, version))

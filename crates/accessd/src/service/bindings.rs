@@ -20,6 +20,29 @@ impl Target {
     pub fn key(&self) -> String {
         store::bindings::principal_key(self.principal_type, self.principal_id.as_deref())
     }
+
+    /// How the audit log names it: `user:USERNAME`, `team:NAME` or `all-users`.
+    pub fn label(&self) -> String {
+        match self.principal_type {
+            "all-users" => "all-users".to_owned(),
+            t => format!("{t}:{}", self.sort),
+        }
+    }
+}
+
+/// How the audit log names a binding's principal (as [`Target::label`]).
+pub fn audit_label(b: &BindingRow) -> String {
+    match (b.principal_type.as_str(), &b.user, &b.team_name) {
+        ("user", Some(u), _) => format!("user:{}", u.username),
+        ("team", _, Some(name)) => format!("team:{name}"),
+        ("all-users", _, _) => "all-users".to_owned(),
+        (t, _, _) => store::bindings::principal_key(t, b.principal_id.as_deref()),
+    }
+}
+
+/// One binding in an audit event's details.
+pub fn audit_binding(id: &str, role: &str, principal: &str) -> serde_json::Value {
+    serde_json::json!({"binding_id": id, "role": role, "principal": principal})
 }
 
 impl Service {
@@ -31,8 +54,8 @@ impl Service {
                 ProblemCode::UserNotFound,
                 format!(
                     "no member of project '{p}' or its org matches '{key}'; only members can be bound directly: \
-                     invite them to this project with POST /v1/projects/{p}/invitations (accepting binds them \
-                     in this project only), or ask an org owner or admin or a server administrator to add them to the org",
+                     invite them to this project (accepting binds them in this project only), \
+                     or ask an org owner or admin or a server administrator to add them to the org",
                     p = acc.project.name
                 ),
             )
@@ -79,10 +102,7 @@ impl Service {
                 let not_found = || {
                     ApiError::new(
                         ProblemCode::NotFound,
-                        format!(
-                            "no team '{}' in org '{}' (see GET /v1/teams)",
-                            given[0], acc.project.org_name
-                        ),
+                        format!("no team '{}' in org '{}'", given[0], acc.project.org_name),
                     )
                 };
                 let team = store::teams::find_team(c, &acc.project.org_id, given[0])
@@ -161,7 +181,7 @@ impl Service {
                 "role_binding.create",
                 Some(&acc.project),
                 Some(&id),
-                serde_json::json!({"role": role.name, "principal": target.key()}),
+                serde_json::json!({"role": role.name, "principal": target.key(), "principal_name": target.label()}),
             )
             .await?;
             tx.commit().await?;
@@ -204,7 +224,7 @@ impl Service {
                 "role_binding.delete",
                 Some(&acc.project),
                 Some(id),
-                serde_json::json!({"role": role.name, "principal": store::bindings::principal_key(&b.principal_type, b.principal_id.as_deref())}),
+                serde_json::json!({"role": role.name, "principal": store::bindings::principal_key(&b.principal_type, b.principal_id.as_deref()), "principal_name": audit_label(&b)}),
             )
             .await?;
             tx.commit().await?;

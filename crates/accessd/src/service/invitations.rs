@@ -88,7 +88,7 @@ impl Service {
                         results.push(api::InviteResult {
                             problem: Some(ProblemCode::AlreadyMember),
                             detail: Some(format!(
-                                "already a member with role(s) {}; use PUT members to change",
+                                "already a member with role(s) {}; change their role instead of inviting them",
                                 names.join(", ")
                             )),
                             ..result(email, InviteStatus::Conflict)

@@ -233,10 +233,45 @@ impl Service {
         target: Option<&str>,
         details: serde_json::Value,
     ) -> ApiResult<()> {
+        let org_id = project.map(|p| p.org_id.as_str());
+        self.audit_event(tx, caller, action, project, org_id, target, details)
+            .await
+    }
+
+    /// [`Service::audit`] for an org-level event with no project (teams).
+    pub async fn audit_in_org(
+        &self,
+        tx: &mut Conn,
+        caller: Option<&Caller>,
+        action: &str,
+        org_id: &str,
+        target: Option<&str>,
+        details: serde_json::Value,
+    ) -> ApiResult<()> {
+        self.audit_event(tx, caller, action, None, Some(org_id), target, details)
+            .await
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn audit_event(
+        &self,
+        tx: &mut Conn,
+        caller: Option<&Caller>,
+        action: &str,
+        project: Option<&ProjectRow>,
+        org_id: Option<&str>,
+        target: Option<&str>,
+        details: serde_json::Value,
+    ) -> ApiResult<()> {
+        debug_assert!(
+            access_api::audit::is_action(action),
+            "audit action '{action}' is missing from access_api::audit::ACTIONS"
+        );
         let ev = store::audit::NewEvent {
             action,
             actor: caller.map(|c| c.user.username.as_str()),
             project: project.map(|p| (p.id.as_str(), p.name.as_str())),
+            org_id,
             target,
             details,
             request_id: caller.and_then(|c| c.request_id.as_deref()),
@@ -258,7 +293,7 @@ pub fn check_if_match(acc: &Access, if_match: Option<&str>) -> ApiResult<()> {
                 return Err(ApiError::new(
                     ProblemCode::PreconditionFailed,
                     format!(
-                        "project '{}' changed: If-Match {v} does not match its current ETag \"{}\"",
+                        "project '{}' changed since version {v} was read; its current version is \"{}\"",
                         acc.project.name,
                         version - 1
                     ),

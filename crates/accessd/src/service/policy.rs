@@ -140,11 +140,18 @@ impl Service {
                 rules::check_grant(&acc.perms, "members.manage", &views)?;
             }
             let before = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
+            let mut removed_log = Vec::new();
             for b in &removed {
                 store::bindings::delete_binding(&mut tx, &b.id).await?;
+                removed_log.push(super::bindings::audit_binding(
+                    &b.id,
+                    &b.role_name,
+                    &super::bindings::audit_label(b),
+                ));
             }
+            let mut added_log = Vec::new();
             for (k, role, target) in &added {
-                store::bindings::insert_binding(
+                let id = store::bindings::insert_binding(
                     &mut tx,
                     &store::bindings::NewBinding {
                         project_id: &acc.project.id,
@@ -159,6 +166,7 @@ impl Service {
                     now,
                 )
                 .await?;
+                added_log.push(super::bindings::audit_binding(&id, &role.name, &target.label()));
             }
             let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
             rules::check_owners_left(&acc.project.name, before, after)?;
@@ -168,7 +176,12 @@ impl Service {
                 "policy.apply",
                 Some(&acc.project),
                 Some(&acc.project.id),
-                serde_json::json!({"added": added.len(), "removed": removed.len()}),
+                serde_json::json!({
+                    "added": added.len(),
+                    "removed": removed.len(),
+                    "added_bindings": added_log,
+                    "removed_bindings": removed_log,
+                }),
             )
             .await?;
             let rows = store::bindings::all_bindings(&mut tx, &acc.project.id).await?;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use access_api::{self as api, ProblemCode, validate};
 
-use super::{Access, Caller, Service, rules};
+use super::{Access, Caller, Service, convert, rules};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, RoleRow};
@@ -229,20 +229,20 @@ impl Service {
         };
         let mut results = Vec::new();
         for p in &req.permissions {
-            let granted_by =
-                subject
-                    .bindings
-                    .iter()
-                    .filter(|b| {
-                        subject.roles.iter().find(|r| r.id == b.role_id).is_some_and(|r| {
-                            rules::expand(r.permissions.iter().map(String::as_str)).contains(p)
-                        })
-                    })
-                    .map(|b| api::Grant {
+            let granted_by = subject
+                .bindings
+                .iter()
+                .filter_map(|b| {
+                    let role = subject.roles.iter().find(|r| r.id == b.role_id)?;
+                    let granted = implying(role.permissions.iter().map(String::as_str), p)?;
+                    Some(api::Grant {
                         binding_id: b.id.clone(),
                         role: b.role_name.clone(),
+                        principal: convert::binding(b).principal,
+                        permission: granted.to_owned(),
                     })
-                    .collect();
+                })
+                .collect();
             results.push(api::PermissionCheck {
                 permission: p.clone(),
                 allowed: subject.has(p),
@@ -251,4 +251,16 @@ impl Service {
         }
         Ok(api::PermissionCheckResponse { results })
     }
+}
+
+/// The permission among `granted` that implies `asked`: `asked` itself if granted,
+/// else the first granted one whose implications include it.
+fn implying<'a>(granted: impl IntoIterator<Item = &'a str>, asked: &str) -> Option<&'a str> {
+    let granted: Vec<&str> = granted.into_iter().collect();
+    granted.iter().find(|g| **g == asked).copied().or_else(|| {
+        granted
+            .iter()
+            .find(|g| rules::expand([**g]).contains(asked))
+            .copied()
+    })
 }

@@ -121,7 +121,7 @@ pub fn check_custom_role_permissions(held: &BTreeSet<String>, perms: &[String]) 
         if permissions::find(p).is_none() {
             errors.push(access_api::FieldError {
                 field: format!("permissions[{i}]"),
-                message: format!("unknown permission '{p}' (see GET /v1/permissions)"),
+                message: format!("unknown permission '{p}'"),
             });
         }
     }

@@ -50,7 +50,7 @@ fn org_not_found(key: &str) -> ApiError {
 fn team_not_found(key: &str, org: &OrgRow) -> ApiError {
     ApiError::new(
         ProblemCode::NotFound,
-        format!("no team '{key}' in org '{}' (see GET /v1/teams)", org.name),
+        format!("no team '{key}' in org '{}'", org.name),
     )
 }
 
@@ -141,11 +141,11 @@ impl Service {
                 ));
             }
             let id = store::teams::insert_team(&mut tx, &org.id, name, &caller.user.username, now).await?;
-            self.audit(
+            self.audit_in_org(
                 &mut tx,
                 Some(caller),
                 "team.create",
-                None,
+                &org.id,
                 Some(&id),
                 serde_json::json!({"name": name, "org": org.name}),
             )
@@ -190,11 +190,11 @@ impl Service {
                 ));
             }
             store::teams::delete_team(&mut tx, &t.id).await?;
-            self.audit(
+            self.audit_in_org(
                 &mut tx,
                 Some(caller),
                 "team.delete",
-                None,
+                &org.id,
                 Some(&t.id),
                 serde_json::json!({"name": t.name, "org": org.name}),
             )
@@ -309,11 +309,11 @@ impl Service {
         t: &TeamRow,
         username: &str,
     ) -> ApiResult<()> {
-        self.audit(
+        self.audit_in_org(
             tx,
             Some(caller),
             action,
-            None,
+            &t.org_id,
             Some(&t.id),
             serde_json::json!({"team": t.name, "user": username}),
         )

@@ -8,6 +8,9 @@ pub struct NewEvent<'a> {
     pub action: &'a str,
     pub actor: Option<&'a str>,
     pub project: Option<(&'a str, &'a str)>,
+    /// The org the event belongs to (a project's org, or a team's); none for
+    /// server-level events.
+    pub org_id: Option<&'a str>,
     pub target: Option<&'a str>,
     pub details: serde_json::Value,
     pub request_id: Option<&'a str>,
@@ -16,7 +19,7 @@ pub struct NewEvent<'a> {
 pub async fn insert(c: &mut Conn, e: &NewEvent<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_events (id, created_at, action, actor, project_id, project_name, target, \
-         details, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         details, request_id, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(new_id())
     .bind(now)
@@ -27,6 +30,7 @@ pub async fn insert(c: &mut Conn, e: &NewEvent<'_>, now: i64) -> Result<(), sqlx
     .bind(e.target.map(str::to_owned))
     .bind(e.details.to_string())
     .bind(e.request_id.map(str::to_owned))
+    .bind(e.org_id.map(str::to_owned))
     .execute(&mut *c)
     .await?;
     Ok(())
@@ -46,6 +50,7 @@ pub struct EventRow {
 
 pub struct EventFilter<'a> {
     pub project_id: Option<&'a str>,
+    pub org_id: Option<&'a str>,
     pub action: Option<&'a str>,
     pub actor: Option<&'a str>,
     pub since: Option<i64>,
@@ -62,6 +67,7 @@ pub async fn list(c: &mut Conn, f: &EventFilter<'_>) -> Result<Vec<EventRow>, sq
          FROM audit_events WHERE ($1 = '' OR project_id = $1) AND ($2 = '' OR action = $2) \
          AND ($3 = '' OR actor = $3) AND created_at >= $4 AND created_at <= $5 \
          AND (created_at < $6 OR (created_at = $6 AND ($7 = '' OR id < $7))) \
+         AND ($9 = '' OR org_id = $9) \
          ORDER BY created_at DESC, id DESC LIMIT $8",
     )
     .bind(f.project_id.unwrap_or(""))
@@ -72,6 +78,7 @@ pub async fn list(c: &mut Conn, f: &EventFilter<'_>) -> Result<Vec<EventRow>, sq
     .bind(b_at)
     .bind(b_id)
     .bind(f.limit)
+    .bind(f.org_id.unwrap_or(""))
     .fetch_all(&mut *c)
     .await?;
     rows.iter()

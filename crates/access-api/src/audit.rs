@@ -1,0 +1,38 @@
+//! The audit log's actions, as data: the server writes only these (checked in debug
+//! builds), and the CLI checks `audit list --action` against them.
+
+/// Every action an audit event can have.
+pub const ACTIONS: &[&str] = &[
+    "server.bootstrap",
+    "project.create",
+    "project.update",
+    "project.delete",
+    "role.create",
+    "role.update",
+    "role.delete",
+    "role_binding.create",
+    "role_binding.delete",
+    "policy.apply",
+    "member.update",
+    "member.remove",
+    "member.leave",
+    "invitation.create",
+    "invitation.resend",
+    "invitation.delete",
+    "invitation.accept",
+    "invitation.decline",
+    "team.create",
+    "team.delete",
+    "team.member.add",
+    "team.member.remove",
+    "user.create",
+    "user.update",
+    "user.delete",
+    "token.create",
+    "token.revoke",
+];
+
+/// Whether `action` is one the server writes.
+pub fn is_action(action: &str) -> bool {
+    ACTIONS.contains(&action)
+}
