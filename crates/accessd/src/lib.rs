@@ -187,6 +187,7 @@ impl App {
     /// Closes the connection pool.
     pub async fn close(&self) {
         self.svc.db.pool.close().await;
+        self.svc.db.writer.close().await;
     }
 }
 
@@ -196,7 +197,22 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.router())
+    // The planner's statistics follow the data: refreshed every hour (cheap on
+    // SQLite: `PRAGMA optimize` analyzes only what changed enough).
+    let db = app.svc.db.clone();
+    let stats = tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if let Err(e) = db.optimize().await {
+                tracing::warn!(error = %e, "could not refresh the planner's statistics");
+            }
+        }
+    });
+    let served = axum::serve(listener, app.router())
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    stats.abort();
+    served
 }

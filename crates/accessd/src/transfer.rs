@@ -332,7 +332,7 @@ pub async fn import(db: &Db, doc: &Export) -> Result<ImportCounts, TransferError
             return Err(TransferError::Format(format!("unknown table '{name}'")));
         }
     }
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin().await?;
     // The first statement writes: it takes SQLite's write lock and serializes
     // two imports into one PostgreSQL database on the row lock.
     let state =

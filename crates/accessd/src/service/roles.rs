@@ -200,7 +200,7 @@ impl Service {
         key: &str,
         req: &api::PermissionCheckRequest,
     ) -> ApiResult<api::PermissionCheckResponse> {
-        let acc = self.view(caller, key).await?;
+        let acc = self.view_light(caller, key).await?;
         let subject = match &req.principal {
             None => acc.clone(),
             Some(api::PrincipalSelector::User { id, username, email }) => {
@@ -218,7 +218,9 @@ impl Service {
                     user,
                     request_id: None,
                 };
-                self.access(&mut c, acc.project.clone(), &sub).await?
+                let org_role = store::users::org_role(&mut c, &acc.project.org_id, &sub.user.id).await?;
+                self.access_with(&mut c, acc.project.clone(), org_role, &sub)
+                    .await?
             }
             Some(_) => {
                 return Err(ApiError::field(
@@ -229,20 +231,15 @@ impl Service {
         };
         let mut results = Vec::new();
         for p in &req.permissions {
-            let granted_by =
-                subject
-                    .bindings
-                    .iter()
-                    .filter(|b| {
-                        subject.roles.iter().find(|r| r.id == b.role_id).is_some_and(|r| {
-                            rules::expand(r.permissions.iter().map(String::as_str)).contains(p)
-                        })
-                    })
-                    .map(|b| api::Grant {
-                        binding_id: b.id.clone(),
-                        role: b.role_name.clone(),
-                    })
-                    .collect();
+            let granted_by = subject
+                .bindings
+                .iter()
+                .filter(|b| rules::expand(b.role_permissions.iter().map(String::as_str)).contains(p))
+                .map(|b| api::Grant {
+                    binding_id: b.id.clone(),
+                    role: b.role_name.clone(),
+                })
+                .collect();
             results.push(api::PermissionCheck {
                 permission: p.clone(),
                 allowed: subject.has(p),
