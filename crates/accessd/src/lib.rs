@@ -176,6 +176,20 @@ impl App {
         transfer::export(&self.svc.db, (self.svc.clock)()).await
     }
 
+    /// Writes every table as one document to `out`, row by row (see [`transfer`]).
+    pub async fn export_to(&self, out: &mut impl std::io::Write) -> Result<usize, transfer::TransferError> {
+        transfer::export_to(&self.svc.db, (self.svc.clock)(), out).await
+    }
+
+    /// Streams an export document from `input` into this (empty) database in one
+    /// transaction.
+    pub async fn import_reader(
+        &self,
+        input: impl std::io::Read + Send + 'static,
+    ) -> Result<transfer::ImportCounts, transfer::TransferError> {
+        transfer::import_reader(&self.svc.db, input).await
+    }
+
     /// Loads an export into this (empty) database in one transaction.
     pub async fn import(
         &self,
