@@ -356,6 +356,10 @@ pub enum PrincipalSelector {
 pub struct RoleBinding {
     pub id: String,
     pub role: Ref,
+    /// The role's rank (0 = most powerful): the first key of the list order.
+    /// Old servers do not send it (read as 0).
+    #[serde(default)]
+    pub role_rank: i64,
     pub principal: Principal,
     #[serde(default)]
     pub expires_at: Option<String>,

@@ -301,15 +301,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = accessd::App::open(cli.config(Duration::from_secs(30)))
                 .await
                 .context("cannot open the database")?;
-            let doc = app.export().await.context("cannot export")?;
-            let rows: usize = doc.tables.values().map(Vec::len).sum();
-            match output {
+            let rows = match output {
                 Some(path) => {
                     let tmp = path.with_extension("partial");
                     let file = std::fs::File::create(&tmp)
                         .with_context(|| format!("cannot create {}", tmp.display()))?;
                     let mut w = std::io::BufWriter::new(file);
-                    serde_json::to_writer(&mut w, &doc)?;
+                    let rows = app.export_to(&mut w).await.context("cannot export")?;
                     writeln!(w)?;
                     w.into_inner()
                         .map_err(|e| e.into_error())?
@@ -317,32 +315,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                         .with_context(|| format!("cannot write {}", tmp.display()))?;
                     std::fs::rename(&tmp, path)
                         .with_context(|| format!("cannot write {}", path.display()))?;
+                    rows
                 }
                 None => {
                     let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-                    serde_json::to_writer(&mut w, &doc)?;
+                    let rows = app.export_to(&mut w).await.context("cannot export")?;
                     writeln!(w)?;
                     w.flush()?;
+                    rows
                 }
-            }
-            tracing::info!(rows, schema_version = doc.schema_version, "export written");
+            };
+            tracing::info!(rows, "export written");
             Ok(())
         }
         Command::Import { input } => {
-            let bytes = if input.as_os_str() == "-" {
-                let mut b = Vec::new();
-                std::io::Read::read_to_end(&mut std::io::stdin(), &mut b)?;
-                b
+            let reader: Box<dyn std::io::Read + Send> = if input.as_os_str() == "-" {
+                Box::new(std::io::stdin())
             } else {
-                std::fs::read(input).with_context(|| format!("cannot read {}", input.display()))?
+                Box::new(
+                    std::fs::File::open(input).with_context(|| format!("cannot read {}", input.display()))?,
+                )
             };
-            let doc: accessd::transfer::Export =
-                serde_json::from_slice(&bytes).context("not an accessd export document")?;
             let app = accessd::App::open(cli.config(Duration::from_secs(30)))
                 .await
                 .context("cannot open the database")?;
             let counts = app
-                .import(&doc)
+                .import_reader(reader)
                 .await
                 .context("import failed; nothing was written")?;
             let rows: usize = counts.iter().map(|(_, n)| n).sum();

@@ -27,11 +27,47 @@ impl DbKind {
     }
 }
 
-/// The connection pool.
+/// The connection pools.
+///
+/// On SQLite, reads go through `pool` and every write through `writer`, a pool
+/// of one connection: writers queue inside the process (sqlx's pool hands the
+/// connection out in FIFO order) instead of meeting as `SQLITE_BUSY` and
+/// sleeping between retries, and each write transaction starts with
+/// `BEGIN IMMEDIATE`, so it holds the write lock from its first statement. On
+/// PostgreSQL both are the same pool (row locks serialize writers there).
 #[derive(Clone, Debug)]
 pub struct Db {
     pub pool: AnyPool,
+    pub writer: AnyPool,
     pub kind: DbKind,
+}
+
+impl Db {
+    /// A write transaction (see [`Db`]).
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.kind {
+            DbKind::Sqlite => self.writer.begin_with("BEGIN IMMEDIATE").await,
+            DbKind::Postgres => self.writer.begin().await,
+        }
+    }
+
+    /// A connection for a single write statement outside a transaction.
+    pub async fn write_conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, sqlx::Error> {
+        self.writer.acquire().await
+    }
+
+    /// Refreshes the planner's statistics: `PRAGMA optimize` on SQLite (analyzes
+    /// only the tables whose statistics are missing or stale), `ANALYZE` on
+    /// PostgreSQL. Run after migrating, after an import, and every hour by `serve`.
+    pub async fn optimize(&self) -> Result<(), sqlx::Error> {
+        let sql = match self.kind {
+            DbKind::Sqlite => "PRAGMA optimize = 0x10002",
+            DbKind::Postgres => "ANALYZE",
+        };
+        let mut c = self.write_conn().await?;
+        c.execute(sql).await?;
+        Ok(())
+    }
 }
 
 /// `sqlite://x.db` → `sqlite://x.db?mode=rwc` (create the file when missing).
@@ -80,9 +116,12 @@ pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, sqlx::Erro
             "database URL must start with sqlite:// or postgres://".into(),
         ));
     };
+    // No ping before every acquire: a broken connection fails its statement
+    // and is closed by the pool; the ping would double a check's round trips.
     let mut opts = AnyPoolOptions::new()
         .max_connections(settings.max_connections.max(1))
-        .acquire_timeout(settings.acquire_timeout);
+        .acquire_timeout(settings.acquire_timeout)
+        .test_before_acquire(false);
     let url = match kind {
         DbKind::Sqlite => {
             opts = opts.after_connect(|conn, _meta| {
@@ -111,8 +150,14 @@ pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, sqlx::Erro
             url.to_owned()
         }
     };
+    let writer_opts = opts.clone().max_connections(1);
     let pool = opts.connect(&url).await?;
-    Ok(Db { pool, kind })
+    let writer = if kind == DbKind::Sqlite && !url.contains(":memory:") {
+        writer_opts.connect(&url).await?
+    } else {
+        pool.clone()
+    };
+    Ok(Db { pool, writer, kind })
 }
 
 /// Applies pending migrations (safe with several replicas: the PostgreSQL
@@ -123,12 +168,18 @@ pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
     // commits. Running again then finds the migrations applied.
     let mut attempt: u64 = 0;
     loop {
-        match MIGRATOR.run(&db.pool).await {
+        match MIGRATOR.run(&db.writer).await {
             Err(
                 sqlx::migrate::MigrateError::Execute(_) | sqlx::migrate::MigrateError::ExecuteMigration(..),
             ) if db.kind == DbKind::Sqlite && attempt < 5 => {
                 attempt += 1;
                 tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
+            }
+            Ok(()) => {
+                if let Err(e) = db.optimize().await {
+                    tracing::warn!(error = %e, "could not refresh the planner's statistics");
+                }
+                return Ok(());
             }
             other => return other,
         }

@@ -182,6 +182,20 @@ impl App {
         transfer::export(&self.svc.db, (self.svc.clock)()).await
     }
 
+    /// Writes every table as one document to `out`, row by row (see [`transfer`]).
+    pub async fn export_to(&self, out: &mut impl std::io::Write) -> Result<usize, transfer::TransferError> {
+        transfer::export_to(&self.svc.db, (self.svc.clock)(), out).await
+    }
+
+    /// Streams an export document from `input` into this (empty) database in one
+    /// transaction.
+    pub async fn import_reader(
+        &self,
+        input: impl std::io::Read + Send + 'static,
+    ) -> Result<transfer::ImportCounts, transfer::TransferError> {
+        transfer::import_reader(&self.svc.db, input).await
+    }
+
     /// Loads an export into this (empty) database in one transaction.
     pub async fn import(
         &self,
@@ -193,6 +207,7 @@ impl App {
     /// Closes the connection pool.
     pub async fn close(&self) {
         self.svc.db.pool.close().await;
+        self.svc.db.writer.close().await;
     }
 }
 
@@ -202,7 +217,22 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.router())
+    // The planner's statistics follow the data: refreshed every hour (cheap on
+    // SQLite: `PRAGMA optimize` analyzes only what changed enough).
+    let db = app.svc.db.clone();
+    let stats = tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        every.tick().await;
+        loop {
+            every.tick().await;
+            if let Err(e) = db.optimize().await {
+                tracing::warn!(error = %e, "could not refresh the planner's statistics");
+            }
+        }
+    });
+    let served = axum::serve(listener, app.router())
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    stats.abort();
+    served
 }

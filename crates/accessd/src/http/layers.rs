@@ -138,7 +138,7 @@ impl Drop for ReleaseOnDrop {
         };
         if let Ok(rt) = tokio::runtime::Handle::try_current() {
             rt.spawn(async move {
-                if let Ok(mut c) = svc.db.pool.acquire().await {
+                if let Ok(mut c) = svc.db.write_conn().await {
                     let _ = store::audit::idem_release(&mut c, &user, &key, &path).await;
                 }
             });
@@ -153,7 +153,7 @@ enum Claim {
 }
 
 async fn claim(svc: &Service, user: &str, key: &str, path: &str) -> Result<Claim, sqlx::Error> {
-    let mut c = svc.db.pool.acquire().await?;
+    let mut c = svc.db.write_conn().await?;
     let now = svc.now();
     if store::audit::idem_claim(&mut c, user, key, path, now).await? {
         return Ok(Claim::Owned);
@@ -196,7 +196,7 @@ async fn finish(svc: &Service, user: &str, key: &str, path: &str, resp: Response
         || status == StatusCode::TOO_MANY_REQUESTS
     {
         let released = async {
-            let mut c = svc.db.pool.acquire().await?;
+            let mut c = svc.db.write_conn().await?;
             store::audit::idem_release(&mut c, user, key, path).await
         };
         if let Err(e) = released.await {
@@ -229,7 +229,7 @@ async fn finish(svc: &Service, user: &str, key: &str, path: &str, resp: Response
         body: stored_body,
     };
     let saved = async {
-        let mut c = svc.db.pool.acquire().await?;
+        let mut c = svc.db.write_conn().await?;
         store::audit::idem_finish(&mut c, user, key, path, &stored).await
     };
     if let Err(e) = saved.await {

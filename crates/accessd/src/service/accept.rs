@@ -166,7 +166,11 @@ impl Service {
                             role_rank: rank,
                             principal_type: "user",
                             principal_id: Some(&user.id),
-                            principal_sort: &validate::normalize(&user.username),
+                            principal_sort: &store::bindings::user_sort_key(
+                                &user.username,
+                                &user.email,
+                                user.name.as_deref(),
+                            ),
                             expires_at: None,
                             created_by: inv.invited_by.as_deref(),
                         },

@@ -65,8 +65,9 @@ impl Service {
         if tok.revoked || user.disabled || tok.expires_at.is_some_and(|e| now >= e) {
             return Err(ApiError::unauthenticated());
         }
+        drop(c);
         if tok.last_used_at.is_none_or(|t| now - t > TOUCH_EVERY_MS)
-            && let Err(e) = store::users::touch_token(&mut c, &tok.id, now).await
+            && let Err(e) = self.touch_token(&tok.id, now).await
         {
             tracing::warn!(error = %e, "could not record token use");
         }
@@ -74,6 +75,12 @@ impl Service {
             user,
             request_id: None,
         })
+    }
+
+    /// Records a token's use (a write: through the writer connection).
+    async fn touch_token(&self, id: &str, now: i64) -> Result<(), sqlx::Error> {
+        let mut c = self.db.write_conn().await?;
+        store::users::touch_token(&mut c, id, now).await
     }
 
     /// The in-process caller (the CLI's local context): by username.

@@ -1,6 +1,6 @@
 //! Role bindings: grant and revoke, guarded by the escalation and last-owner rules.
 
-use access_api::{self as api, ProblemCode, validate};
+use access_api::{self as api, ProblemCode};
 
 use super::{Access, Caller, Service, convert, role_view, rules};
 use crate::clock::parse_rfc3339;
@@ -85,14 +85,14 @@ impl Service {
                 let user = self.resolve_member(c, acc, given[0]).await?;
                 Ok(Target {
                     principal_type: "user",
-                    sort: validate::normalize(&user.username),
+                    sort: store::bindings::user_sort_key(&user.username, &user.email, user.name.as_deref()),
                     principal_id: Some(user.id),
                 })
             }
             api::PrincipalSelector::AllUsers => Ok(Target {
                 principal_type: "all-users",
                 principal_id: None,
-                sort: "*all-users".into(),
+                sort: store::bindings::ALL_USERS_SORT_KEY.into(),
             }),
             api::PrincipalSelector::Team { id, name } => {
                 let given: Vec<&String> = [id, name].into_iter().flatten().collect();
@@ -115,7 +115,7 @@ impl Service {
                 }
                 Ok(Target {
                     principal_type: "team",
-                    sort: validate::normalize(&team.name),
+                    sort: store::bindings::team_sort_key(&team.name),
                     principal_id: Some(team.id),
                 })
             }
@@ -214,10 +214,18 @@ impl Service {
                 .ok_or_else(|| ApiError::not_found("role binding"))?;
             let role = acc.role_by_id(&b.role_id)?;
             rules::check_grant(&acc.perms, "members.manage", &[role_view(role)])?;
-            let before = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
+            // Only an owner the rule counts can be the last one.
+            let owner = store::bindings::removes_owner([&b]);
+            let before = if owner {
+                store::bindings::count_owners(&mut tx, &acc.project.id).await?
+            } else {
+                0
+            };
             store::bindings::delete_binding(&mut tx, id).await?;
-            let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
-            rules::check_owners_left(&acc.project.name, before, after)?;
+            if owner {
+                let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
+                rules::check_owners_left(&acc.project.name, before, after)?;
+            }
             self.audit(
                 &mut tx,
                 Some(caller),

@@ -87,6 +87,7 @@ pub fn binding(b: &BindingRow) -> api::RoleBinding {
             id: b.role_id.clone(),
             name: b.role_name.clone(),
         },
+        role_rank: b.role_rank,
         principal,
         expires_at: b.expires_at.map(rfc3339),
         created_at: rfc3339(b.created_at),

@@ -87,7 +87,14 @@ impl Service {
                 involved.push(role_view(acc.role_by_id(&b.role_id)?));
             }
             rules::check_grant(&acc.perms, "members.manage", &involved)?;
-            let before = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
+            // Adding a role never takes an owner away: the rule only matters when
+            // a binding it counts goes.
+            let owner = store::bindings::removes_owner(existing.iter().filter(|b| b.role_id != role.id));
+            let before = if owner {
+                store::bindings::count_owners(&mut tx, &acc.project.id).await?
+            } else {
+                0
+            };
             for b in existing.iter().filter(|b| b.role_id != role.id) {
                 store::bindings::delete_binding(&mut tx, &b.id).await?;
             }
@@ -100,7 +107,11 @@ impl Service {
                         role_rank: role.rank,
                         principal_type: "user",
                         principal_id: Some(&user.id),
-                        principal_sort: &access_api::validate::normalize(&user.username),
+                        principal_sort: &store::bindings::user_sort_key(
+                            &user.username,
+                            &user.email,
+                            user.name.as_deref(),
+                        ),
                         expires_at: None,
                         created_by: Some(&caller.user.username),
                     },
@@ -108,8 +119,10 @@ impl Service {
                 )
                 .await?;
             }
-            let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
-            rules::check_owners_left(&acc.project.name, before, after)?;
+            if owner {
+                let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
+                rules::check_owners_left(&acc.project.name, before, after)?;
+            }
             self.audit(
                 &mut tx,
                 Some(caller),
@@ -163,12 +176,19 @@ impl Service {
                 }
                 rules::check_grant(&acc.perms, "members.manage", &involved)?;
             }
-            let before = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
+            let owner = store::bindings::removes_owner(&existing);
+            let before = if owner {
+                store::bindings::count_owners(&mut tx, &acc.project.id).await?
+            } else {
+                0
+            };
             for b in &existing {
                 store::bindings::delete_binding(&mut tx, &b.id).await?;
             }
-            let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
-            rules::check_owners_left(&acc.project.name, before, after)?;
+            if owner {
+                let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
+                rules::check_owners_left(&acc.project.name, before, after)?;
+            }
             let action = if leaving { "member.leave" } else { "member.remove" };
             self.audit(
                 &mut tx,

@@ -150,29 +150,40 @@ impl Service {
     }
 
     pub async fn begin(&self) -> ApiResult<Transaction<'static, Any>> {
-        Ok(self.db.pool.begin().await?)
+        Ok(self.db.begin().await?)
     }
 
     /// The caller's access to a project, loaded over `c`.
     pub async fn access(&self, c: &mut Conn, project: ProjectRow, caller: &Caller) -> ApiResult<Access> {
+        let org_role = store::users::org_role(c, &project.org_id, &caller.user.id).await?;
+        let mut acc = self.access_with(c, project, org_role, caller).await?;
+        acc.roles = store::projects::list_roles(c, &acc.project.id).await?;
+        Ok(acc)
+    }
+
+    /// The caller's access without the project's roles (`roles` is empty):
+    /// the bindings carry their roles' permissions. One statement.
+    async fn access_with(
+        &self,
+        c: &mut Conn,
+        project: ProjectRow,
+        org_role: Option<String>,
+        caller: &Caller,
+    ) -> ApiResult<Access> {
         let now = self.now();
-        let roles = store::projects::list_roles(c, &project.id).await?;
         let bindings =
             store::bindings::effective_bindings(c, &project.id, &project.org_id, &caller.user.id, now)
                 .await?;
-        let org_role = store::users::org_role(c, &project.org_id, &caller.user.id).await?;
         let mut perms = org_role
             .as_deref()
             .map(rules::org_role_grants)
             .unwrap_or_default();
         for b in &bindings {
-            if let Some(r) = roles.iter().find(|r| r.id == b.role_id) {
-                perms.extend(rules::expand(r.permissions.iter().map(String::as_str)));
-            }
+            perms.extend(rules::expand(b.role_permissions.iter().map(String::as_str)));
         }
         Ok(Access {
             project,
-            roles,
+            roles: Vec::new(),
             bindings,
             org_role,
             perms,
@@ -182,10 +193,23 @@ impl Service {
     /// Read path: the project by id or name, 404 unless the caller may see it.
     pub async fn view(&self, caller: &Caller, key: &str) -> ApiResult<Access> {
         let mut c = self.conn().await?;
-        let project = store::projects::find_project(&mut c, key)
+        let mut acc = self.view_light_on(&mut c, caller, key).await?;
+        acc.roles = store::projects::list_roles(&mut c, &acc.project.id).await?;
+        Ok(acc)
+    }
+
+    /// [`Service::view`] without the project's roles (`roles` is empty; each
+    /// binding carries its role's permissions): two statements, for checks.
+    pub async fn view_light(&self, caller: &Caller, key: &str) -> ApiResult<Access> {
+        let mut c = self.conn().await?;
+        self.view_light_on(&mut c, caller, key).await
+    }
+
+    async fn view_light_on(&self, c: &mut Conn, caller: &Caller, key: &str) -> ApiResult<Access> {
+        let (project, org_role) = store::projects::find_project_for(c, key, &caller.user.id)
             .await?
             .ok_or_else(|| project_not_found(key))?;
-        let acc = self.access(&mut c, project, caller).await?;
+        let acc = self.access_with(c, project, org_role, caller).await?;
         if !acc.has("project.view") {
             return Err(project_not_found(key));
         }

@@ -131,7 +131,11 @@ impl Service {
                     role_rank: rank,
                     principal_type: "user",
                     principal_id: Some(&caller.user.id),
-                    principal_sort: &validate::normalize(&caller.user.username),
+                    principal_sort: &store::bindings::user_sort_key(
+                        &caller.user.username,
+                        &caller.user.email,
+                        caller.user.name.as_deref(),
+                    ),
                     expires_at: None,
                     created_by: Some(&caller.user.username),
                 },

@@ -200,7 +200,7 @@ impl Service {
         key: &str,
         req: &api::PermissionCheckRequest,
     ) -> ApiResult<api::PermissionCheckResponse> {
-        let acc = self.view(caller, key).await?;
+        let acc = self.view_light(caller, key).await?;
         let subject = match &req.principal {
             None => acc.clone(),
             Some(api::PrincipalSelector::User { id, username, email }) => {
@@ -218,7 +218,9 @@ impl Service {
                     user,
                     request_id: None,
                 };
-                self.access(&mut c, acc.project.clone(), &sub).await?
+                let org_role = store::users::org_role(&mut c, &acc.project.org_id, &sub.user.id).await?;
+                self.access_with(&mut c, acc.project.clone(), org_role, &sub)
+                    .await?
             }
             Some(_) => {
                 return Err(ApiError::field(
@@ -233,8 +235,7 @@ impl Service {
                 .bindings
                 .iter()
                 .filter_map(|b| {
-                    let role = subject.roles.iter().find(|r| r.id == b.role_id)?;
-                    let granted = implying(role.permissions.iter().map(String::as_str), p)?;
+                    let granted = implying(b.role_permissions.iter().map(String::as_str), p)?;
                     Some(api::Grant {
                         binding_id: b.id.clone(),
                         role: b.role_name.clone(),

@@ -172,8 +172,23 @@ pub async fn bindings_of_user(
     rows.iter().map(BindingRow::from_row).collect()
 }
 
+/// Columns of [`effective_bindings`]: [`BINDING_COLS`] and the role's permissions.
+const EFFECTIVE_COLS: &str = "b.id AS b_id, b.project_id, b.role_id, r.name AS role_name, \
+     b.role_rank, r.owner_grade, b.principal_type, b.principal_id, b.principal_sort, b.expires_at, \
+     b.created_at AS b_created_at, b.created_by, u.id, u.username, u.email, u.name, u.is_admin, \
+     u.disabled, u.mfa_enabled, u.created_at, tb.name AS team_name, r.permissions AS role_permissions";
+
+/// The joins of [`BINDING_FROM`] after `role_bindings b`.
+const BINDING_JOINS: &str = "JOIN roles r ON r.id = b.role_id \
+     LEFT JOIN users u ON b.principal_type = 'user' AND u.id = b.principal_id \
+     LEFT JOIN teams tb ON b.principal_type = 'team' AND tb.id = b.principal_id";
+
 /// The active bindings that apply to a user in a project: direct ones, those of
-/// the user's teams, and `all-users` ones when the user belongs to the project's org.
+/// the user's teams, and `all-users` ones when the user belongs to the project's org,
+/// each with its role's permissions.
+///
+/// Three lookups on the unique (project, principal key, role) index, so the cost
+/// grows with the user's bindings and teams, never with the project's size.
 pub async fn effective_bindings(
     c: &mut Conn,
     project_id: &str,
@@ -182,16 +197,22 @@ pub async fn effective_bindings(
     now: i64,
 ) -> Result<Vec<BindingRow>, sqlx::Error> {
     let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 \
-         AND (b.expires_at IS NULL OR b.expires_at > $2) \
-         AND ((b.principal_type = 'user' AND b.principal_id = $3) OR \
-              (b.principal_type = 'team' AND EXISTS (SELECT 1 FROM team_members tm \
-                 WHERE tm.team_id = b.principal_id AND tm.user_id = $3)) OR \
-              (b.principal_type = 'all-users' AND EXISTS (SELECT 1 FROM org_members m \
-                 WHERE m.org_id = $4 AND m.user_id = $3))) \
-         ORDER BY b.role_rank, b.id"
+        "SELECT {EFFECTIVE_COLS} FROM role_bindings b {BINDING_JOINS} \
+           WHERE b.project_id = $1 AND b.principal_key = $2 \
+           AND (b.expires_at IS NULL OR b.expires_at > $3) \
+         UNION ALL \
+         SELECT {EFFECTIVE_COLS} FROM team_members tm \
+           JOIN role_bindings b ON b.project_id = $1 AND b.principal_key = 'team:' || tm.team_id \
+           {BINDING_JOINS} WHERE tm.user_id = $4 AND (b.expires_at IS NULL OR b.expires_at > $3) \
+         UNION ALL \
+         SELECT {EFFECTIVE_COLS} FROM role_bindings b {BINDING_JOINS} \
+           WHERE b.project_id = $1 AND b.principal_key = 'all-users' \
+           AND (b.expires_at IS NULL OR b.expires_at > $3) \
+           AND EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = $5 AND m.user_id = $4) \
+         ORDER BY role_rank, b_id"
     )))
     .bind(project_id)
+    .bind(principal_key("user", Some(user_id)))
     .bind(now)
     .bind(user_id)
     .bind(org_id)
@@ -200,22 +221,62 @@ pub async fn effective_bindings(
     rows.iter().map(BindingRow::from_row).collect()
 }
 
-/// Distinct active (not disabled) users holding an owner-grade binding that never
-/// expires: the owners invariant 2 keeps. A binding with `expires_at` does not
-/// count, or a project whose only other owner is temporary would end up ownerless
-/// when that binding expires, with no change anyone could have refused.
+/// Whether the project has an owner invariant 2 keeps: an active (not disabled)
+/// user holding an owner-grade binding that never expires. Answers 1 or 0, not a
+/// count: the rule only needs "none left", and stopping at the first owner keeps
+/// the statement O(1). A binding with `expires_at` does not count, or a project
+/// whose only other owner is temporary would end up ownerless when that binding
+/// expires, with no change anyone could have refused.
+///
+/// Reads the project's owner-grade roles, then their bindings (index on role).
 pub async fn count_owners(c: &mut Conn, project_id: &str) -> Result<i64, sqlx::Error> {
     let n: i64 = sqlx::query(
-        "SELECT COUNT(DISTINCT b.principal_id) FROM role_bindings b \
-         JOIN roles r ON r.id = b.role_id JOIN users u ON u.id = b.principal_id \
-         WHERE b.project_id = $1 AND b.principal_type = 'user' AND r.owner_grade = 1 \
-         AND u.disabled = 0 AND b.expires_at IS NULL",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM roles r \
+           JOIN role_bindings b ON b.role_id = r.id AND b.principal_type = 'user' \
+             AND b.expires_at IS NULL \
+           JOIN users u ON u.id = b.principal_id AND u.disabled = 0 \
+         WHERE r.project_id = $1 AND r.owner_grade = 1 LIMIT 1) owners",
     )
     .bind(project_id)
     .fetch_one(&mut *c)
     .await?
     .try_get(0)?;
     Ok(n)
+}
+
+/// Whether removing these bindings can take away an owner [`count_owners`] sees
+/// (if not, a change that only removes them needs no owner check).
+pub fn removes_owner<'a>(removed: impl IntoIterator<Item = &'a BindingRow>) -> bool {
+    removed
+        .into_iter()
+        .any(|b| b.owner_grade && b.principal_type == "user" && b.expires_at.is_none())
+}
+
+/// The sort key of a user principal: the label clients show (`Name <email>`, the
+/// username when there is no name), lower-cased.
+pub fn user_sort_key(username: &str, email: &str, name: Option<&str>) -> String {
+    let shown = name.filter(|n| !n.is_empty()).unwrap_or(username);
+    format!("{shown} <{email}>").to_lowercase()
+}
+
+/// The sort key of a team principal: `team:<name>`, lower-cased.
+pub fn team_sort_key(name: &str) -> String {
+    format!("team:{name}").to_lowercase()
+}
+
+/// The sort key of the all-users principal (its label is `All Users`).
+pub const ALL_USERS_SORT_KEY: &str = "all users";
+
+/// Rewrites the sort key of every binding of a user (after a change of name).
+pub async fn set_user_sort_key(c: &mut Conn, user_id: &str, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE role_bindings SET principal_sort = $1 WHERE principal_type = 'user' AND principal_id = $2",
+    )
+    .bind(key)
+    .bind(user_id)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
 }
 
 /// Bumps `policy_version` of every project where the user holds a binding,

@@ -131,6 +131,8 @@ pub struct BindingRow {
     pub user: Option<UserRow>,
     /// The team's name, for a team binding.
     pub team_name: Option<String>,
+    /// The role's permissions, when the query selected them (`role_permissions`).
+    pub role_permissions: Vec<String>,
 }
 
 pub const BINDING_COLS: &str = "b.id AS b_id, b.project_id, b.role_id, r.name AS role_name, \
@@ -167,6 +169,11 @@ impl BindingRow {
             created_by: r.try_get("created_by")?,
             user,
             team_name: r.try_get("team_name")?,
+            role_permissions: match r.try_get::<String, _>("role_permissions") {
+                Ok(p) => p.split_whitespace().map(str::to_owned).collect(),
+                Err(sqlx::Error::ColumnNotFound(_)) => Vec::new(),
+                Err(e) => return Err(e),
+            },
         })
     }
 }

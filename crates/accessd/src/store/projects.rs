@@ -32,6 +32,29 @@ pub async fn find_project(c: &mut Conn, key: &str) -> Result<Option<ProjectRow>,
     row.as_ref().map(ProjectRow::from_row).transpose()
 }
 
+/// [`find_project`] and the user's role in its org, in one statement.
+pub async fn find_project_for(
+    c: &mut Conn,
+    key: &str,
+    user_id: &str,
+) -> Result<Option<(ProjectRow, Option<String>)>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {PROJECT_COLS}, (SELECT m.role FROM org_members m \
+           WHERE m.org_id = p.org_id AND m.user_id = $3) AS org_role \
+         FROM projects p JOIN orgs o ON o.id = p.org_id \
+         WHERE p.id = $1 OR p.name_norm = $2 ORDER BY p.id LIMIT 1"
+    )))
+    .bind(key)
+    .bind(normalize(key))
+    .bind(user_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    match row {
+        Some(r) => Ok(Some((ProjectRow::from_row(&r)?, r.try_get("org_role")?))),
+        None => Ok(None),
+    }
+}
+
 pub async fn project_name_taken(
     c: &mut Conn,
     org_id: &str,

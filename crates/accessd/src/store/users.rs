@@ -106,6 +106,7 @@ pub async fn list_users(c: &mut Conn, after: Option<&str>, limit: i64) -> Result
     rows.iter().map(UserRow::from_row).collect()
 }
 
+/// Writes name, disabled and is_admin (and the user's bindings' sort key).
 pub async fn update_user(c: &mut Conn, u: &UserRow) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET name = $1, disabled = $2, is_admin = $3 WHERE id = $4")
         .bind(u.name.clone())
@@ -114,6 +115,9 @@ pub async fn update_user(c: &mut Conn, u: &UserRow) -> Result<(), sqlx::Error> {
         .bind(&u.id)
         .execute(&mut *c)
         .await?;
+    // The name is part of the list order of every binding of the user.
+    let key = super::bindings::user_sort_key(&u.username, &u.email, u.name.as_deref());
+    super::bindings::set_user_sort_key(c, &u.id, &key).await?;
     Ok(())
 }
 
