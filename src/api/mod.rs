@@ -6,9 +6,9 @@ mod endpoints;
 mod error;
 pub mod http;
 pub mod local;
+mod pages;
 pub mod transport;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use error::ApiError;
+pub use pages::Pages;
 pub use transport::{ApiRequest, ApiResponse, Method, Transport};
 
 /// Receives one trace line per request and response (`-v`); never secrets.
@@ -168,38 +169,13 @@ impl ApiClient {
 
     /// Follows `next_cursor` until the end; a repeated cursor is an error.
     async fn list<T: DeserializeOwned>(&self, path: String) -> Result<Vec<T>, ApiError> {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let mut items = Vec::new();
-        let mut seen = HashSet::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let page_path = match &cursor {
-                None => format!("{path}{sep}limit={PAGE_LIMIT}"),
-                Some(c) => format!("{path}{sep}limit={PAGE_LIMIT}&cursor={}", enc(c)),
-            };
-            let resp = self
-                .execute(request(Method::Get, page_path, None::<&()>)?)
-                .await?;
-            match decode::<ListBody<T>>(&resp.body)? {
-                ListBody::Array(v) => return Ok(v),
-                ListBody::Page(page) => {
-                    items.extend(page.items);
-                    match page.next_cursor {
-                        None => return Ok(items),
-                        Some(next) if !seen.insert(next.clone()) => return Err(ApiError::CursorRepeated),
-                        Some(next) => cursor = Some(next),
-                    }
-                }
-            }
-        }
+        self.pages(path).collect().await
     }
-}
 
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum ListBody<T> {
-    Page(access_api::Page<T>),
-    Array(Vec<T>),
+    /// The pages of a list, fetched one at a time as the caller asks for them.
+    fn pages<T: DeserializeOwned>(&self, path: String) -> Pages<T> {
+        Pages::new(self.clone(), path)
+    }
 }
 
 fn request(method: Method, path: String, body: Option<&impl Serialize>) -> Result<ApiRequest, ApiError> {

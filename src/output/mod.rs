@@ -6,6 +6,7 @@ pub mod jq;
 pub mod json;
 pub mod progress;
 pub mod sanitize;
+pub mod stream;
 pub mod summary;
 pub mod table;
 pub mod template;

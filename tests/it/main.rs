@@ -21,6 +21,7 @@ mod roles_check;
 mod roles_custom;
 mod roles_document;
 mod scripting_docs;
+mod streaming;
 mod teams;
 mod tty;
 mod users_audit;

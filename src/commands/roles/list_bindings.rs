@@ -1,14 +1,12 @@
-//! `accessctl roles list-bindings`: GET /v1/projects/{p}/role-bindings, sorted by
-//! role rank, then principal.
+//! `accessctl roles list-bindings`: GET /v1/projects/{p}/role-bindings, in the
+//! server's order (role rank, then principal, then id), each page printed as it
+//! arrives.
 
-use std::collections::HashMap;
-
-use access_api::PrincipalType;
+use access_api::{PrincipalType, RoleBinding};
 
 use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::views::principal_label;
 
 /// List the role bindings of the project
 #[derive(clap::Args, Debug)]
@@ -34,18 +32,13 @@ pub async fn run(args: &ListBindingsArgs, ctx: &Ctx) -> Result<(), CliError> {
         _ => None,
     };
     let role = args.role.as_deref().map(common::role);
-    let mut bindings = api
-        .list_role_bindings(&project, role.as_deref(), principal_type)
-        .await?;
-    let ranks: HashMap<String, i64> = api
-        .list_roles(&project)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.rank))
-        .collect();
-    bindings.sort_by_cached_key(|b| {
-        let rank = ranks.get(&b.role.id).copied().unwrap_or(i64::MAX);
-        (rank, principal_label(&b.principal).to_lowercase(), b.id.clone())
-    });
-    ctx.output().list(&bindings, "No role bindings in this project")
+    let mut pages = api.role_binding_pages(&project, role.as_deref(), principal_type);
+    let out = ctx.output();
+    let mut list = out.list_stream::<RoleBinding>("No role bindings in this project");
+    while !list.is_closed()
+        && let Some(page) = pages.next().await?
+    {
+        list.page(page)?;
+    }
+    list.finish()
 }
