@@ -39,13 +39,15 @@ pub const ROWS: &[&str] = &[
     "local",
 ];
 
-const USAGE: &str = "usage: cargo xtask bench [--quick] [--only ROW[,ROW…]] [--runs N] [--no-write] [--keep]
+const USAGE: &str =
+    "usage: cargo xtask bench [--quick] [--only ROW[,ROW…]] [--runs N] [--no-write] [--keep] [--bins DIR]
   --quick     installations of 1/10 the size, shorter loads, 1 run; writes nothing
   --only      run only these rows (import, member-change, check-scale, mutations, checks,
               postgres, list, round-trip, local); writes nothing
   --runs N    repetitions of every row (default 3; min/median/max over them)
   --no-write  do not rewrite the results in BENCHMARKS.md
-  --keep      keep the work directory (databases, documents, server logs)";
+  --keep      keep the work directory (databases, documents, server logs)
+  --bins DIR  measure DIR/accessd and DIR/accessctl (another release profile); writes nothing";
 
 /// The command line of `cargo xtask bench`.
 #[derive(Debug, Clone)]
@@ -55,6 +57,9 @@ pub struct Options {
     pub runs: usize,
     pub write: bool,
     pub keep: bool,
+    /// Measure the `accessd`/`accessctl` in this directory instead of the fresh
+    /// release build (comparing release profiles).
+    pub bins: Option<PathBuf>,
 }
 
 impl Options {
@@ -65,6 +70,7 @@ impl Options {
             runs: 0,
             write: true,
             keep: false,
+            bins: None,
         };
         let mut it = args.iter();
         while let Some(a) = it.next() {
@@ -72,6 +78,7 @@ impl Options {
                 "--quick" => o.quick = true,
                 "--no-write" => o.write = false,
                 "--keep" => o.keep = true,
+                "--bins" => o.bins = Some(it.next().context("--bins needs a directory")?.into()),
                 "--only" => {
                     let list = it.next().context("--only needs a row name")?;
                     let rows: Vec<String> = list.split(',').map(str::to_owned).collect();
@@ -96,7 +103,7 @@ impl Options {
         if o.runs == 0 {
             o.runs = if o.quick { 1 } else { 3 };
         }
-        if o.quick || o.only.is_some() {
+        if o.quick || o.only.is_some() || o.bins.is_some() {
             o.write = false;
         }
         Ok(o)
@@ -164,7 +171,10 @@ pub fn main(args: &[String]) -> Result<()> {
         return build_and_rerun(args);
     }
     let exe = std::env::current_exe()?;
-    let dir = exe.parent().context("xtask has a directory")?;
+    let dir = match &opts.bins {
+        Some(d) => d.as_path(),
+        None => exe.parent().context("xtask has a directory")?,
+    };
     let bins = server::Bins {
         accessd: dir.join("accessd"),
         accessctl: dir.join("accessctl"),
