@@ -23,5 +23,6 @@ mod roles_document;
 mod scripting_docs;
 mod streaming;
 mod teams;
+mod trust;
 mod tty;
 mod users_audit;
