@@ -215,10 +215,10 @@ mod tests {
                     username: format!("user{i}"),
                     email: format!("u{i}@example.com"),
                     name: Some(["Zoë, \"Z\"", "bidi\u{202e}x", "plain"][i % 3].into()),
-                    mfa_enabled: i % 2 == 0,
+                    mfa_enabled: i.is_multiple_of(2),
                 },
             },
-            expires_at: (i % 5 == 0).then(|| "2030-01-01T00:00:00Z".into()),
+            expires_at: i.is_multiple_of(5).then(|| "2030-01-01T00:00:00Z".into()),
             created_at: "2026-01-01T00:00:00Z".into(),
             created_by: (i % 2 == 1).then(|| "admin".into()),
         }

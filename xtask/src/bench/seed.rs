@@ -190,7 +190,10 @@ fn write(template: &Value, spec: &Spec, path: &Path) -> Result<usize> {
                         b.insert("id".into(), json!(bid.to_string()));
                         b.insert("principal_id".into(), json!(uid));
                         b.insert("principal_key".into(), json!(format!("user:{uid}")));
-                        b.insert("principal_sort".into(), json!(username));
+                        // The server's sort key for seed (its username, or its label
+                        // `seed <seed@example.com>` lower-cased), with the new name.
+                        let sort = sample["principal_sort"].as_str().unwrap_or("seed");
+                        b.insert("principal_sort".into(), json!(sort.replace("seed", &username)));
                         emit(&mut out, &b)?;
                     }
                     _ => {}
