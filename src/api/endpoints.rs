@@ -215,12 +215,24 @@ impl ApiClient {
         role: Option<&str>,
         principal_type: Option<PrincipalType>,
     ) -> Result<Vec<RoleBinding>, ApiError> {
+        self.role_binding_pages(project, role, principal_type)
+            .collect()
+            .await
+    }
+
+    /// The project's bindings page by page, in the server's order (role rank, then
+    /// principal, then id).
+    pub fn role_binding_pages(
+        &self,
+        project: &str,
+        role: Option<&str>,
+        principal_type: Option<PrincipalType>,
+    ) -> super::Pages<RoleBinding> {
         let q = query(&[
             ("role", role),
             ("principal_type", principal_type.map(PrincipalType::as_str)),
         ]);
-        self.list(format!("{}/role-bindings{q}", project_path(project)))
-            .await
+        self.pages(format!("{}/role-bindings{q}", project_path(project)))
     }
 
     /// The bindings whose id starts with `prefix` (`id_prefix=`; filtered here

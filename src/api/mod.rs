@@ -6,9 +6,9 @@ mod endpoints;
 mod error;
 pub mod http;
 pub mod local;
+mod pages;
 pub mod transport;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 
 pub use endpoints::AuditScope;
 pub use error::ApiError;
+pub use pages::Pages;
 pub use transport::{ApiRequest, ApiResponse, Method, Transport};
 
 /// Receives one trace line per request and response (`-v`); never secrets.
@@ -233,47 +234,13 @@ impl ApiClient {
     /// Follows `next_cursor` until the end (or the client's `--limit`); a repeated
     /// cursor is an error.
     async fn list<T: DeserializeOwned>(&self, path: String) -> Result<Vec<T>, ApiError> {
-        let sep = if path.contains('?') { '&' } else { '?' };
-        let mut items = Vec::new();
-        let mut seen = HashSet::new();
-        let mut cursor: Option<String> = None;
-        let limit = self.list_limit.unwrap_or(usize::MAX);
-        loop {
-            let page_limit = limit.saturating_sub(items.len()).clamp(1, PAGE_LIMIT as usize);
-            let page_path = match &cursor {
-                None => format!("{path}{sep}limit={page_limit}"),
-                Some(c) => format!("{path}{sep}limit={page_limit}&cursor={}", enc(c)),
-            };
-            let resp = self
-                .execute(request(Method::Get, page_path, None::<&()>)?)
-                .await?;
-            match decode::<ListBody<T>>(&resp.body)? {
-                ListBody::Array(mut v) => {
-                    v.truncate(limit);
-                    return Ok(v);
-                }
-                ListBody::Page(page) => {
-                    items.extend(page.items);
-                    if items.len() >= limit {
-                        items.truncate(limit);
-                        return Ok(items);
-                    }
-                    match page.next_cursor {
-                        None => return Ok(items),
-                        Some(next) if !seen.insert(next.clone()) => return Err(ApiError::CursorRepeated),
-                        Some(next) => cursor = Some(next),
-                    }
-                }
-            }
-        }
+        self.pages(path).collect().await
     }
-}
 
-#[derive(serde::Deserialize)]
-#[serde(untagged)]
-enum ListBody<T> {
-    Page(access_api::Page<T>),
-    Array(Vec<T>),
+    /// The pages of a list, fetched one at a time as the caller asks for them.
+    fn pages<T: DeserializeOwned>(&self, path: String) -> Pages<T> {
+        Pages::new(self.clone(), path)
+    }
 }
 
 fn request(method: Method, path: String, body: Option<&impl Serialize>) -> Result<ApiRequest, ApiError> {

@@ -7,6 +7,7 @@ pub mod json;
 pub mod pager;
 pub mod progress;
 pub mod sanitize;
+pub mod stream;
 pub mod summary;
 pub mod table;
 pub mod template;

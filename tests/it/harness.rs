@@ -26,7 +26,7 @@ impl Server {
         Server::start_with(Front::None)
     }
 
-    /// A server whose invitation POSTs pass through `gate`.
+    /// A server whose invitation POSTs (or later list pages) pass through `gate`.
     pub fn start_gated(gate: &Gate) -> Server {
         Server::start_with(Front::Gate(gate.clone()))
     }
@@ -198,21 +198,41 @@ impl Drop for Server {
     }
 }
 
-/// Holds invitation POSTs (`POST …/invitations`) after the first `free` ones until
+/// Holds invitation POSTs (`POST …/invitations`) after the first `free` ones (or
+/// the later pages of lists, [`Gate::later_pages`]) until
 /// the test opens it, and counts the held ones, so a test can act while a known
 /// number of requests is in flight without sleeping.
 #[derive(Clone)]
 pub struct Gate(std::sync::Arc<GateState>);
 
 struct GateState {
+    /// Which requests the gate holds.
+    holds: Holds,
     free: std::sync::atomic::AtomicUsize,
     held: tokio::sync::watch::Sender<usize>,
     open: tokio::sync::watch::Sender<bool>,
 }
 
+#[derive(Clone, Copy, PartialEq)]
+enum Holds {
+    InvitationPosts,
+    /// GETs of a list's second and later pages (a `cursor=` in the query).
+    LaterPages,
+}
+
 impl Gate {
     pub fn new(free: usize) -> Gate {
+        Gate::holding(Holds::InvitationPosts, free)
+    }
+
+    /// Holds every GET that asks for a list's next page (`cursor=`).
+    pub fn later_pages() -> Gate {
+        Gate::holding(Holds::LaterPages, 0)
+    }
+
+    fn holding(holds: Holds, free: usize) -> Gate {
         Gate(std::sync::Arc::new(GateState {
+            holds,
             free: free.into(),
             held: tokio::sync::watch::Sender::new(0),
             open: tokio::sync::watch::Sender::new(false),
@@ -247,8 +267,15 @@ async fn gate_layer(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let invitation_post =
-        req.method() == axum::http::Method::POST && req.uri().path().ends_with("/invitations");
+    let held_kind = match gate.0.holds {
+        Holds::InvitationPosts => {
+            req.method() == axum::http::Method::POST && req.uri().path().ends_with("/invitations")
+        }
+        Holds::LaterPages => {
+            req.method() == axum::http::Method::GET
+                && req.uri().query().is_some_and(|q| q.contains("cursor="))
+        }
+    };
     let free = || {
         gate.0
             .free
@@ -259,7 +286,7 @@ async fn gate_layer(
             )
             .is_ok()
     };
-    if invitation_post && !free() {
+    if held_kind && !free() {
         let mut open = gate.0.open.subscribe();
         gate.0.held.send_modify(|h| *h += 1);
         let _ = open.wait_for(|o| *o).await;

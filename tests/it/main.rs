@@ -23,6 +23,7 @@ mod roles_check;
 mod roles_custom;
 mod roles_document;
 mod scripting_docs;
+mod streaming;
 mod tables;
 mod teams;
 mod trust;

@@ -2,7 +2,8 @@
 //! `completions/` (the shells' registration scripts, the same text `accessctl
 //! completion SHELL` prints) and `man/` (one roff page per command and subcommand).
 //! `cargo xtask gen --check` writes nothing and fails naming every file that differs,
-//! is missing or is extra; CI runs it.
+//! is missing or is extra; CI runs it. `cargo xtask bench` measures the goals in
+//! BENCHMARKS.md (see `bench/mod.rs`).
 // A developer tool: it reports on the terminal directly.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -17,6 +18,8 @@ use clap::CommandFactory;
 use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
+mod bench;
+
 /// The directories this task owns, relative to the workspace root.
 const DIRS: &[&str] = &["completions", "man"];
 
@@ -25,8 +28,9 @@ fn main() -> ExitCode {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["gen"] => write(&root()),
         ["gen", "--check"] => check(&root()),
+        ["bench", ..] => bench::main(&args[1..]),
         _ => Err(anyhow::anyhow!(
-            "usage: cargo xtask gen [--check]\n  gen          write completions/ and man/\n  gen --check  fail if the committed files differ"
+            "usage: cargo xtask gen [--check] | bench [--help]\n  gen          write completions/ and man/\n  gen --check  fail if the committed files differ\n  bench        measure the goals of BENCHMARKS.md on release builds (bench --help)"
         )),
     };
     match result {

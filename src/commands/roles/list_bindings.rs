@@ -1,15 +1,14 @@
-//! `accessctl roles list-bindings`: GET /v1/projects/{p}/role-bindings, sorted by
-//! role rank, then principal. Expired bindings grant nothing: they are left out
-//! (counted on stderr) unless `--all`, which shows them marked `expired`.
+//! `accessctl roles list-bindings`: GET /v1/projects/{p}/role-bindings, in the
+//! server's order (role rank, then principal, then id), each page printed as it
+//! arrives. Expired bindings grant nothing: they are left out (counted on stderr)
+//! unless `--all`, which shows them marked `expired`.
 
-use std::collections::HashMap;
-
-use access_api::PrincipalType;
+use access_api::{PrincipalType, RoleBinding};
 
 use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::output::views::{is_past, principal_label};
+use crate::output::views::is_past;
 
 /// List the role bindings of the project
 ///
@@ -44,36 +43,25 @@ pub async fn run(args: &ListBindingsArgs, ctx: &Ctx) -> Result<(), CliError> {
         _ => None,
     };
     let role = args.role.as_deref().map(common::role);
-    let mut bindings = api
-        .limited(args.limit.get())
-        .list_role_bindings(&project, role.as_deref(), principal_type)
-        .await?;
-    let ranks: HashMap<String, i64> = api
-        .list_roles(&project)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.rank))
-        .collect();
-    bindings.sort_by_cached_key(|b| {
-        let rank = ranks.get(&b.role.id).copied().unwrap_or(i64::MAX);
-        (rank, principal_label(&b.principal).to_lowercase(), b.id.clone())
-    });
-    let before = bindings.len();
-    if !args.all {
-        bindings.retain(|b| !b.expires_at.as_deref().is_some_and(is_past));
+    let api = api.limited(args.limit.get());
+    let mut pages = api.role_binding_pages(&project, role.as_deref(), principal_type);
+    let out = ctx.output();
+    let mut list = out.list_stream::<RoleBinding>("No role bindings in this project");
+    let mut expired = 0;
+    while !list.is_closed()
+        && let Some(mut page) = pages.next().await?
+    {
+        if !args.all {
+            let before = page.len();
+            page.retain(|b| !b.expires_at.as_deref().is_some_and(is_past));
+            expired += before - page.len();
+        }
+        list.page(page)?;
     }
-    let expired = before - bindings.len();
-    let empty = if expired > 0 {
-        "No active role bindings in this project"
-    } else {
-        "No role bindings in this project"
-    };
-    ctx.output().list(&bindings, empty)?;
+    list.finish()?;
     if expired > 0 {
         let s = if expired == 1 { "" } else { "s" };
-        ctx.output().info(&format!(
-            "{expired} expired binding{s} not shown (--all shows them)"
-        ));
+        out.info(&format!("{expired} expired binding{s} not shown (--all shows them)"));
     }
     Ok(())
 }
