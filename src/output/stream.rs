@@ -14,7 +14,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::sanitize::sanitize;
-use super::{Output, Tabular, json, table, yaml};
+use super::{Output, Tabular, json, yaml};
 use crate::error::CliError;
 use crate::settings::OutputFormat;
 
@@ -58,7 +58,7 @@ impl Output {
             Mode::Ids
         } else {
             match self.format {
-                OutputFormat::Text => Mode::Collect,
+                OutputFormat::Text | OutputFormat::Wide => Mode::Collect,
                 OutputFormat::Json => Mode::Json { pretty: true },
                 OutputFormat::JsonCompact => Mode::Json { pretty: false },
                 OutputFormat::Yaml => Mode::Yaml,
@@ -130,13 +130,20 @@ impl<T: Tabular + Serialize, W: Write> ListStream<'_, T, W> {
                 self.written += items.len();
             }
             Mode::Delimited(sep) => {
-                if self.written == 0 {
-                    text.push_str(&header::<T>(sep));
-                }
+                let mut page = super::Table::new(T::HEADERS).with_fits(T::FITS);
                 for item in &items {
-                    text.push_str(&table::delimited(&item.row(), sep));
-                    text.push('\n');
+                    page.push(item.id(), item.row());
                 }
+                let lines = page.delimited(sep);
+                // The header line only before the first page.
+                text = if self.written == 0 {
+                    lines
+                } else {
+                    lines
+                        .split_once('\n')
+                        .map(|(_, rest)| rest.to_owned())
+                        .unwrap_or_default()
+                };
                 self.written += items.len();
             }
             Mode::Ids => {
@@ -188,10 +195,7 @@ impl<T: Tabular + Serialize, W: Write> ListStream<'_, T, W> {
 
 /// The csv/tsv header line of `T`'s table.
 fn header<T: Tabular>(sep: char) -> String {
-    let headers: Vec<String> = T::HEADERS.iter().map(|h| (*h).to_owned()).collect();
-    let mut line = table::delimited(&headers, sep);
-    line.push('\n');
-    line
+    super::Table::new(T::HEADERS).with_fits(T::FITS).delimited(sep)
 }
 
 #[cfg(test)]
@@ -216,17 +220,19 @@ mod tests {
                     email: format!("u{i}@example.com"),
                     name: Some(["Zoë, \"Z\"", "bidi\u{202e}x", "plain"][i % 3].into()),
                     mfa_enabled: i.is_multiple_of(2),
+                    disabled: false,
                 },
             },
             expires_at: i.is_multiple_of(5).then(|| "2030-01-01T00:00:00Z".into()),
             created_at: "2026-01-01T00:00:00Z".into(),
             created_by: (i % 2 == 1).then(|| "admin".into()),
+            role_rank: (i % 3) as i64,
         }
     }
 
     /// What `Output::print` writes for the whole list.
     fn whole(out: &Output, items: &[RoleBinding]) -> String {
-        let mut table = Table::new(RoleBinding::HEADERS);
+        let mut table = Table::new(RoleBinding::HEADERS).with_fits(RoleBinding::FITS);
         for item in items {
             table.push(item.id(), item.row());
         }
@@ -249,7 +255,7 @@ mod tests {
                     .map(|l| table::delimited(l, sep) + "\n")
                     .collect()
             }
-            OutputFormat::Text => unreachable!("text is collected"),
+            OutputFormat::Text | OutputFormat::Wide => unreachable!("text is collected"),
         }
     }
 

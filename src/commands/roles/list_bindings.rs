@@ -61,7 +61,9 @@ pub async fn run(args: &ListBindingsArgs, ctx: &Ctx) -> Result<(), CliError> {
     list.finish()?;
     if expired > 0 {
         let s = if expired == 1 { "" } else { "s" };
-        out.info(&format!("{expired} expired binding{s} not shown (--all shows them)"));
+        out.info(&format!(
+            "{expired} expired binding{s} not shown (--all shows them)"
+        ));
     }
     Ok(())
 }
