@@ -250,10 +250,7 @@ mod tests {
                 } else {
                     '\t'
                 };
-                std::iter::once(&table.headers)
-                    .chain(&table.rows)
-                    .map(|l| table::delimited(l, sep) + "\n")
-                    .collect()
+                table.delimited(sep)
             }
             OutputFormat::Text | OutputFormat::Wide => unreachable!("text is collected"),
         }
