@@ -481,7 +481,7 @@ fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
         .args([
             "-qec",
             &format!(
-                "stty cols 200 rows 50; {BIN} --server http://127.0.0.1:9 auth login; code=$?; stty -a; exit $code"
+                "trap : INT; stty cols 200 rows 50; {BIN} --server http://127.0.0.1:9 auth login; code=$?; stty -a; exit $code"
             ),
             "/dev/null",
         ])
@@ -506,7 +506,8 @@ fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
         }
     });
     let mut screen = String::new();
-    // Synchronise on the prompt, then type Ctrl-C (stdin stays open: no EOF).
+    // Synchronise on the prompt, then type Ctrl-C (stdin stays open: no EOF). The
+    // shell traps SIGINT so it goes on to `stty -a` (its child gets the default).
     while !screen.contains("Paste your API token: ") {
         let chunk = rx
             .recv_timeout(Duration::from_secs(30))
