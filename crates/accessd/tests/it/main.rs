@@ -13,6 +13,7 @@ mod escalation;
 mod fuzz;
 mod invitations;
 mod last_owner;
+mod limits;
 mod load;
 mod mail;
 mod model;
