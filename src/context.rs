@@ -10,7 +10,7 @@ use tokio::sync::OnceCell;
 use crate::api::ApiClient;
 use crate::api::http::HttpTransport;
 use crate::config::ConfigStore;
-use crate::credentials::TokenStore;
+use crate::credentials::{TokenSource, TokenStore};
 use crate::error::CliError;
 use crate::local;
 use crate::output::Output;
@@ -101,11 +101,77 @@ impl Ctx {
 
     /// The API client of this context (built on first use; for the local context this
     /// opens the embedded server and sets it up on first use).
+    ///
+    /// A remote context needs a token for the server in effect (see [`Ctx::token`]);
+    /// without one this fails before connecting: exit 4, `not logged in to URL`.
     pub async fn api(&self) -> Result<&ApiClient, CliError> {
-        self.api.get_or_try_init(|| self.build_api()).await
+        self.api.get_or_try_init(|| self.build_api(true)).await
     }
 
-    async fn build_api(&self) -> Result<ApiClient, CliError> {
+    /// Like [`Ctx::api`], but a remote context without a token for the server gets a
+    /// client that sends none (`roles invitations accept` for a new account). Use it
+    /// instead of `api()` for the whole command: the client is built once.
+    pub async fn api_allowing_anonymous(&self) -> Result<&ApiClient, CliError> {
+        self.api.get_or_try_init(|| self.build_api(false)).await
+    }
+
+    /// The token to send to the server in effect, and where it came from:
+    /// `ACCESSCTL_TOKEN`, else the context's stored token only if it was saved for the
+    /// same origin (scheme, host, port) as that server. `None` on the local context.
+    pub fn token(&self) -> Result<Option<(crate::credentials::Secret, TokenSource)>, CliError> {
+        let Some(server) = self
+            .settings
+            .server
+            .as_ref()
+            .filter(|_| !self.settings.is_embedded())
+        else {
+            return Ok(None);
+        };
+        self.tokens.get(
+            self.context_name(),
+            &server.value,
+            self.settings.configured_server.as_deref(),
+        )
+    }
+
+    /// The token for the server in effect, or why there is none: not logged in to
+    /// it (exit 4), or no server at all (`auth token`, `auth status`).
+    pub fn require_token(&self) -> Result<(crate::credentials::Secret, TokenSource), CliError> {
+        let server = self.remote_server()?;
+        self.token()?.ok_or_else(|| self.not_logged_in(&server.value))
+    }
+
+    /// The server of a remote context, or why it has none.
+    fn remote_server(&self) -> Result<&crate::settings::Sourced<String>, CliError> {
+        self.settings.server.as_ref().ok_or_else(|| {
+            if self.settings.context_exists {
+                CliError::usage(format!("context '{}' has no server", self.context_name()))
+                    .with_hint("log in with `accessctl auth login --server URL`, or pass --server")
+            } else {
+                CliError::not_found(format!("no context named '{}'", self.context_name())).with_hint(
+                    "see `accessctl config contexts list`, or log in with `accessctl auth login --context NAME`",
+                )
+            }
+        })
+    }
+
+    /// `not logged in to URL`, hinting at `auth login` for exactly that server (and
+    /// saying where the context's token does go, when it has one for another server).
+    pub fn not_logged_in(&self, server: &str) -> CliError {
+        let url = server.trim_end_matches('/');
+        let mut hint = format!("accessctl auth login --server {url}");
+        if let Ok(Some(stored)) = self.tokens.stored(self.context_name())
+            && let Some(origin) = stored.bound_origin(self.settings.configured_server.as_deref())
+        {
+            hint.push_str(&format!(
+                " (the token of context {} was saved for {origin} and is sent nowhere else)",
+                self.context_name()
+            ));
+        }
+        CliError::auth(format!("not logged in to {url}")).with_hint(hint)
+    }
+
+    async fn build_api(&self, require_token: bool) -> Result<ApiClient, CliError> {
         let tracer = self.output.tracer();
         if self.settings.is_embedded() {
             let user = local::identity(self.env.os_user.as_deref());
@@ -118,19 +184,16 @@ impl Ctx {
             )
             .await?;
             *self.local_project.lock().unwrap_or_else(|e| e.into_inner()) = project;
-            return Ok(ApiClient::new(transport, tracer));
+            return Ok(ApiClient::new(transport, tracer)
+                .with_budget(self.settings.timeout.value)
+                .with_notifier(self.output.notifier()));
         }
-        let server = self.settings.server.as_ref().ok_or_else(|| {
-            if self.settings.context_exists {
-                CliError::usage(format!("context '{}' has no server", self.context_name()))
-                    .with_hint("log in with `accessctl auth login --server URL`, or pass --server")
-            } else {
-                CliError::not_found(format!("no context named '{}'", self.context_name())).with_hint(
-                    "see `accessctl config contexts list`, or log in with `accessctl auth login --context NAME`",
-                )
-            }
-        })?;
-        let token = self.tokens.get(self.context_name())?.map(|(t, _)| t);
+        let server = self.remote_server()?;
+        let token = match self.token()? {
+            Some((token, _)) => Some(token),
+            None if require_token => return Err(self.not_logged_in(&server.value)),
+            None => None,
+        };
         let transport = HttpTransport::new(
             &server.value,
             token,
@@ -138,7 +201,9 @@ impl Ctx {
             self.settings.insecure_http,
         )
         .map_err(CliError::from)?;
-        let client = ApiClient::new(Arc::new(transport), tracer);
+        let client = ApiClient::new(Arc::new(transport), tracer)
+            .with_budget(self.settings.timeout.value)
+            .with_notifier(self.output.notifier());
         Ok(if self.retries {
             client
         } else {

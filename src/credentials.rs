@@ -1,7 +1,12 @@
 //! Where tokens live: `ACCESSCTL_TOKEN` > the OS keyring (service `accessctl`, account =
-//! context) > `credentials.toml` (0600) beside config.toml when no keyring answers.
+//! context) > `credentials.toml` (0600) beside config.toml, only when this machine has
+//! no keyring service at all. A stored token carries the origin of the server it was
+//! saved for, and [`TokenStore::get`] hands it out only for that origin.
+//!
 //! Keyring calls run on a helper thread and are abandoned after [`KEYRING_TIMEOUT`], so
-//! a hanging keyring never hangs the CLI.
+//! a hanging keyring never hangs the CLI. A keyring that is there but locked, refuses
+//! access, fails or does not answer is an error, never a reason to write the token in
+//! plaintext.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -12,7 +17,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CliError;
-use crate::fsutil;
+use crate::{fsutil, origin};
 
 /// Keyring service name.
 pub const KEYRING_SERVICE: &str = "accessctl";
@@ -63,11 +68,127 @@ impl fmt::Display for TokenSource {
     }
 }
 
+/// A token as stored for a context, with the origin of the server it was saved for
+/// (`None`: saved by a version that did not record it).
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub token: Secret,
+    pub origin: Option<String>,
+    pub source: TokenSource,
+}
+
+impl Stored {
+    /// The origin this token belongs to: the recorded one, else (a token saved before
+    /// origins were recorded) the context's configured server in config.toml — never
+    /// a `--server` or `ACCESSCTL_SERVER` of this run.
+    pub fn bound_origin(&self, configured_server: Option<&str>) -> Option<String> {
+        match &self.origin {
+            Some(o) => origin::origin(o),
+            None => configured_server.and_then(origin::origin),
+        }
+    }
+
+    /// Whether this token may be sent to `server`.
+    pub fn may_go_to(&self, server: &str, configured_server: Option<&str>) -> bool {
+        matches!(
+            (self.bound_origin(configured_server), origin::origin(server)),
+            (Some(a), Some(b)) if a == b
+        )
+    }
+}
+
+/// One token in the keyring's secret or in credentials.toml.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Bound {
+    token: String,
+    origin: String,
+}
+
+/// A credentials.toml entry: `ctx = { token = "…", origin = "…" }`, or the bare
+/// `ctx = "…"` of older versions.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(untagged)]
+enum FileEntry {
+    Bound(Bound),
+    Legacy(String),
+}
+
+impl FileEntry {
+    fn into_parts(self) -> (String, Option<String>) {
+        match self {
+            FileEntry::Bound(b) => (b.token, Some(b.origin)),
+            FileEntry::Legacy(t) => (t, None),
+        }
+    }
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CredentialsFile {
     #[serde(default)]
-    tokens: BTreeMap<String, String>,
+    tokens: BTreeMap<String, FileEntry>,
+}
+
+/// The keyring's secret: JSON `{"token","origin"}`; a bare token from older versions.
+fn encode_secret(token: &Secret, origin: &str) -> String {
+    let bound = Bound {
+        token: token.expose().to_owned(),
+        origin: origin.to_owned(),
+    };
+    serde_json::to_string(&bound).unwrap_or_default()
+}
+
+fn decode_secret(secret: String) -> (String, Option<String>) {
+    if secret.trim_start().starts_with('{')
+        && let Ok(b) = serde_json::from_str::<Bound>(&secret)
+    {
+        return (b.token, Some(b.origin));
+    }
+    (secret, None)
+}
+
+/// What one keyring call came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Keyring<T> {
+    /// No keyring service on this machine (or the keyring is disabled): use the file.
+    Absent,
+    /// The call succeeded (`None`: no entry).
+    Done(T),
+    /// The keyring is there but locked or refuses access, or did not answer in time
+    /// (it may be waiting on an unlock prompt).
+    Locked(String),
+    /// The keyring is there and failed.
+    Failed(String),
+}
+
+/// Sorts a keyring-core result into [`Keyring`]: only `NoDefaultStore` (no store could
+/// be set up: no Secret Service, no D-Bus session) means "no keyring".
+pub fn classify<T>(result: Result<T, keyring_core::Error>) -> Keyring<Option<T>> {
+    use keyring_core::Error;
+    match result {
+        Ok(v) => Keyring::Done(Some(v)),
+        Err(Error::NoEntry) => Keyring::Done(None),
+        Err(Error::NoDefaultStore) => Keyring::Absent,
+        Err(Error::NoStorageAccess(e)) => Keyring::Locked(e.to_string()),
+        Err(e) => Keyring::Failed(e.to_string()),
+    }
+}
+
+impl<T> Keyring<T> {
+    /// `Absent` → `Ok(None)`, `Done(v)` → `Ok(Some(v))`, the rest → the error to show.
+    fn usable(self) -> Result<Option<T>, CliError> {
+        match self {
+            Keyring::Absent => Ok(None),
+            Keyring::Done(v) => Ok(Some(v)),
+            Keyring::Locked(why) => Err(CliError::auth(format!("the OS keyring is locked ({why})"))
+                .with_hint(
+                    "unlock it (log in to the desktop session, or unlock the 'login' keyring in your keyring manager) and run the command again; or set ACCESSCTL_TOKEN",
+                )),
+            Keyring::Failed(why) => Err(CliError::other(format!("the OS keyring failed: {why}"))
+                .with_hint("set ACCESSCTL_TOKEN to work without the keyring")),
+        }
+    }
 }
 
 /// The token store of one invocation.
@@ -93,24 +214,53 @@ impl TokenStore {
         self.env_token.is_some()
     }
 
-    /// The token for `context`, and where it came from.
-    pub fn get(&self, context: &str) -> Result<Option<(Secret, TokenSource)>, CliError> {
+    /// The token to send to `server` for `context`, and where it came from:
+    /// `ACCESSCTL_TOKEN`, else the context's stored token when it was saved for the
+    /// origin of `server`. `configured_server` is the context's server in config.toml
+    /// (it binds a token saved without an origin).
+    pub fn get(
+        &self,
+        context: &str,
+        server: &str,
+        configured_server: Option<&str>,
+    ) -> Result<Option<(Secret, TokenSource)>, CliError> {
         if let Some(t) = &self.env_token {
             return Ok(Some((t.clone(), TokenSource::Env)));
         }
-        if let Some(Ok(Some(t))) = self.keyring(context, KeyringOp::Get) {
-            return Ok(Some((Secret::new(t), TokenSource::Keyring)));
-        }
-        let file = self.read_file()?;
-        Ok(file
-            .tokens
-            .get(context)
-            .map(|t| (Secret::new(t.clone()), TokenSource::File(self.file.clone()))))
+        Ok(self
+            .stored(context)?
+            .filter(|s| s.may_go_to(server, configured_server))
+            .map(|s| (s.token, s.source)))
     }
 
-    /// Saves the token of `context`: in the keyring when it answers, else in the file.
-    pub fn set(&self, context: &str, token: &Secret) -> Result<TokenSource, CliError> {
-        if let Some(Ok(_)) = self.keyring(context, KeyringOp::Set(token.expose().to_owned())) {
+    /// The stored token of `context`, whichever server it belongs to.
+    pub fn stored(&self, context: &str) -> Result<Option<Stored>, CliError> {
+        if let Some(Some(secret)) = self.keyring(context, KeyringOp::Get).usable()? {
+            let (token, origin) = decode_secret(secret);
+            return Ok(Some(Stored {
+                token: Secret::new(token),
+                origin,
+                source: TokenSource::Keyring,
+            }));
+        }
+        let file = self.read_file()?;
+        Ok(file.tokens.get(context).cloned().map(|entry| {
+            let (token, origin) = entry.into_parts();
+            Stored {
+                token: Secret::new(token),
+                origin,
+                source: TokenSource::File(self.file.clone()),
+            }
+        }))
+    }
+
+    /// Saves the token of `context` for the server `server` (its origin is stored
+    /// with it): in the keyring, or in the file when there is no keyring service.
+    pub fn set(&self, context: &str, token: &Secret, server: &str) -> Result<TokenSource, CliError> {
+        let origin = origin::origin(server)
+            .ok_or_else(|| CliError::usage(format!("invalid server URL '{server}'")))?;
+        let secret = encode_secret(token, &origin);
+        if self.keyring(context, KeyringOp::Set(secret)).usable()?.is_some() {
             // Drop a stale copy from the file (the keyring wins anyway).
             if self.read_file()?.tokens.contains_key(context) {
                 self.update_file(|f| {
@@ -120,14 +270,33 @@ impl TokenStore {
             return Ok(TokenSource::Keyring);
         }
         self.update_file(|f| {
-            f.tokens.insert(context.to_owned(), token.expose().to_owned());
+            let entry = FileEntry::Bound(Bound {
+                token: token.expose().to_owned(),
+                origin,
+            });
+            f.tokens.insert(context.to_owned(), entry);
         })?;
         Ok(TokenSource::File(self.file.clone()))
     }
 
+    /// Binds a token of `context` saved without an origin to `server` (the context's
+    /// server so far), so that changing the context's server does not take the token
+    /// along. Nothing to do without such a token or without a server.
+    pub fn pin(&self, context: &str, server: Option<&str>) -> Result<(), CliError> {
+        let Some(stored) = self.stored(context)? else {
+            return Ok(());
+        };
+        match (&stored.origin, server) {
+            (None, Some(server)) if origin::origin(server).is_some() => {
+                self.set(context, &stored.token, server).map(|_| ())
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Forgets the token of `context` everywhere it is stored; whether one was there.
     pub fn delete(&self, context: &str) -> Result<bool, CliError> {
-        let in_keyring = matches!(self.keyring(context, KeyringOp::Delete), Some(Ok(Some(_))));
+        let in_keyring = matches!(self.keyring(context, KeyringOp::Delete).usable()?, Some(Some(_)));
         let in_file = self.read_file()?.tokens.contains_key(context);
         if in_file {
             self.update_file(|f| {
@@ -143,9 +312,12 @@ impl TokenStore {
         if !saved {
             return Ok(());
         }
-        if let Some(Ok(Some(t))) = self.keyring(old, KeyringOp::Get) {
-            self.keyring(new, KeyringOp::Set(t));
-            self.keyring(old, KeyringOp::Delete);
+        if let Some(Some(t)) = self.keyring(old, KeyringOp::Get).usable()? {
+            self.keyring(new, KeyringOp::Set(t)).usable()?;
+            self.keyring(old, KeyringOp::Delete).usable()?;
+        }
+        if !self.read_file()?.tokens.contains_key(old) {
+            return Ok(());
         }
         self.update_file(|f| {
             if let Some(t) = f.tokens.remove(old) {
@@ -185,23 +357,27 @@ impl TokenStore {
         fsutil::write_atomic(&self.file, text.as_bytes())
     }
 
-    /// Runs one keyring call with a time limit. `None`: no keyring (disabled, no store,
-    /// or it did not answer in time).
-    fn keyring(&self, context: &str, op: KeyringOp) -> Option<Result<Option<String>, String>> {
+    /// Runs one keyring call with a time limit. A keyring that does not answer in
+    /// time is taken for a locked one (it may be showing an unlock prompt).
+    fn keyring(&self, context: &str, op: KeyringOp) -> Keyring<Option<String>> {
         if !self.use_keyring {
-            return None;
+            return Keyring::Absent;
         }
         let context = context.to_owned();
         let (tx, rx) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("keyring".into())
-            .spawn(move || {
-                let _ = tx.send(keyring_call(&context, op));
-            })
-            .ok()?;
+        let spawned = std::thread::Builder::new().name("keyring".into()).spawn(move || {
+            let _ = tx.send(keyring_call(&context, op));
+        });
+        if let Err(e) = spawned {
+            return Keyring::Failed(format!("cannot start the keyring call: {e}"));
+        }
         match rx.recv_timeout(KEYRING_TIMEOUT) {
-            Ok(Some(r)) => Some(r),
-            _ => None,
+            Ok(r) => r,
+            Err(mpsc::RecvTimeoutError::Timeout) => Keyring::Locked(format!(
+                "no answer within {}s; is it waiting for an unlock prompt?",
+                KEYRING_TIMEOUT.as_secs()
+            )),
+            Err(mpsc::RecvTimeoutError::Disconnected) => Keyring::Failed("the keyring call crashed".into()),
         }
     }
 }
@@ -226,7 +402,8 @@ fn ensure_platform_store() {
 
 #[cfg(target_os = "linux")]
 fn platform_store() -> Option<std::sync::Arc<keyring_core::CredentialStore>> {
-    // The Secret Service over D-Bus (GNOME Keyring, KWallet); fails without a session bus.
+    // The Secret Service over D-Bus (GNOME Keyring, KWallet); fails without a session
+    // bus or without a Secret Service on it: then there is no keyring at all.
     let store = zbus_secret_service_keyring_store::Store::new().ok()?;
     Some(store)
 }
@@ -248,31 +425,26 @@ fn platform_store() -> Option<std::sync::Arc<keyring_core::CredentialStore>> {
     None
 }
 
-/// `None` when no keyring store is available on this machine.
-fn keyring_call(context: &str, op: KeyringOp) -> Option<Result<Option<String>, String>> {
-    use keyring_core::Error;
+/// One keyring call on the default store (`Absent` when none could be set up).
+fn keyring_call(context: &str, op: KeyringOp) -> Keyring<Option<String>> {
     ensure_platform_store();
     let entry = match keyring_core::Entry::new(KEYRING_SERVICE, context) {
         Ok(e) => e,
-        Err(_) => return None,
+        Err(e) => return classify(Err(e)),
     };
-    let result = match op {
-        KeyringOp::Get => entry.get_password().map(Some),
-        KeyringOp::Set(token) => entry.set_password(&token).map(|()| Some(String::new())),
-        KeyringOp::Delete => entry.delete_credential().map(|()| Some(String::new())),
-    };
-    match result {
-        Ok(v) => Some(Ok(v)),
-        Err(Error::NoEntry) => Some(Ok(None)),
-        Err(Error::NoStorageAccess(_) | Error::PlatformFailure(_)) => None,
-        Err(e) => Some(Err(e.to_string())),
-    }
+    classify(match op {
+        KeyringOp::Get => entry.get_password(),
+        KeyringOp::Set(secret) => entry.set_password(&secret).map(|()| String::new()),
+        KeyringOp::Delete => entry.delete_credential().map(|()| String::new()),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::Arc;
+
+    const SERVER: &str = "http://127.0.0.1:8080";
 
     #[test]
     fn secret_never_prints() {
@@ -286,17 +458,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("credentials.toml");
         let store = TokenStore::new(None, file.clone(), false);
-        assert!(store.get("a").unwrap().is_none());
+        assert!(store.get("a", SERVER, None).unwrap().is_none());
         assert_eq!(
-            store.set("a", &Secret::new("acc_1")).unwrap(),
+            store.set("a", &Secret::new("acc_1"), SERVER).unwrap(),
             TokenSource::File(file.clone())
         );
-        let (t, src) = store.get("a").unwrap().unwrap();
+        let (t, src) = store.get("a", SERVER, None).unwrap().unwrap();
         assert_eq!((t.expose(), src), ("acc_1", TokenSource::File(file.clone())));
         let env = TokenStore::new(Some(Secret::new("acc_env")), file.clone(), false);
-        assert_eq!(env.get("a").unwrap().unwrap().1, TokenSource::Env);
+        assert_eq!(env.get("a", SERVER, None).unwrap().unwrap().1, TokenSource::Env);
         store.rename("a", "b").unwrap();
-        assert!(store.get("a").unwrap().is_none());
+        assert!(store.get("a", SERVER, None).unwrap().is_none());
         assert!(store.delete("b").unwrap());
         assert!(!store.delete("b").unwrap());
         #[cfg(unix)]
@@ -309,7 +481,111 @@ mod tests {
         }
     }
 
-    /// A keyring store for tests: in memory, or hanging forever on every call.
+    /// A token goes only to the origin it was saved for; ACCESSCTL_TOKEN goes anywhere.
+    #[test]
+    fn a_stored_token_goes_only_to_its_origin() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("credentials.toml");
+        let store = TokenStore::new(None, file.clone(), false);
+        store
+            .set("a", &Secret::new("acc_1"), "HTTP://LocalHost:8080/")
+            .unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("origin = \"http://localhost:8080\""), "{text}");
+        for same in ["http://localhost:8080", "http://LOCALHOST:8080/v1/"] {
+            assert!(store.get("a", same, None).unwrap().is_some(), "{same}");
+        }
+        for other in [
+            "http://localhost:8081",
+            "https://localhost:8080",
+            "http://127.0.0.1:8080",
+            "not a url",
+        ] {
+            // The configured server does not matter once the origin is recorded.
+            assert!(store.get("a", other, Some(other)).unwrap().is_none(), "{other}");
+        }
+        let env = TokenStore::new(Some(Secret::new("acc_env")), file, false);
+        assert_eq!(
+            env.get("a", "http://elsewhere:1", None)
+                .unwrap()
+                .unwrap()
+                .0
+                .expose(),
+            "acc_env"
+        );
+    }
+
+    /// A token saved by an older version (no origin) belongs to the context's
+    /// configured server; `pin` binds it there before that server changes.
+    #[test]
+    fn a_token_without_origin_belongs_to_the_configured_server() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("credentials.toml");
+        std::fs::write(&file, "[tokens]\nold = \"acc_old\"\n").unwrap();
+        let store = TokenStore::new(None, file.clone(), false);
+        assert!(store.get("old", SERVER, Some(SERVER)).unwrap().is_some());
+        assert!(
+            store
+                .get("old", "http://127.0.0.1:9", Some(SERVER))
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store.get("old", SERVER, None).unwrap().is_none(),
+            "no server, no token"
+        );
+        store.pin("old", Some(SERVER)).unwrap();
+        let new = "http://127.0.0.1:9";
+        assert!(
+            store.get("old", new, Some(new)).unwrap().is_none(),
+            "stays with its server"
+        );
+        assert!(store.get("old", SERVER, Some(new)).unwrap().is_some());
+    }
+
+    #[test]
+    fn keyring_errors_are_sorted_by_kind() {
+        use keyring_core::Error;
+        let boxed = || -> keyring_core::error::PlatformError { Box::new(std::io::Error::other("x")) };
+        assert_eq!(classify(Ok("t".to_owned())), Keyring::Done(Some("t".to_owned())));
+        assert_eq!(classify::<String>(Err(Error::NoEntry)), Keyring::Done(None));
+        assert_eq!(classify::<String>(Err(Error::NoDefaultStore)), Keyring::Absent);
+        assert!(matches!(
+            classify::<String>(Err(Error::NoStorageAccess(boxed()))),
+            Keyring::Locked(_)
+        ));
+        for e in [
+            Error::PlatformFailure(boxed()),
+            Error::BadEncoding(vec![0xff]),
+            Error::Invalid("a".into(), "b".into()),
+            Error::NotSupportedByStore("x".into()),
+        ] {
+            assert!(matches!(classify::<String>(Err(e)), Keyring::Failed(_)));
+        }
+        // Only "no keyring at all" lets the file be used.
+        assert!(matches!(Keyring::<()>::Absent.usable(), Ok(None)));
+        let locked = Keyring::<()>::Locked("locked".into()).usable().unwrap_err();
+        assert_eq!(locked.kind.exit_code(), 4);
+        assert!(
+            locked.hint.as_deref().unwrap().starts_with("unlock it"),
+            "{:?}",
+            locked.hint
+        );
+        let failed = Keyring::<()>::Failed("boom".into()).usable().unwrap_err();
+        assert_eq!(failed.kind.exit_code(), 1);
+    }
+
+    #[test]
+    fn keyring_secrets_carry_the_origin_and_old_ones_are_bare() {
+        let s = encode_secret(&Secret::new("acc_1"), "https://a.example");
+        assert_eq!(
+            decode_secret(s),
+            ("acc_1".to_owned(), Some("https://a.example".to_owned()))
+        );
+        assert_eq!(decode_secret("acc_bare".into()), ("acc_bare".to_owned(), None));
+    }
+
+    /// A keyring store for tests: in memory, hanging forever, or failing every call.
     mod fake_keyring {
         use std::any::Any;
         use std::collections::HashMap;
@@ -323,29 +599,35 @@ mod tests {
         #[derive(Debug, Default)]
         pub struct Store {
             pub hang: bool,
+            pub fail: Option<fn() -> Error>,
             pub secrets: Secrets,
         }
 
         #[derive(Debug)]
         struct Cred {
             hang: bool,
+            fail: Option<fn() -> Error>,
             key: String,
             secrets: Secrets,
         }
 
         impl Cred {
-            fn wait(&self) {
+            fn wait(&self) -> Result<()> {
                 if self.hang {
                     loop {
                         std::thread::park();
                     }
+                }
+                match self.fail {
+                    Some(f) => Err(f()),
+                    None => Ok(()),
                 }
             }
         }
 
         impl CredentialApi for Cred {
             fn set_secret(&self, secret: &[u8]) -> Result<()> {
-                self.wait();
+                self.wait()?;
                 self.secrets
                     .lock()
                     .unwrap()
@@ -353,7 +635,7 @@ mod tests {
                 Ok(())
             }
             fn get_secret(&self) -> Result<Vec<u8>> {
-                self.wait();
+                self.wait()?;
                 self.secrets
                     .lock()
                     .unwrap()
@@ -362,7 +644,7 @@ mod tests {
                     .ok_or(Error::NoEntry)
             }
             fn delete_credential(&self) -> Result<()> {
-                self.wait();
+                self.wait()?;
                 self.secrets
                     .lock()
                     .unwrap()
@@ -391,6 +673,7 @@ mod tests {
             fn build(&self, service: &str, user: &str, _: Option<&HashMap<&str, &str>>) -> Result<Entry> {
                 let cred = Cred {
                     hang: self.hang,
+                    fail: self.fail,
                     key: format!("{service}/{user}"),
                     secrets: self.secrets.clone(),
                 };
@@ -402,10 +685,11 @@ mod tests {
         }
     }
 
-    /// A working keyring is preferred to the file; a hanging one is abandoned after
-    /// the timeout and the file is used. (One test: the default store is global.)
+    /// A working keyring is preferred to the file; a locked, failing or hanging one
+    /// is an error and nothing is written in plaintext. (One test: the default store
+    /// is global.)
     #[test]
-    fn keyring_is_used_when_it_answers_and_abandoned_when_it_hangs() {
+    fn keyring_is_used_when_it_answers_and_never_bypassed_when_locked() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("credentials.toml");
         let store = TokenStore::new(None, file.clone(), true);
@@ -413,34 +697,66 @@ mod tests {
         let memory = Arc::new(fake_keyring::Store::default());
         keyring_core::set_default_store(memory.clone());
         assert_eq!(
-            store.set("ctx", &Secret::new("acc_kr")).unwrap(),
+            store.set("ctx", &Secret::new("acc_kr"), SERVER).unwrap(),
             TokenSource::Keyring
         );
         assert!(!file.exists(), "nothing written to the file");
-        let (t, src) = store.get("ctx").unwrap().unwrap();
+        let (t, src) = store.get("ctx", SERVER, None).unwrap().unwrap();
         assert_eq!((t.expose(), src), ("acc_kr", TokenSource::Keyring));
-        assert!(memory.secrets.lock().unwrap().contains_key("accessctl/ctx"));
+        assert!(store.get("ctx", "http://127.0.0.1:1", None).unwrap().is_none());
+        let raw = memory.secrets.lock().unwrap()["accessctl/ctx"].clone();
+        assert!(
+            String::from_utf8(raw)
+                .unwrap()
+                .contains(r#""origin":"http://127.0.0.1:8080""#)
+        );
         store.rename("ctx", "ctx2").unwrap();
-        assert_eq!(store.get("ctx2").unwrap().unwrap().1, TokenSource::Keyring);
+        assert_eq!(
+            store.get("ctx2", SERVER, None).unwrap().unwrap().1,
+            TokenSource::Keyring
+        );
         assert!(store.delete("ctx2").unwrap());
-        assert!(store.get("ctx2").unwrap().is_none());
+        assert!(store.get("ctx2", SERVER, None).unwrap().is_none());
+
+        let locked: fn() -> keyring_core::Error =
+            || keyring_core::Error::NoStorageAccess(Box::new(std::io::Error::other("collection is locked")));
+        let failing: fn() -> keyring_core::Error =
+            || keyring_core::Error::PlatformFailure(Box::new(std::io::Error::other("dbus broke")));
+        for (fail, code) in [(locked, 4), (failing, 1)] {
+            keyring_core::set_default_store(Arc::new(fake_keyring::Store {
+                fail: Some(fail),
+                ..Default::default()
+            }));
+            let err = store.set("ctx", &Secret::new("acc_plain"), SERVER).unwrap_err();
+            assert_eq!(err.kind.exit_code(), code, "{}", err.message);
+            assert_eq!(store.get("ctx", SERVER, None).unwrap_err().kind.exit_code(), code);
+            let plain = std::fs::read_to_string(&file).unwrap_or_default();
+            assert!(
+                !plain.contains("acc_plain"),
+                "never a plaintext fallback: {}",
+                err.message
+            );
+        }
 
         keyring_core::set_default_store(Arc::new(fake_keyring::Store {
             hang: true,
             ..Default::default()
         }));
         let start = std::time::Instant::now();
-        assert_eq!(
-            store.set("ctx", &Secret::new("acc_file")).unwrap(),
-            TokenSource::File(file.clone())
-        );
-        let (t, src) = store.get("ctx").unwrap().unwrap();
-        assert_eq!((t.expose(), src), ("acc_file", TokenSource::File(file)));
+        let err = store.set("ctx", &Secret::new("acc_file"), SERVER).unwrap_err();
+        assert_eq!(err.kind.exit_code(), 4, "{}", err.message);
+        assert!(err.message.contains("no answer within 3s"), "{}", err.message);
         assert!(
-            start.elapsed() < 2 * KEYRING_TIMEOUT + Duration::from_secs(1),
+            !std::fs::read_to_string(&file)
+                .unwrap_or_default()
+                .contains("acc_file")
+        );
+        assert!(
+            start.elapsed() < KEYRING_TIMEOUT + Duration::from_secs(1),
             "{:?}",
             start.elapsed()
         );
+
         keyring_core::unset_default_store();
     }
 }

@@ -215,11 +215,18 @@ impl From<ApiError> for CliError {
                 crate::settings::format_duration(after)
             ))
             .with_hint("raise it with --timeout, e.g. --timeout 30s"),
+            ApiError::Busy(after) => CliError::other(err_busy(after)).with_hint(
+                "try again later; a --timeout longer than the wait lets accessctl wait for it (up to 30 s)",
+            ),
             ApiError::Connect(msg) => CliError::other(format!("cannot reach the server: {msg}"))
                 .with_hint("check that the server is running and --server / the context's server is right"),
             other => CliError::other(other.to_string()),
         }
     }
+}
+
+fn err_busy(after: std::time::Duration) -> String {
+    ApiError::Busy(after).to_string()
 }
 
 /// The owner-grade role named by the server's privilege-escalation detail for a
@@ -250,6 +257,7 @@ fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
             Some("invite them with `accessctl roles invitations invite-user EMAIL --role ROLE`".into())
         }
         ProblemCode::LastOwner => Some("grant the owner role to someone else first".into()),
+        ProblemCode::LastAdmin => Some("make another user a server administrator first".into()),
         ProblemCode::RoleImmutable => Some(
             "built-in roles come from the project's preset; make a custom role with `accessctl roles create`"
                 .into(),

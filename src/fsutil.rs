@@ -104,6 +104,16 @@ pub fn create_private(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
         .map_err(|e| CliError::io(format!("cannot write {}", path.display()), e))
 }
 
+/// Makes an existing file 0600 (a file an older version created 0644); a missing
+/// one is fine.
+pub fn restrict(path: &Path) -> Result<(), CliError> {
+    match fs::metadata(path) {
+        Ok(_) => set_mode(path, 0o600),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(CliError::io(format!("cannot read {}", path.display()), e)),
+    }
+}
+
 /// Reads a file; `None` when it does not exist.
 pub fn read_optional(path: &Path) -> Result<Option<String>, CliError> {
     match fs::read_to_string(path) {

@@ -17,6 +17,7 @@ pub mod fsutil;
 pub mod input;
 pub mod interrupt;
 pub mod local;
+pub mod origin;
 pub mod output;
 pub mod settings;
 pub mod timeparse;

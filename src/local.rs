@@ -53,6 +53,7 @@ pub async fn open(
     fsutil::ensure_private_dir(data_dir)?;
     let db = database_path(data_dir);
     let lock = fsutil::lock(&db)?;
+    private_database(&db)?;
     let app = accessd::App::open(accessd::Config {
         database_url: sqlite_url(&db),
         ..accessd::Config::default()
@@ -111,6 +112,22 @@ pub async fn open(
     };
     drop(lock);
     Ok((transport, Some(project)))
+}
+
+/// The database, its `-wal` and `-shm` are 0600. SQLite creates `-wal`/`-shm` with
+/// the database file's mode, so the database is created empty and 0600 before
+/// SQLite opens it (an empty file is an empty database); files made 0644 by an older
+/// version are tightened. The caller holds the lock.
+fn private_database(db: &Path) -> Result<(), CliError> {
+    if !db.exists() {
+        fsutil::create_private(db, b"")?;
+    }
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        fsutil::restrict(Path::new(&name))?;
+    }
+    Ok(())
 }
 
 /// `sqlite://PATH` with the characters a URL would misread (`%`, `?`, `#`) escaped.

@@ -89,6 +89,9 @@ pub struct Settings {
     /// Whether config.toml has a table for the context.
     pub context_exists: bool,
     pub server: Option<Sourced<String>>,
+    /// The context's own `server` in config.toml, whatever `--server` says: a token
+    /// saved without an origin belongs to it.
+    pub configured_server: Option<String>,
     pub project: Option<Sourced<String>>,
     pub output: Sourced<OutputFormat>,
     pub timeout: Sourced<Duration>,
@@ -150,6 +153,7 @@ impl Settings {
         Ok(Settings {
             filter,
             context_exists: table.is_some(),
+            configured_server: table.and_then(|t| t.server.clone()),
             context,
             server,
             project,

@@ -19,6 +19,10 @@ pub enum ApiError {
     /// No complete answer within the timeout.
     #[error("the request timed out")]
     Timeout(Duration),
+    /// 429/503 with a `Retry-After` longer than the `--timeout` budget left (or than
+    /// the longest wait the client accepts): failed at once instead of sleeping.
+    #[error("the server is busy; it asks to retry in {} s", .0.as_secs() + u64::from(.0.subsec_nanos() > 0))]
+    Busy(Duration),
     /// A token would go over plain http to a non-loopback host.
     #[error("refusing to send a token over plain http to {0}")]
     InsecureHttp(String),

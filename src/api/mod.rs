@@ -23,7 +23,8 @@ pub type Tracer = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Retries after the first attempt.
 const RETRIES: u32 = 3;
-/// Longest `Retry-After` honoured.
+/// Longest `Retry-After` waited for (a longer one fails at once, as one that does not
+/// fit the budget).
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
 /// Page size asked for when following pagination.
 const PAGE_LIMIT: u32 = 500;
@@ -33,7 +34,11 @@ const PAGE_LIMIT: u32 = 500;
 pub struct ApiClient {
     transport: Arc<dyn Transport>,
     tracer: Option<Tracer>,
+    /// Announces each wait before a retry (on a terminal); never secrets.
+    notifier: Option<Tracer>,
     retries: u32,
+    /// How long one call may take in all, attempts and waits (`--timeout`).
+    budget: Option<Duration>,
 }
 
 impl ApiClient {
@@ -41,8 +46,24 @@ impl ApiClient {
         ApiClient {
             transport,
             tracer,
+            notifier: None,
             retries: RETRIES,
+            budget: None,
         }
+    }
+
+    /// Bounds each call, its retries and the waits between them included, by
+    /// `budget`: the client never sleeps past it, and a `Retry-After` that does not
+    /// fit fails at once ([`ApiError::Busy`]).
+    pub fn with_budget(mut self, budget: Duration) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+
+    /// Where each wait before a retry is announced (`retrying in 2 s`).
+    pub fn with_notifier(mut self, notifier: Option<Tracer>) -> Self {
+        self.notifier = notifier;
+        self
     }
 
     /// A client that tries each request once (shell completion: a server that is down
@@ -64,9 +85,12 @@ impl ApiClient {
     }
 
     /// Sends a request, retrying where that is safe, and returns a 2xx response.
+    /// With a budget, the whole call (attempts and waits) ends within it.
     pub async fn execute(&self, req: ApiRequest) -> Result<ApiResponse, ApiError> {
         let retryable =
             matches!(req.method, Method::Get | Method::Put | Method::Delete) || req.idempotency_key.is_some();
+        let deadline = self.budget.map(|b| (tokio::time::Instant::now() + b, b));
+        let remaining = || deadline.map(|(d, _)| d.saturating_duration_since(tokio::time::Instant::now()));
         let mut attempt = 0;
         loop {
             let start = Instant::now();
@@ -81,8 +105,14 @@ impl ApiClient {
                     redact_path(&req.path)
                 )
             });
-            let result = self.transport.send(&req).await;
-            let delay = match &result {
+            let result = match (remaining(), deadline) {
+                (Some(left), Some((_, budget))) => tokio::time::timeout(left, self.transport.send(&req))
+                    .await
+                    .unwrap_or(Err(ApiError::Timeout(budget))),
+                _ => self.transport.send(&req).await,
+            };
+            // (how long to wait, whether the server asked for it, what to announce)
+            let wait = match &result {
                 Ok(r) => {
                     self.trace(|| {
                         format!(
@@ -96,24 +126,45 @@ impl ApiClient {
                                 .unwrap_or_default()
                         )
                     });
-                    matches!(r.status, 429 | 502 | 503 | 504).then(|| {
-                        r.retry_after
-                            .map(|d| d.min(MAX_RETRY_AFTER))
-                            .unwrap_or_else(|| backoff(attempt))
+                    matches!(r.status, 429 | 502 | 503 | 504).then(|| match r.retry_after {
+                        Some(d) => (d, true, format!("the server is busy ({})", r.status)),
+                        None => (
+                            backoff(attempt),
+                            false,
+                            format!("the server answered {}", r.status),
+                        ),
                     })
                 }
                 Err(ApiError::Connect(msg)) => {
                     self.trace(|| format!("< connection failed: {msg}"));
-                    Some(backoff(attempt))
+                    Some((backoff(attempt), false, "cannot reach the server".to_owned()))
                 }
                 Err(e) => {
                     self.trace(|| format!("< failed: {e}"));
                     None
                 }
             };
-            match delay {
-                Some(d) if retryable && attempt < self.retries => {
+            match wait {
+                Some((d, asked, why)) if retryable && attempt < self.retries => {
+                    let fits = d <= MAX_RETRY_AFTER && remaining().is_none_or(|left| d < left);
+                    if !fits {
+                        self.trace(|| {
+                            format!("  not waiting {}ms: past the --timeout budget", d.as_millis())
+                        });
+                        if asked {
+                            return Err(ApiError::Busy(d));
+                        }
+                        return into_success(result?);
+                    }
                     self.trace(|| format!("  retrying in {}ms", d.as_millis()));
+                    if let Some(notify) = &self.notifier {
+                        notify(&format!(
+                            "{why}; retrying in {} (retry {} of {})",
+                            human(d),
+                            attempt + 1,
+                            self.retries
+                        ));
+                    }
                     tokio::time::sleep(d).await;
                     attempt += 1;
                 }
@@ -251,6 +302,15 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(base / 2 + nanos % base.max(1))
 }
 
+/// `2 s`, `400 ms`.
+fn human(d: Duration) -> String {
+    if d >= Duration::from_secs(1) {
+        format!("{} s", d.as_secs() + u64::from(d.subsec_nanos() > 0))
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
 /// Cursors are opaque and may encode state; keep them out of traces.
 fn redact_path(path: &str) -> String {
     match path.find("cursor=") {
@@ -288,6 +348,7 @@ mod tests {
         pages: bool,
         /// The `Idempotency-Key` of every attempt.
         keys: Mutex<Vec<Option<String>>>,
+        retry_after: Duration,
     }
 
     impl Transport for Scripted {
@@ -308,7 +369,7 @@ mod tests {
                 Ok(ApiResponse {
                     status,
                     content_type: Some("application/problem+json".into()),
-                    retry_after: Some(Duration::from_millis(1)),
+                    retry_after: Some(self.retry_after),
                     request_id: None,
                     etag: None,
                     body,
@@ -326,6 +387,7 @@ mod tests {
             attempts: AtomicU32::new(0),
             pages,
             keys: Mutex::default(),
+            retry_after: Duration::from_millis(1),
         });
         (ApiClient::new(t.clone(), None), t)
     }
@@ -380,6 +442,80 @@ mod tests {
         assert_eq!(keys[0], keys[1], "the retry reuses the key");
         assert_ne!(keys[1], keys[2], "another request gets another key");
         assert!(keys.iter().all(|k| k.as_ref().is_some_and(|k| k.len() == 36)));
+    }
+
+    /// A `Retry-After` longer than the budget left fails at once, without sleeping
+    /// (the paused clock proves it: any sleep would advance it).
+    #[tokio::test(start_paused = true)]
+    async fn retry_after_past_the_budget_fails_at_once() {
+        for (status, asked) in [(503, 30), (429, 30), (503, 31), (503, 3)] {
+            let t = Arc::new(Scripted {
+                statuses: Mutex::new(vec![status; 10]),
+                attempts: AtomicU32::new(0),
+                pages: false,
+                keys: Mutex::default(),
+                retry_after: Duration::from_secs(asked),
+            });
+            let announced = Arc::new(Mutex::new(Vec::<String>::new()));
+            let sink = announced.clone();
+            let c = ApiClient::new(t.clone(), None)
+                .with_budget(Duration::from_secs(3))
+                .with_notifier(Some(Arc::new(move |l: &str| {
+                    sink.lock().unwrap().push(l.to_owned())
+                })));
+            let before = tokio::time::Instant::now();
+            let err = c
+                .execute(request(Method::Get, "/v1/x".into(), None::<&()>).unwrap())
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(err, ApiError::Busy(d) if d.as_secs() == asked),
+                "{err:?}"
+            );
+            assert_eq!(
+                err.to_string(),
+                format!("the server is busy; it asks to retry in {asked} s")
+            );
+            assert_eq!(t.attempts.load(Ordering::SeqCst), 1);
+            assert_eq!(tokio::time::Instant::now(), before, "no sleep");
+            assert!(announced.lock().unwrap().is_empty());
+        }
+    }
+
+    /// Waits that fit are taken and announced; the budget covers them all, so the
+    /// call ends by the budget even when each wait alone would fit.
+    #[tokio::test(start_paused = true)]
+    async fn waits_within_the_budget_are_announced_and_bounded() {
+        let t = Arc::new(Scripted {
+            statuses: Mutex::new(vec![503; 10]),
+            attempts: AtomicU32::new(0),
+            pages: false,
+            keys: Mutex::default(),
+            retry_after: Duration::from_secs(2),
+        });
+        let announced = Arc::new(Mutex::new(Vec::<String>::new()));
+        let sink = announced.clone();
+        let c = ApiClient::new(t.clone(), None)
+            .with_budget(Duration::from_secs(5))
+            .with_notifier(Some(Arc::new(move |l: &str| {
+                sink.lock().unwrap().push(l.to_owned())
+            })));
+        let before = tokio::time::Instant::now();
+        let err = c
+            .execute(request(Method::Get, "/v1/x".into(), None::<&()>).unwrap())
+            .await
+            .unwrap_err();
+        // 2 s + 2 s fit in 5 s; a third 2 s wait would not: the third answer is the error.
+        assert!(matches!(err, ApiError::Busy(_)), "{err:?}");
+        assert_eq!(t.attempts.load(Ordering::SeqCst), 3);
+        assert!(tokio::time::Instant::now() - before <= Duration::from_secs(5));
+        assert_eq!(
+            *announced.lock().unwrap(),
+            [
+                "the server is busy (503); retrying in 2 s (retry 1 of 3)",
+                "the server is busy (503); retrying in 2 s (retry 2 of 3)"
+            ]
+        );
     }
 
     #[tokio::test]

@@ -270,6 +270,13 @@ impl Output {
         progress::Progress::new(!self.quiet && std::io::stderr().is_terminal(), unit)
     }
 
+    /// Where the API client announces a wait before a retry: stderr, only when it
+    /// is a terminal and not with `-q` (a script sees only the outcome).
+    pub fn notifier(&self) -> Option<crate::api::Tracer> {
+        (!self.quiet && std::io::stderr().is_terminal())
+            .then(|| Arc::new(|line: &str| stderr_line(&sanitize(line))) as crate::api::Tracer)
+    }
+
     /// The `-v` trace sink, when verbose.
     pub fn tracer(&self) -> Option<crate::api::Tracer> {
         self.verbose

@@ -47,7 +47,8 @@ fn login_verifies_saves_and_makes_the_context_current() {
         .stderr_has("Logged out of context test");
     home.run(&["auth", "status"])
         .fails(4)
-        .stderr_has("hint: run `accessctl auth login`");
+        .stderr_has(&format!("error: not logged in to {}", server.url))
+        .stderr_has(&format!("hint: accessctl auth login --server {}", server.url));
     home.run(&["auth", "token"]).fails(4);
     home.run(&["auth", "logout"]).ok().stderr_has("Not logged in");
 }

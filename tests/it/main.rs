@@ -22,5 +22,6 @@ mod roles_custom;
 mod roles_document;
 mod scripting_docs;
 mod teams;
+mod trust;
 mod tty;
 mod users_audit;

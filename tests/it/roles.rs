@@ -194,7 +194,8 @@ fn not_logged_in_is_exit_4_with_login_hint() {
             "list-bindings",
         ])
         .fails(4)
-        .stderr_has("hint: run `accessctl auth login`");
+        .stderr_has(&format!("error: not logged in to {}", server.url))
+        .stderr_has(&format!("hint: accessctl auth login --server {}", server.url));
 }
 
 #[test]

@@ -22,6 +22,7 @@ pub enum ProblemCode {
     AlreadyMember,
     InvitationExists,
     LastOwner,
+    LastAdmin,
     RoleInUse,
     TeamInUse,
     NameTaken,
@@ -47,8 +48,8 @@ impl ProblemCode {
             Unauthenticated => 401,
             Forbidden | PrivilegeEscalation | RoleImmutable | EmailMismatch => 403,
             NotFound | UserNotFound => 404,
-            BindingExists | AlreadyMember | InvitationExists | LastOwner | RoleInUse | TeamInUse
-            | NameTaken | AlreadyBootstrapped => 409,
+            BindingExists | AlreadyMember | InvitationExists | LastOwner | LastAdmin | RoleInUse
+            | TeamInUse | NameTaken | AlreadyBootstrapped => 409,
             InvitationExpired => 410,
             PreconditionFailed => 412,
             PayloadTooLarge => 413,
@@ -75,6 +76,7 @@ impl ProblemCode {
             AlreadyMember => "already-member",
             InvitationExists => "invitation-exists",
             LastOwner => "last-owner",
+            LastAdmin => "last-admin",
             RoleInUse => "role-in-use",
             TeamInUse => "team-in-use",
             NameTaken => "name-taken",
@@ -106,6 +108,7 @@ impl ProblemCode {
             AlreadyMember => "Already a member",
             InvitationExists => "Invitation exists",
             LastOwner => "Last owner",
+            LastAdmin => "Last administrator",
             RoleInUse => "Role in use",
             TeamInUse => "Team in use",
             NameTaken => "Name taken",
@@ -211,6 +214,7 @@ mod tests {
         for code in [
             ProblemCode::PrivilegeEscalation,
             ProblemCode::LastOwner,
+            ProblemCode::LastAdmin,
             ProblemCode::InvitationExpired,
             ProblemCode::ValidationFailed,
         ] {

@@ -486,6 +486,18 @@ pub enum InvitationStatus {
     Expired,
 }
 
+/// How the code of a just created or resent invitation reaches the invitee.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InvitationDelivery {
+    /// The server mailed the code to the invitee; the inviter never sees it.
+    Mail,
+    /// No mail delivery is configured: the code is in this response and the
+    /// inviter is the delivery channel.
+    Inviter,
+}
+
 /// An open invitation.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -500,9 +512,13 @@ pub struct Invitation {
     pub created_at: String,
     pub expires_at: String,
     pub status: InvitationStatus,
-    /// Only in the create and resend responses, to the inviter.
+    /// Only in the create and resend responses, and only with `delivery:
+    /// "inviter"`; absent when the server mailed it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
+    /// Only in the create and resend responses: where the code went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<InvitationDelivery>,
 }
 
 /// `POST /v1/projects/{p}/invitations`: 1–100 emails.

@@ -125,6 +125,11 @@ enum Command {
         #[arg(long)]
         name: Option<String>,
     },
+    /// Offline operator commands (need the database URL, not a token)
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
     /// Apply database migrations and exit (safe to run from several replicas at once)
     Migrate,
     /// Write every table as one JSON document (stdout, or --output)
@@ -192,6 +197,17 @@ impl RateLimitArgs {
         };
         config.trust_proxy_headers = self.trust_proxy_headers;
     }
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminCommand {
+    /// Break-glass: make USERNAME an active server administrator again (re-enabled
+    /// if disabled) and print a fresh token once
+    Recover {
+        /// The user to make an administrator (an existing username)
+        #[arg(long)]
+        username: String,
+    },
 }
 
 /// `500ms`, `10s`, `2m`, or a plain number of seconds.
@@ -318,6 +334,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     name: name.clone(),
                 })
                 .await?;
+            let mut out = std::io::stdout();
+            writeln!(out, "{}", resp.token.token)?;
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::Recover { username },
+        } => {
+            let app = accessd::App::open(cli.config(Duration::from_secs(30)))
+                .await
+                .context("cannot open the database")?;
+            let resp = app.recover_admin(username).await?;
+            tracing::info!(username = %resp.user.username, "server administrator recovered; new token printed");
             let mut out = std::io::stdout();
             writeln!(out, "{}", resp.token.token)?;
             Ok(())

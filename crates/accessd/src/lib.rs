@@ -172,6 +172,12 @@ impl App {
         Ok(self.svc.bootstrap(&req).await?)
     }
 
+    /// Offline break-glass (`accessd admin recover`): makes `username` an
+    /// active server administrator again and returns a fresh token.
+    pub async fn recover_admin(&self, username: &str) -> Result<access_api::BootstrapResponse, Error> {
+        Ok(self.svc.recover_admin(username).await?)
+    }
+
     /// The service layer (rules over the store), e.g. for seeding in tests.
     pub fn service(&self) -> &service::Service {
         &self.svc

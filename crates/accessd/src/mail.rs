@@ -1,5 +1,7 @@
-//! Invitation mail through an SMTP relay (lettre, tokio, rustls). Without
-//! `ACCESSD_SMTP_URL` the code goes only to the inviter's response.
+//! Invitation mail through an SMTP relay (lettre, tokio, rustls). With
+//! `ACCESSD_SMTP_URL` the code goes only to the invitee's mailbox (the
+//! inviter's response says `delivery: "mail"` and has no code); without it the
+//! code goes only to the inviter's response (`delivery: "inviter"`).
 
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -11,8 +13,8 @@ use crate::service::invitations::Sent;
 pub const DEFAULT_FROM: &str = "accessd <accessd@localhost>";
 
 /// Sends the invitation mails in the background, after the commit. A failure
-/// is logged (without the code), never shown to the inviter, who holds the
-/// code anyway.
+/// is logged (without the code), never shown to the inviter; the invitation
+/// stays open and `resend` mails a new code.
 pub fn deliver(svc: &Service, sent: Vec<Sent>) {
     let Some(url) = svc.config.smtp_url.clone() else {
         return;
@@ -52,8 +54,10 @@ fn message(from: &str, s: &Sent) -> Result<Message, Box<dyn std::error::Error + 
         "You have been invited to the project '{project}'\n\
          with the role '{role}'.\n\n\
          Your invitation code:\n\n    {code}\n\n\
-         Accept it with `accessctl invitations accept <code>`\n\
-         or POST /v1/invitations/accept {{\"code\": \"<code>\"}}.\n",
+         Accept it with `accessctl roles invitations accept <code>`\n\
+         or POST /v1/invitations/accept {{\"code\": \"<code>\"}}.\n\
+         If this email already has an account on this server,\n\
+         accept while logged in as it (`accessctl auth login`).\n",
         project = s.project,
         role = s.role,
         code = s.code,

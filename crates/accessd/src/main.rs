@@ -1,4 +1,4 @@
-//! `accessd serve | bootstrap | migrate`.
+//! `accessd serve | bootstrap | admin recover | migrate | export | import`.
 
 mod cli;
 

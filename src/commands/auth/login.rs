@@ -40,6 +40,8 @@ pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
         ctx.settings.insecure_http,
     )?;
     let me = ApiClient::new(Arc::new(transport), ctx.output().tracer())
+        .with_budget(ctx.settings.timeout.value)
+        .with_notifier(ctx.output().notifier())
         .me()
         .await
         .map_err(|e| {
@@ -53,12 +55,14 @@ pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
             err
         })?;
     let url = server.value.trim_end_matches('/').to_owned();
+    // The token first: a locked keyring changes nothing, not even the config.
+    let saved = ctx.tokens().set(&context, &token, &url)?;
     ctx.config().update(|c| {
         c.contexts.entry(context.clone()).or_default().server = Some(url.clone());
         c.current_context = Some(context.clone());
         Ok(())
     })?;
-    if let TokenSource::File(path) = ctx.tokens().set(&context, &token)? {
+    if let TokenSource::File(path) = saved {
         ctx.output().warn(&format!(
             "no OS keyring available; token saved to {} (mode 0600)",
             path.display()

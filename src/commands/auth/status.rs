@@ -40,15 +40,7 @@ pub async fn run(_args: &StatusArgs, ctx: &Ctx) -> Result<(), CliError> {
     let token_source = if ctx.settings.is_embedded() {
         "none needed (embedded server, OS user)".to_owned()
     } else {
-        match ctx.tokens().get(ctx.context_name())? {
-            Some((_, source)) => source.to_string(),
-            None => {
-                return Err(
-                    CliError::auth(format!("not logged in to context {}", ctx.context_name()))
-                        .with_hint("run `accessctl auth login`"),
-                );
-            }
-        }
+        ctx.require_token()?.1.to_string()
     };
     let api = ctx.api().await?;
     let me = api.me().await?;

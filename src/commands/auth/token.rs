@@ -13,11 +13,7 @@ pub async fn run(_args: &TokenArgs, ctx: &Ctx) -> Result<(), CliError> {
             "the local context uses no token (it runs the embedded server)",
         ));
     }
-    match ctx.tokens().get(ctx.context_name())? {
-        Some((token, _)) => ctx.output().secret(&token),
-        None => Err(
-            CliError::auth(format!("not logged in to context {}", ctx.context_name()))
-                .with_hint("run `accessctl auth login`"),
-        ),
-    }
+    // Only the token of the server in effect: `--server` elsewhere gets none.
+    let (token, _) = ctx.require_token()?;
+    ctx.output().secret(&token)
 }

@@ -52,9 +52,11 @@ pub async fn run(_args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
     let token = if s.is_embedded() {
         ("none needed".into(), "local context".into())
     } else {
-        match ctx.tokens().get(ctx.context_name())? {
-            Some((_, source)) => ("***".into(), source.to_string()),
-            None => (String::new(), "not logged in".into()),
+        // A locked keyring is shown, not fatal: `config list` is how one finds out.
+        match ctx.token() {
+            Ok(Some((_, source))) => ("***".into(), source.to_string()),
+            Ok(None) => (String::new(), "not logged in to this server".into()),
+            Err(e) => (String::new(), e.message),
         }
     };
     entries.push(entry("token", token.0, token.1));

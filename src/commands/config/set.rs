@@ -50,6 +50,11 @@ pub async fn run(args: &SetArgs, ctx: &Ctx) -> Result<(), CliError> {
     }
     let value = check(&key, &args.value)?;
     let context = ctx.context_name().to_owned();
+    if key == "server" {
+        // A token saved without its origin stays with the server it was saved for.
+        ctx.tokens()
+            .pin(&context, ctx.settings.configured_server.as_deref())?;
+    }
     ctx.config().update(|c| {
         c.contexts
             .entry(context.clone())

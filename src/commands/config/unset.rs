@@ -18,6 +18,11 @@ pub async fn run(args: &UnsetArgs, ctx: &Ctx) -> Result<(), CliError> {
         return Err(unknown_key(&key));
     }
     let context = ctx.context_name().to_owned();
+    if key == "server" {
+        // A token saved without its origin stays with the server it was saved for.
+        ctx.tokens()
+            .pin(&context, ctx.settings.configured_server.as_deref())?;
+    }
     let had = ctx.config().update(|c| match c.contexts.get_mut(&context) {
         Some(table) => {
             let had = table.get(&key).is_some();

@@ -51,8 +51,8 @@ fn table() -> Vec<Row> {
         (Get, "/users", "Users (administrators)", None, "200", Page("User")),
         (Post, "/users", "Create a user (administrators)", Some("CreateUser"), "201", One("User")),
         (Get, "/users/{id}", "A user by id, username or email", None, "200", One("User")),
-        (Patch, "/users/{id}", "Change or disable a user", Some("UpdateUser"), "200", One("User")),
-        (Delete, "/users/{id}", "Delete a user", None, "204", Empty),
+        (Patch, "/users/{id}", "Change or disable a user (409 last-admin for the last active administrator)", Some("UpdateUser"), "200", One("User")),
+        (Delete, "/users/{id}", "Delete a user (409 last-admin for the last active administrator)", None, "204", Empty),
         (Post, "/users/{id}/tokens", "Create a token for a user", Some("CreateToken"), "201", One("CreatedToken")),
         (Get, "/orgs", "The caller's organizations", None, "200", Page("Org")),
         (Get, "/orgs/{org}", "An organization", None, "200", One("Org")),
@@ -64,7 +64,7 @@ fn table() -> Vec<Row> {
         (Put, "/teams/{team}/members/{user}", "Add an org member to the team (201; 200 when already one)", None, "201", One("TeamMember")),
         (Delete, "/teams/{team}/members/{user}", "Remove a member from the team", None, "204", Empty),
         (Get, "/projects", "Projects the caller can see", None, "200", Page("Project")),
-        (Post, "/projects", "Create a project", Some("CreateProject"), "201", One("Project")),
+        (Post, "/projects", "Create a project (409 name-taken; existing_id only when the caller can see that project)", Some("CreateProject"), "201", One("Project")),
         (Get, "/projects/{project}", "A project by id or name", None, "200", One("Project")),
         (Patch, "/projects/{project}", "Rename or describe a project", Some("UpdateProject"), "200", One("Project")),
         (Delete, "/projects/{project}", "Delete a project", None, "204", Empty),
@@ -85,11 +85,11 @@ fn table() -> Vec<Row> {
         (Get, "/projects/{project}/policy", "Every binding as one document (+ etag)", None, "200", One("PolicyDocument")),
         (Put, "/projects/{project}/policy", "Apply a policy document (a checked diff; 412 on a stale etag)", Some("PolicyDocument"), "200", One("PolicyDocument")),
         (Get, "/projects/{project}/invitations", "Open invitations", None, "200", Page("Invitation")),
-        (Post, "/projects/{project}/invitations", "Invite 1–100 emails", Some("CreateInvitations"), "201", One("InviteResponse")),
+        (Post, "/projects/{project}/invitations", "Invite 1–100 emails (with mail delivery the codes go by mail only: delivery `mail`, no code)", Some("CreateInvitations"), "201", One("InviteResponse")),
         (Get, "/projects/{project}/invitations/{invitation}", "An invitation by id or email", None, "200", One("Invitation")),
         (Delete, "/projects/{project}/invitations/{invitation}", "Revoke an invitation", None, "204", Empty),
-        (Post, "/projects/{project}/invitations/{invitation}/resend", "New code and expiry", None, "200", One("Invitation")),
-        (Post, "/invitations/accept", "Accept an invitation by code", Some("AcceptInvitation"), "200", One("AcceptResponse")),
+        (Post, "/projects/{project}/invitations/{invitation}/resend", "New code and expiry (mailed, or returned with delivery `inviter` when no mail delivery is configured)", None, "200", One("Invitation")),
+        (Post, "/invitations/accept", "Accept an invitation by code (an email that has an account: signed in as that account, else 401; a new email: creates the account, bound in that project only)", Some("AcceptInvitation"), "200", One("AcceptResponse")),
         (Post, "/invitations/decline", "Decline an invitation by code", Some("AcceptInvitation"), "204", Empty),
         (Get, "/projects/{project}/audit-events", "Project audit log, newest first", None, "200", Page("AuditEvent")),
         (Get, "/audit-events", "Server audit log (administrators)", None, "200", Page("AuditEvent")),
@@ -177,6 +177,7 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         api::Member,
         api::SetMemberRole,
         api::InvitationStatus,
+        api::InvitationDelivery,
         api::Invitation,
         api::CreateInvitations,
         api::InviteStatus,
@@ -339,5 +340,26 @@ mod tests {
             assert!(schemas.contains_key(name), "missing schema {name}");
         }
         assert!(doc["paths"]["/v1/projects/{project}/role-bindings"]["post"].is_object());
+    }
+
+    #[test]
+    fn documents_invitation_delivery_and_last_admin() {
+        let doc = serde_json::to_value(super::document()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let delivery = schemas["Invitation"]["properties"]["delivery"].to_string();
+        assert!(
+            delivery.contains("#/components/schemas/InvitationDelivery"),
+            "{delivery}"
+        );
+        assert_eq!(
+            schemas["InvitationDelivery"]["enum"],
+            serde_json::json!(["mail", "inviter"])
+        );
+        let codes = schemas["ProblemCode"].to_string();
+        assert!(codes.contains("\"last-admin\""), "{codes}");
+        let accept = doc["paths"]["/v1/invitations/accept"]["post"]["summary"]
+            .as_str()
+            .unwrap();
+        assert!(accept.contains("signed in as that account"), "{accept}");
     }
 }

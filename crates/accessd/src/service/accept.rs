@@ -25,9 +25,12 @@ fn username_base(email: &str) -> String {
 }
 
 impl Service {
-    /// Accepts by code. With a caller, the caller must own the invited email;
-    /// without one, the account with that email is used, or created (with a
-    /// first token) when there is none.
+    /// Accepts by code. With a caller, the caller must own the invited email
+    /// (403 `email-mismatch` otherwise). Without one, the email must have no
+    /// account yet (401 `unauthenticated` otherwise: holding a code must not
+    /// bind someone else's account); the account is then created with a first
+    /// token. Either way the user gets the invited binding in that project
+    /// only: accepting never makes anyone an org member.
     pub async fn accept_invitation(
         &self,
         caller: Option<&Caller>,
@@ -103,6 +106,15 @@ impl Service {
             }
             let mut token = None;
             let user = match store::users::user_by_email(&mut tx, &inv.email).await? {
+                // The code proves at most the mailbox (and without mail delivery
+                // the inviter holds it too): binding an existing account needs
+                // that account's own login.
+                Some(_) if caller.is_none() => {
+                    return Err(ApiError::new(
+                        ProblemCode::Unauthenticated,
+                        "this invitation is for an existing account: sign in as that account and accept again",
+                    ));
+                }
                 Some(u) if u.disabled => return Err(ApiError::forbidden("that account is disabled")),
                 Some(u) => u,
                 None => {
@@ -135,7 +147,6 @@ impl Service {
                     u
                 }
             };
-            store::users::add_org_member(&mut tx, &project.org_id, &user.id, "member", now).await?;
             let key = store::bindings::principal_key("user", Some(&user.id));
             let id = match store::bindings::existing_binding(&mut tx, &project.id, &key, &inv.role_id).await?
             {

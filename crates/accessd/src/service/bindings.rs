@@ -30,8 +30,10 @@ impl Service {
             ApiError::new(
                 ProblemCode::UserNotFound,
                 format!(
-                    "no member of project '{}' or its org matches '{key}'; invite them with POST /v1/projects/{}/invitations",
-                    acc.project.name, acc.project.name
+                    "no member of project '{p}' or its org matches '{key}'; only members can be bound directly: \
+                     invite them to this project with POST /v1/projects/{p}/invitations (accepting binds them \
+                     in this project only), or ask an org owner or admin or a server administrator to add them to the org",
+                    p = acc.project.name
                 ),
             )
         };
@@ -124,14 +126,16 @@ impl Service {
             if let Some(id) =
                 store::bindings::existing_binding(&mut tx, &acc.project.id, &target.key(), &role.id).await?
             {
-                return Err(ApiError::existing(
-                    ProblemCode::BindingExists,
-                    format!(
-                        "that principal already holds '{}' in project '{}'",
-                        role.name, acc.project.name
-                    ),
-                    &id,
-                ));
+                let detail = format!(
+                    "that principal already holds '{}' in project '{}'",
+                    role.name, acc.project.name
+                );
+                // The binding's id only for a caller who may list bindings.
+                return Err(if acc.has("members.view") {
+                    ApiError::existing(ProblemCode::BindingExists, detail, &id)
+                } else {
+                    ApiError::new(ProblemCode::BindingExists, detail)
+                });
             }
             let id = store::bindings::insert_binding(
                 &mut tx,

@@ -93,7 +93,19 @@ pub fn binding(b: &BindingRow) -> api::RoleBinding {
     }
 }
 
-pub fn invitation(i: &InvitationRow, now: i64, code: Option<String>) -> api::Invitation {
+/// An invitation as listed (no code, no delivery).
+pub fn invitation(i: &InvitationRow, now: i64) -> api::Invitation {
+    invitation_with(i, now, None, None)
+}
+
+/// An invitation of a create or resend response: `code` only when
+/// `delivery` is `inviter`.
+pub fn invitation_with(
+    i: &InvitationRow,
+    now: i64,
+    code: Option<String>,
+    delivery: Option<api::InvitationDelivery>,
+) -> api::Invitation {
     api::Invitation {
         id: i.id.clone(),
         project: api::Ref {
@@ -114,5 +126,6 @@ pub fn invitation(i: &InvitationRow, now: i64, code: Option<String>) -> api::Inv
             api::InvitationStatus::Pending
         },
         code,
+        delivery,
     }
 }

@@ -28,6 +28,17 @@ fn result(email: &str, status: InviteStatus) -> api::InviteResult {
 }
 
 impl Service {
+    /// The code and delivery of a new code in a create or resend response:
+    /// with mail delivery configured the code goes only to the invitee's
+    /// mailbox, never to the inviter.
+    fn handed_out(&self, code: String) -> (Option<String>, Option<api::InvitationDelivery>) {
+        if self.config.smtp_url.is_some() {
+            (None, Some(api::InvitationDelivery::Mail))
+        } else {
+            (Some(code), Some(api::InvitationDelivery::Inviter))
+        }
+    }
+
     fn ttl_ms(&self, ttl_days: Option<u32>) -> i64 {
         i64::from(ttl_days.unwrap_or(self.config.invitation_ttl_days)) * DAY_MS
     }
@@ -90,7 +101,7 @@ impl Service {
                         store::invitations::delete(&mut tx, &existing.id).await?;
                     } else if existing.role_id == role.id {
                         results.push(api::InviteResult {
-                            invitation: Some(convert::invitation(&existing, now, None)),
+                            invitation: Some(convert::invitation(&existing, now)),
                             ..result(email, InviteStatus::AlreadyInvited)
                         });
                         continue;
@@ -101,7 +112,7 @@ impl Service {
                                 "already invited as '{}'; revoke that invitation first",
                                 existing.role_name
                             )),
-                            invitation: Some(convert::invitation(&existing, now, None)),
+                            invitation: Some(convert::invitation(&existing, now)),
                             ..result(email, InviteStatus::Conflict)
                         });
                         continue;
@@ -135,8 +146,9 @@ impl Service {
                     role: role.name.clone(),
                     code: code.clone(),
                 });
+                let (code, delivery) = self.handed_out(code);
                 results.push(api::InviteResult {
-                    invitation: Some(convert::invitation(&row, now, Some(code))),
+                    invitation: Some(convert::invitation_with(&row, now, code, delivery)),
                     ..result(email, InviteStatus::Invited)
                 });
             }
@@ -157,7 +169,7 @@ impl Service {
         let now = self.now();
         let rows = store::invitations::list_for_project(&mut c, &acc.project.id).await?;
         Ok((
-            rows.iter().map(|i| convert::invitation(i, now, None)).collect(),
+            rows.iter().map(|i| convert::invitation(i, now)).collect(),
             acc.project.policy_version,
         ))
     }
@@ -174,10 +186,7 @@ impl Service {
         let row = store::invitations::find(&mut c, &acc.project.id, inv)
             .await?
             .ok_or_else(|| ApiError::not_found("invitation"))?;
-        Ok((
-            convert::invitation(&row, self.now(), None),
-            acc.project.policy_version,
-        ))
+        Ok((convert::invitation(&row, self.now()), acc.project.policy_version))
     }
 
     async fn managed_invitation(&self, tx: &mut Conn, acc: &Access, inv: &str) -> ApiResult<InvitationRow> {
@@ -246,8 +255,9 @@ impl Service {
                 role: row.role_name.clone(),
                 code: code.clone(),
             };
+            let (code, delivery) = self.handed_out(code);
             Ok((
-                convert::invitation(&row, now, Some(code)),
+                convert::invitation_with(&row, now, code, delivery),
                 sent,
                 acc.project.policy_version,
             ))

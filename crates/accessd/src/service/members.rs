@@ -44,7 +44,7 @@ impl Service {
         }
         if acc.has("invitations.view") {
             for i in store::invitations::list_for_project(&mut c, &acc.project.id).await? {
-                let inv = convert::invitation(&i, now, None);
+                let inv = convert::invitation(&i, now);
                 out.push(api::Member {
                     email: i.email.clone(),
                     user_id: None,

@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod members;
 pub mod policy;
 pub mod projects;
+pub mod recover;
 pub mod roles;
 pub mod rules;
 pub mod teams;

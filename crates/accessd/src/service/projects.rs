@@ -6,9 +6,32 @@ use access_api::{self as api, FieldError, ProblemCode, presets, validate};
 use super::{Access, Caller, Service, convert, rules};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{self, ProjectRow};
+use crate::store::{self, Conn, ProjectRow};
 
 impl Service {
+    /// 409 `name-taken` for a project name in use in the org. The existing
+    /// project's id only goes to a caller who may see that project: a 409 must
+    /// not tell what a 404 hides. (That the name is taken stays visible to
+    /// every org member, since names are unique per org.)
+    async fn project_name_taken(
+        &self,
+        c: &mut Conn,
+        caller: &Caller,
+        id: &str,
+        name: &str,
+    ) -> ApiResult<ApiError> {
+        let detail = format!("a project named '{name}' exists in this org; choose another name");
+        let visible = match store::projects::find_project(c, id).await? {
+            Some(p) => self.access(c, p, caller).await?.has("project.view"),
+            None => false,
+        };
+        Ok(if visible {
+            ApiError::existing(ProblemCode::NameTaken, detail, id)
+        } else {
+            ApiError::new(ProblemCode::NameTaken, detail)
+        })
+    }
+
     pub async fn create_project(&self, caller: &Caller, req: &api::CreateProject) -> ApiResult<api::Project> {
         let name = req.name.trim();
         let mut errors = Vec::new();
@@ -66,11 +89,7 @@ impl Service {
                 ));
             }
             if let Some(id) = store::projects::project_name_taken(&mut tx, &org.id, name).await? {
-                return Err(ApiError::existing(
-                    ProblemCode::NameTaken,
-                    format!("a project named '{name}' exists"),
-                    &id,
-                ));
+                return Err(self.project_name_taken(&mut tx, caller, &id, name).await?);
             }
             let id = store::projects::insert_project(
                 &mut tx,
@@ -216,11 +235,7 @@ impl Service {
             if let Some(id) = store::projects::project_name_taken(&mut tx, &acc.project.org_id, &name).await?
                 && id != acc.project.id
             {
-                return Err(ApiError::existing(
-                    ProblemCode::NameTaken,
-                    format!("a project named '{name}' exists"),
-                    &id,
-                ));
+                return Err(self.project_name_taken(&mut tx, caller, &id, &name).await?);
             }
             let description = req.description.clone().or(acc.project.description.clone());
             store::projects::update_project(&mut tx, &acc.project.id, &name, description.as_deref()).await?;

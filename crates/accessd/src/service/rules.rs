@@ -102,6 +102,18 @@ pub fn check_owners_left(project: &str, before: i64, after: i64) -> Result<(), A
     Ok(())
 }
 
+/// The server keeps an administrator: a change that takes the number of
+/// active server admins from some to none is refused.
+pub fn check_admins_left(before: i64, after: i64) -> Result<(), ApiError> {
+    if before > 0 && after == 0 {
+        return Err(ApiError::new(
+            ProblemCode::LastAdmin,
+            "that would leave the server without an active administrator; make another user an administrator first",
+        ));
+    }
+    Ok(())
+}
+
 /// Custom roles: only permissions of the catalogue that the creator holds.
 pub fn check_custom_role_permissions(held: &BTreeSet<String>, perms: &[String]) -> Result<(), ApiError> {
     let mut errors = Vec::new();
@@ -199,6 +211,9 @@ mod tests {
         assert!(check_owners_left("p", 1, 0).is_err());
         assert!(check_owners_left("p", 2, 1).is_ok());
         assert!(check_owners_left("p", 0, 0).is_ok());
+        assert!(check_admins_left(1, 0).is_err());
+        assert!(check_admins_left(2, 1).is_ok());
+        assert!(check_admins_left(0, 0).is_ok());
     }
 
     #[test]

@@ -122,7 +122,8 @@ impl Service {
     }
 
     /// PATCH a user. Only administrators change `disabled` / `is_admin`;
-    /// disabling the last owner of any project is refused.
+    /// disabling the last owner of any project, and demoting or disabling the
+    /// last active administrator, are refused.
     pub async fn update_user(
         &self,
         caller: &Caller,
@@ -156,6 +157,10 @@ impl Service {
                 Vec::new()
             };
             store::users::begin_global_write(&mut tx).await?;
+            if !self_edit {
+                Self::still_admin(&mut tx, caller).await?;
+            }
+            let admins_before = store::users::count_admins(&mut tx).await?;
             let mut owners_before = Vec::new();
             for p in &projects {
                 owners_before.push(store::bindings::count_owners(&mut tx, p).await?);
@@ -173,6 +178,7 @@ impl Service {
                 u.is_admin = a;
             }
             store::users::update_user(&mut tx, &u).await?;
+            rules::check_admins_left(admins_before, store::users::count_admins(&mut tx).await?)?;
             for (p, before) in projects.iter().zip(owners_before) {
                 let after = store::bindings::count_owners(&mut tx, p).await?;
                 rules::check_owners_left(p, before, after)?;
@@ -192,6 +198,16 @@ impl Service {
         .await
     }
 
+    /// Re-checks, inside the transaction and after its server-wide write lock,
+    /// that the caller is still an active administrator: a concurrent change
+    /// committed before this one may have demoted or disabled them.
+    async fn still_admin(tx: &mut store::Conn, caller: &Caller) -> ApiResult<()> {
+        match store::users::find_user(tx, &caller.user.id).await? {
+            Some(u) if u.is_admin && !u.disabled => Ok(()),
+            _ => Err(ApiError::forbidden("only a server administrator can do that")),
+        }
+    }
+
     async fn find_user_any(&self, key: &str) -> ApiResult<UserRow> {
         let mut c = self.conn().await?;
         store::users::find_user(&mut c, key)
@@ -209,11 +225,14 @@ impl Service {
             let mut tx = self.begin().await?;
             let projects = store::bindings::lock_projects_of_user(&mut tx, &target.id).await?;
             store::users::begin_global_write(&mut tx).await?;
+            Self::still_admin(&mut tx, caller).await?;
+            let admins_before = store::users::count_admins(&mut tx).await?;
             let mut owners_before = Vec::new();
             for p in &projects {
                 owners_before.push(store::bindings::count_owners(&mut tx, p).await?);
             }
             store::users::delete_user(&mut tx, &target.id).await?;
+            rules::check_admins_left(admins_before, store::users::count_admins(&mut tx).await?)?;
             for (p, before) in projects.iter().zip(owners_before) {
                 let after = store::bindings::count_owners(&mut tx, p).await?;
                 rules::check_owners_left(p, before, after)?;
@@ -238,7 +257,7 @@ impl Service {
         let mut c = self.conn().await?;
         let rows = store::invitations::list_for_email(&mut c, &caller.user.email).await?;
         let now = self.now();
-        Ok(rows.iter().map(|i| convert::invitation(i, now, None)).collect())
+        Ok(rows.iter().map(|i| convert::invitation(i, now)).collect())
     }
 
     pub async fn list_orgs(&self, caller: &Caller) -> ApiResult<Vec<api::Org>> {

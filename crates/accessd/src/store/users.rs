@@ -117,6 +117,17 @@ pub async fn update_user(c: &mut Conn, u: &UserRow) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+/// Active (not disabled) server administrators. Counted inside a transaction
+/// that began with [`begin_global_write`], so concurrent changes to users see
+/// each other's result.
+pub async fn count_admins(c: &mut Conn) -> Result<i64, sqlx::Error> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM users WHERE is_admin = 1 AND disabled = 0")
+        .fetch_one(&mut *c)
+        .await?
+        .try_get(0)?;
+    Ok(n)
+}
+
 /// Deletes a user and everything that hangs off them (tokens, bindings, org
 /// and team memberships). Audit events keep the username as text.
 pub async fn delete_user(c: &mut Conn, id: &str) -> Result<(), sqlx::Error> {

@@ -212,3 +212,102 @@ async fn a_draining_app_is_not_ready_but_serves() {
     w.anon().get("/healthz").await.expect(200);
     w.admin.get("/v1/projects").await.expect(200);
 }
+
+/// `accessd admin recover` on `db`: (exit code, stdout, stderr).
+fn recover(db: &str, username: &str) -> (Option<i32>, String, String) {
+    let out = accessd()
+        .args(["admin", "recover", "--username", username])
+        .env("ACCESSD_DATABASE_URL", db)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// Break-glass: every administrator token is gone (the only admin's account
+/// disabled, the other admin's last token revoked); `accessd admin recover`
+/// over the database URL makes root an active admin again and prints a fresh
+/// token, alone on stdout; the server audit log records it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_recover_restores_an_administrator() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("r.db").display());
+    let root_token = bootstrap(&db);
+    let mut serve = accessd();
+    serve
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env("ACCESSD_DATABASE_URL", &db);
+    let served = Served::start(serve);
+    let root = Client::new(&served.url(), Some(&root_token));
+    let me = root.get("/v1/users/me").await.expect(200);
+    let root_path = format!("/v1/users/{}", me["id"].as_str().unwrap());
+    let bob = root
+        .post(
+            "/v1/users",
+            json!({"username": "bob", "email": "bob@example.com"}),
+        )
+        .await
+        .expect(201);
+    let bob_path = format!("/v1/users/{}", bob["id"].as_str().unwrap());
+    root.patch(&bob_path, json!({"is_admin": true})).await.expect(200);
+    let t = root
+        .post(&format!("{bob_path}/tokens"), json!({"name": "t"}))
+        .await
+        .expect(201);
+    let bob = Client::new(&served.url(), t["token"].as_str());
+    bob.patch(&root_path, json!({"disabled": true})).await.expect(200);
+    bob.delete(&format!("/v1/users/me/tokens/{}", t["id"].as_str().unwrap()))
+        .await
+        .expect(204);
+    root.get("/v1/users").await.problem(401, "unauthenticated");
+    bob.get("/v1/users").await.problem(401, "unauthenticated");
+
+    let (code, stdout, stderr) = recover(&db, "root");
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.lines().count(), 1, "only the token on stdout: {stdout}");
+    let token = stdout.trim();
+    assert!(token.starts_with("acc_") && token.len() == 47, "{token}");
+    assert!(!stderr.contains(&token[4..]), "the token reached stderr");
+    let root = Client::new(&served.url(), Some(token));
+    let me = root.get("/v1/users/me").await.expect(200);
+    assert_eq!((&me["is_admin"], &me["disabled"]), (&json!(true), &json!(false)));
+    root.get("/v1/users").await.expect(200);
+    let events = root
+        .get("/v1/audit-events?action=server.admin-recover")
+        .await
+        .expect(200);
+    let items = events["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{events}");
+    assert_eq!(items[0]["actor"], json!(null));
+    assert_eq!(items[0]["details"]["username"], "root");
+    assert_eq!(items[0]["details"]["was_disabled"], true);
+    assert_eq!(items[0]["details"]["was_admin"], true);
+
+    // A non-admin becomes one; an unknown username is one error line.
+    root.post(
+        "/v1/users",
+        json!({"username": "carol", "email": "carol@example.com"}),
+    )
+    .await
+    .expect(201);
+    let (code, stdout, stderr) = recover(&db, "carol");
+    assert_eq!(code, Some(0), "{stderr}");
+    let carol = Client::new(&served.url(), Some(stdout.trim()));
+    assert_eq!(carol.get("/v1/users/me").await.expect(200)["is_admin"], true);
+    let (code, stdout, stderr) = recover(&db, "nobody");
+    assert_eq!(code, Some(1));
+    assert!(stdout.is_empty(), "{stdout}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("no user has the username 'nobody'"),
+        "{stderr}"
+    );
+
+    served.terminate();
+    let (exit, _) = served.wait();
+    assert!(exit.success(), "{exit:?}");
+}

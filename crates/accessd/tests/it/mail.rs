@@ -53,6 +53,15 @@ async fn sink() -> (String, mpsc::UnboundedReceiver<(Vec<String>, String)>) {
     (format!("smtp://{addr}"), rx)
 }
 
+/// The invitation code in a mail body.
+fn mailed_code(data: &str) -> String {
+    let at = data.find("inv_").expect("a code in the mail");
+    data[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invitations_are_mailed_when_smtp_is_configured() {
     let (url, mut rx) = sink().await;
@@ -62,6 +71,12 @@ async fn invitations_are_mailed_when_smtp_is_configured() {
     })
     .await;
     w.project("p", "akka").await;
+    let mut next_mail = async || {
+        tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
+            .await
+            .expect("no mail within 20 s")
+            .expect("sink closed")
+    };
     let r = w
         .admin
         .post(
@@ -70,12 +85,37 @@ async fn invitations_are_mailed_when_smtp_is_configured() {
         )
         .await
         .expect(201);
-    let code = r["results"][0]["invitation"]["code"].as_str().unwrap().to_owned();
-    let (to, data) = tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
-        .await
-        .expect("no mail within 20 s")
-        .expect("sink closed");
+    // With mail delivery the inviter never sees the code.
+    let inv = &r["results"][0]["invitation"];
+    assert_eq!(inv["delivery"], "mail");
+    assert!(inv.get("code").is_none(), "{r}");
+    assert!(!r.to_string().contains("inv_"), "{r}");
+    let (to, data) = next_mail().await;
     assert_eq!(to, ["carol@example.com"]);
-    assert!(data.contains(&code), "the mail carries the code");
     assert!(data.contains("Subject: Invitation to p"));
+    let first = mailed_code(&data);
+
+    // Nor on resend; the new code goes by mail and replaces the old one.
+    let resent = w
+        .admin
+        .post("/v1/projects/p/invitations/carol@example.com/resend", json!({}))
+        .await
+        .expect(200);
+    assert_eq!(resent["delivery"], "mail");
+    assert!(!resent.to_string().contains("inv_"), "{resent}");
+    let (to, data) = next_mail().await;
+    assert_eq!(to, ["carol@example.com"]);
+    let second = mailed_code(&data);
+    assert_ne!(first, second);
+    w.anon()
+        .post("/v1/invitations/accept", json!({"code": first}))
+        .await
+        .problem(404, "not-found");
+    let acc = w
+        .anon()
+        .post("/v1/invitations/accept", json!({"code": second}))
+        .await
+        .expect(200);
+    assert_eq!(acc["project"]["name"], "p");
+    assert_eq!(acc["user"]["email"], "carol@example.com");
 }

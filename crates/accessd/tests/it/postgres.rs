@@ -253,6 +253,19 @@ async fn binary_on_postgres() {
     let base = served.url();
     let c = Client::new(&base, Some(&token));
     Client::new(&base, None).get("/readyz").await.expect(200);
+    // Break-glass over PostgreSQL too: a second, working admin token.
+    let out = accessd()
+        .args(["admin", "recover", "--username", "root"])
+        .env("ACCESSD_DATABASE_URL", &tdb.url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let recovered = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(recovered.starts_with("acc_") && recovered != token, "{recovered}");
+    Client::new(&base, Some(&recovered))
+        .get("/v1/users")
+        .await
+        .expect(200);
     c.post("/v1/projects", json!({"name": "p"})).await.expect(201);
     c.post(
         "/v1/projects/p/invitations",

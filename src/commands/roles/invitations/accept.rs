@@ -1,8 +1,10 @@
 //! `accessctl roles invitations accept CODE`: POST /v1/invitations/accept. Needs no
-//! project; when the invitation creates the user, their first token is saved for the
-//! context, which (like `auth login`) becomes current.
+//! project. A new account's first token is saved for the context, which (like `auth
+//! login`) becomes current with the invited project as its project. An invitation
+//! for an existing account needs that account's login (the context's token, sent only
+//! to the server it was saved for).
 
-use access_api::AcceptInvitation;
+use access_api::{AcceptInvitation, ProblemCode};
 
 use crate::commands::auth::login::context_name;
 use crate::context::Ctx;
@@ -33,27 +35,62 @@ pub async fn run(args: &AcceptArgs, ctx: &Ctx) -> Result<(), CliError> {
     let req = AcceptInvitation {
         code: args.code.trim().to_owned(),
     };
-    let accepted = ctx.api().await?.accept_invitation(&req).await?;
+    let accepted = ctx
+        .api_allowing_anonymous()
+        .await?
+        .accept_invitation(&req)
+        .await
+        .map_err(|e| existing_account(ctx, e))?;
     let out = ctx.output();
+    let project = accepted.project.name.clone();
     out.info(&format!(
-        "Joined project {} as {} ({})",
-        accepted.project.name, accepted.binding.role.name, accepted.user.username
+        "Joined project {project} as {} ({})",
+        accepted.binding.role.name, accepted.user.username
     ));
-    if let (Some(token), Some((context, url))) = (&accepted.token, target) {
-        ctx.config().update(|c| {
-            c.contexts.entry(context.clone()).or_default().server = Some(url.clone());
-            c.current_context = Some(context.clone());
-            Ok(())
-        })?;
-        if let TokenSource::File(path) = ctx.tokens().set(&context, &Secret::new(token.token.clone()))? {
-            out.warn(&format!(
-                "no OS keyring available; token saved to {} (mode 0600)",
-                path.display()
+    match (&accepted.token, target) {
+        (Some(token), Some((context, url))) => {
+            // The token first: a locked keyring leaves the config as it was.
+            let saved = ctx
+                .tokens()
+                .set(&context, &Secret::new(token.token.clone()), &url)?;
+            ctx.config().update(|c| {
+                let table = c.contexts.entry(context.clone()).or_default();
+                table.server = Some(url.clone());
+                table.project = Some(project.clone());
+                c.current_context = Some(context.clone());
+                Ok(())
+            })?;
+            if let TokenSource::File(path) = saved {
+                out.warn(&format!(
+                    "no OS keyring available; token saved to {} (mode 0600)",
+                    path.display()
+                ));
+            }
+            out.info(&format!(
+                "Saved your new token for context {context}, now the current context, with project {project}"
             ));
         }
-        out.info(&format!(
-            "Saved your new token for context {context}, now the current context"
-        ));
+        // An existing account, in its own context: select the project if none is.
+        _ if !ctx.settings.is_embedded() => {
+            let context = ctx.context_name().to_owned();
+            let set = ctx.config().update(|c| {
+                let table = c.contexts.entry(context.clone()).or_default();
+                Ok(table.project.is_none() && {
+                    table.project = Some(project.clone());
+                    true
+                })
+            })?;
+            if set {
+                out.info(&format!(
+                    "Project {project} is now the project of context {context}"
+                ));
+            } else {
+                out.info(&format!(
+                    "Switch to it with `accessctl config set project {project}`"
+                ));
+            }
+        }
+        _ => {}
     }
     let mut table = Table::new(&["PROJECT", "ROLE", "USERNAME", "EMAIL", "ROLE BINDING ID"]);
     table.push(
@@ -70,4 +107,24 @@ pub async fn run(args: &AcceptArgs, ctx: &Ctx) -> Result<(), CliError> {
     let mut shown = accepted.clone();
     shown.token = None;
     out.print(&shown, &table)
+}
+
+/// A 401 `unauthenticated` without a token: the invitation's email already has an
+/// account, and only that account may accept (the code alone must not bind it).
+fn existing_account(ctx: &Ctx, e: crate::api::ApiError) -> CliError {
+    let sent_token = matches!(ctx.token(), Ok(Some(_)));
+    if e.code() != Some(ProblemCode::Unauthenticated) || sent_token {
+        return CliError::from(e);
+    }
+    let url = ctx
+        .settings
+        .server
+        .as_ref()
+        .map(|s| s.value.trim_end_matches('/').to_owned())
+        .unwrap_or_else(|| "URL".to_owned());
+    CliError::auth("this invitation is for an existing account; accept it logged in as that account").with_hint(
+        format!(
+            "log in first with `accessctl auth login --server {url}` (a token of that account), then run `accessctl roles invitations accept CODE` again in that context"
+        ),
+    )
 }
