@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// The access-control server behind accessctl.
 #[derive(Parser, Debug)]
@@ -113,6 +113,8 @@ enum Command {
             default_value_t = 0
         )]
         drain_delay: u64,
+        #[command(flatten)]
+        limits: RateLimitArgs,
     },
     /// Create the first administrator offline and print their token once
     Bootstrap {
@@ -141,6 +143,60 @@ enum Command {
         /// The export document; `-` = stdin
         input: std::path::PathBuf,
     },
+}
+
+/// Per-client-address rate limits of `serve`: each class allows BURST attempts
+/// at once and one more every PERIOD; a BURST of 0 turns the class off.
+#[derive(Args, Debug)]
+struct RateLimitArgs {
+    /// Failed authentications (wrong, unknown, revoked or expired token) per client address before 429
+    #[arg(
+        long,
+        env = "ACCESSD_RATE_LIMIT_AUTH_BURST",
+        hide_env_values = true,
+        default_value_t = 30
+    )]
+    rate_limit_auth_burst: u32,
+    /// One more failed authentication allowed every PERIOD (e.g. 2s, 500ms)
+    #[arg(long, env = "ACCESSD_RATE_LIMIT_AUTH_PERIOD", hide_env_values = true, default_value = "2s", value_parser = parse_duration)]
+    rate_limit_auth_period: Duration,
+    /// Invitation accept/decline attempts per client address before 429 (0 = not limited)
+    #[arg(
+        long,
+        env = "ACCESSD_RATE_LIMIT_ACCEPT_BURST",
+        hide_env_values = true,
+        default_value_t = 20
+    )]
+    rate_limit_accept_burst: u32,
+    /// One more accept/decline attempt allowed every PERIOD
+    #[arg(long, env = "ACCESSD_RATE_LIMIT_ACCEPT_PERIOD", hide_env_values = true, default_value = "3s", value_parser = parse_duration)]
+    rate_limit_accept_period: Duration,
+    /// POST /v1/bootstrap attempts per client address before 429 (0 = not limited)
+    #[arg(
+        long,
+        env = "ACCESSD_RATE_LIMIT_BOOTSTRAP_BURST",
+        hide_env_values = true,
+        default_value_t = 5
+    )]
+    rate_limit_bootstrap_burst: u32,
+    /// One more bootstrap attempt allowed every PERIOD
+    #[arg(long, env = "ACCESSD_RATE_LIMIT_BOOTSTRAP_PERIOD", hide_env_values = true, default_value = "12s", value_parser = parse_duration)]
+    rate_limit_bootstrap_period: Duration,
+    /// Behind a load balancer: key the limits on the last X-Forwarded-For address (never trusted otherwise)
+    #[arg(long, env = "ACCESSD_TRUST_PROXY_HEADERS", hide_env_values = true)]
+    trust_proxy_headers: bool,
+}
+
+impl RateLimitArgs {
+    fn apply(&self, config: &mut accessd::Config) {
+        use accessd::limits::{Limit, RateLimits};
+        config.rate_limits = RateLimits {
+            failed_auth: Limit::new(self.rate_limit_auth_burst, self.rate_limit_auth_period),
+            accept: Limit::new(self.rate_limit_accept_burst, self.rate_limit_accept_period),
+            bootstrap: Limit::new(self.rate_limit_bootstrap_burst, self.rate_limit_bootstrap_period),
+        };
+        config.trust_proxy_headers = self.trust_proxy_headers;
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -204,6 +260,7 @@ impl Cli {
             max_connections: self.max_connections,
             acquire_timeout: self.acquire_timeout,
             statement_timeout: self.statement_timeout,
+            ..accessd::Config::default()
         }
     }
 }
@@ -236,8 +293,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             listen,
             request_timeout,
             drain_delay,
+            limits,
         } => {
-            let app = accessd::App::open(cli.config(Duration::from_secs(*request_timeout)))
+            let mut config = cli.config(Duration::from_secs(*request_timeout));
+            limits.apply(&mut config);
+            let app = accessd::App::open(config)
                 .await
                 .context("cannot open the database")?;
             let listener = tokio::net::TcpListener::bind(listen)
@@ -353,6 +413,23 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
+
+    #[test]
+    fn rate_limit_flags_default_to_the_library_defaults() {
+        use clap::Parser;
+        let cli = super::Cli::try_parse_from(["accessd", "serve"]).unwrap();
+        let super::Command::Serve { limits, .. } = &cli.command else {
+            panic!("not serve");
+        };
+        let mut config = accessd::Config {
+            rate_limits: accessd::limits::RateLimits::off(),
+            trust_proxy_headers: true,
+            ..accessd::Config::default()
+        };
+        limits.apply(&mut config);
+        assert_eq!(config.rate_limits, accessd::limits::RateLimits::default());
+        assert!(!config.trust_proxy_headers);
+    }
 
     #[test]
     fn durations() {

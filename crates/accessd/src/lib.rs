@@ -12,6 +12,7 @@ pub mod clock;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod limits;
 pub mod mail;
 pub mod service;
 pub mod store;
@@ -45,6 +46,12 @@ pub struct Config {
     pub acquire_timeout: Duration,
     /// PostgreSQL `statement_timeout` set on every connection; none = server default.
     pub statement_timeout: Option<Duration>,
+    /// Per-client-address limits on failed authentication, invitation
+    /// accept/decline and bootstrap ([`limits::RateLimits::off`] = none).
+    pub rate_limits: limits::RateLimits,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind a
+    /// load balancer that sets it); otherwise the header is ignored.
+    pub trust_proxy_headers: bool,
 }
 
 impl Default for Config {
@@ -60,6 +67,8 @@ impl Default for Config {
             max_connections: 8,
             acquire_timeout: Duration::from_secs(10),
             statement_timeout: None,
+            rate_limits: limits::RateLimits::default(),
+            trust_proxy_headers: false,
         }
     }
 }
@@ -121,6 +130,7 @@ impl App {
         if !(1..=30).contains(&config.invitation_ttl_days) {
             return Err(Error::Config("invitation TTL must be 1 to 30 days".into()));
         }
+        config.rate_limits.validate().map_err(Error::Config)?;
         let db = db::connect(
             &config.database_url,
             db::PoolSettings {
@@ -135,6 +145,7 @@ impl App {
             svc: service::Service {
                 db,
                 clock,
+                limiters: Arc::new(limits::Limiters::new(&config.rate_limits)),
                 config: Arc::new(config),
                 draining: Arc::default(),
             },
@@ -230,9 +241,14 @@ pub async fn serve(
             }
         }
     });
-    let served = axum::serve(listener, app.router())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    // The peer address (`ConnectInfo`) keys the rate limits.
+    let served = axum::serve(
+        listener,
+        app.router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     stats.abort();
     served
 }

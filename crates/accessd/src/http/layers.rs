@@ -9,9 +9,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::extract::Authed;
+use super::limits::{ClientAddr, rate_limited};
 use super::respond::problem_response;
 use crate::InProcessUser;
 use crate::error::ApiError;
+use crate::limits::Class;
 use crate::service::Service;
 use crate::store;
 
@@ -47,11 +49,13 @@ pub async fn auth(State(svc): State<Service>, mut req: Request, next: Next) -> R
             .ok()
             .and_then(|s| s.strip_prefix("Bearer ").or_else(|| s.strip_prefix("bearer ")))
             .map(str::trim);
-        let Some(token) = token else {
-            return ApiError::unauthenticated().into_response();
+        let result = match token {
+            Some(token) => svc.authenticate(token).await,
+            None => Err(ApiError::unauthenticated()),
         };
-        match svc.authenticate(token).await {
+        match result {
             Ok(c) => Some(c),
+            Err(e) if e.code() == ProblemCode::Unauthenticated => return failed_auth(&svc, &req, e),
             Err(e) => return e.into_response(),
         }
     } else {
@@ -63,6 +67,20 @@ pub async fn auth(State(svc): State<Service>, mut req: Request, next: Next) -> R
     });
     req.extensions_mut().insert(Authed(caller));
     next.run(req).await
+}
+
+/// A wrong, unknown, revoked or expired token: 401, or 429 once the client
+/// address is over its failed-authentication limit. Only failures count, and a
+/// valid token is served whatever the address's count (see the README).
+fn failed_auth(svc: &Service, req: &Request, e: ApiError) -> Response {
+    let addr = req.extensions().get::<ClientAddr>().and_then(|a| a.0);
+    if let Some(addr) = addr
+        && let Err(secs) = svc.limiters.check(Class::FailedAuth, addr)
+    {
+        tracing::debug!(client = %addr, "rate limited: failed authentication");
+        return rate_limited(Class::FailedAuth, secs);
+    }
+    e.into_response()
 }
 
 /// Strings that are secrets (tokens, invitation codes) are never stored.

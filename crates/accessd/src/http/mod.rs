@@ -5,6 +5,7 @@ pub mod audit;
 pub mod extract;
 pub mod invitations;
 pub mod layers;
+pub mod limits;
 pub mod me;
 pub mod meta;
 pub mod openapi;
@@ -160,6 +161,7 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
                     StatusCode::SERVICE_UNAVAILABLE,
                     timeout,
                 ))
+                .layer(from_fn_with_state(svc.clone(), limits::guard))
                 .layer(from_fn_with_state(svc.clone(), layers::auth))
                 .layer(from_fn_with_state(svc.clone(), layers::idempotency)),
         )

@@ -35,6 +35,8 @@ pub struct Service {
     pub db: Db,
     pub clock: Clock,
     pub config: Arc<Config>,
+    /// Per-client-address rate limits (see [`crate::limits`]).
+    pub limiters: Arc<crate::limits::Limiters>,
     /// Set when the server is shutting down: `/readyz` answers 503 so that load
     /// balancers stop sending new requests while in-flight ones finish.
     pub draining: Arc<std::sync::atomic::AtomicBool>,

@@ -14,6 +14,7 @@ mod fuzz;
 mod invitations;
 mod last_admin;
 mod last_owner;
+mod limits;
 mod load;
 mod mail;
 mod model;
