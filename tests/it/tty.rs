@@ -490,6 +490,7 @@ fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
         .env("HOME", home.path())
         .env("USER", "tester")
         .env("RUST_BACKTRACE", "1")
+        .env("NO_COLOR", "1")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()

@@ -4,6 +4,7 @@
 /// Every action an audit event can have.
 pub const ACTIONS: &[&str] = &[
     "server.bootstrap",
+    "server.admin-recover",
     "project.create",
     "project.update",
     "project.delete",

@@ -196,6 +196,7 @@ const TABLES: &[(&str, &[Column], &str)] = {
                 ("actor", Text, true),
                 ("project_id", Text, true),
                 ("project_name", Text, true),
+                ("org_id", Text, true),
                 ("target", Text, true),
                 ("details", Text, false),
                 ("request_id", Text, true),

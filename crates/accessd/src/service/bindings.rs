@@ -13,6 +13,9 @@ pub struct Target {
     pub principal_type: &'static str,
     /// The user's or team's id (none for all-users).
     pub principal_id: Option<String>,
+    /// The username or team name (empty for all-users).
+    pub name: String,
+    /// The list order's principal key (see `store::bindings::user_sort_key`).
     pub sort: String,
 }
 
@@ -25,7 +28,7 @@ impl Target {
     pub fn label(&self) -> String {
         match self.principal_type {
             "all-users" => "all-users".to_owned(),
-            t => format!("{t}:{}", self.sort),
+            t => format!("{t}:{}", self.name),
         }
     }
 }
@@ -86,12 +89,14 @@ impl Service {
                 Ok(Target {
                     principal_type: "user",
                     sort: store::bindings::user_sort_key(&user.username, &user.email, user.name.as_deref()),
+                    name: user.username.clone(),
                     principal_id: Some(user.id),
                 })
             }
             api::PrincipalSelector::AllUsers => Ok(Target {
                 principal_type: "all-users",
                 principal_id: None,
+                name: String::new(),
                 sort: store::bindings::ALL_USERS_SORT_KEY.into(),
             }),
             api::PrincipalSelector::Team { id, name } => {
@@ -116,6 +121,7 @@ impl Service {
                 Ok(Target {
                     principal_type: "team",
                     sort: store::bindings::team_sort_key(&team.name),
+                    name: team.name.clone(),
                     principal_id: Some(team.id),
                 })
             }
