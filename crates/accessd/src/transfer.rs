@@ -293,7 +293,8 @@ pub async fn export_to(db: &Db, now_ms: i64, out: &mut impl Write) -> Result<usi
     });
     let header = serde_json::to_string(&header).map_err(|e| TransferError::Io(e.to_string()))?;
     // `{"format": …, "exported_at": …` then `, "tables": {…}}`.
-    out.write_all(header[..header.len() - 1].as_bytes()).map_err(io)?;
+    out.write_all(&header.as_bytes()[..header.len() - 1])
+        .map_err(io)?;
     out.write_all(br#","tables":{"#).map_err(io)?;
     let mut total = 0;
     for (t, (table, cols, key)) in TABLES.iter().enumerate() {

@@ -38,8 +38,7 @@ fn last_forwarded_for(h: &HeaderMap) -> Option<IpAddr> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .last()?;
+        .rfind(|s| !s.is_empty())?;
     last.parse::<IpAddr>()
         .ok()
         .or_else(|| last.parse::<SocketAddr>().ok().map(|s| s.ip()))
