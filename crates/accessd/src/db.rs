@@ -81,6 +81,39 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
+/// The database file of a `sqlite://PATH` URL that SQLite would create: made empty
+/// and 0600 first, because SQLite creates the file (and later its `-wal`/`-shm`,
+/// which take the database's mode) with 0644 under the usual umask, and the file
+/// holds every token hash and invitation of the installation. An existing file, an
+/// in-memory database or an explicit `mode=` is left as it is.
+fn create_private_sqlite_file(url: &str) -> std::io::Result<()> {
+    if url.contains("mode=") || url.contains(":memory:") {
+        return Ok(());
+    }
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .unwrap_or(url);
+    let raw = rest.split('?').next().unwrap_or(rest);
+    let path = raw.replace("%3F", "?").replace("%23", "#").replace("%25", "%");
+    if path.is_empty() {
+        return Ok(());
+    }
+    let mut open = std::fs::OpenOptions::new();
+    open.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        open.mode(0o600);
+    }
+    match open.open(&path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        // A missing directory and the like: SQLite's own open reports it.
+        Err(_) => Ok(()),
+    }
+}
+
 /// Connection pool settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PoolSettings {
@@ -133,6 +166,7 @@ pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, sqlx::Erro
                     Ok(())
                 })
             });
+            create_private_sqlite_file(url).map_err(sqlx::Error::Io)?;
             sqlite_url(url)
         }
         DbKind::Postgres => {
@@ -261,6 +295,31 @@ where
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_sqlite_database_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("accessd.db");
+        let db = super::connect(
+            &format!("sqlite://{}", path.display()),
+            super::PoolSettings::default(),
+        )
+        .await
+        .unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&db.writer)
+            .await
+            .unwrap();
+        for name in ["accessd.db", "accessd.db-wal", "accessd.db-shm"] {
+            let mode = std::fs::metadata(dir.path().join(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
+        }
+    }
+
     #[test]
     fn sqlite_urls_get_create_mode() {
         assert_eq!(super::sqlite_url("sqlite://a.db"), "sqlite://a.db?mode=rwc");
