@@ -3,7 +3,7 @@
 
 use access_api::{self as api, ProblemCode, validate};
 
-use super::auth::{hash_secret, new_token};
+use super::auth::{hash_secret, issue_token};
 use super::{Caller, Service, convert};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
@@ -136,14 +136,7 @@ impl Service {
                         now,
                     )
                     .await?;
-                    let secret = new_token();
-                    let info =
-                        store::users::insert_token(&mut tx, &u.id, "first", &hash_secret(&secret), now, None)
-                            .await?;
-                    token = Some(api::CreatedToken {
-                        info: convert::token_info(&info),
-                        token: secret,
-                    });
+                    token = Some(issue_token(&mut tx, &u.id, "first", now, None).await?);
                     u
                 }
             };

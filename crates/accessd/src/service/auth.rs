@@ -26,6 +26,23 @@ pub fn new_token() -> String {
     format!("acc_{body}")
 }
 
+/// Mints a token for `user_id` in the caller's transaction: a fresh secret, stored
+/// only as its hash; the answer is the one place the secret is ever shown.
+pub async fn issue_token(
+    c: &mut store::Conn,
+    user_id: &str,
+    name: &str,
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<api::CreatedToken, sqlx::Error> {
+    let token = new_token();
+    let info = store::users::insert_token(c, user_id, name, &hash_secret(&token), now, expires_at).await?;
+    Ok(api::CreatedToken {
+        info: convert::token_info(&info),
+        token,
+    })
+}
+
 /// `inv_` + 32 random bytes in base64url.
 pub fn new_invitation_code() -> String {
     let bytes: [u8; 32] = rand::random();
@@ -124,10 +141,7 @@ impl Service {
             let user = store::users::insert_user(&mut tx, &new, now).await?;
             store::users::add_org_member(&mut tx, &org.id, &user.id, "owner", now).await?;
             store::users::set_bootstrapped(&mut tx).await?;
-            let token = new_token();
-            let info =
-                store::users::insert_token(&mut tx, &user.id, "bootstrap", &hash_secret(&token), now, None)
-                    .await?;
+            let token = issue_token(&mut tx, &user.id, "bootstrap", now, None).await?;
             let caller = Caller {
                 user: user.clone(),
                 request_id: None,
@@ -144,10 +158,7 @@ impl Service {
             tx.commit().await?;
             Ok(api::BootstrapResponse {
                 user: convert::user(&user),
-                token: api::CreatedToken {
-                    info: convert::token_info(&info),
-                    token,
-                },
+                token,
             })
         })
         .await
@@ -182,31 +193,19 @@ impl Service {
             let now = self.now();
             let mut tx = self.begin().await?;
             store::users::begin_global_write(&mut tx).await?;
-            let token = new_token();
             let expires = req.expires_in_days.map(|d| now + i64::from(d) * DAY_MS);
-            let info = store::users::insert_token(
-                &mut tx,
-                user_id,
-                req.name.trim(),
-                &hash_secret(&token),
-                now,
-                expires,
-            )
-            .await?;
+            let token = issue_token(&mut tx, user_id, req.name.trim(), now, expires).await?;
             self.audit(
                 &mut tx,
                 Some(caller),
                 "token.create",
                 None,
-                Some(&info.id),
-                serde_json::json!({"user_id": user_id, "name": info.name}),
+                Some(&token.info.id),
+                serde_json::json!({"user_id": user_id, "name": token.info.name}),
             )
             .await?;
             tx.commit().await?;
-            Ok(api::CreatedToken {
-                info: convert::token_info(&info),
-                token,
-            })
+            Ok(token)
         })
         .await
     }

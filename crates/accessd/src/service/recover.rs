@@ -3,7 +3,7 @@
 
 use access_api::{self as api, ProblemCode, validate};
 
-use super::auth::{hash_secret, new_token};
+use super::auth::issue_token;
 use super::{Service, convert};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
@@ -41,10 +41,7 @@ impl Service {
             user.is_admin = true;
             user.disabled = false;
             store::users::update_user(&mut tx, &user).await?;
-            let token = new_token();
-            let info =
-                store::users::insert_token(&mut tx, &user.id, "recover", &hash_secret(&token), now, None)
-                    .await?;
+            let token = issue_token(&mut tx, &user.id, "recover", now, None).await?;
             self.audit(
                 &mut tx,
                 None,
@@ -55,17 +52,14 @@ impl Service {
                     "username": user.username,
                     "was_admin": was_admin,
                     "was_disabled": was_disabled,
-                    "token_id": info.id,
+                    "token_id": token.info.id,
                 }),
             )
             .await?;
             tx.commit().await?;
             Ok(api::BootstrapResponse {
                 user: convert::user(&user),
-                token: api::CreatedToken {
-                    info: convert::token_info(&info),
-                    token,
-                },
+                token,
             })
         })
         .await
