@@ -194,9 +194,69 @@ pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, sqlx::Erro
     Ok(Db { pool, writer, kind })
 }
 
+/// What [`migrate`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Migrated {
+    /// Migrations that were pending when `migrate` looked (0: the schema was
+    /// up to date and nothing ran).
+    pub applied: usize,
+    /// Whether the planner's statistics were refreshed: only after applying
+    /// migrations (a new schema or new indexes), so opening an up-to-date
+    /// database (every local-context command, every replica start) does not
+    /// pay for it. `serve` refreshes them every hour, `import` after loading.
+    pub optimized: bool,
+}
+
+/// The migrations of this build that the database has not applied yet, or
+/// `None` when its migration table is dirty, records a migration this build
+/// does not know, or differs in a checksum: then the migrator runs and reports it.
+async fn pending(db: &Db) -> Result<Option<usize>, sqlx::migrate::MigrateError> {
+    use sqlx::migrate::Migrate;
+    const TABLE: &str = "_sqlx_migrations";
+    let mut conn = db.writer.acquire().await?;
+    conn.ensure_migrations_table(TABLE).await?;
+    if conn.dirty_version(TABLE).await?.is_some() {
+        return Ok(None);
+    }
+    let applied = conn.list_applied_migrations(TABLE).await?;
+    let ours: Vec<_> = MIGRATOR
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .collect();
+    let mut missing = 0;
+    for m in &ours {
+        match applied.iter().find(|a| a.version == m.version) {
+            Some(a) if a.checksum != m.checksum => return Ok(None),
+            Some(_) => {}
+            None => missing += 1,
+        }
+    }
+    if applied
+        .iter()
+        .any(|a| !ours.iter().any(|m| m.version == a.version))
+    {
+        return Ok(None);
+    }
+    Ok(Some(missing))
+}
+
 /// Applies pending migrations (safe with several replicas: the PostgreSQL
-/// migrator holds its own lock).
-pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
+/// migrator holds its own lock), then refreshes the planner's statistics if
+/// any was applied.
+pub async fn migrate(db: &Db) -> Result<Migrated, sqlx::migrate::MigrateError> {
+    // Up to date (the usual case): three small reads, no lock, no ANALYZE.
+    let pending = match pending(db).await {
+        Ok(Some(0)) => {
+            return Ok(Migrated {
+                applied: 0,
+                optimized: false,
+            });
+        }
+        Ok(Some(n)) => n,
+        // Let the migrator run and name the problem (or win a race that the
+        // check lost, e.g. two processes creating the table at once).
+        Ok(None) | Err(_) => MIGRATOR.iter().count(),
+    };
     // SQLite's migrator takes no lock: when two processes migrate one new file
     // at once, the loser fails on "table … already exists" after the winner
     // commits. Running again then finds the migrations applied.
@@ -210,12 +270,19 @@ pub async fn migrate(db: &Db) -> Result<(), sqlx::migrate::MigrateError> {
                 tokio::time::sleep(Duration::from_millis(20 * attempt)).await;
             }
             Ok(()) => {
-                if let Err(e) = db.optimize().await {
-                    tracing::warn!(error = %e, "could not refresh the planner's statistics");
-                }
-                return Ok(());
+                let optimized = match db.optimize().await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not refresh the planner's statistics");
+                        false
+                    }
+                };
+                return Ok(Migrated {
+                    applied: pending,
+                    optimized,
+                });
             }
-            other => return other,
+            Err(e) => return Err(e),
         }
     }
 }
@@ -318,6 +385,35 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600, "{name}: {mode:o}");
         }
+    }
+
+    /// The planner's statistics are refreshed when migrations were applied, and
+    /// opening an up-to-date database neither migrates nor optimizes.
+    #[tokio::test]
+    async fn optimize_runs_only_after_applying_migrations() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("a.db").display());
+        let db = super::connect(&url, super::PoolSettings::default())
+            .await
+            .unwrap();
+        let first = super::migrate(&db).await.unwrap();
+        let all = super::MIGRATOR.iter().count();
+        assert!(all > 0);
+        assert_eq!(
+            first,
+            super::Migrated {
+                applied: all,
+                optimized: true
+            }
+        );
+        let again = super::migrate(&db).await.unwrap();
+        assert_eq!(
+            again,
+            super::Migrated {
+                applied: 0,
+                optimized: false
+            }
+        );
     }
 
     #[test]

@@ -140,7 +140,10 @@ impl App {
             },
         )
         .await?;
-        db::migrate(&db).await?;
+        let migrated = db::migrate(&db).await?;
+        if migrated.applied > 0 {
+            tracing::info!(applied = migrated.applied, "database migrated");
+        }
         Ok(App {
             svc: service::Service {
                 db,
