@@ -64,8 +64,13 @@ pub async fn open(
         Arc::new(InProcessTransport::new(app.router(), user.to_owned(), timeout));
     let client = ApiClient::new(transport.clone(), tracer.clone());
 
-    let meta = client.meta().await?;
-    if !meta.bootstrapped {
+    // An existing database answers `me` at once: one in-process request before the
+    // command's own. Only when that fails is the bootstrap state looked at.
+    if let Err(first) = client.me().await {
+        let meta = client.meta().await?;
+        if meta.bootstrapped {
+            return Err(not_ours(first, &db, user));
+        }
         let req = CreateUser {
             username: user.to_owned(),
             email: local_email(user),
@@ -77,18 +82,9 @@ pub async fn open(
                 return Err(CliError::other(format!("cannot set up the local context: {e}")));
             }
         }
-    }
-
-    if let Err(e) = client.me().await {
-        let err = CliError::from(e);
-        if err.kind == crate::error::ErrorKind::Auth {
-            return Err(CliError::auth(format!(
-                "the local database {} belongs to another user; you are '{user}'",
-                db.display()
-            ))
-            .with_hint("run accessctl as that user, or move the file away to start over"));
+        if let Err(e) = client.me().await {
+            return Err(not_ours(e, &db, user));
         }
-        return Err(err);
     }
 
     let saved = config
@@ -112,6 +108,20 @@ pub async fn open(
     };
     drop(lock);
     Ok((transport, Some(project)))
+}
+
+/// The error of `me` on a bootstrapped database: another OS user's (exit 4), or
+/// whatever else went wrong.
+fn not_ours(e: ApiError, db: &Path, user: &str) -> CliError {
+    let err = CliError::from(e);
+    if err.kind == crate::error::ErrorKind::Auth {
+        return CliError::auth(format!(
+            "the local database {} belongs to another user; you are '{user}'",
+            db.display()
+        ))
+        .with_hint("run accessctl as that user, or move the file away to start over");
+    }
+    err
 }
 
 /// The database, its `-wal` and `-shm` are 0600. SQLite creates `-wal`/`-shm` with

@@ -48,7 +48,12 @@ impl ApiClient {
     // ------------------------------------------------------------ users (admin)
 
     pub async fn list_users(&self) -> Result<Vec<User>, ApiError> {
-        self.list("/v1/users".into()).await
+        self.user_pages().collect().await
+    }
+
+    /// The server's users page by page, by username.
+    pub fn user_pages(&self) -> super::Pages<User> {
+        self.pages("/v1/users".into())
     }
 
     pub async fn create_user(&self, req: &CreateUser) -> Result<User, ApiError> {
@@ -99,7 +104,12 @@ impl ApiClient {
     // ------------------------------------------------------------ projects
 
     pub async fn list_projects(&self) -> Result<Vec<Project>, ApiError> {
-        self.list("/v1/projects".into()).await
+        self.project_pages().collect().await
+    }
+
+    /// The caller's projects page by page, by name (case-insensitive), then id.
+    pub fn project_pages(&self) -> super::Pages<Project> {
+        self.pages("/v1/projects".into())
     }
 
     pub async fn create_project(&self, req: &CreateProject) -> Result<Project, ApiError> {
@@ -335,24 +345,25 @@ impl ApiClient {
 
     // ------------------------------------------------------------ audit
 
-    pub async fn list_audit_events(
+    /// The events of `scope` page by page, newest first.
+    pub fn audit_event_pages(
         &self,
         scope: AuditScope<'_>,
         since: Option<&str>,
         action: Option<&str>,
         actor: Option<&str>,
-    ) -> Result<Vec<AuditEvent>, ApiError> {
+    ) -> super::Pages<AuditEvent> {
         let q = query(&[("since", since), ("action", action), ("actor", actor)]);
         let base = match scope {
             AuditScope::Project(p) => format!("{}/audit-events", project_path(p)),
             AuditScope::Org(o) => format!("/v1/orgs/{}/audit-events", enc(o)),
             AuditScope::Server => "/v1/audit-events".into(),
         };
-        self.list(format!("{base}{q}")).await
+        self.pages(format!("{base}{q}"))
     }
 }
 
-/// Whose audit log `list_audit_events` reads.
+/// Whose audit log `audit_event_pages` reads.
 #[derive(Debug, Clone, Copy)]
 pub enum AuditScope<'a> {
     Project(&'a str),

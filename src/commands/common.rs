@@ -1,8 +1,9 @@
-//! Small helpers shared by commands: input checks and batch results.
+//! Small helpers shared by commands: input checks, batch results, and printing a
+//! paginated list as it arrives.
 
 use access_api::validate;
 
-use crate::api::{ApiClient, ApiError};
+use crate::api::{ApiClient, ApiError, Pages};
 use crate::error::{CliError, ErrorKind};
 use crate::suggest;
 
@@ -216,4 +217,21 @@ impl Limit {
         }
         items
     }
+}
+
+/// Prints a paginated list page by page, in the server's order, each page before
+/// the next is fetched (`output::stream`: json, yaml, csv, tsv and `-q` keep nothing
+/// from earlier pages; text tables collect). Stops fetching when stdout's reader
+/// has gone.
+pub async fn print_pages<T>(ctx: &crate::context::Ctx, mut pages: Pages<T>, empty: &str) -> Result<(), CliError>
+where
+    T: crate::output::Tabular + serde::Serialize + serde::de::DeserializeOwned,
+{
+    let mut list = ctx.output().list_stream::<T>(empty);
+    while !list.is_closed()
+        && let Some(page) = pages.next().await?
+    {
+        list.page(page)?;
+    }
+    list.finish()
 }

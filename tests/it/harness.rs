@@ -260,6 +260,11 @@ impl Gate {
     pub fn open(&self) {
         self.0.open.send_replace(true);
     }
+
+    /// Holds the gate's requests again (after [`Gate::open`]).
+    pub fn close(&self) {
+        self.0.open.send_replace(false);
+    }
 }
 
 async fn gate_layer(

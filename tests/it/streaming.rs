@@ -54,8 +54,21 @@ fn first_page_then_rest(
 ) -> (String, String) {
     let mut args = format.to_vec();
     args.extend(["roles", "list-bindings"]);
+    first_page_then_rest_of(home, server, gate, &args, seen)
+}
+
+/// [`first_page_then_rest`] for any command line.
+fn first_page_then_rest_of(
+    home: &Home,
+    server: &Server,
+    gate: &Gate,
+    args: &[&str],
+    seen: impl Fn(&str) -> bool + Send + 'static,
+) -> (String, String) {
+    let held_before = gate.held();
+    gate.close();
     let mut child = home
-        .command(&args)
+        .command(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -81,7 +94,7 @@ fn first_page_then_rest(
         String::from_utf8(got).unwrap()
     });
     // The CLI has asked for page 2, which the gate holds.
-    gate.wait_held(server, 1);
+    gate.wait_held(server, held_before + 1);
     // Page 1 must be on stdout now; nothing more can come until the gate opens.
     // (The timeout only turns a broken CLI into a failure instead of a hang.)
     let early = rx
@@ -177,6 +190,89 @@ fn bindings_come_in_the_documented_order_with_one_request_per_page() {
         "{}",
         run.stderr
     );
+}
+
+/// `users list`, `audit list` and `projects list` print each page before they ask
+/// for the next, in the server's order, and lose nothing across pages.
+#[test]
+fn the_other_paginated_lists_stream_without_loss() {
+    let gate = Gate::later_pages();
+    let (server, home) = admin_with_project_on(Server::start_gated(&gate));
+    many_bindings(&server);
+
+    // Users: the admin and the BINDINGS members, by username.
+    let (early, all) = first_page_then_rest_of(&home, &server, &gate, &["-q", "users", "list"], |s| {
+        s.matches('\n').count() >= 500
+    });
+    assert_eq!(early.lines().count(), 500, "{early}");
+    let ids: Vec<&str> = all.lines().collect();
+    assert_eq!(ids.len(), BINDINGS + 1);
+    let users = home.run(&["-o", "json", "users", "list"]).json();
+    let names: Vec<String> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["username"].as_str().unwrap().to_owned())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert!(names == sorted, "users not by username, or repeated");
+    assert_eq!(names.len(), BINDINGS + 1);
+    for i in 0..BINDINGS {
+        assert!(names.contains(&format!("m{i:04}")), "m{i:04} is missing");
+    }
+
+    // The project's audit log: one event per member added (and the project's own),
+    // newest first, the array left open while page 2 is held.
+    let (early, all) = first_page_then_rest_of(
+        &home,
+        &server,
+        &gate,
+        &["-o", "json-compact", "audit", "list"],
+        |s| s.matches("\"action\":").count() >= 500,
+    );
+    assert!(early.starts_with("[{"), "{early}");
+    assert!(!early.contains("}]"), "the array was closed early");
+    let events: Vec<Value> = serde_json::from_str(&all).unwrap();
+    assert!(events.len() > BINDINGS, "{}", events.len());
+    let mut ids: Vec<&str> = events.iter().map(|e| e["id"].as_str().unwrap()).collect();
+    let times: Vec<&str> = events.iter().map(|e| e["created_at"].as_str().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "not newest first");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), events.len(), "an event came twice");
+
+    // Projects: more than a page of them, by name.
+    let (url, token) = (server.url.clone(), server.admin_token.clone());
+    server.block_on(async move {
+        let http = reqwest::Client::new();
+        for i in 0..500 {
+            let created = http
+                .post(format!("{url}/v1/projects"))
+                .bearer_auth(&token)
+                .json(&json!({ "name": format!("p{i:04}") }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(created.status(), 201);
+        }
+    });
+    let (early, all) = first_page_then_rest_of(&home, &server, &gate, &["-o", "csv", "projects", "list"], |s| {
+        s.matches('\n').count() >= 501
+    });
+    assert_eq!(early.lines().count(), 501, "{early}");
+    let names: Vec<&str> = all
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(names.len(), 501, "{all}");
+    let mut sorted = names.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert!(names == sorted, "projects not by name, or repeated");
+    assert!(names.contains(&"shop") && names.contains(&"p0499"));
 }
 
 /// An http:// server needs no certificate: a broken certificate store does not

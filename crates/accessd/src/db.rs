@@ -186,8 +186,10 @@ pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, sqlx::Erro
     };
     let writer_opts = opts.clone().max_connections(1);
     let pool = opts.connect(&url).await?;
+    // The writer connects on the first write: a process that only reads (most
+    // local-context commands) opens one connection, not two.
     let writer = if kind == DbKind::Sqlite && !url.contains(":memory:") {
-        writer_opts.connect(&url).await?
+        writer_opts.connect_lazy(&url)?
     } else {
         pool.clone()
     };
@@ -213,8 +215,9 @@ pub struct Migrated {
 async fn pending(db: &Db) -> Result<Option<usize>, sqlx::migrate::MigrateError> {
     use sqlx::migrate::Migrate;
     const TABLE: &str = "_sqlx_migrations";
-    let mut conn = db.writer.acquire().await?;
-    conn.ensure_migrations_table(TABLE).await?;
+    // Read-only, on the read pool: a command that only reads never opens the
+    // writer connection. A missing table is an error here: the migrator creates it.
+    let mut conn = db.pool.acquire().await?;
     if conn.dirty_version(TABLE).await?.is_some() {
         return Ok(None);
     }
@@ -244,7 +247,7 @@ async fn pending(db: &Db) -> Result<Option<usize>, sqlx::migrate::MigrateError> 
 /// migrator holds its own lock), then refreshes the planner's statistics if
 /// any was applied.
 pub async fn migrate(db: &Db) -> Result<Migrated, sqlx::migrate::MigrateError> {
-    // Up to date (the usual case): three small reads, no lock, no ANALYZE.
+    // Up to date (the usual case): two small reads, no lock, no write, no ANALYZE.
     let pending = match pending(db).await {
         Ok(Some(0)) => {
             return Ok(Migrated {

@@ -59,18 +59,13 @@ pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
         project = ctx.project().await?;
         AuditScope::Project(&project)
     };
-    let events = ctx
-        .api()
-        .await?
-        .limited(args.limit.get())
-        .list_audit_events(
-            scope,
-            since.as_deref(),
-            args.action.as_deref(),
-            args.actor.as_deref(),
-        )
-        .await?;
-    ctx.output().list(&events, "No audit events")
+    let pages = ctx.api().await?.limited(args.limit.get()).audit_event_pages(
+        scope,
+        since.as_deref(),
+        args.action.as_deref(),
+        args.actor.as_deref(),
+    );
+    crate::commands::common::print_pages(ctx, pages, "No audit events").await
 }
 
 /// `--action` must be one the server writes; a typo would list nothing.

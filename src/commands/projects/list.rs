@@ -11,7 +11,6 @@ pub struct ListArgs {
 }
 
 pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let mut projects = ctx.api().await?.limited(args.limit.get()).list_projects().await?;
-    projects.sort_by(|a, b| a.name.cmp(&b.name));
-    ctx.output().list(&projects, "No projects")
+    let pages = ctx.api().await?.limited(args.limit.get()).project_pages();
+    crate::commands::common::print_pages(ctx, pages, "No projects").await
 }

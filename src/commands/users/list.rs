@@ -11,7 +11,6 @@ pub struct ListArgs {
 }
 
 pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let mut users = ctx.api().await?.limited(args.limit.get()).list_users().await?;
-    users.sort_by(|a, b| a.username.cmp(&b.username));
-    ctx.output().list(&users, "No users")
+    let pages = ctx.api().await?.limited(args.limit.get()).user_pages();
+    crate::commands::common::print_pages(ctx, pages, "No users").await
 }

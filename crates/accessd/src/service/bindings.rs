@@ -260,7 +260,11 @@ impl Service {
         after: Option<(i64, String, String)>,
         limit: i64,
     ) -> ApiResult<(Vec<BindingRow>, i64)> {
-        let acc = self.view(caller, key).await?;
+        // One pooled connection for the whole page: a second acquire right after
+        // the first is released can find none idle yet (sqlx returns it from a
+        // task) and open another.
+        let mut c = self.conn().await?;
+        let acc = self.view_on(&mut c, caller, key).await?;
         acc.require("members.view")?;
         let role_id = match role {
             Some(r) => Some(acc.role(r)?.id.clone()),
@@ -280,7 +284,6 @@ impl Service {
                 "id_prefix must be 1 to 64 hex digits and dashes",
             ));
         }
-        let mut c = self.conn().await?;
         let f = store::bindings::BindingFilter {
             role_id: role_id.as_deref(),
             principal_type,

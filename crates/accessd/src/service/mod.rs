@@ -195,8 +195,13 @@ impl Service {
     /// Read path: the project by id or name, 404 unless the caller may see it.
     pub async fn view(&self, caller: &Caller, key: &str) -> ApiResult<Access> {
         let mut c = self.conn().await?;
-        let mut acc = self.view_light_on(&mut c, caller, key).await?;
-        acc.roles = store::projects::list_roles(&mut c, &acc.project.id).await?;
+        self.view_on(&mut c, caller, key).await
+    }
+
+    /// [`Service::view`] over a connection the caller goes on using.
+    pub async fn view_on(&self, c: &mut Conn, caller: &Caller, key: &str) -> ApiResult<Access> {
+        let mut acc = self.view_light_on(c, caller, key).await?;
+        acc.roles = store::projects::list_roles(c, &acc.project.id).await?;
         Ok(acc)
     }
 
