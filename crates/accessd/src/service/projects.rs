@@ -242,6 +242,13 @@ impl Service {
                 return Err(self.project_name_taken(&mut tx, caller, &id, &name).await?);
             }
             let description = req.description.clone().or(acc.project.description.clone());
+            if name == acc.project.name && description == acc.project.description {
+                // Nothing changes (`PATCH {}` or the same values): no new version,
+                // no audit event; the answer is the project as it is.
+                tx.rollback().await?;
+                acc.project.policy_version -= 1;
+                return Ok(acc);
+            }
             store::projects::update_project(&mut tx, &acc.project.id, &name, description.as_deref()).await?;
             acc.project.name = name;
             acc.project.description = description;

@@ -216,7 +216,7 @@ impl Service {
                 })?;
                 let sub = Caller {
                     user,
-                    request_id: None,
+                    ids: Default::default(),
                 };
                 let org_role = store::users::org_role(&mut c, &acc.project.org_id, &sub.user.id).await?;
                 self.access_with(&mut c, acc.project.clone(), org_role, &sub)
