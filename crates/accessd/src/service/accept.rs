@@ -4,6 +4,7 @@
 use access_api::{self as api, ProblemCode, validate};
 
 use super::auth::{hash_secret, issue_token};
+use super::bindings::Target;
 use super::{Caller, RequestIds, Service, convert};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
@@ -160,20 +161,12 @@ impl Service {
                         .unwrap_or(0);
                     store::bindings::insert_binding(
                         &mut tx,
-                        &store::bindings::NewBinding {
-                            project_id: &project.id,
-                            role_id: &inv.role_id,
-                            role_rank: rank,
-                            principal_type: "user",
-                            principal_id: Some(&user.id),
-                            principal_sort: &store::bindings::user_sort_key(
-                                &user.username,
-                                &user.email,
-                                user.name.as_deref(),
-                            ),
-                            expires_at: None,
-                            created_by: inv.invited_by.as_deref(),
-                        },
+                        &Target::user(&user).binding(
+                            &project.id,
+                            (&inv.role_id, rank),
+                            None,
+                            inv.invited_by.as_deref(),
+                        ),
                         now,
                     )
                     .await?

@@ -2,6 +2,7 @@
 
 use access_api::{self as api, FieldError, ProblemCode, validate};
 
+use super::owners::OwnerGuard;
 use super::{Caller, Service, convert, rules};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
@@ -161,10 +162,7 @@ impl Service {
                 Self::still_admin(&mut tx, caller).await?;
             }
             let admins_before = store::users::count_admins(&mut tx).await?;
-            let mut owners_before = Vec::new();
-            for p in &projects {
-                owners_before.push(store::bindings::count_owners(&mut tx, p).await?);
-            }
+            let owners = OwnerGuard::projects(&mut tx, projects.clone()).await?;
             let mut u = store::users::find_user(&mut tx, &target.id)
                 .await?
                 .ok_or_else(|| ApiError::not_found("user"))?;
@@ -185,10 +183,7 @@ impl Service {
             }
             store::users::update_user(&mut tx, &u).await?;
             rules::check_admins_left(admins_before, store::users::count_admins(&mut tx).await?)?;
-            for (p, before) in projects.iter().zip(owners_before) {
-                let after = store::bindings::count_owners(&mut tx, p).await?;
-                rules::check_owners_left(p, before, after)?;
-            }
+            owners.check(&mut tx).await?;
             self.audit(
                 &mut tx,
                 Some(caller),
@@ -233,18 +228,12 @@ impl Service {
             store::users::begin_global_write(&mut tx).await?;
             Self::still_admin(&mut tx, caller).await?;
             let admins_before = store::users::count_admins(&mut tx).await?;
-            let mut owners_before = Vec::new();
-            for p in &projects {
-                owners_before.push(store::bindings::count_owners(&mut tx, p).await?);
-            }
+            let owners = OwnerGuard::projects(&mut tx, projects.clone()).await?;
             let bindings = store::users::direct_bindings(&mut tx, &target.id).await?;
             let teams = store::teams::teams_of_user(&mut tx, &target.id).await?;
             store::users::delete_user(&mut tx, &target.id).await?;
             rules::check_admins_left(admins_before, store::users::count_admins(&mut tx).await?)?;
-            for (p, before) in projects.iter().zip(owners_before) {
-                let after = store::bindings::count_owners(&mut tx, p).await?;
-                rules::check_owners_left(p, before, after)?;
-            }
+            owners.check(&mut tx).await?;
             self.audit_removed_with_user(&mut tx, caller, &target, &bindings, &teams)
                 .await?;
             self.audit(
