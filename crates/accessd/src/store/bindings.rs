@@ -97,7 +97,11 @@ pub struct BindingFilter<'a> {
     pub limit: i64,
 }
 
-/// A page of bindings ordered by (role rank, principal sort key, id).
+/// A page of bindings ordered by (role rank, principal sort key, id). The keyset
+/// is one row-value comparison, so both databases seek `role_bindings_page` to the
+/// page's first row; the OR-spelled form (`rank > $4 OR (rank = $4 AND …)`) let
+/// SQLite seek only by rank and scan every earlier binding of that role again on
+/// each page (100,000 bindings of one role: page cost grew with the page number).
 pub async fn list_bindings(
     c: &mut Conn,
     project_id: &str,
@@ -111,8 +115,7 @@ pub async fn list_bindings(
         "SELECT {BINDING_COLS} FROM {BINDING_FROM} WHERE b.project_id = $1 \
          AND ($2 = '' OR b.role_id = $2) AND ($3 = '' OR b.principal_type = $3) \
          AND ($8 = '' OR substr(b.id, 1, length($8)) = $8) \
-         AND (b.role_rank > $4 OR (b.role_rank = $4 AND (b.principal_sort > $5 \
-              OR (b.principal_sort = $5 AND b.id > $6)))) \
+         AND (b.role_rank, b.principal_sort, b.id) > ($4, $5, $6) \
          ORDER BY b.role_rank, b.principal_sort, b.id LIMIT $7"
     )))
     .bind(project_id)
