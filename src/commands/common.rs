@@ -223,7 +223,11 @@ impl Limit {
 /// the next is fetched (`output::stream`: json, yaml, csv, tsv and `-q` keep nothing
 /// from earlier pages; text tables collect). Stops fetching when stdout's reader
 /// has gone.
-pub async fn print_pages<T>(ctx: &crate::context::Ctx, mut pages: Pages<T>, empty: &str) -> Result<(), CliError>
+pub async fn print_pages<T>(
+    ctx: &crate::context::Ctx,
+    mut pages: Pages<T>,
+    empty: &str,
+) -> Result<(), CliError>
 where
     T: crate::output::Tabular + serde::Serialize + serde::de::DeserializeOwned,
 {

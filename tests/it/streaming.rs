@@ -258,9 +258,10 @@ fn the_other_paginated_lists_stream_without_loss() {
             assert_eq!(created.status(), 201);
         }
     });
-    let (early, all) = first_page_then_rest_of(&home, &server, &gate, &["-o", "csv", "projects", "list"], |s| {
-        s.matches('\n').count() >= 501
-    });
+    let (early, all) =
+        first_page_then_rest_of(&home, &server, &gate, &["-o", "csv", "projects", "list"], |s| {
+            s.matches('\n').count() >= 501
+        });
     assert_eq!(early.lines().count(), 501, "{early}");
     let names: Vec<&str> = all
         .lines()
