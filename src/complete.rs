@@ -114,6 +114,11 @@ pub fn teams() -> ArgValueCandidates {
     remote(Kind::Teams)
 }
 
+/// Names of the organizations the user belongs to.
+pub fn orgs() -> ArgValueCandidates {
+    remote(Kind::Orgs)
+}
+
 /// Names of the projects the user can see.
 pub fn projects() -> ArgValueCandidates {
     remote(Kind::Projects)
@@ -134,6 +139,7 @@ enum Kind {
     Members,
     Projects,
     Teams,
+    Orgs,
 }
 
 fn remote(kind: Kind) -> ArgValueCandidates {
@@ -223,6 +229,12 @@ async fn fetch(kind: Kind, ctx: &Ctx) -> Result<Vec<CompletionCandidate>, CliErr
                 };
                 (i.email, Some(format!("{}  {status}", i.role.name)))
             })
+            .collect(),
+        Kind::Orgs => api
+            .list_orgs()
+            .await?
+            .into_iter()
+            .map(|o| (o.name, None))
             .collect(),
         Kind::Teams => api
             .list_teams()

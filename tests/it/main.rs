@@ -15,6 +15,7 @@ mod jq;
 mod json;
 mod local;
 mod messages;
+mod orgs;
 mod payloads;
 mod project_users;
 mod projects;
