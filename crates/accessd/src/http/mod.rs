@@ -20,7 +20,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -96,6 +96,18 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             "/orgs/{org}/members/{user}",
             put(orgs::set_member).delete(orgs::remove_member),
         )
+        .route("/orgs/{org}/roles", get(orgs::roles).post(orgs::create_role))
+        .route(
+            "/orgs/{org}/roles/{role}",
+            get(orgs::get_role)
+                .put(orgs::update_role)
+                .delete(orgs::delete_role),
+        )
+        .route(
+            "/orgs/{org}/clusters",
+            get(orgs::clusters).post(orgs::create_cluster),
+        )
+        .route("/orgs/{org}/clusters/{cluster}", delete(orgs::delete_cluster))
         .route("/teams", get(teams::list).post(teams::create))
         .route("/teams/{team}", get(teams::get).delete(teams::delete))
         .route("/teams/{team}/members", get(teams::members))

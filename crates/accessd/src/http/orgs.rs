@@ -63,3 +63,80 @@ pub async fn remove_member(
     svc.remove_org_member(&c, &org, &user).await?;
     Ok(no_content(None))
 }
+
+pub async fn roles(State(svc): State<Service>, Auth(c): Auth, Path(org): Path<String>) -> R {
+    Ok(whole_list(svc.list_org_roles(&c, &org).await?, None))
+}
+
+pub async fn create_role(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path(org): Path<String>,
+    ApiJson(doc): ApiJson<api::OrgRole>,
+) -> R {
+    Ok(json(
+        StatusCode::CREATED,
+        &svc.create_org_role(&c, &org, &doc).await?,
+        None,
+    ))
+}
+
+pub async fn get_role(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path((org, role)): Path<(String, String)>,
+) -> R {
+    Ok(json(
+        StatusCode::OK,
+        &svc.get_org_role(&c, &org, &role).await?,
+        None,
+    ))
+}
+
+pub async fn update_role(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path((org, role)): Path<(String, String)>,
+    ApiJson(doc): ApiJson<api::OrgRole>,
+) -> R {
+    Ok(json(
+        StatusCode::OK,
+        &svc.update_org_role(&c, &org, &role, &doc).await?,
+        None,
+    ))
+}
+
+pub async fn delete_role(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path((org, role)): Path<(String, String)>,
+) -> R {
+    svc.delete_org_role(&c, &org, &role).await?;
+    Ok(no_content(None))
+}
+
+pub async fn clusters(State(svc): State<Service>, Auth(c): Auth, Path(org): Path<String>) -> R {
+    Ok(whole_list(svc.list_clusters(&c, &org).await?, None))
+}
+
+pub async fn create_cluster(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path(org): Path<String>,
+    ApiJson(req): ApiJson<api::CreateCluster>,
+) -> R {
+    Ok(json(
+        StatusCode::CREATED,
+        &svc.create_cluster(&c, &org, &req).await?,
+        None,
+    ))
+}
+
+pub async fn delete_cluster(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path((org, cluster)): Path<(String, String)>,
+) -> R {
+    svc.delete_cluster(&c, &org, &cluster).await?;
+    Ok(no_content(None))
+}

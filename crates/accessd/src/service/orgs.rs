@@ -40,21 +40,6 @@ pub fn member(m: &OrgMemberRow) -> api::OrgMember {
     }
 }
 
-fn valid_role(role: &str) -> ApiResult<String> {
-    let r = validate::normalize(role);
-    if api::ORG_ROLES.contains(&r.as_str()) {
-        Ok(r)
-    } else {
-        Err(ApiError::field(
-            "role",
-            format!(
-                "unknown org role '{role}'; org roles: {}",
-                api::ORG_ROLES.join(", ")
-            ),
-        ))
-    }
-}
-
 /// The caller's standing for a membership change from `from` (none: not a
 /// member yet) to `to` (none: removed).
 fn may_change(
@@ -212,13 +197,16 @@ impl Service {
         user_key: &str,
         req: &api::SetOrgMember,
     ) -> ApiResult<(api::OrgMember, bool)> {
-        let wanted = req.role.as_deref().map(valid_role).transpose()?;
         retry(|| async {
             let mut tx = self.begin().await?;
             let org = self.locked_org(&mut tx, caller, key).await?;
             // Read after the lock: a change committed just before may have
             // changed the caller's own role.
             let role = store::users::org_role(&mut tx, &org.id, &caller.user.id).await?;
+            let wanted = match req.role.as_deref() {
+                Some(r) => Some(self.org_role_name(&mut tx, &org, r).await?),
+                None => None,
+            };
             let user = if user_key == "me" {
                 caller.user.clone()
             } else {

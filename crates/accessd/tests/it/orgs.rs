@@ -303,3 +303,204 @@ async fn an_org_role_grants_in_the_orgs_projects_and_member_grants_nothing() {
     w.admin.delete("/v1/orgs/acme/members/bob").await.expect(204);
     bob.get("/v1/projects/shop").await.problem(404, "not-found");
 }
+
+/// The Qovery scenario: a custom org role with admin on one project, DEPLOYER on
+/// STAGING elsewhere and ENV_CREATOR on one cluster, attached to a member.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_custom_org_role_grants_per_project_environment_and_cluster() {
+    let w = World::new().await;
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
+    for p in ["web", "api", "hidden"] {
+        w.admin
+            .post(
+                "/v1/projects",
+                json!({"name": p, "org": "acme", "role_preset": "akka"}),
+            )
+            .await
+            .expect(201);
+    }
+    w.admin
+        .post("/v1/orgs/acme/clusters", json!({"name": "eu-1"}))
+        .await
+        .expect(201);
+    w.admin
+        .post("/v1/orgs/acme/clusters", json!({"name": "us-1"}))
+        .await
+        .expect(201);
+    let doc = json!({
+        "name": "Platform Engineers",
+        "description": "Run the platform",
+        "cluster_permissions": [{"cluster_id": "eu-1", "permission": "ENV_CREATOR"}],
+        "project_permissions": [
+            {"project_id": "web", "is_admin": true, "permissions": []},
+            {"project_id": "api", "is_admin": false, "permissions": [
+                {"environment_type": "STAGING", "permission": "DEPLOYER"},
+                {"environment_type": "PRODUCTION", "permission": "NO_ACCESS"}
+            ]},
+            {"project_id": "hidden", "is_admin": false, "permissions": [
+                {"environment_type": "PRODUCTION", "permission": "NO_ACCESS"}
+            ]}
+        ]
+    });
+    let role = w.admin.post("/v1/orgs/acme/roles", doc.clone()).await.expect(201);
+    assert_eq!(role["name"], "Platform Engineers");
+    assert_eq!(role["cluster_permissions"][0]["cluster_name"], "eu-1");
+    assert_eq!(role["cluster_permissions"][0]["permission"], "ENV_CREATOR");
+    let projects: Vec<_> = role["project_permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["project_name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(projects, ["api", "web"], "NO_ACCESS everywhere is no grant");
+    w.admin
+        .post("/v1/orgs/acme/roles", doc.clone())
+        .await
+        .problem(409, "name-taken");
+    w.admin
+        .post("/v1/orgs/acme/roles", json!({"name": "Admin"}))
+        .await
+        .problem(409, "name-taken");
+    let bad = w
+        .admin
+        .post(
+            "/v1/orgs/acme/roles",
+            json!({"name": "x", "project_permissions": [{"project_id": "nope", "permissions": []},
+                {"project_id": "api", "permissions": [{"environment_type": "QA", "permission": "VIEWER"}]}],
+                "cluster_permissions": [{"cluster_id": "eu-1", "permission": "ROOT"}]}),
+        )
+        .await
+        .problem(422, "validation-failed");
+    let fields: Vec<_> = bad["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].clone())
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            json!("project_permissions[0].project_id"),
+            json!("project_permissions[1].permissions[0].environment_type"),
+            json!("cluster_permissions[0].permission")
+        ]
+    );
+
+    let (_, bob) = w.user("bob").await;
+    put_member(&w.admin, "acme", "bob", Some("platform engineers"))
+        .await
+        .expect(201);
+    let check = |project: &'static str, perms: Value| {
+        let bob = bob.clone();
+        async move {
+            bob.post(
+                &format!("/v1/projects/{project}/permissions:check"),
+                json!({"permissions": perms}),
+            )
+            .await
+            .expect(200)
+        }
+    };
+    let r = check(
+        "api",
+        json!([
+            "env.staging.deploy",
+            "env.staging.view",
+            "env.production.deploy",
+            "members.manage"
+        ]),
+    )
+    .await;
+    let allowed: Vec<_> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["allowed"].clone())
+        .collect();
+    assert_eq!(allowed, [json!(true), json!(true), json!(false), json!(false)]);
+    assert_eq!(r["results"][0]["org_role"], "platform-engineers");
+    assert!(r["results"][2].get("org_role").is_none());
+    let r = check("web", json!(["members.manage", "owners.manage"])).await;
+    assert_eq!(r["results"][0]["allowed"], true);
+    let r = check(
+        "api",
+        json!([
+            "clusters.eu-1.env-creator",
+            "clusters.eu-1.viewer",
+            "clusters.eu-1.admin",
+            "clusters.us-1.viewer"
+        ]),
+    )
+    .await;
+    let allowed: Vec<_> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["allowed"].clone())
+        .collect();
+    assert_eq!(allowed, [json!(true), json!(true), json!(false), json!(false)]);
+    bob.get("/v1/projects/hidden").await.problem(404, "not-found");
+    let visible: Vec<_> = bob.get("/v1/projects").await.expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(visible, ["api", "web"]);
+
+    // Changing the role changes bob's access at once; in use, it is not deleted.
+    let mut doc2 = doc.clone();
+    doc2["project_permissions"] = json!([{"project_id": "api", "permissions": [
+        {"environment_type": "PRODUCTION", "permission": "MANAGER"}]}]);
+    w.admin
+        .send(
+            Method::PUT,
+            "/v1/orgs/acme/roles/platform-engineers",
+            Some(&doc2),
+            &[],
+        )
+        .await
+        .expect(200);
+    let r = check("api", json!(["env.production.deploy", "env.staging.deploy"])).await;
+    assert_eq!(r["results"][0]["allowed"], true);
+    assert_eq!(r["results"][1]["allowed"], false);
+    bob.get("/v1/projects/web").await.problem(404, "not-found");
+    let used = w
+        .admin
+        .delete("/v1/orgs/acme/roles/Platform%20Engineers")
+        .await
+        .problem(409, "role-in-use");
+    assert!(used["detail"].as_str().unwrap().contains("bob"), "{used}");
+    w.admin
+        .delete("/v1/orgs/acme/clusters/eu-1")
+        .await
+        .problem(409, "role-in-use");
+    w.admin
+        .send(Method::PUT, "/v1/orgs/acme/roles/owner", Some(&doc2), &[])
+        .await
+        .problem(403, "role-immutable");
+    // bob (not an org owner or admin) cannot manage roles.
+    bob.post("/v1/orgs/acme/roles", json!({"name": "mine"}))
+        .await
+        .problem(403, "forbidden");
+    put_member(&w.admin, "acme", "bob", Some("member"))
+        .await
+        .expect(200);
+    w.admin
+        .delete("/v1/orgs/acme/roles/platform-engineers")
+        .await
+        .expect(204);
+    let names: Vec<_> = w.admin.get("/v1/orgs/acme/roles").await.expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["owner", "admin", "devops", "billing-manager", "viewer", "member"]
+    );
+}
