@@ -336,6 +336,50 @@ fn every_list_fits_80_60_and_0x0_terminals_with_one_line_per_row() {
     );
 }
 
+/// The tables that are not `--limit` lists (one result, a matrix, a plan, settings)
+/// fit too: on a pty every line fits and there are as many lines as piped (where
+/// nothing is cut), so no row wrapped or was lost.
+#[test]
+fn every_other_table_fits_80_60_and_0x0_terminals_with_one_line_per_row() {
+    use unicode_width::UnicodeWidthStr;
+    let (_server, home) = crowded();
+    let export = home.path().join("policy.yaml");
+    let doc = home.run(&["roles", "export"]);
+    doc.ok();
+    // One change, so the plan has an `add` row beside the `keep` ones.
+    let doc = doc.stdout.replace(
+        "bindings:\n",
+        "bindings:\n- role: admin\n  principal:\n    type: team\n    name: platform-engineering-and-operations\n",
+    );
+    std::fs::write(&export, doc).unwrap();
+    let apply = format!("roles apply -f {} --dry-run", export.display());
+    let tables = [
+        "config list",
+        "roles permissions --matrix",
+        "roles show developer",
+        "roles check project.view services.deploy --user zoe.angstrom@example.com",
+        apply.as_str(),
+    ];
+    for table in tables {
+        let piped = home.run(&table.split(' ').collect::<Vec<_>>());
+        piped.ok();
+        let rows = piped.stdout.lines().count();
+        assert!(rows >= 2, "{table}: {}", piped.stdout);
+        for (size, width) in [((80, 200), 80), ((60, 200), 60), ((0, 0), 80)] {
+            let (code, screen, stderr) = on_pty(&home, size, table, &[("NO_COLOR", "1")]);
+            assert_eq!(code, 0, "{table}: {stderr}");
+            for line in screen.lines() {
+                assert!(
+                    line.width() <= width,
+                    "{table} at {size:?}: {} columns: {line:?}\n{screen}",
+                    line.width()
+                );
+            }
+            assert_eq!(screen.lines().count(), rows, "{table} at {size:?}:\n{screen}");
+        }
+    }
+}
+
 #[test]
 fn list_bindings_columns_default_wide_expired_and_disabled() {
     let (_server, home) = crowded();
