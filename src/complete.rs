@@ -528,7 +528,10 @@ mod tests {
     #[test]
     fn scan_reads_the_team_of_a_member_command() {
         let team = |line: &str| scan(&words(line)).team;
-        assert_eq!(team("teams remove-member backend --email "), Some("backend".into()));
+        assert_eq!(
+            team("teams remove-member backend --email "),
+            Some("backend".into())
+        );
         assert_eq!(
             team("--context x teams --project p remove-member --email a@b.c backend --email "),
             Some("backend".into())
@@ -542,9 +545,13 @@ mod tests {
     /// member (of the project or a team): every one under `roles`, `project users`
     /// and `teams` (the emails to invite are `--emails`).
     fn member_email(path: &str) -> bool {
-        ["accessctl roles ", "accessctl projects users ", "accessctl teams "]
-            .iter()
-            .any(|p| path.starts_with(p))
+        [
+            "accessctl roles ",
+            "accessctl projects users ",
+            "accessctl teams ",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
     }
 
     /// Every `--role`, `--project`, `--context`, `--*permission` and ROLE/PROJECT/

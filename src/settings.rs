@@ -333,7 +333,11 @@ mod tests {
 
     #[test]
     fn timeout_errors_say_the_range() {
-        for (value, says) in [("0s", "must be positive"), ("-5s", "must be positive"), ("25h", "too long")] {
+        for (value, says) in [
+            ("0s", "must be positive"),
+            ("-5s", "must be positive"),
+            ("25h", "too long"),
+        ] {
             let inputs = Inputs {
                 timeout: flag(value),
                 ..Default::default()
@@ -342,7 +346,9 @@ mod tests {
             assert_eq!(err.kind.exit_code(), 2);
             assert_eq!(
                 err.message,
-                format!("invalid timeout '{value}' (from flag --x): {says}; a timeout is more than 0s and at most 24h")
+                format!(
+                    "invalid timeout '{value}' (from flag --x): {says}; a timeout is more than 0s and at most 24h"
+                )
             );
         }
     }

@@ -81,7 +81,9 @@ fn span(s: &str) -> Result<jiff::SignedDuration, SpanError> {
             .map(str::len)
             .max()
             .unwrap_or(0);
-        let starts_like_a_number = s.trim_start_matches(['-', '+']).starts_with(|c: char| c.is_ascii_digit());
+        let starts_like_a_number = s
+            .trim_start_matches(['-', '+'])
+            .starts_with(|c: char| c.is_ascii_digit());
         if starts_like_a_number && digits >= 10 {
             SpanError::TooBig
         } else {
@@ -224,7 +226,10 @@ mod tests {
             let err = timeout(bad).unwrap_err();
             assert!(err.contains(says), "{bad}: {err}");
             if !says.starts_with("expected") {
-                assert!(err.ends_with("a timeout is more than 0s and at most 24h"), "{bad}: {err}");
+                assert!(
+                    err.ends_with("a timeout is more than 0s and at most 24h"),
+                    "{bad}: {err}"
+                );
             }
         }
     }

@@ -363,7 +363,8 @@ fn unusable_input_is_exit_2_and_sends_nothing() {
     );
     r.fails(2)
         .one_error()
-        .stderr_has("error: standard input: the quote opened on line 3 is never closed\n");
+        .stderr_has("error: standard input: the quote opened on line 3 is never closed\n")
+        .stderr_has("hint: close the quote; inside a quoted field a quote is written twice");
     assert_eq!(r.stdout, "");
     // One invalid argument is that email's error alone.
     home.run(&["roles", "invitations", "invite-user", "nope", "--role", "viewer"])

@@ -328,10 +328,7 @@ fn member_emails_complete_for_every_member_email_flag() {
     assert_eq!(got, ["jane@x.com"]);
     // Described by name and roles in fish and zsh.
     let described = fish_protocol(&home, &["roles", "add-binding", "--email", "j"]);
-    assert_eq!(
-        described,
-        [("jane@x.com".to_owned(), "Jane  viewer".to_owned())]
-    );
+    assert_eq!(described, [("jane@x.com".to_owned(), "Jane  viewer".to_owned())]);
     // remove-member: the members of the team typed before.
     let (got, _) = bash_complete(&home, "accessctl teams remove-member backend --email ");
     assert_eq!(got, ["bob@x.com"]);
@@ -373,7 +370,11 @@ fn flag_values_never_list_flags() {
     fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
         for arg in cmd.get_arguments() {
             let takes_value = arg.get_action().takes_values();
-            if let (Some(long), true, false) = (arg.get_long(), takes_value, arg.is_global_set() && !path.is_empty()) {
+            if let (Some(long), true, false) = (
+                arg.get_long(),
+                takes_value,
+                arg.is_global_set() && !path.is_empty(),
+            ) {
                 out.push((path.clone(), format!("--{long}")));
             }
         }
@@ -393,18 +394,17 @@ fn flag_values_never_list_flags() {
         words.push("");
         let mut args = vec!["--", "accessctl"];
         args.extend(&words);
-        let out = home
-            .command(&args)
-            .env("COMPLETE", "fish")
-            .output()
-            .unwrap();
+        let out = home.command(&args).env("COMPLETE", "fish").output().unwrap();
         assert!(out.status.success(), "{out:?}");
         let stdout = String::from_utf8(out.stdout).unwrap();
         let flagged: Vec<&str> = stdout.lines().filter(|l| l.starts_with('-')).collect();
         assert!(flagged.is_empty(), "{words:?} offers flags: {flagged:?}");
         with_values += usize::from(!stdout.trim().is_empty());
     }
-    assert!(with_values >= 15, "only {with_values} flags had values: the check saw nothing");
+    assert!(
+        with_values >= 15,
+        "only {with_values} flags had values: the check saw nothing"
+    );
 
     // Bash, unfiltered: exactly the values.
     let raw_bash = |line: &str| {
@@ -422,7 +422,13 @@ fn flag_values_never_list_flags() {
             .output()
             .unwrap();
         assert!(out.status.success(), "{out:?}");
-        sorted(String::from_utf8(out.stdout).unwrap().lines().map(str::to_owned).collect())
+        sorted(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+        )
     };
     assert_eq!(
         raw_bash("accessctl roles add-binding --role "),
@@ -803,10 +809,7 @@ fn zsh_first_tab(zsh: &Path, home: &Home, install: ZshInstall, line: &str) -> Ve
     let _ = std::fs::remove_file(&out_file);
     let (fpath, source) = match install {
         ZshInstall::Fpath => (format!("fpath=({} $fpath)", dir.display()), String::new()),
-        ZshInstall::Sourced => (
-            String::new(),
-            format!("source {}/_accessctl", dir.display()),
-        ),
+        ZshInstall::Sourced => (String::new(), format!("source {}/_accessctl", dir.display())),
     };
     let rc = format!(
         r#"PS1='> '
@@ -856,7 +859,13 @@ while zpty -r z line; do :; done
     assert!(out.status.success(), "zsh driver failed: {out:?}");
     let matches = std::fs::read_to_string(&out_file)
         .unwrap_or_else(|e| panic!("zsh wrote no matches ({e}) for {line:?}: {out:?}"));
-    sorted(matches.lines().filter(|l| !l.is_empty()).map(str::to_owned).collect())
+    sorted(
+        matches
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    )
 }
 
 /// The fpath install README describes works on the first TAB (clap_complete's script

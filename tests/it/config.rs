@@ -302,7 +302,10 @@ fn timeouts_use_the_shared_duration_parser() {
     home.run(&["--timeout", "soon", "roles", "list"])
         .fails(2)
         .stderr_has("expected a duration like 10s, 1m30s, 1.5s or 500ms");
-    assert!(!home.config_path().exists(), "nothing written on a rejected value");
+    assert!(
+        !home.config_path().exists(),
+        "nothing written on a rejected value"
+    );
     home.run(&["config", "set", "timeout", "1m30s"]).ok();
     assert_eq!(home.run(&["config", "get", "timeout"]).stdout, "1m30s\n");
 }

@@ -128,7 +128,11 @@ impl Layout {
                 _ => return invalid(row, "no value in the email column"),
             },
             Layout::Plain { .. } => {
-                let used = row.fields.iter().rposition(|f| !f.trim().is_empty()).map_or(0, |i| i + 1);
+                let used = row
+                    .fields
+                    .iter()
+                    .rposition(|f| !f.trim().is_empty())
+                    .map_or(0, |i| i + 1);
                 match used {
                     1 => (0, None),
                     2 => (0, Some(1)),
@@ -287,7 +291,10 @@ mod tests {
 
     #[test]
     fn comments_are_blanked_keeping_lines() {
-        assert_eq!(blank_comments("# c\na # d\n\"x\n# y\"\n", true), "   \na    \n\"x\n# y\"\n");
+        assert_eq!(
+            blank_comments("# c\na # d\n\"x\n# y\"\n", true),
+            "   \na    \n\"x\n# y\"\n"
+        );
         assert_eq!(blank_comments("a # d\n  # e\n", false), "a # d\n     \n");
         assert_eq!(blank_comments("a#b@x.io #c", true), "a#b@x.io   ");
     }

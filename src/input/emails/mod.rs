@@ -101,6 +101,19 @@ pub enum EmailListError {
     MissingRole { lines: Vec<usize> },
 }
 
+impl EmailListError {
+    /// What the user can do about it, when there is something.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            EmailListError::UnterminatedQuote { .. } => Some(
+                "close the quote; inside a quoted field a quote is written twice (\"\"); nothing was sent",
+            ),
+            EmailListError::NotUtf8 { .. } => Some("save the file as UTF-8; nothing was sent"),
+            _ => None,
+        }
+    }
+}
+
 fn plural(n: usize, what: &str) -> String {
     if n == 1 {
         format!("1 {what}")
@@ -159,10 +172,11 @@ pub fn parse_email_list(name: &str, mut reader: impl BufRead) -> Result<EmailLis
     })?;
     let mut list = Dedup::default();
     let (layout, text) = layout::detect(text);
-    let rows = records::rows(&text, layout.delimiter()).map_err(|line| EmailListError::UnterminatedQuote {
-        name: name.to_owned(),
-        line,
-    })?;
+    let rows =
+        records::rows(&text, layout.delimiter()).map_err(|line| EmailListError::UnterminatedQuote {
+            name: name.to_owned(),
+            line,
+        })?;
     for row in rows {
         match layout.cells(&row) {
             layout::Cells::Skip => {}

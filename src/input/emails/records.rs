@@ -47,7 +47,9 @@ pub fn rows(text: &str, delimiter: u8) -> Result<Vec<Row>, usize> {
         let skipped = raw[..raw.len() - record_text.len()].matches('\n').count();
         let raw = record_text;
         let (after_quote, unterminated) = quote_check(raw, char::from(delimiter));
-        let line = usize::try_from(line).unwrap_or(usize::MAX).saturating_add(skipped);
+        let line = usize::try_from(line)
+            .unwrap_or(usize::MAX)
+            .saturating_add(skipped);
         if unterminated {
             return Err(line);
         }
@@ -91,7 +93,10 @@ fn quote_check(raw: &str, delimiter: char) -> (Vec<bool>, bool) {
             let rest = rest.trim();
             after = !rest.is_empty() && !(rest.starts_with('<') && rest.ends_with('>'));
         } else {
-            while chars.next_if(|c| *c != delimiter && *c != '\n' && *c != '\r').is_some() {}
+            while chars
+                .next_if(|c| *c != delimiter && *c != '\n' && *c != '\r')
+                .is_some()
+            {}
         }
         flags.push(after);
         if chars.next_if_eq(&delimiter).is_none() {

@@ -164,7 +164,11 @@ fn header_names_of_real_exports_in_any_position() {
         "Email Address [Required]",
     ] {
         let text = format!("First Name,Last Name,{header},Team\nAda,Lovelace,Ada@Example.com,ops\n");
-        assert_eq!(entries(&text), vec![entry("ada@example.com", None, 2)], "{header}");
+        assert_eq!(
+            entries(&text),
+            vec![entry("ada@example.com", None, 2)],
+            "{header}"
+        );
     }
     // Outlook: the second address column is not the email column; the first one is.
     let text = "First Name,E-mail Address,E-mail 2 Address,Role\nA,a@example.com,other@example.com,Admin\n";
@@ -173,7 +177,8 @@ fn header_names_of_real_exports_in_any_position() {
 
 #[test]
 fn semicolon_and_tab_delimiters_are_sniffed() {
-    let text = "\u{FEFF}Name;E-Mail;Role\r\n\"Smith, Alice\";alice@example.com;viewer\r\nBob;bob@example.com;\r\n";
+    let text =
+        "\u{FEFF}Name;E-Mail;Role\r\n\"Smith, Alice\";alice@example.com;viewer\r\nBob;bob@example.com;\r\n";
     assert_eq!(
         entries(text),
         vec![
@@ -230,7 +235,8 @@ fn quoted_line_breaks_keep_physical_line_numbers() {
 
 #[test]
 fn name_and_address_cells_give_the_address() {
-    let text = "Alice Smith <Alice@Example.com>\n\"Smith, Bob\" <bob@example.com>\n<carol@example.com>,viewer\n";
+    let text =
+        "Alice Smith <Alice@Example.com>\n\"Smith, Bob\" <bob@example.com>\n<carol@example.com>,viewer\n";
     assert_eq!(
         entries(text),
         vec![
