@@ -26,3 +26,4 @@ mod replicas;
 mod security;
 mod teams;
 mod trust;
+mod trust_probe;
