@@ -91,7 +91,8 @@ fn quote_check(raw: &str, delimiter: char) -> (Vec<bool>, bool) {
                 rest.push(c);
             }
             let rest = rest.trim();
-            after = !rest.is_empty() && !(rest.starts_with('<') && rest.ends_with('>'));
+            let address = rest.starts_with('<') && rest.ends_with('>');
+            after = !(rest.is_empty() || address);
         } else {
             while chars
                 .next_if(|c| *c != delimiter && *c != '\n' && *c != '\r')
