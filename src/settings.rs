@@ -151,7 +151,7 @@ impl Settings {
         let timeout = match inputs.timeout.clone().or_else(|| from_context("timeout")) {
             None => Sourced::new(DEFAULT_TIMEOUT, Source::Default),
             Some(s) => Sourced::new(
-                parse_duration(&s.value).map_err(|e| {
+                crate::timeparse::timeout(&s.value).map_err(|e| {
                     CliError::usage(format!("invalid timeout '{}' (from {}): {e}", s.value, s.source))
                 })?,
                 s.source,
@@ -198,9 +198,6 @@ fn template_usage(e: TemplateError) -> CliError {
         "--template takes minijinja syntax over the fields that `-o json` prints, e.g. '{{ email }}'",
     )
 }
-
-/// The `--timeout` parser (one for every duration flag: [`crate::timeparse`]).
-pub use crate::timeparse::{format_duration, timeout as parse_duration};
 
 #[cfg(test)]
 mod tests {
