@@ -38,9 +38,7 @@ pub enum Cells {
 /// comments are (a cell of a real export may hold ` #`).
 pub fn detect(text: &str) -> (Layout, String) {
     let whole_lines = blank_comments(text, false);
-    let first = records::rows(&whole_lines, b',')
-        .ok()
-        .and_then(|rows| rows.into_iter().find(|r| !is_blank(r)));
+    let first = records::first_filled(&whole_lines, b',');
     let Some(first) = first else {
         return (Layout::Plain { delimiter: b',' }, whole_lines);
     };
@@ -81,8 +79,7 @@ pub fn detect(text: &str) -> (Layout, String) {
 }
 
 fn first_fields(text: &str, delimiter: u8) -> Option<Vec<String>> {
-    let rows = records::rows(text, delimiter).ok()?;
-    rows.into_iter().find(|r| !is_blank(r)).map(|r| r.fields)
+    records::first_filled(text, delimiter).map(|r| r.fields)
 }
 
 /// A header cell as a column name: `Email`, `E-mail`, `Email Address`,

@@ -21,6 +21,17 @@ pub struct Row {
 /// Reads every record of `text` split on `delimiter`; `Err(line)` when a quote opened
 /// on `line` is never closed.
 pub fn rows(text: &str, delimiter: u8) -> Result<Vec<Row>, usize> {
+    read(text, delimiter, false)
+}
+
+/// The first record with a non-blank field, reading no further.
+pub fn first_filled(text: &str, delimiter: u8) -> Option<Row> {
+    read(text, delimiter, true).ok()?.pop()
+}
+
+/// Reads the records; with `first_filled` only up to the first one with a
+/// non-blank field, which is then the only one returned.
+fn read(text: &str, delimiter: u8, first_filled: bool) -> Result<Vec<Row>, usize> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -54,12 +65,22 @@ pub fn rows(text: &str, delimiter: u8) -> Result<Vec<Row>, usize> {
             return Err(line);
         }
         let body = raw.trim_end_matches(['\r', '\n']);
-        rows.push(Row {
+        let row = Row {
             line,
             last_line: line + body.matches('\n').count(),
             fields: record.iter().map(str::to_owned).collect(),
             after_quote,
-        });
+        };
+        if first_filled {
+            if row.fields.iter().any(|f| !f.trim().is_empty()) {
+                return Ok(vec![row]);
+            }
+            continue;
+        }
+        rows.push(row);
+    }
+    if first_filled {
+        return Ok(Vec::new());
     }
     Ok(rows)
 }
