@@ -396,6 +396,52 @@ pub struct Team {
     pub created_by: Option<String>,
 }
 
+/// `POST /v1/orgs` (server administrators; the creator becomes the org's owner).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrg {
+    pub name: String,
+}
+
+/// `PATCH /v1/orgs/{org}` (org owners and admins).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrg {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The org roles a member can hold (one each; `member` by default, which grants
+/// nothing in the org's projects by itself).
+pub const ORG_ROLES: &[&str] = &["owner", "admin", "devops", "billing-manager", "viewer", "member"];
+
+/// `GET /v1/orgs/{org}/members`, `PUT /v1/orgs/{org}/members/{user}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgMember {
+    pub user_id: String,
+    pub username: String,
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// One of [`ORG_ROLES`].
+    pub role: String,
+    pub added_at: String,
+}
+
+/// `PUT /v1/orgs/{org}/members/{user}`: add an existing user, or set their role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetOrgMember {
+    /// Default `member` for a new member; an existing member's role is kept
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
 /// `POST /v1/teams`.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod limits;
 pub mod me;
 pub mod meta;
 pub mod openapi;
+pub mod orgs;
 pub mod projects;
 pub mod respond;
 pub mod teams;
@@ -88,8 +89,13 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             get(me::get_user).patch(me::patch_user).delete(me::delete_user),
         )
         .route("/users/{id}/tokens", post(me::create_user_token))
-        .route("/orgs", get(me::list_orgs))
-        .route("/orgs/{org}", get(me::get_org))
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs/{org}", get(orgs::get).patch(orgs::update))
+        .route("/orgs/{org}/members", get(orgs::members))
+        .route(
+            "/orgs/{org}/members/{user}",
+            put(orgs::set_member).delete(orgs::remove_member),
+        )
         .route("/teams", get(teams::list).post(teams::create))
         .route("/teams/{team}", get(teams::get).delete(teams::delete))
         .route("/teams/{team}/members", get(teams::members))

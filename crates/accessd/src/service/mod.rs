@@ -9,6 +9,7 @@ pub mod bindings;
 pub mod convert;
 pub mod invitations;
 pub mod members;
+pub mod orgs;
 pub mod owners;
 pub mod policy;
 pub mod projects;

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod bindings;
 pub mod invitations;
+pub mod orgs;
 pub mod projects;
 pub mod teams;
 pub mod users;

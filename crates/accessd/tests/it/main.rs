@@ -19,6 +19,7 @@ mod load;
 mod mail;
 mod model;
 mod openapi;
+mod orgs;
 mod pagination;
 mod policy;
 mod postgres;
