@@ -230,14 +230,32 @@ impl Service {
     }
 
     async fn view_light_on(&self, c: &mut Conn, caller: &Caller, key: &str) -> ApiResult<Access> {
-        let (project, org_role) = store::projects::find_project_for(c, key, &caller.user.id)
-            .await?
-            .ok_or_else(|| project_not_found(key))?;
-        let acc = self.access_with(c, project, org_role, caller).await?;
-        if !acc.has("project.view") {
-            return Err(project_not_found(key));
+        let mut visible = Vec::new();
+        for (project, org_role) in store::projects::find_projects_for(c, key, &caller.user.id).await? {
+            let acc = self.access_with(c, project, org_role, caller).await?;
+            if acc.has("project.view") {
+                visible.push(acc);
+            }
         }
-        Ok(acc)
+        match visible.len() {
+            0 => Err(project_not_found(key)),
+            1 => Ok(visible.remove(0)),
+            _ => Err(ambiguous_project(key, visible.iter().map(|a| &a.project))),
+        }
+    }
+
+    /// The project `key` names for the caller: by id, or by the name of the one
+    /// project with that name the caller can see (404 when none, 400 when several
+    /// orgs they can see have one).
+    /// One statement when the key matches one project (the usual case: visibility is
+    /// then checked by the caller, after its lock).
+    async fn resolve_project(&self, caller: &Caller, key: &str) -> ApiResult<ProjectRow> {
+        let mut c = self.conn().await?;
+        let mut rows = store::projects::find_projects_for(&mut c, key, &caller.user.id).await?;
+        if rows.len() <= 1 {
+            return rows.pop().map(|r| r.0).ok_or_else(|| project_not_found(key));
+        }
+        Ok(self.view_light_on(&mut c, caller, key).await?.project)
     }
 
     /// Write path, first statements of the transaction: bump the project's
@@ -250,11 +268,7 @@ impl Service {
         key: &str,
         if_match: Option<&str>,
     ) -> ApiResult<(Transaction<'static, Any>, Access)> {
-        let project = {
-            let mut c = self.conn().await?;
-            store::projects::find_project(&mut c, key).await?
-        }
-        .ok_or_else(|| project_not_found(key))?;
+        let project = self.resolve_project(caller, key).await?;
         let mut tx = self.begin().await?;
         let version = store::projects::lock_project(&mut tx, &project.id)
             .await?
@@ -351,6 +365,15 @@ pub fn check_if_match(acc: &Access, if_match: Option<&str>) -> ApiResult<()> {
         }
     }
     Ok(())
+}
+
+/// A project name used in several orgs the caller can see.
+fn ambiguous_project<'a>(key: &str, projects: impl Iterator<Item = &'a ProjectRow>) -> ApiError {
+    let orgs: Vec<&str> = projects.map(|p| p.org_name.as_str()).collect();
+    ApiError::invalid(format!(
+        "project name '{key}' is used in several organizations you can see ({}); name the project by its id",
+        orgs.join(", ")
+    ))
 }
 
 pub fn project_not_found(key: &str) -> ApiError {

@@ -165,9 +165,7 @@ impl Service {
         let mut err = |field: String, message: String| errors.push(FieldError { field, message });
         let mut projects = Vec::new();
         for (i, pp) in doc.project_permissions.iter().enumerate() {
-            let project = store::projects::find_project(c, &pp.project_id)
-                .await?
-                .filter(|p| p.org_id == org.id);
+            let project = store::projects::find_project_in_org(c, &org.id, &pp.project_id).await?;
             let Some(project) = project else {
                 err(
                     format!("project_permissions[{i}].project_id"),

@@ -504,3 +504,64 @@ async fn a_custom_org_role_grants_per_project_environment_and_cluster() {
         ["owner", "admin", "devops", "billing-manager", "viewer", "member"]
     );
 }
+
+/// A project name used in two orgs names, for each caller, the one they can see.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_project_name_in_two_orgs_resolves_to_the_one_the_caller_sees() {
+    let w = World::new().await;
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
+    // acme's shop first: it has the lower id.
+    let acme_shop = w
+        .admin
+        .post(
+            "/v1/projects",
+            json!({"name": "shop", "org": "acme", "role_preset": "akka"}),
+        )
+        .await
+        .expect(201);
+    let default_shop = w.project("shop", "akka").await;
+    let (_, bob) = w.user("bob").await;
+    let (_, carol) = w.user("carol").await;
+    put_member(&w.admin, "acme", "bob", Some("viewer"))
+        .await
+        .expect(201);
+    w.admin
+        .post(
+            &format!(
+                "/v1/projects/{}/role-bindings",
+                default_shop["id"].as_str().unwrap()
+            ),
+            json!({"role": "admin", "principal": {"type": "user", "username": "carol"}}),
+        )
+        .await
+        .expect(201);
+
+    assert_eq!(
+        bob.get("/v1/projects/shop").await.expect(200)["id"],
+        acme_shop["id"]
+    );
+    assert_eq!(
+        carol.get("/v1/projects/shop").await.expect(200)["id"],
+        default_shop["id"]
+    );
+    // A write by name goes to the project the caller sees too.
+    let r = carol
+        .patch("/v1/projects/shop", json!({"description": "carol's"}))
+        .await
+        .expect(200);
+    assert_eq!(r["id"], default_shop["id"]);
+    // Someone who sees both is asked for the id.
+    let amb = w
+        .admin
+        .get("/v1/projects/shop")
+        .await
+        .problem(400, "invalid-request");
+    assert!(amb["detail"].as_str().unwrap().contains("acme, default"), "{amb}");
+    w.admin
+        .get(&format!("/v1/projects/{}", acme_shop["id"].as_str().unwrap()))
+        .await
+        .expect(200);
+}
