@@ -60,6 +60,16 @@ impl ApiClient {
             .await
     }
 
+    pub async fn delete_user(&self, id: &str) -> Result<(), ApiError> {
+        self.call_empty(Method::Delete, format!("/v1/users/{}", enc(id)))
+            .await
+    }
+
+    pub async fn create_user_token(&self, id: &str, req: &CreateToken) -> Result<CreatedToken, ApiError> {
+        self.call(Method::Post, format!("/v1/users/{}/tokens", enc(id)), Some(req))
+            .await
+    }
+
     // ------------------------------------------------------------ teams (the default org)
 
     pub async fn list_teams(&self) -> Result<Vec<Team>, ApiError> {

@@ -347,6 +347,10 @@ const SERVER_COMMANDS: &[&[&str]] = &[
     &["users", "list"],
     &["users", "create", "--username", "u", "--email", "u@example.com"],
     &["users", "disable", "u"],
+    &["users", "enable", "u"],
+    &["users", "update", "u", "--name", "U"],
+    &["users", "delete", "u", "--yes"],
+    &["users", "tokens", "create", "u", "t"],
     &["audit", "list"],
     &["project", "users", "list"],
     &[
