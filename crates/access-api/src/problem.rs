@@ -34,6 +34,15 @@ pub enum ProblemCode {
     RateLimited,
     Unavailable,
     Internal,
+    /// The server has no mail delivery (`--smtp-url`): no login by emailed code.
+    MailNotConfigured,
+    /// The account has MFA: a current TOTP code is required (missing, wrong or
+    /// already used).
+    TotpRequired,
+    /// MFA is already on (enrol again after disabling it).
+    MfaEnabled,
+    /// MFA is not on, or there is no enrolment to confirm.
+    MfaNotEnabled,
     /// A code this client does not know (a newer server).
     #[serde(other)]
     Unknown,
@@ -45,16 +54,17 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             InvalidRequest => 400,
-            Unauthenticated => 401,
+            Unauthenticated | TotpRequired => 401,
             Forbidden | PrivilegeEscalation | RoleImmutable | EmailMismatch => 403,
             NotFound | UserNotFound => 404,
             BindingExists | AlreadyMember | InvitationExists | LastOwner | LastAdmin | RoleInUse
-            | TeamInUse | NameTaken | AlreadyBootstrapped => 409,
+            | TeamInUse | NameTaken | AlreadyBootstrapped | MfaEnabled | MfaNotEnabled => 409,
             InvitationExpired => 410,
             PreconditionFailed => 412,
             PayloadTooLarge => 413,
             ValidationFailed => 422,
             RateLimited => 429,
+            MailNotConfigured => 501,
             Unavailable => 503,
             Internal | Unknown => 500,
         }
@@ -88,6 +98,10 @@ impl ProblemCode {
             RateLimited => "rate-limited",
             Unavailable => "unavailable",
             Internal => "internal",
+            MailNotConfigured => "mail-not-configured",
+            TotpRequired => "totp-required",
+            MfaEnabled => "mfa-enabled",
+            MfaNotEnabled => "mfa-not-enabled",
             Unknown => "unknown",
         }
     }
@@ -120,6 +134,10 @@ impl ProblemCode {
             RateLimited => "Too many requests",
             Unavailable => "Service unavailable",
             Internal => "Internal server error",
+            MailNotConfigured => "Mail delivery not configured",
+            TotpRequired => "TOTP code required",
+            MfaEnabled => "MFA already enabled",
+            MfaNotEnabled => "MFA not enabled",
             Unknown => "Error",
         }
     }

@@ -8,6 +8,8 @@ pub mod auth;
 pub mod bindings;
 pub mod convert;
 pub mod invitations;
+pub mod login;
+pub mod mfa;
 pub mod members;
 pub mod policy;
 pub mod projects;

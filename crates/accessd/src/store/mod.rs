@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod bindings;
 pub mod invitations;
+pub mod login_codes;
 pub mod projects;
 pub mod teams;
 pub mod users;

@@ -15,6 +15,7 @@ mod invitations;
 mod last_admin;
 mod last_owner;
 mod limits;
+mod login;
 mod load;
 mod mail;
 mod model;
