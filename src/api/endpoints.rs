@@ -45,6 +45,32 @@ impl ApiClient {
             .await
     }
 
+    // ------------------------------------------------------------ login by email code, MFA
+
+    pub async fn request_email_code(&self, req: &EmailCodeRequest) -> Result<EmailCodeSent, ApiError> {
+        self.post_once("/v1/auth/email-code".into(), req).await
+    }
+
+    pub async fn verify_email_code(&self, req: &EmailCodeVerify) -> Result<CreatedToken, ApiError> {
+        self.post_once("/v1/auth/email-code/verify".into(), req).await
+    }
+
+    pub async fn enroll_mfa(&self) -> Result<MfaEnrollment, ApiError> {
+        self.post_once("/v1/users/me/mfa".into(), &serde_json::json!({}))
+            .await
+    }
+
+    pub async fn confirm_mfa(&self, req: &TotpCode) -> Result<User, ApiError> {
+        self.post_once("/v1/users/me/mfa/confirm".into(), req).await
+    }
+
+    pub async fn disable_mfa(&self, req: &TotpCode) -> Result<User, ApiError> {
+        let mut r = super::request(Method::Delete, "/v1/users/me/mfa".into(), Some(req))?;
+        r.idempotency_key = None;
+        let resp = self.execute(r).await?;
+        super::decode(&resp.body)
+    }
+
     // ------------------------------------------------------------ users (admin)
 
     pub async fn list_users(&self) -> Result<Vec<User>, ApiError> {

@@ -197,6 +197,19 @@ impl ApiClient {
         decode(&resp.body)
     }
 
+    /// A POST sent once, without an `Idempotency-Key` (so never retried): login
+    /// codes are single-use, and asking twice mails twice.
+    async fn post_once<T: DeserializeOwned>(
+        &self,
+        path: String,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        let mut req = request(Method::Post, path, Some(body))?;
+        req.idempotency_key = None;
+        let resp = self.execute(req).await?;
+        decode(&resp.body)
+    }
+
     /// A POST whose `Idempotency-Key` the caller chose (instead of a random one), so
     /// that the same request sent again gets the server's first answer.
     async fn post_with_key<T: DeserializeOwned>(

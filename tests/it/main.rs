@@ -14,6 +14,7 @@ mod invitations;
 mod jq;
 mod json;
 mod local;
+mod login_email;
 mod messages;
 mod payloads;
 mod project_users;

@@ -1,6 +1,7 @@
 //! `accessctl auth …`
 
 pub mod login;
+mod login_email;
 pub mod logout;
 pub mod status;
 pub mod token;
