@@ -159,6 +159,23 @@ impl Server {
         r.ok();
     }
 
+    /// The server's clock (unix ms).
+    pub fn now_ms(&self) -> i64 {
+        accessd::clock::system()() + self.clock_offset.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Moves the server's clock to one second into a 30 s TOTP step, so that a code
+    /// computed now stays current for the next 29 s.
+    pub fn align_to_totp_step(&self) {
+        let into = self.now_ms().rem_euclid(30_000);
+        self.advance_clock(30_000 - into + 1000);
+    }
+
+    /// The TOTP code of `secret` at the server's clock plus `steps` steps.
+    pub fn totp(&self, secret: &str, steps: i64) -> String {
+        accessd::mfa::code_at(secret, self.now_ms() + steps * 30_000).unwrap()
+    }
+
     pub fn advance_clock(&self, ms: i64) {
         self.clock_offset
             .fetch_add(ms, std::sync::atomic::Ordering::SeqCst);

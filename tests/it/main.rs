@@ -16,6 +16,7 @@ mod json;
 mod local;
 mod login_email;
 mod messages;
+mod mfa;
 mod payloads;
 mod project_users;
 mod projects;

@@ -550,3 +550,21 @@ fn ctrl_c_at_the_prompt(args: &str, prompt: &str) {
         "echo is off after the prompt:\n{screen}"
     );
 }
+
+/// `auth mfa enroll` draws the otpauth:// URI as a QR code on a terminal (a pipe
+/// gets only the secret and the URI: `mfa.rs`).
+#[test]
+fn mfa_enroll_draws_a_qr_code_on_a_terminal() {
+    let (_server, home) = admin_with_project();
+    let screen = on_tty(&home, 120, "auth mfa enroll", &[]);
+    let drawn = screen
+        .lines()
+        .filter(|l| l.chars().any(|c| matches!(c, '█' | '▀' | '▄')))
+        .count();
+    assert!(drawn >= 15, "no QR code:\n{screen}");
+    assert!(
+        screen.contains("otpauth://totp/accessd:admin%40example.com?"),
+        "{screen}"
+    );
+    assert!(screen.contains("SECRET"), "{screen}");
+}

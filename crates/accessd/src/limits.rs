@@ -123,7 +123,7 @@ impl Class {
     }
 }
 
-type Keyed<C> = RateLimiter<IpAddr, DashMapStateStore<IpAddr>, C, NoOpMiddleware<<C as Clock>::Instant>>;
+type Keyed<C, K = IpAddr> = RateLimiter<K, DashMapStateStore<K>, C, NoOpMiddleware<<C as Clock>::Instant>>;
 
 /// Forget idle addresses after this many checks (bounds memory under a flood
 /// of distinct addresses).
@@ -167,7 +167,7 @@ impl<C: Clock + Clone> Bucket<C> {
 
 /// Buckets keyed by a normalized email address (login code requests).
 pub struct EmailBucket<C: Clock = DefaultClock> {
-    limiter: Option<RateLimiter<String, DashMapStateStore<String>, C, NoOpMiddleware<C::Instant>>>,
+    limiter: Option<Keyed<C, String>>,
     clock: C,
     checks: AtomicU64,
 }

@@ -16,7 +16,7 @@ pub struct EnableArgs {
 
 pub async fn run(args: &EnableArgs, ctx: &Ctx) -> Result<(), CliError> {
     let api = ctx.api().await?;
-    let user = common::user(&api, &args.user).await?;
+    let user = common::user(api, &args.user).await?;
     let req = UpdateUser {
         disabled: Some(false),
         ..Default::default()

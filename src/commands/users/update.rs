@@ -34,7 +34,7 @@ pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
         _ => None,
     };
     let api = ctx.api().await?;
-    let user = common::user(&api, &args.user).await?;
+    let user = common::user(api, &args.user).await?;
     let req = UpdateUser {
         name: args.name.clone(),
         is_admin,

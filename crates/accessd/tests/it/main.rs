@@ -17,6 +17,7 @@ mod last_owner;
 mod limits;
 mod login;
 mod load;
+mod mfa;
 mod mail;
 mod model;
 mod openapi;

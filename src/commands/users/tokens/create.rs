@@ -34,7 +34,7 @@ pub async fn run(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
         return Err(CliError::usage("the token name is empty"));
     }
     let api = ctx.api().await?;
-    let user = common::user(&api, &args.user).await?;
+    let user = common::user(api, &args.user).await?;
     let req = CreateToken {
         name: name.to_owned(),
         expires_in_days: args.expires_in_days,
