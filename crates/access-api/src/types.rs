@@ -637,8 +637,13 @@ pub struct AuditEvent {
     pub target: Option<String>,
     #[serde(default)]
     pub details: serde_json::Value,
+    /// The id this server gave the request (the `X-Request-Id` of its answer).
     #[serde(default)]
     pub request_id: Option<String>,
+    /// The `X-Request-Id` the client sent, if any: printable ASCII, at most 64
+    /// characters; recorded as the client said, so never proof of anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_request_id: Option<String>,
 }
 
 #[cfg(test)]

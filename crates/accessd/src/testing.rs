@@ -336,7 +336,7 @@ pub async fn fuzz_app(dir: &std::path::Path) -> Result<App, crate::Error> {
             mfa_enabled: false,
             created_at: 0,
         },
-        request_id: None,
+        ids: Default::default(),
     };
     let req = access_api::CreateProject {
         name: "p".into(),

@@ -2,6 +2,7 @@
 //! `users/me/mfa…` (TOTP of one's own account).
 
 use access_api as api;
+use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -11,7 +12,7 @@ use super::limits::rate_limited;
 use super::respond::json;
 use crate::error::ApiError;
 use crate::limits::Class;
-use crate::service::Service;
+use crate::service::{RequestIds, Service};
 use crate::service::login::{login_email, mail_not_configured};
 
 type R = Result<Response, ApiError>;
@@ -28,8 +29,13 @@ pub async fn email_code(State(svc): State<Service>, ApiJson(req): ApiJson<api::E
     Ok(json(StatusCode::ACCEPTED, &svc.request_email_code(&req).await?, None))
 }
 
-pub async fn verify(State(svc): State<Service>, ApiJson(req): ApiJson<api::EmailCodeVerify>) -> R {
-    Ok(json(StatusCode::OK, &svc.verify_email_code(&req).await?, None))
+pub async fn verify(
+    State(svc): State<Service>,
+    ids: Option<Extension<RequestIds>>,
+    ApiJson(req): ApiJson<api::EmailCodeVerify>,
+) -> R {
+    let ids = ids.map(|e| e.0).unwrap_or_default();
+    Ok(json(StatusCode::OK, &svc.verify_email_code(&req, &ids).await?, None))
 }
 
 pub async fn enroll(State(svc): State<Service>, Auth(c): Auth) -> R {

@@ -1,14 +1,14 @@
 //! `projects/{p}/invitations…`, `invitations/accept`, `invitations/decline`.
 
 use access_api::{self as api, InviteStatus};
-use axum::extract::{Path, State};
+use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::extract::{ApiJson, Auth, IfMatch, MaybeAuth};
 use super::respond::{json, no_content, whole_list};
 use crate::error::ApiError;
-use crate::service::Service;
+use crate::service::{RequestIds, Service};
 
 type R = Result<Response, ApiError>;
 
@@ -63,17 +63,21 @@ pub async fn resend(
 pub async fn accept(
     State(svc): State<Service>,
     MaybeAuth(c): MaybeAuth,
+    ids: Option<Extension<RequestIds>>,
     ApiJson(req): ApiJson<api::AcceptInvitation>,
 ) -> R {
-    let resp = svc.accept_invitation(c.as_ref(), &req.code).await?;
+    let ids = ids.map(|e| e.0).unwrap_or_default();
+    let resp = svc.accept_invitation(c.as_ref(), &ids, &req.code).await?;
     Ok(json(StatusCode::OK, &resp, None))
 }
 
 pub async fn decline(
     State(svc): State<Service>,
     MaybeAuth(c): MaybeAuth,
+    ids: Option<Extension<RequestIds>>,
     ApiJson(req): ApiJson<api::AcceptInvitation>,
 ) -> R {
-    svc.decline_invitation(c.as_ref(), &req.code).await?;
+    let ids = ids.map(|e| e.0).unwrap_or_default();
+    svc.decline_invitation(c.as_ref(), &ids, &req.code).await?;
     Ok(no_content(None))
 }

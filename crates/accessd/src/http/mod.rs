@@ -30,6 +30,9 @@ use crate::service::Service;
 /// Request bodies above this answer 413.
 pub const BODY_LIMIT: usize = 1 << 20;
 
+/// The longest client `X-Request-Id` kept (as `client_request_id` in audit events).
+pub const CLIENT_REQUEST_ID_MAX: usize = 64;
+
 /// The per-request log line: method, path (never the query), status, latency and
 /// request id; never headers (Authorization). Successful requests log at DEBUG
 /// (formatting and writing an INFO line cost 8–12 % of a check's throughput),
@@ -158,6 +161,7 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(
             ServiceBuilder::new()
+                .layer(from_fn(layers::client_request_id))
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
                 .layer(from_fn(log_request))
                 .layer(PropagateRequestIdLayer::x_request_id())

@@ -78,10 +78,8 @@ pub async fn delete(State(svc): State<Service>, Auth(c): Auth, Path(p): Path<Str
 }
 
 pub async fn list_roles(State(svc): State<Service>, Auth(c): Auth, Path(p): Path<String>) -> R {
-    let acc = svc.view(&c, &p).await?;
-    acc.require("roles.view")?;
-    let items: Vec<api::Role> = acc.roles.iter().map(convert::role).collect();
-    Ok(whole_list(items, Some(acc.project.policy_version)))
+    let (items, version) = svc.list_roles(&c, &p).await?;
+    Ok(whole_list(items, Some(version)))
 }
 
 pub async fn get_role(
@@ -89,18 +87,8 @@ pub async fn get_role(
     Auth(c): Auth,
     Path((p, role)): Path<(String, String)>,
 ) -> R {
-    let acc = svc.view(&c, &p).await?;
-    acc.require("roles.view")?;
-    let r = acc
-        .roles
-        .iter()
-        .find(|r| r.id == role || r.name.eq_ignore_ascii_case(&role))
-        .ok_or_else(|| ApiError::not_found("role"))?;
-    Ok(json(
-        StatusCode::OK,
-        &convert::role(r),
-        Some(acc.project.policy_version),
-    ))
+    let (r, version) = svc.get_role(&c, &p, &role).await?;
+    Ok(json(StatusCode::OK, &r, Some(version)))
 }
 
 pub async fn create_role(

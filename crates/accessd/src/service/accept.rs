@@ -4,7 +4,8 @@
 use access_api::{self as api, ProblemCode, validate};
 
 use super::auth::{hash_secret, issue_token};
-use super::{Caller, Service, convert};
+use super::bindings::Target;
+use super::{Caller, RequestIds, Service, convert};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, users::NewUser};
@@ -34,21 +35,28 @@ impl Service {
     pub async fn accept_invitation(
         &self,
         caller: Option<&Caller>,
+        ids: &RequestIds,
         code: &str,
     ) -> ApiResult<api::AcceptResponse> {
-        self.answer_invitation(caller, code, true)
+        self.answer_invitation(caller, ids, code, true)
             .await?
             .ok_or_else(|| ApiError::not_found("invitation"))
     }
 
     /// Declines by code: the invitation is removed.
-    pub async fn decline_invitation(&self, caller: Option<&Caller>, code: &str) -> ApiResult<()> {
-        self.answer_invitation(caller, code, false).await.map(|_| ())
+    pub async fn decline_invitation(
+        &self,
+        caller: Option<&Caller>,
+        ids: &RequestIds,
+        code: &str,
+    ) -> ApiResult<()> {
+        self.answer_invitation(caller, ids, code, false).await.map(|_| ())
     }
 
     async fn answer_invitation(
         &self,
         caller: Option<&Caller>,
+        ids: &RequestIds,
         code: &str,
         accept: bool,
     ) -> ApiResult<Option<api::AcceptResponse>> {
@@ -153,20 +161,12 @@ impl Service {
                         .unwrap_or(0);
                     store::bindings::insert_binding(
                         &mut tx,
-                        &store::bindings::NewBinding {
-                            project_id: &project.id,
-                            role_id: &inv.role_id,
-                            role_rank: rank,
-                            principal_type: "user",
-                            principal_id: Some(&user.id),
-                            principal_sort: &store::bindings::user_sort_key(
-                                &user.username,
-                                &user.email,
-                                user.name.as_deref(),
-                            ),
-                            expires_at: None,
-                            created_by: inv.invited_by.as_deref(),
-                        },
+                        &Target::user(&user).binding(
+                            &project.id,
+                            (&inv.role_id, rank),
+                            None,
+                            inv.invited_by.as_deref(),
+                        ),
                         now,
                     )
                     .await?
@@ -177,7 +177,7 @@ impl Service {
                 .ok_or_else(gone)?;
             let actor = Caller {
                 user: user.clone(),
-                request_id: caller.and_then(|c| c.request_id.clone()),
+                ids: ids.clone(),
             };
             self.audit(
                 &mut tx,

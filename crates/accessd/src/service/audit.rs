@@ -24,6 +24,7 @@ pub fn event(e: &EventRow) -> api::AuditEvent {
         target: e.target.clone(),
         details: serde_json::from_str(&e.details).unwrap_or_default(),
         request_id: e.request_id.clone(),
+        client_request_id: e.client_request_id.clone(),
     }
 }
 

@@ -90,7 +90,7 @@ impl Service {
         }
         Ok(Caller {
             user,
-            request_id: None,
+            ids: Default::default(),
         })
     }
 
@@ -106,7 +106,7 @@ impl Service {
         match store::users::find_user(&mut c, username).await? {
             Some(user) if !user.disabled => Ok(Caller {
                 user,
-                request_id: None,
+                ids: Default::default(),
             }),
             _ => Err(ApiError::unauthenticated()),
         }
@@ -144,7 +144,7 @@ impl Service {
             let token = issue_token(&mut tx, &user.id, "bootstrap", now, None).await?;
             let caller = Caller {
                 user: user.clone(),
-                request_id: None,
+                ids: Default::default(),
             };
             self.audit(
                 &mut tx,

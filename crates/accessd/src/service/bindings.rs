@@ -2,6 +2,7 @@
 
 use access_api::{self as api, ProblemCode};
 
+use super::owners::OwnerGuard;
 use super::{Access, Caller, Service, convert, role_view, rules};
 use crate::clock::parse_rfc3339;
 use crate::db::retry;
@@ -20,6 +21,37 @@ pub struct Target {
 }
 
 impl Target {
+    /// A user as the principal of a new binding.
+    pub fn user(user: &UserRow) -> Target {
+        Target {
+            principal_type: "user",
+            sort: store::bindings::user_sort_key(&user.username, &user.email, user.name.as_deref()),
+            name: user.username.clone(),
+            principal_id: Some(user.id.clone()),
+        }
+    }
+
+    /// The row of a new binding of this principal to `role` (id and rank) in
+    /// `project_id`: the one place a [`store::bindings::NewBinding`] is built.
+    pub fn binding<'a>(
+        &'a self,
+        project_id: &'a str,
+        role: (&'a str, i64),
+        expires_at: Option<i64>,
+        created_by: Option<&'a str>,
+    ) -> store::bindings::NewBinding<'a> {
+        store::bindings::NewBinding {
+            project_id,
+            role_id: role.0,
+            role_rank: role.1,
+            principal_type: self.principal_type,
+            principal_id: self.principal_id.as_deref(),
+            principal_sort: &self.sort,
+            expires_at,
+            created_by,
+        }
+    }
+
     pub fn key(&self) -> String {
         store::bindings::principal_key(self.principal_type, self.principal_id.as_deref())
     }
@@ -86,12 +118,7 @@ impl Service {
                     ));
                 }
                 let user = self.resolve_member(c, acc, given[0]).await?;
-                Ok(Target {
-                    principal_type: "user",
-                    sort: store::bindings::user_sort_key(&user.username, &user.email, user.name.as_deref()),
-                    name: user.username.clone(),
-                    principal_id: Some(user.id),
-                })
+                Ok(Target::user(&user))
             }
             api::PrincipalSelector::AllUsers => Ok(Target {
                 principal_type: "all-users",
@@ -165,16 +192,12 @@ impl Service {
             }
             let id = store::bindings::insert_binding(
                 &mut tx,
-                &store::bindings::NewBinding {
-                    project_id: &acc.project.id,
-                    role_id: &role.id,
-                    role_rank: role.rank,
-                    principal_type: target.principal_type,
-                    principal_id: target.principal_id.as_deref(),
-                    principal_sort: &target.sort,
+                &target.binding(
+                    &acc.project.id,
+                    (&role.id, role.rank),
                     expires_at,
-                    created_by: Some(&caller.user.username),
-                },
+                    Some(&caller.user.username),
+                ),
                 now,
             )
             .await?;
@@ -221,17 +244,10 @@ impl Service {
             let role = acc.role_by_id(&b.role_id)?;
             rules::check_grant(&acc.perms, "members.manage", &[role_view(role)])?;
             // Only an owner the rule counts can be the last one.
-            let owner = store::bindings::removes_owner([&b]);
-            let before = if owner {
-                store::bindings::count_owners(&mut tx, &acc.project.id).await?
-            } else {
-                0
-            };
+            let owners =
+                OwnerGuard::project(&mut tx, &acc.project, store::bindings::removes_owner([&b])).await?;
             store::bindings::delete_binding(&mut tx, id).await?;
-            if owner {
-                let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
-                rules::check_owners_left(&acc.project.name, before, after)?;
-            }
+            owners.check(&mut tx).await?;
             self.audit(
                 &mut tx,
                 Some(caller),

@@ -12,7 +12,7 @@
 use access_api::{self as api, ProblemCode, validate};
 use rand::Rng;
 
-use super::{Caller, Service};
+use super::{Caller, RequestIds, Service};
 use crate::clock::DAY_MS;
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
@@ -95,7 +95,11 @@ impl Service {
     /// an account with MFA answer 401 `totp-required` (no TOTP code, or a wrong or
     /// reused one): the TOTP code cannot be probed without the mailbox. Wrong
     /// codes and wrong TOTP codes both count towards the code's 5 tries.
-    pub async fn verify_email_code(&self, req: &api::EmailCodeVerify) -> ApiResult<api::CreatedToken> {
+    pub async fn verify_email_code(
+        &self,
+        req: &api::EmailCodeVerify,
+        ids: &RequestIds,
+    ) -> ApiResult<api::CreatedToken> {
         if self.config.smtp_url.is_none() {
             return Err(mail_not_configured());
         }
@@ -158,7 +162,7 @@ impl Service {
             .await?;
             let caller = Caller {
                 user: user.clone(),
-                request_id: None,
+                ids: ids.clone(),
             };
             self.audit(
                 &mut tx,

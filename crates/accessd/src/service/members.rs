@@ -3,6 +3,8 @@
 
 use access_api::{self as api, MemberStatus, ProblemCode};
 
+use super::bindings::Target;
+use super::owners::OwnerGuard;
 use super::{Caller, Service, convert, role_view, rules};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
@@ -89,40 +91,29 @@ impl Service {
             rules::check_grant(&acc.perms, "members.manage", &involved)?;
             // Adding a role never takes an owner away: the rule only matters when
             // a binding it counts goes.
-            let owner = store::bindings::removes_owner(existing.iter().filter(|b| b.role_id != role.id));
-            let before = if owner {
-                store::bindings::count_owners(&mut tx, &acc.project.id).await?
-            } else {
-                0
-            };
+            let owners = OwnerGuard::project(
+                &mut tx,
+                &acc.project,
+                store::bindings::removes_owner(existing.iter().filter(|b| b.role_id != role.id)),
+            )
+            .await?;
             for b in existing.iter().filter(|b| b.role_id != role.id) {
                 store::bindings::delete_binding(&mut tx, &b.id).await?;
             }
             if !existing.iter().any(|b| b.role_id == role.id) {
                 store::bindings::insert_binding(
                     &mut tx,
-                    &store::bindings::NewBinding {
-                        project_id: &acc.project.id,
-                        role_id: &role.id,
-                        role_rank: role.rank,
-                        principal_type: "user",
-                        principal_id: Some(&user.id),
-                        principal_sort: &store::bindings::user_sort_key(
-                            &user.username,
-                            &user.email,
-                            user.name.as_deref(),
-                        ),
-                        expires_at: None,
-                        created_by: Some(&caller.user.username),
-                    },
+                    &Target::user(&user).binding(
+                        &acc.project.id,
+                        (&role.id, role.rank),
+                        None,
+                        Some(&caller.user.username),
+                    ),
                     now,
                 )
                 .await?;
             }
-            if owner {
-                let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
-                rules::check_owners_left(&acc.project.name, before, after)?;
-            }
+            owners.check(&mut tx).await?;
             self.audit(
                 &mut tx,
                 Some(caller),
@@ -176,19 +167,12 @@ impl Service {
                 }
                 rules::check_grant(&acc.perms, "members.manage", &involved)?;
             }
-            let owner = store::bindings::removes_owner(&existing);
-            let before = if owner {
-                store::bindings::count_owners(&mut tx, &acc.project.id).await?
-            } else {
-                0
-            };
+            let owners =
+                OwnerGuard::project(&mut tx, &acc.project, store::bindings::removes_owner(&existing)).await?;
             for b in &existing {
                 store::bindings::delete_binding(&mut tx, &b.id).await?;
             }
-            if owner {
-                let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
-                rules::check_owners_left(&acc.project.name, before, after)?;
-            }
+            owners.check(&mut tx).await?;
             let action = if leaving { "member.leave" } else { "member.remove" };
             self.audit(
                 &mut tx,

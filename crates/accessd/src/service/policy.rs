@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use access_api::{self as api, FieldError};
 
+use super::owners::OwnerGuard;
 use super::{Caller, Service, role_view, rules};
 use crate::clock::{parse_rfc3339, rfc3339};
 use crate::db::retry;
@@ -139,7 +140,7 @@ impl Service {
                 let views: Vec<_> = involved.iter().map(|r| role_view(r)).collect();
                 rules::check_grant(&acc.perms, "members.manage", &views)?;
             }
-            let before = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
+            let owners = OwnerGuard::project(&mut tx, &acc.project, true).await?;
             let mut removed_log = Vec::new();
             for b in &removed {
                 store::bindings::delete_binding(&mut tx, &b.id).await?;
@@ -153,23 +154,18 @@ impl Service {
             for (k, role, target) in &added {
                 let id = store::bindings::insert_binding(
                     &mut tx,
-                    &store::bindings::NewBinding {
-                        project_id: &acc.project.id,
-                        role_id: &role.id,
-                        role_rank: role.rank,
-                        principal_type: target.principal_type,
-                        principal_id: target.principal_id.as_deref(),
-                        principal_sort: &target.sort,
-                        expires_at: k.2,
-                        created_by: Some(&caller.user.username),
-                    },
+                    &target.binding(
+                        &acc.project.id,
+                        (&role.id, role.rank),
+                        k.2,
+                        Some(&caller.user.username),
+                    ),
                     now,
                 )
                 .await?;
                 added_log.push(super::bindings::audit_binding(&id, &role.name, &target.label()));
             }
-            let after = store::bindings::count_owners(&mut tx, &acc.project.id).await?;
-            rules::check_owners_left(&acc.project.name, before, after)?;
+            owners.check(&mut tx).await?;
             self.audit(
                 &mut tx,
                 Some(caller),

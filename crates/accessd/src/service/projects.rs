@@ -3,6 +3,7 @@
 
 use access_api::{self as api, FieldError, ProblemCode, presets, validate};
 
+use super::bindings::Target;
 use super::{Access, Caller, Service, convert, rules};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
@@ -125,20 +126,7 @@ impl Service {
             store::users::add_org_member(&mut tx, &org.id, &caller.user.id, "member", now).await?;
             store::bindings::insert_binding(
                 &mut tx,
-                &store::bindings::NewBinding {
-                    project_id: &id,
-                    role_id: &role_id,
-                    role_rank: rank,
-                    principal_type: "user",
-                    principal_id: Some(&caller.user.id),
-                    principal_sort: &store::bindings::user_sort_key(
-                        &caller.user.username,
-                        &caller.user.email,
-                        caller.user.name.as_deref(),
-                    ),
-                    expires_at: None,
-                    created_by: Some(&caller.user.username),
-                },
+                &Target::user(&caller.user).binding(&id, (&role_id, rank), None, Some(&caller.user.username)),
                 now,
             )
             .await?;
@@ -242,6 +230,13 @@ impl Service {
                 return Err(self.project_name_taken(&mut tx, caller, &id, &name).await?);
             }
             let description = req.description.clone().or(acc.project.description.clone());
+            if name == acc.project.name && description == acc.project.description {
+                // Nothing changes (`PATCH {}` or the same values): no new version,
+                // no audit event; the answer is the project as it is.
+                tx.rollback().await?;
+                acc.project.policy_version -= 1;
+                return Ok(acc);
+            }
             store::projects::update_project(&mut tx, &acc.project.id, &name, description.as_deref()).await?;
             acc.project.name = name;
             acc.project.description = description;

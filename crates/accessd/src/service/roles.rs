@@ -19,6 +19,27 @@ fn normalize_perms(perms: &[String]) -> Vec<String> {
 }
 
 impl Service {
+    /// The project's roles and its version; needs `roles.view`.
+    pub async fn list_roles(&self, caller: &Caller, key: &str) -> ApiResult<(Vec<api::Role>, i64)> {
+        let acc = self.view(caller, key).await?;
+        acc.require("roles.view")?;
+        let items = acc.roles.iter().map(convert::role).collect();
+        Ok((items, acc.project.policy_version))
+    }
+
+    /// One role by id or (case-insensitive) name and the project's version;
+    /// needs `roles.view`.
+    pub async fn get_role(&self, caller: &Caller, key: &str, role: &str) -> ApiResult<(api::Role, i64)> {
+        let acc = self.view(caller, key).await?;
+        acc.require("roles.view")?;
+        let r = acc
+            .roles
+            .iter()
+            .find(|r| r.id == role || r.name.eq_ignore_ascii_case(role))
+            .ok_or_else(|| ApiError::not_found("role"))?;
+        Ok((convert::role(r), acc.project.policy_version))
+    }
+
     pub async fn create_role(
         &self,
         caller: &Caller,
@@ -216,7 +237,7 @@ impl Service {
                 })?;
                 let sub = Caller {
                     user,
-                    request_id: None,
+                    ids: Default::default(),
                 };
                 let org_role = store::users::org_role(&mut c, &acc.project.org_id, &sub.user.id).await?;
                 self.access_with(&mut c, acc.project.clone(), org_role, &sub)

@@ -2,6 +2,7 @@
 
 use access_api::{self as api, FieldError, ProblemCode, validate};
 
+use super::owners::OwnerGuard;
 use super::{Caller, Service, convert, rules};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
@@ -161,13 +162,11 @@ impl Service {
                 Self::still_admin(&mut tx, caller).await?;
             }
             let admins_before = store::users::count_admins(&mut tx).await?;
-            let mut owners_before = Vec::new();
-            for p in &projects {
-                owners_before.push(store::bindings::count_owners(&mut tx, p).await?);
-            }
+            let owners = OwnerGuard::projects(&mut tx, projects.clone()).await?;
             let mut u = store::users::find_user(&mut tx, &target.id)
                 .await?
                 .ok_or_else(|| ApiError::not_found("user"))?;
+            let before = u.clone();
             if let Some(n) = &req.name {
                 u.name = Some(n.clone());
             }
@@ -177,12 +176,14 @@ impl Service {
             if let Some(a) = req.is_admin {
                 u.is_admin = a;
             }
+            if u.name == before.name && u.disabled == before.disabled && u.is_admin == before.is_admin {
+                // Nothing changes (`PATCH {}` or the same values): no write, no event.
+                tx.rollback().await?;
+                return Ok(convert::user(&u));
+            }
             store::users::update_user(&mut tx, &u).await?;
             rules::check_admins_left(admins_before, store::users::count_admins(&mut tx).await?)?;
-            for (p, before) in projects.iter().zip(owners_before) {
-                let after = store::bindings::count_owners(&mut tx, p).await?;
-                rules::check_owners_left(p, before, after)?;
-            }
+            owners.check(&mut tx).await?;
             self.audit(
                 &mut tx,
                 Some(caller),
@@ -227,16 +228,14 @@ impl Service {
             store::users::begin_global_write(&mut tx).await?;
             Self::still_admin(&mut tx, caller).await?;
             let admins_before = store::users::count_admins(&mut tx).await?;
-            let mut owners_before = Vec::new();
-            for p in &projects {
-                owners_before.push(store::bindings::count_owners(&mut tx, p).await?);
-            }
+            let owners = OwnerGuard::projects(&mut tx, projects.clone()).await?;
+            let bindings = store::users::direct_bindings(&mut tx, &target.id).await?;
+            let teams = store::teams::teams_of_user(&mut tx, &target.id).await?;
             store::users::delete_user(&mut tx, &target.id).await?;
             rules::check_admins_left(admins_before, store::users::count_admins(&mut tx).await?)?;
-            for (p, before) in projects.iter().zip(owners_before) {
-                let after = store::bindings::count_owners(&mut tx, p).await?;
-                rules::check_owners_left(p, before, after)?;
-            }
+            owners.check(&mut tx).await?;
+            self.audit_removed_with_user(&mut tx, caller, &target, &bindings, &teams)
+                .await?;
             self.audit(
                 &mut tx,
                 Some(caller),
@@ -250,6 +249,49 @@ impl Service {
             Ok(())
         })
         .await
+    }
+
+    /// Deleting a user takes away their direct bindings and team memberships:
+    /// each project they were bound in gets a `member.remove` event naming the
+    /// bindings, each team a `team.member.remove` event (in its org's log).
+    async fn audit_removed_with_user(
+        &self,
+        tx: &mut store::Conn,
+        caller: &Caller,
+        user: &UserRow,
+        bindings: &[store::users::UserBinding],
+        teams: &[store::teams::TeamRow],
+    ) -> ApiResult<()> {
+        for group in bindings.chunk_by(|a, b| a.project_id == b.project_id) {
+            let Some(project) = store::projects::find_project(tx, &group[0].project_id).await? else {
+                continue;
+            };
+            let removed: Vec<_> = group
+                .iter()
+                .map(|b| serde_json::json!({"id": b.binding_id, "role": b.role}))
+                .collect();
+            self.audit(
+                tx,
+                Some(caller),
+                "member.remove",
+                Some(&project),
+                Some(&user.username),
+                serde_json::json!({"reason": "user deleted", "bindings": removed}),
+            )
+            .await?;
+        }
+        for t in teams {
+            self.audit_in_org(
+                tx,
+                Some(caller),
+                "team.member.remove",
+                &t.org_id,
+                Some(&t.id),
+                serde_json::json!({"team": t.name, "user": user.username, "reason": "user deleted"}),
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// The caller's open invitations.

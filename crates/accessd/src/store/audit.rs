@@ -14,12 +14,14 @@ pub struct NewEvent<'a> {
     pub target: Option<&'a str>,
     pub details: serde_json::Value,
     pub request_id: Option<&'a str>,
+    pub client_request_id: Option<&'a str>,
 }
 
 pub async fn insert(c: &mut Conn, e: &NewEvent<'_>, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_events (id, created_at, action, actor, project_id, project_name, target, \
-         details, request_id, org_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         details, request_id, org_id, client_request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(new_id())
     .bind(now)
@@ -31,6 +33,7 @@ pub async fn insert(c: &mut Conn, e: &NewEvent<'_>, now: i64) -> Result<(), sqlx
     .bind(e.details.to_string())
     .bind(e.request_id.map(str::to_owned))
     .bind(e.org_id.map(str::to_owned))
+    .bind(e.client_request_id.map(str::to_owned))
     .execute(&mut *c)
     .await?;
     Ok(())
@@ -46,6 +49,7 @@ pub struct EventRow {
     pub target: Option<String>,
     pub details: String,
     pub request_id: Option<String>,
+    pub client_request_id: Option<String>,
 }
 
 pub struct EventFilter<'a> {
@@ -63,8 +67,8 @@ pub struct EventFilter<'a> {
 pub async fn list(c: &mut Conn, f: &EventFilter<'_>) -> Result<Vec<EventRow>, sqlx::Error> {
     let (b_at, b_id) = f.before.clone().unwrap_or((i64::MAX, String::new()));
     let rows = sqlx::query(
-        "SELECT id, created_at, action, actor, project_id, project_name, target, details, request_id \
-         FROM audit_events WHERE ($1 = '' OR project_id = $1) AND ($2 = '' OR action = $2) \
+        "SELECT id, created_at, action, actor, project_id, project_name, target, details, request_id, \
+         client_request_id FROM audit_events WHERE ($1 = '' OR project_id = $1) AND ($2 = '' OR action = $2) \
          AND ($3 = '' OR actor = $3) AND created_at >= $4 AND created_at <= $5 \
          AND (created_at < $6 OR (created_at = $6 AND ($7 = '' OR id < $7))) \
          AND ($9 = '' OR org_id = $9) \
@@ -93,6 +97,7 @@ pub async fn list(c: &mut Conn, f: &EventFilter<'_>) -> Result<Vec<EventRow>, sq
                 target: r.try_get("target")?,
                 details: r.try_get("details")?,
                 request_id: r.try_get("request_id")?,
+                client_request_id: r.try_get("client_request_id")?,
             })
         })
         .collect()
@@ -113,6 +118,9 @@ pub const IDEM_IN_PROGRESS: i64 = 0;
 pub struct StoredKey {
     pub response: StoredResponse,
     pub created_at: i64,
+    /// Hash of the request the key was first used with (none for keys stored
+    /// before migration 0014).
+    pub request_hash: Option<String>,
 }
 
 impl StoredKey {
@@ -128,7 +136,7 @@ pub async fn idem_get(
     path: &str,
 ) -> Result<Option<StoredKey>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT status, headers, body, created_at FROM idempotency_keys \
+        "SELECT status, headers, body, created_at, request_hash FROM idempotency_keys \
          WHERE user_id = $1 AND idem_key = $2 AND path = $3",
     )
     .bind(user_id)
@@ -144,6 +152,7 @@ pub async fn idem_get(
                 body: r.try_get("body")?,
             },
             created_at: r.try_get("created_at")?,
+            request_hash: r.try_get("request_hash")?,
         })
     })
     .transpose()
@@ -156,17 +165,20 @@ pub async fn idem_claim(
     user_id: &str,
     key: &str,
     path: &str,
+    request_hash: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, idem_key, path, status, headers, body, created_at) \
-         VALUES ($1, $2, $3, $4, '', '', $5) ON CONFLICT (user_id, idem_key, path) DO NOTHING",
+        "INSERT INTO idempotency_keys (user_id, idem_key, path, status, headers, body, created_at, \
+         request_hash) VALUES ($1, $2, $3, $4, '', '', $5, $6) \
+         ON CONFLICT (user_id, idem_key, path) DO NOTHING",
     )
     .bind(user_id)
     .bind(key)
     .bind(path)
     .bind(IDEM_IN_PROGRESS)
     .bind(now)
+    .bind(request_hash)
     .execute(&mut *c)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -282,18 +282,21 @@ pub async fn set_user_sort_key(c: &mut Conn, user_id: &str, key: &str) -> Result
 /// Bumps `policy_version` of every project where the user holds a binding,
 /// directly or through a team (the first write of a user-wide change such as
 /// disabling) and returns their ids.
-pub async fn lock_projects_of_user(c: &mut Conn, user_id: &str) -> Result<Vec<String>, sqlx::Error> {
+pub async fn lock_projects_of_user(
+    c: &mut Conn,
+    user_id: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
     let rows = sqlx::query(
         "UPDATE projects SET policy_version = policy_version + 1 WHERE id IN \
          (SELECT project_id FROM role_bindings WHERE (principal_type = 'user' AND principal_id = $1) \
             OR (principal_type = 'team' AND principal_id IN \
                 (SELECT team_id FROM team_members WHERE user_id = $1))) \
-         RETURNING id",
+         RETURNING id, name",
     )
     .bind(user_id)
     .fetch_all(&mut *c)
     .await?;
-    rows.iter().map(|r| r.try_get(0)).collect()
+    rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect()
 }
 
 /// Whether the user is a member of the project (any direct binding) or of its org.

@@ -207,3 +207,16 @@ pub async fn remove_member(c: &mut Conn, team_id: &str, user_id: &str) -> Result
         .await?;
     Ok(res.rows_affected() > 0)
 }
+
+/// The teams `user_id` is a member of (what deleting the user removes).
+pub async fn teams_of_user(c: &mut Conn, user_id: &str) -> Result<Vec<TeamRow>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {TEAM_COLS} FROM {TEAM_FROM} WHERE t.id IN \
+         (SELECT team_id FROM team_members WHERE user_id = $1) ORDER BY t.org_id, t.name_norm"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter().map(TeamRow::from_row).collect()
+}

@@ -413,3 +413,30 @@ pub async fn clear_mfa(c: &mut Conn, user_id: &str) -> Result<(), sqlx::Error> {
     .await?;
     Ok(())
 }
+
+/// A direct binding of a user, as deleting the user records it in the audit log.
+pub struct UserBinding {
+    pub project_id: String,
+    pub binding_id: String,
+    pub role: String,
+}
+
+/// The user's direct bindings, by project (what deleting the user removes).
+pub async fn direct_bindings(c: &mut Conn, user_id: &str) -> Result<Vec<UserBinding>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT b.project_id, b.id, r.name FROM role_bindings b JOIN roles r ON r.id = b.role_id \
+         WHERE b.principal_type = 'user' AND b.principal_id = $1 ORDER BY b.project_id, b.id",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *c)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(UserBinding {
+                project_id: r.try_get(0)?,
+                binding_id: r.try_get(1)?,
+                role: r.try_get(2)?,
+            })
+        })
+        .collect()
+}

@@ -28,3 +28,4 @@ mod replicas;
 mod security;
 mod teams;
 mod trust;
+mod trust_probe;
