@@ -111,7 +111,10 @@ impl ApiClient {
             self.trace(|| {
                 let (base, auth) = match self.transport.describe().as_str() {
                     "embedded" => (String::new(), "embedded, in-process user".to_owned()),
-                    url => (url.to_owned(), "Authorization: Bearer ***".to_owned()),
+                    url if self.transport.sends_token() => {
+                        (url.to_owned(), "Authorization: Bearer ***".to_owned())
+                    }
+                    url => (url.to_owned(), "no token".to_owned()),
                 };
                 format!(
                     "> {} {base}{} ({auth})",

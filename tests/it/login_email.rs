@@ -58,7 +58,7 @@ fn login_by_an_emailed_code_saves_the_token_for_that_server() {
         .stderr_has("If Nia@Example.com has an account on this server, a login code is on its way (valid 10 minutes).")
         .stderr_has(&format!("Logged in to {} as nia (context mail)", server.url))
         .stderr_has("> POST ")
-        .stderr_has("/v1/auth/email-code/verify");
+        .stderr_has("/v1/auth/email-code/verify (no token)");
     assert!(r.stdout.is_empty(), "{r:?}");
     assert!(!r.stderr.contains(&code), "the code reached the -v trace");
     let status = home.run(&["-o", "json", "auth", "status"]).ok().json();

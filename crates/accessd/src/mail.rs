@@ -61,7 +61,10 @@ pub fn deliver_login_code(svc: &Service, email: String, code: String, minutes: i
         .clone()
         .unwrap_or_else(|| DEFAULT_FROM.to_owned());
     tokio::spawn(async move {
-        let domain = email.rsplit_once('@').map(|(_, d)| d.to_owned()).unwrap_or_default();
+        let domain = email
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_owned())
+            .unwrap_or_default();
         let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&url) {
             Ok(b) => b.build(),
             Err(e) => {

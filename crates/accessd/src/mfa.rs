@@ -86,6 +86,9 @@ mod tests {
         assert_ne!(s, new_secret());
         let u = uri(&s, "ada@example.com").unwrap();
         assert!(u.starts_with("otpauth://totp/accessd:ada%40example.com?"), "{u}");
-        assert!(u.contains(&format!("secret={s}")) && u.contains("issuer=accessd"), "{u}");
+        assert!(
+            u.contains(&format!("secret={s}")) && u.contains("issuer=accessd"),
+            "{u}"
+        );
     }
 }

@@ -12,8 +12,8 @@ use super::limits::rate_limited;
 use super::respond::json;
 use crate::error::ApiError;
 use crate::limits::Class;
-use crate::service::{RequestIds, Service};
 use crate::service::login::{login_email, mail_not_configured};
+use crate::service::{RequestIds, Service};
 
 type R = Result<Response, ApiError>;
 
@@ -26,7 +26,11 @@ pub async fn email_code(State(svc): State<Service>, ApiJson(req): ApiJson<api::E
     if let Err(secs) = svc.limiters.check_email(&email) {
         return Ok(rate_limited(Class::LoginEmail, secs));
     }
-    Ok(json(StatusCode::ACCEPTED, &svc.request_email_code(&req).await?, None))
+    Ok(json(
+        StatusCode::ACCEPTED,
+        &svc.request_email_code(&req).await?,
+        None,
+    ))
 }
 
 pub async fn verify(
@@ -35,7 +39,11 @@ pub async fn verify(
     ApiJson(req): ApiJson<api::EmailCodeVerify>,
 ) -> R {
     let ids = ids.map(|e| e.0).unwrap_or_default();
-    Ok(json(StatusCode::OK, &svc.verify_email_code(&req, &ids).await?, None))
+    Ok(json(
+        StatusCode::OK,
+        &svc.verify_email_code(&req, &ids).await?,
+        None,
+    ))
 }
 
 pub async fn enroll(State(svc): State<Service>, Auth(c): Auth) -> R {

@@ -84,7 +84,10 @@ pub async fn guard(State(svc): State<Service>, mut req: Request, next: Next) -> 
     let class = match (req.method(), req.uri().path()) {
         (&Method::POST, "/v1/invitations/accept" | "/v1/invitations/decline") => Some(Class::Accept),
         (&Method::POST, "/v1/bootstrap") => Some(Class::Bootstrap),
-        (&Method::POST, "/v1/auth/email-code" | "/v1/auth/email-code/verify" | "/v1/users/me/mfa/confirm")
+        (
+            &Method::POST,
+            "/v1/auth/email-code" | "/v1/auth/email-code/verify" | "/v1/users/me/mfa/confirm",
+        )
         | (&Method::DELETE, "/v1/users/me/mfa") => Some(Class::Login),
         _ => None,
     };

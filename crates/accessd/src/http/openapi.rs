@@ -370,7 +370,12 @@ mod tests {
         );
         let codes = schemas["ProblemCode"].to_string();
         assert!(codes.contains("\"last-admin\""), "{codes}");
-        for code in ["mail-not-configured", "totp-required", "mfa-enabled", "mfa-not-enabled"] {
+        for code in [
+            "mail-not-configured",
+            "totp-required",
+            "mfa-enabled",
+            "mfa-not-enabled",
+        ] {
             assert!(codes.contains(&format!("\"{code}\"")), "{code} not in {codes}");
         }
         let verify = &doc["paths"]["/v1/auth/email-code/verify"]["post"];

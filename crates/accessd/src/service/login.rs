@@ -73,8 +73,15 @@ impl Service {
             store::login_codes::purge_expired(&mut tx, now).await?;
             let id = store::new_id();
             let code = new_code();
-            store::login_codes::put(&mut tx, &email_norm, &id, &code_hash(&id, &code), now, now + CODE_TTL_MS)
-                .await?;
+            store::login_codes::put(
+                &mut tx,
+                &email_norm,
+                &id,
+                &code_hash(&id, &code),
+                now,
+                now + CODE_TTL_MS,
+            )
+            .await?;
             let user = store::users::user_by_email(&mut tx, &email_norm).await?;
             tx.commit().await?;
             Ok((code, user))
@@ -181,7 +188,10 @@ impl Service {
 
     /// One more wrong try of login code `id`: the fifth burns it.
     async fn count_wrong_try(&self, tx: &mut store::Conn, id: &str) -> ApiResult<()> {
-        if store::login_codes::count_try(tx, id).await?.is_some_and(|n| n >= MAX_TRIES) {
+        if store::login_codes::count_try(tx, id)
+            .await?
+            .is_some_and(|n| n >= MAX_TRIES)
+        {
             store::login_codes::take(tx, id).await?;
         }
         Ok(())

@@ -20,7 +20,13 @@ fn wrong_totp() -> ApiError {
 impl Service {
     /// Whether `code` is a current TOTP code of `user_id`'s enabled MFA that was
     /// not used before; records its step when it is (inside `tx`).
-    pub(super) async fn use_totp(&self, tx: &mut store::Conn, user_id: &str, code: &str, now: i64) -> ApiResult<bool> {
+    pub(super) async fn use_totp(
+        &self,
+        tx: &mut store::Conn,
+        user_id: &str,
+        code: &str,
+        now: i64,
+    ) -> ApiResult<bool> {
         let Some(m) = store::users::mfa(tx, user_id).await? else {
             return Ok(false);
         };
@@ -68,9 +74,14 @@ impl Service {
                 .await?
                 .ok_or_else(|| ApiError::not_found("user"))?;
             if user.mfa_enabled {
-                return Err(ApiError::new(ProblemCode::MfaEnabled, "two-factor authentication is already on"));
+                return Err(ApiError::new(
+                    ProblemCode::MfaEnabled,
+                    "two-factor authentication is already on",
+                ));
             }
-            let pending = store::users::mfa(&mut tx, &user.id).await?.and_then(|m| m.pending_secret);
+            let pending = store::users::mfa(&mut tx, &user.id)
+                .await?
+                .and_then(|m| m.pending_secret);
             let Some(secret) = pending else {
                 return Err(ApiError::new(
                     ProblemCode::MfaNotEnabled,
@@ -81,8 +92,15 @@ impl Service {
                 return Err(wrong_totp());
             };
             store::users::confirm_mfa(&mut tx, &user.id, step).await?;
-            self.audit(&mut tx, Some(caller), "user.mfa-enable", None, Some(&user.id), serde_json::json!({}))
-                .await?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "user.mfa-enable",
+                None,
+                Some(&user.id),
+                serde_json::json!({}),
+            )
+            .await?;
             tx.commit().await?;
             let mut user = user;
             user.mfa_enabled = true;
@@ -110,8 +128,15 @@ impl Service {
                 return Err(wrong_totp());
             }
             store::users::clear_mfa(&mut tx, &user.id).await?;
-            self.audit(&mut tx, Some(caller), "user.mfa-disable", None, Some(&user.id), serde_json::json!({}))
-                .await?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "user.mfa-disable",
+                None,
+                Some(&user.id),
+                serde_json::json!({}),
+            )
+            .await?;
             tx.commit().await?;
             let mut user = user;
             user.mfa_enabled = false;

@@ -47,10 +47,11 @@ pub async fn put(
 }
 
 pub async fn get(c: &mut Conn, email_norm: &str) -> Result<Option<LoginCodeRow>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, code_hash, expires_at, attempts FROM login_codes WHERE email_norm = $1")
-        .bind(email_norm)
-        .fetch_optional(&mut *c)
-        .await?;
+    let row =
+        sqlx::query("SELECT id, code_hash, expires_at, attempts FROM login_codes WHERE email_norm = $1")
+            .bind(email_norm)
+            .fetch_optional(&mut *c)
+            .await?;
     row.map(|r| {
         Ok(LoginCodeRow {
             id: r.try_get("id")?,

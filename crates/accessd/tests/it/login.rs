@@ -46,7 +46,10 @@ pub async fn code_for(w: &World, rx: &mut UnboundedReceiver<SinkedMail>, email: 
 
 pub async fn verify(w: &World, email: &str, code: &str) -> crate::support::Resp {
     w.anon()
-        .post("/v1/auth/email-code/verify", json!({"email": email, "code": code}))
+        .post(
+            "/v1/auth/email-code/verify",
+            json!({"email": email, "code": code}),
+        )
         .await
 }
 
@@ -91,7 +94,10 @@ async fn a_mailed_code_gives_a_token_once() {
     assert!(!events.to_string().contains(&code));
     // A malformed code is a validation error (no try is counted for it).
     w.anon()
-        .post("/v1/auth/email-code/verify", json!({"email": "dana@example.com", "code": "12ab"}))
+        .post(
+            "/v1/auth/email-code/verify",
+            json!({"email": "dana@example.com", "code": "12ab"}),
+        )
         .await
         .problem(422, "validation-failed");
 }
@@ -117,7 +123,10 @@ async fn five_wrong_tries_burn_the_code() {
     }
     let r = verify(&w, "eli@example.com", &code).await;
     let body = r.problem(401, "unauthenticated");
-    assert!(body["detail"].as_str().unwrap().contains("ask for a new one"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("ask for a new one"),
+        "{body}"
+    );
     // A new request replaces the old code.
     let old = code_for(&w, &mut rx, "eli@example.com").await;
     let new = code_for(&w, &mut rx, "eli@example.com").await;
@@ -149,7 +158,10 @@ async fn an_unknown_or_disabled_email_gets_the_same_answer() {
     let (gus, _) = w.user("gus").await;
     let (hal, _) = w.user("hal").await;
     w.admin
-        .patch(&format!("/v1/users/{}", hal["id"].as_str().unwrap()), json!({"disabled": true}))
+        .patch(
+            &format!("/v1/users/{}", hal["id"].as_str().unwrap()),
+            json!({"disabled": true}),
+        )
         .await
         .expect(200);
     let known = w
@@ -182,7 +194,9 @@ async fn an_unknown_or_disabled_email_gets_the_same_answer() {
     code_for(&w, &mut rx, "gus@example.com").await;
     // Verifying for them is the answer to any wrong code.
     for email in ["nobody@example.com", "hal@example.com"] {
-        verify(&w, email, "12345678").await.problem(401, "unauthenticated");
+        verify(&w, email, "12345678")
+            .await
+            .problem(401, "unauthenticated");
     }
     // No code is stored in the clear.
     let hashes: Vec<String> = sqlx::query_scalar("SELECT code_hash FROM login_codes")
@@ -201,7 +215,13 @@ async fn without_mail_delivery_the_login_is_refused() {
         .post("/v1/auth/email-code", json!({"email": "ida@example.com"}))
         .await
         .problem(501, "mail-not-configured");
-    assert!(body["detail"].as_str().unwrap().contains("administrator can issue a token"), "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("administrator can issue a token"),
+        "{body}"
+    );
     verify(&w, "ida@example.com", "12345678")
         .await
         .problem(501, "mail-not-configured");
@@ -225,7 +245,10 @@ async fn code_requests_are_rate_limited_per_email_and_per_address() {
     let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=3600).contains(&retry));
     let body = r.problem(429, "rate-limited");
-    assert!(body["detail"].as_str().unwrap().contains("this email address"), "{body}");
+    assert!(
+        body["detail"].as_str().unwrap().contains("this email address"),
+        "{body}"
+    );
     // Another address is not held back by jo's.
     ask(&w, "kai@example.com").await;
 

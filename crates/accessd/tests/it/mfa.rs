@@ -25,10 +25,16 @@ async fn enrolled(w: &World, c: &Client) -> String {
     let e = c.post("/v1/users/me/mfa", json!({})).await.expect(201);
     let secret = e["secret"].as_str().unwrap().to_owned();
     let uri = e["otpauth_uri"].as_str().unwrap();
-    assert!(uri.starts_with("otpauth://totp/accessd:") && uri.contains(&secret), "{uri}");
+    assert!(
+        uri.starts_with("otpauth://totp/accessd:") && uri.contains(&secret),
+        "{uri}"
+    );
     align(w);
     let u = c
-        .post("/v1/users/me/mfa/confirm", json!({"code": now_code(w, &secret, 0)}))
+        .post(
+            "/v1/users/me/mfa/confirm",
+            json!({"code": now_code(w, &secret, 0)}),
+        )
         .await
         .expect(200);
     assert_eq!(u["mfa_enabled"], true);
@@ -53,9 +59,12 @@ async fn enrolment_is_confirmed_by_a_code_and_shows_everywhere() {
     let e = c.post("/v1/users/me/mfa", json!({})).await.expect(201);
     let secret = e["secret"].as_str().unwrap().to_owned();
     align(&w);
-    c.post("/v1/users/me/mfa/confirm", json!({"code": now_code(&w, &secret, 3)}))
-        .await
-        .problem(401, "totp-required");
+    c.post(
+        "/v1/users/me/mfa/confirm",
+        json!({"code": now_code(&w, &secret, 3)}),
+    )
+    .await
+    .problem(401, "totp-required");
     assert_eq!(c.get("/v1/users/me").await.expect(200)["mfa_enabled"], false);
     // A new enrolment replaces the unconfirmed secret.
     let secret = enrolled(&w, &c).await;
@@ -66,7 +75,11 @@ async fn enrolment_is_confirmed_by_a_code_and_shows_everywhere() {
     let id = me["id"].as_str().unwrap();
     let seen = [
         me.to_string(),
-        w.admin.get(&format!("/v1/users/{id}")).await.expect(200).to_string(),
+        w.admin
+            .get(&format!("/v1/users/{id}"))
+            .await
+            .expect(200)
+            .to_string(),
         w.admin.get("/v1/users").await.expect(200).to_string(),
         w.admin.get("/v1/audit-events").await.expect(200).to_string(),
     ];
@@ -82,19 +95,31 @@ async fn enrolment_is_confirmed_by_a_code_and_shows_everywhere() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| (b["principal"]["username"].clone(), b["principal"]["mfa_enabled"].clone()))
+        .map(|b| {
+            (
+                b["principal"]["username"].clone(),
+                b["principal"]["mfa_enabled"].clone(),
+            )
+        })
         .collect();
     assert!(mfa.contains(&(json!("lin"), json!(true))), "{mfa:?}");
     assert!(mfa.contains(&(json!("admin"), json!(false))), "{mfa:?}");
     // Enrolling twice: 409; confirming with nothing pending: 409.
-    c.post("/v1/users/me/mfa", json!({})).await.problem(409, "mfa-enabled");
+    c.post("/v1/users/me/mfa", json!({}))
+        .await
+        .problem(409, "mfa-enabled");
     let (_, other) = w.user("max").await;
     other
         .post("/v1/users/me/mfa/confirm", json!({"code": "123456"}))
         .await
         .problem(409, "mfa-not-enabled");
     other
-        .send(reqwest::Method::DELETE, "/v1/users/me/mfa", Some(&json!({"code": "123456"})), &[])
+        .send(
+            reqwest::Method::DELETE,
+            "/v1/users/me/mfa",
+            Some(&json!({"code": "123456"})),
+            &[],
+        )
         .await
         .problem(409, "mfa-not-enabled");
 }
@@ -107,18 +132,31 @@ async fn disabling_needs_a_current_unused_code() {
     let delete = |code: String| {
         let c = c.clone();
         async move {
-            c.send(reqwest::Method::DELETE, "/v1/users/me/mfa", Some(&json!({"code": code})), &[])
-                .await
+            c.send(
+                reqwest::Method::DELETE,
+                "/v1/users/me/mfa",
+                Some(&json!({"code": code})),
+                &[],
+            )
+            .await
         }
     };
     // The code that confirmed is used up; two steps away is too far.
-    delete(now_code(&w, &secret, 0)).await.problem(401, "totp-required");
+    delete(now_code(&w, &secret, 0))
+        .await
+        .problem(401, "totp-required");
     // A step later, the previous step's code is the used one.
     w.srv.advance_ms(STEP);
-    delete(now_code(&w, &secret, -1)).await.problem(401, "totp-required");
+    delete(now_code(&w, &secret, -1))
+        .await
+        .problem(401, "totp-required");
     w.srv.advance_ms(STEP);
-    delete(now_code(&w, &secret, 2)).await.problem(401, "totp-required");
-    delete(now_code(&w, &secret, -2)).await.problem(401, "totp-required");
+    delete(now_code(&w, &secret, 2))
+        .await
+        .problem(401, "totp-required");
+    delete(now_code(&w, &secret, -2))
+        .await
+        .problem(401, "totp-required");
     delete("12345".into()).await.problem(401, "totp-required");
     assert_eq!(c.get("/v1/users/me").await.expect(200)["mfa_enabled"], true);
     // One step of skew either way is accepted.
