@@ -139,3 +139,64 @@ fn enrol_confirm_show_log_in_and_disable() {
         .fails(5)
         .stderr_has("hint: enrol first");
 }
+
+#[test]
+fn a_project_requiring_mfa_refuses_an_owner_binding_without_it() {
+    let (server, home) = crate::harness::admin_with_project();
+    server.user_with_token("pia", "pia@example.com", "Pia");
+    let r = home.run(&[
+        "-o",
+        "json",
+        "projects",
+        "update",
+        "shop",
+        "--require-mfa",
+        "owner-grade",
+    ]);
+    assert_eq!(r.ok().json()["require_mfa"], "owner-grade");
+    home.run(&["projects", "update", "shop", "--require-mfa", "some"])
+        .fails(2)
+        .stderr_has("must be owner-grade, all or none");
+    home.run(&["roles", "add-binding", "--email", "pia@example.com", "--role", "admin"])
+        .fails(5)
+        .one_error()
+        .stderr_has("error: project 'shop' requires MFA for role 'admin' (policy owner-grade); pia has not enabled two-factor authentication")
+        .stderr_has("hint: they turn on MFA first (`accessctl auth mfa enroll`");
+    home.run(&[
+        "roles",
+        "add-binding",
+        "--email",
+        "pia@example.com",
+        "--role",
+        "developer",
+    ])
+    .ok();
+    // The admin's existing owner binding stays, marked as not complying.
+    let r = home.run(&["roles", "list-bindings"]);
+    let admin = r
+        .ok()
+        .lines()
+        .into_iter()
+        .find(|l| l.contains("admin@example.com"))
+        .unwrap()
+        .to_owned();
+    assert!(admin.ends_with("no (required)"), "{admin}");
+    let pia = r
+        .lines()
+        .into_iter()
+        .find(|l| l.contains("pia@example.com"))
+        .unwrap()
+        .to_owned();
+    assert_eq!(cells(&pia).last().unwrap(), "no");
+    home.run(&["projects", "update", "shop", "--require-mfa", "all"])
+        .ok();
+    let r = home.run(&["roles", "list-bindings"]);
+    let pia = r
+        .ok()
+        .lines()
+        .into_iter()
+        .find(|l| l.contains("pia@example.com"))
+        .unwrap()
+        .to_owned();
+    assert!(pia.ends_with("no (required)"), "{pia}");
+}

@@ -51,3 +51,46 @@ pub struct MfaEnrollment {
 pub struct TotpCode {
     pub code: String,
 }
+
+/// A project's MFA policy (like GitHub's "require two-factor"): which roles may be
+/// held only by users with MFA.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MfaPolicy {
+    /// No role needs MFA.
+    #[default]
+    None,
+    /// Owner-grade roles need MFA.
+    OwnerGrade,
+    /// Every role needs MFA.
+    All,
+}
+
+impl MfaPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MfaPolicy::None => "none",
+            MfaPolicy::OwnerGrade => "owner-grade",
+            MfaPolicy::All => "all",
+        }
+    }
+
+    /// The stored form back (anything unknown is `none`).
+    pub fn parse(s: &str) -> MfaPolicy {
+        match s {
+            "owner-grade" => MfaPolicy::OwnerGrade,
+            "all" => MfaPolicy::All,
+            _ => MfaPolicy::None,
+        }
+    }
+
+    /// Whether a role (owner-grade or not) needs MFA under this policy.
+    pub fn covers(self, owner_grade: bool) -> bool {
+        match self {
+            MfaPolicy::None => false,
+            MfaPolicy::OwnerGrade => owner_grade,
+            MfaPolicy::All => true,
+        }
+    }
+}

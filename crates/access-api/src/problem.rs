@@ -45,6 +45,8 @@ pub enum ProblemCode {
     MfaEnabled,
     /// MFA is not on, or there is no enrolment to confirm.
     MfaNotEnabled,
+    /// The project's MFA policy covers the role and the principal has no MFA.
+    MfaRequired,
     /// A code this client does not know (a newer server).
     #[serde(other)]
     Unknown,
@@ -60,7 +62,7 @@ impl ProblemCode {
             Forbidden | PrivilegeEscalation | RoleImmutable | EmailMismatch => 403,
             NotFound | UserNotFound => 404,
             BindingExists | AlreadyMember | InvitationExists | LastOwner | LastAdmin | RoleInUse
-            | TeamInUse | NameTaken | AlreadyBootstrapped | MfaEnabled | MfaNotEnabled => 409,
+            | TeamInUse | NameTaken | AlreadyBootstrapped | MfaEnabled | MfaNotEnabled | MfaRequired => 409,
             InvitationExpired => 410,
             PreconditionFailed => 412,
             PayloadTooLarge => 413,
@@ -105,6 +107,7 @@ impl ProblemCode {
             TotpRequired => "totp-required",
             MfaEnabled => "mfa-enabled",
             MfaNotEnabled => "mfa-not-enabled",
+            MfaRequired => "mfa-required",
             Unknown => "unknown",
         }
     }
@@ -142,6 +145,7 @@ impl ProblemCode {
             TotpRequired => "TOTP code required",
             MfaEnabled => "MFA already enabled",
             MfaNotEnabled => "MFA not enabled",
+            MfaRequired => "MFA required",
             Unknown => "Error",
         }
     }

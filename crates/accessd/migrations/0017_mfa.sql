@@ -6,3 +6,7 @@
 ALTER TABLE users ADD COLUMN mfa_secret TEXT;
 ALTER TABLE users ADD COLUMN mfa_pending_secret TEXT;
 ALTER TABLE users ADD COLUMN mfa_last_step BIGINT;
+
+-- A project's MFA policy (`projects update P --require-mfa`): `none`,
+-- `owner-grade` (owner-grade roles need MFA) or `all` (every role does).
+ALTER TABLE projects ADD COLUMN require_mfa TEXT NOT NULL DEFAULT 'none';

@@ -117,6 +117,7 @@ const TABLES: &[(&str, &[Column], &str)] = {
                 ("role_preset", Text, false),
                 ("policy_version", Int, false),
                 ("created_at", Int, false),
+                ("require_mfa", Text, false),
             ],
             "id",
         ),

@@ -71,7 +71,7 @@ fn table() -> Vec<Row> {
         (Get, "/projects", "Projects the caller can see", None, "200", Page("Project")),
         (Post, "/projects", "Create a project (409 name-taken; existing_id only when the caller can see that project)", Some("CreateProject"), "201", One("Project")),
         (Get, "/projects/{project}", "A project by id or name", None, "200", One("Project")),
-        (Patch, "/projects/{project}", "Rename or describe a project", Some("UpdateProject"), "200", One("Project")),
+        (Patch, "/projects/{project}", "Rename or describe a project, or set its MFA policy (require_mfa: owners.manage; grants and invitations of covered roles to principals without MFA are then 409 mfa-required)", Some("UpdateProject"), "200", One("Project")),
         (Delete, "/projects/{project}", "Delete a project", None, "204", Empty),
         (Get, "/projects/{project}/roles", "The project's roles", None, "200", Page("Role")),
         (Post, "/projects/{project}/roles", "Create a custom role", Some("CreateRole"), "201", One("Role")),
@@ -204,6 +204,7 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         api::EmailCodeVerify,
         api::MfaEnrollment,
         api::TotpCode,
+        api::MfaPolicy,
         api::Problem,
         api::ProblemCode,
         api::FieldError

@@ -145,3 +145,45 @@ impl Service {
         .await
     }
 }
+
+/// Who a grant goes to, for the project's MFA policy.
+pub enum Grantee<'a> {
+    /// A user and whether they have MFA.
+    User(&'a str, bool),
+    /// A team or all users: their members' MFA cannot be vouched for.
+    Group(&'a str),
+    /// An email without an account (an invitation): no MFA yet.
+    NewEmail(&'a str),
+}
+
+impl Service {
+    /// 409 `mfa-required` when the project's MFA policy (read inside `tx`, after
+    /// the project's lock) covers `role` and `who` has no MFA.
+    pub async fn check_mfa_policy(
+        &self,
+        tx: &mut store::Conn,
+        project: &store::ProjectRow,
+        role: &store::RoleRow,
+        who: Grantee<'_>,
+    ) -> ApiResult<()> {
+        let policy = api::MfaPolicy::parse(&store::projects::require_mfa(tx, &project.id).await?);
+        if !policy.covers(role.owner_grade) {
+            return Ok(());
+        }
+        let whom = match who {
+            Grantee::User(_, true) => return Ok(()),
+            Grantee::User(name, false) => format!("{name} has not enabled two-factor authentication"),
+            Grantee::Group(name) => format!("{name} is not a single user with two-factor authentication"),
+            Grantee::NewEmail(email) => format!("{email} has no account with two-factor authentication yet"),
+        };
+        Err(ApiError::new(
+            ProblemCode::MfaRequired,
+            format!(
+                "project '{}' requires MFA for role '{}' (policy {}); {whom}",
+                project.name,
+                role.name,
+                policy.as_str()
+            ),
+        ))
+    }
+}

@@ -215,3 +215,179 @@ async fn with_mfa_the_email_login_needs_a_totp_code() {
         .await
         .problem(401, "unauthenticated");
 }
+
+/// The binding of `username` in `p` as listed: (principal's mfa_enabled, mfa_required).
+async fn listed(w: &World, p: &str, username: &str) -> Vec<(Value, Value, Value)> {
+    let b = w
+        .admin
+        .get(&format!("/v1/projects/{p}/role-bindings"))
+        .await
+        .expect(200);
+    b["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["principal"]["username"] == username)
+        .map(|b| {
+            (
+                b["role"]["name"].clone(),
+                b["principal"]["mfa_enabled"].clone(),
+                b.get("mfa_required").cloned().unwrap_or(json!(false)),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_project_requiring_mfa_refuses_covered_grants_to_users_without_it() {
+    let w = World::new().await;
+    w.project("p", "akka").await;
+    let (_, ann) = w.user("ann").await;
+    enrolled(&w, &ann).await;
+    w.user("bob").await;
+    w.bind("p", "bob", "developer").await;
+    w.admin
+        .post("/v1/teams", json!({"name": "ops"}))
+        .await
+        .expect(201);
+
+    // Only an owner-grade role may change the policy.
+    let (_, dev) = w.user("dev").await;
+    w.bind("p", "dev", "developer").await;
+    dev.patch("/v1/projects/p", json!({"require_mfa": "all"}))
+        .await
+        .problem(403, "forbidden");
+    let p = w
+        .admin
+        .patch("/v1/projects/p", json!({"require_mfa": "owner-grade"}))
+        .await
+        .expect(200);
+    assert_eq!(p["require_mfa"], "owner-grade");
+    assert_eq!(
+        w.admin.get("/v1/projects/p").await.expect(200)["require_mfa"],
+        "owner-grade"
+    );
+    w.admin
+        .patch("/v1/projects/p", json!({"require_mfa": "some"}))
+        .await
+        .problem(422, "validation-failed");
+
+    let grant = |principal: Value, role: &str| {
+        let body = json!({"role": role, "principal": principal});
+        let c = w.admin.clone();
+        async move { c.post("/v1/projects/p/role-bindings", body).await }
+    };
+    let body = grant(json!({"type": "user", "username": "bob"}), "admin")
+        .await
+        .problem(409, "mfa-required");
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("bob has not enabled two-factor"),
+        "{body}"
+    );
+    grant(json!({"type": "team", "name": "ops"}), "admin")
+        .await
+        .problem(409, "mfa-required");
+    grant(json!({"type": "all-users"}), "admin")
+        .await
+        .problem(409, "mfa-required");
+    grant(json!({"type": "user", "username": "ann"}), "admin")
+        .await
+        .expect(201);
+    grant(json!({"type": "user", "username": "bob"}), "viewer")
+        .await
+        .expect(201);
+    w.admin
+        .put("/v1/projects/p/members/bob", json!({"role": "admin"}))
+        .await
+        .problem(409, "mfa-required");
+    // A policy document that adds the grant is refused too.
+    let mut doc = w.admin.get("/v1/projects/p/policy").await.expect(200);
+    doc["bindings"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"role": "admin", "principal": {"type": "user", "username": "bob"}}));
+    w.admin
+        .put("/v1/projects/p/policy", doc)
+        .await
+        .problem(409, "mfa-required");
+
+    // Invitations: an account without MFA, or no account, cannot be invited to a
+    // covered role; other roles can.
+    w.user("eve").await;
+    let r = w
+        .admin
+        .post(
+            "/v1/projects/p/invitations",
+            json!({"emails": ["eve@example.com", "new@example.com"], "role": "admin"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let r = r.body;
+    for res in r["results"].as_array().unwrap() {
+        assert_eq!(
+            (res["status"].as_str(), res["problem"].as_str()),
+            (Some("conflict"), Some("mfa-required")),
+            "{r}"
+        );
+    }
+    let r = w
+        .admin
+        .post(
+            "/v1/projects/p/invitations",
+            json!({"emails": ["carol@example.com"], "role": "developer"}),
+        )
+        .await
+        .expect(201);
+    let code = r["results"][0]["invitation"]["code"].as_str().unwrap().to_owned();
+
+    // Existing bindings stay and are marked: the admin's own owner-grade binding
+    // (no MFA) is listed as required, ann's complies, bob's developer is not covered.
+    assert_eq!(
+        listed(&w, "p", "admin").await,
+        [(json!("admin"), json!(false), json!(true))]
+    );
+    assert!(
+        listed(&w, "p", "ann")
+            .await
+            .contains(&(json!("admin"), json!(true), json!(true)))
+    );
+    assert!(
+        listed(&w, "p", "bob")
+            .await
+            .contains(&(json!("developer"), json!(false), json!(false)))
+    );
+
+    // `all`: every role; the pending invitation cannot be accepted without MFA (it
+    // stays open), and can after the policy is relaxed.
+    w.admin
+        .patch("/v1/projects/p", json!({"require_mfa": "all"}))
+        .await
+        .expect(200);
+    assert!(
+        listed(&w, "p", "bob")
+            .await
+            .contains(&(json!("developer"), json!(false), json!(true)))
+    );
+    grant(json!({"type": "user", "username": "dev"}), "viewer")
+        .await
+        .problem(409, "mfa-required");
+    w.anon()
+        .post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .problem(409, "mfa-required");
+    w.admin
+        .patch("/v1/projects/p", json!({"require_mfa": "none"}))
+        .await
+        .expect(200);
+    w.anon()
+        .post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .expect(200);
+    assert_eq!(
+        listed(&w, "p", "admin").await,
+        [(json!("admin"), json!(false), json!(false))]
+    );
+}
