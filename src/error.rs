@@ -214,7 +214,7 @@ impl From<ApiError> for CliError {
             }
             ApiError::Timeout(after) => CliError::other(format!(
                 "the request timed out after {}",
-                crate::settings::format_duration(after)
+                crate::timeparse::format_duration(after)
             ))
             .with_hint("raise it with --timeout, e.g. --timeout 30s"),
             ApiError::Busy(after) => CliError::other(err_busy(after)).with_hint(

@@ -96,6 +96,52 @@ impl ApiClient {
             .await
     }
 
+    // ------------------------------------------------------------ orgs
+
+    pub async fn list_orgs(&self) -> Result<Vec<Org>, ApiError> {
+        self.list("/v1/orgs".into()).await
+    }
+
+    pub async fn get_org(&self, org: &str) -> Result<Org, ApiError> {
+        self.call(Method::Get, format!("/v1/orgs/{}", enc(org)), None::<&()>)
+            .await
+    }
+
+    pub async fn create_org(&self, req: &CreateOrg) -> Result<Org, ApiError> {
+        self.call(Method::Post, "/v1/orgs".into(), Some(req)).await
+    }
+
+    pub async fn update_org(&self, org: &str, req: &UpdateOrg) -> Result<Org, ApiError> {
+        self.call(Method::Patch, format!("/v1/orgs/{}", enc(org)), Some(req))
+            .await
+    }
+
+    pub async fn list_org_members(&self, org: &str) -> Result<Vec<OrgMember>, ApiError> {
+        self.list(format!("/v1/orgs/{}/members", enc(org))).await
+    }
+
+    /// Adds a member or sets their role; `true` when they were added.
+    pub async fn set_org_member(
+        &self,
+        org: &str,
+        user: &str,
+        req: &SetOrgMember,
+    ) -> Result<(OrgMember, bool), ApiError> {
+        let path = format!("/v1/orgs/{}/members/{}", enc(org), enc(user));
+        let resp = self
+            .execute(super::request(Method::Put, path, Some(req))?)
+            .await?;
+        Ok((super::decode(&resp.body)?, resp.status == 201))
+    }
+
+    pub async fn remove_org_member(&self, org: &str, user: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("/v1/orgs/{}/members/{}", enc(org), enc(user)),
+        )
+        .await
+    }
+
     // ------------------------------------------------------------ teams (the default org)
 
     pub async fn list_teams(&self) -> Result<Vec<Team>, ApiError> {

@@ -124,11 +124,9 @@ pub async fn team_error(api: &ApiClient, e: ApiError, team: &str, email: Option<
     let mut err = CliError::from(e);
     if user_not_found && let Some(email) = email {
         err.message = format!("{email} is not a member of the organization");
-        err.hint = Some(
-            "users join it when an administrator creates them (`accessctl users create`) \
-             or when they accept an invitation"
-                .into(),
-        );
+        err.hint = Some(format!(
+            "add them to it first: `accessctl orgs members add --email {email}` (org owners and admins)"
+        ));
     } else if err.kind == ErrorKind::NotFound
         && let Ok(teams) = api.list_teams().await
         && !teams

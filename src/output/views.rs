@@ -247,6 +247,40 @@ impl Tabular for Member {
     }
 }
 
+impl Tabular for Org {
+    const HEADERS: &'static [&'static str] = &["NAME", "CREATED", "ID"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::drop(1), Fit::drop(2).wide()];
+    fn row(&self) -> Vec<String> {
+        vec![self.name.clone(), self.created_at.clone(), self.id.clone()]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Tabular for OrgMember {
+    const HEADERS: &'static [&'static str] = &["USERNAME", "EMAIL", "NAME", "ROLE", "ADDED"];
+    const FITS: &'static [Fit] = &[
+        Fit::cut(2),
+        Fit::KEEP,
+        Fit::cut(1),
+        Fit::KEEP,
+        Fit::drop(1).wide(),
+    ];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.username.clone(),
+            self.email.clone(),
+            opt(&self.name),
+            self.role.clone(),
+            self.added_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+}
+
 impl Tabular for Team {
     const HEADERS: &'static [&'static str] = &["NAME", "MEMBERS", "CREATED", "ID"];
     const FITS: &'static [Fit] = &[Fit::cut(1), Fit::KEEP, Fit::drop(1).wide(), Fit::drop(2).wide()];

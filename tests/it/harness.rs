@@ -519,7 +519,12 @@ impl Home {
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
         if let Some(input) = stdin {
-            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+            // A command that must not read stdin may exit before the write: a broken
+            // pipe is then the expected outcome, not a harness failure.
+            let written = child.stdin.take().unwrap().write_all(input.as_bytes());
+            if let Err(e) = written {
+                assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+            }
         }
         let out = child.wait_with_output().unwrap();
         Run {

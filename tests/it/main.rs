@@ -17,6 +17,7 @@ mod local;
 mod login_email;
 mod messages;
 mod mfa;
+mod orgs;
 mod payloads;
 mod project_users;
 mod projects;

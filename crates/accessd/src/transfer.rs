@@ -155,6 +155,50 @@ const TABLES: &[(&str, &[Column], &str)] = {
             "id",
         ),
         (
+            "clusters",
+            &[
+                ("id", Text, false),
+                ("org_id", Text, false),
+                ("name", Text, false),
+                ("name_norm", Text, false),
+                ("created_at", Int, false),
+                ("created_by", Text, true),
+            ],
+            "id",
+        ),
+        (
+            "org_roles",
+            &[
+                ("id", Text, false),
+                ("org_id", Text, false),
+                ("name", Text, false),
+                ("name_norm", Text, false),
+                ("description", Text, true),
+                ("created_at", Int, false),
+                ("created_by", Text, true),
+            ],
+            "id",
+        ),
+        (
+            "org_role_projects",
+            &[
+                ("role_id", Text, false),
+                ("project_id", Text, false),
+                ("is_admin", Int, false),
+                ("env_levels", Text, false),
+            ],
+            "role_id, project_id",
+        ),
+        (
+            "org_role_clusters",
+            &[
+                ("role_id", Text, false),
+                ("cluster_id", Text, false),
+                ("level", Text, false),
+            ],
+            "role_id, cluster_id",
+        ),
+        (
             "teams",
             &[
                 ("id", Text, false),

@@ -7,6 +7,7 @@ use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::Table;
+use crate::output::table::Fit;
 use crate::output::views::principal_label;
 
 /// Check permissions in the project: allowed or denied, and which bindings grant them
@@ -61,7 +62,9 @@ pub async fn run(args: &CheckArgs, ctx: &Ctx) -> Result<(), CliError> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut table = Table::new(&["PERMISSION", "ALLOWED", "GRANTED BY"]);
+    // GRANTED BY (the paths) is cut on a narrow terminal; a pipe shows it whole.
+    let mut table =
+        Table::new(&["PERMISSION", "ALLOWED", "GRANTED BY"]).with_fits(&[Fit::KEEP, Fit::KEEP, Fit::cut(1)]);
     for c in &checks {
         let allowed = if c.allowed { "yes" } else { "no" };
         table.push(

@@ -10,6 +10,7 @@ pub mod limits;
 pub mod me;
 pub mod meta;
 pub mod openapi;
+pub mod orgs;
 pub mod projects;
 pub mod respond;
 pub mod teams;
@@ -20,7 +21,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -93,8 +94,25 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             get(me::get_user).patch(me::patch_user).delete(me::delete_user),
         )
         .route("/users/{id}/tokens", post(me::create_user_token))
-        .route("/orgs", get(me::list_orgs))
-        .route("/orgs/{org}", get(me::get_org))
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs/{org}", get(orgs::get).patch(orgs::update))
+        .route("/orgs/{org}/members", get(orgs::members))
+        .route(
+            "/orgs/{org}/members/{user}",
+            put(orgs::set_member).delete(orgs::remove_member),
+        )
+        .route("/orgs/{org}/roles", get(orgs::roles).post(orgs::create_role))
+        .route(
+            "/orgs/{org}/roles/{role}",
+            get(orgs::get_role)
+                .put(orgs::update_role)
+                .delete(orgs::delete_role),
+        )
+        .route(
+            "/orgs/{org}/clusters",
+            get(orgs::clusters).post(orgs::create_cluster),
+        )
+        .route("/orgs/{org}/clusters/{cluster}", delete(orgs::delete_cluster))
         .route("/teams", get(teams::list).post(teams::create))
         .route("/teams/{team}", get(teams::get).delete(teams::delete))
         .route("/teams/{team}/members", get(teams::members))

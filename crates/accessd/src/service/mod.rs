@@ -11,6 +11,8 @@ pub mod invitations;
 pub mod login;
 pub mod members;
 pub mod mfa;
+pub mod org_roles;
+pub mod orgs;
 pub mod owners;
 pub mod policy;
 pub mod projects;
@@ -70,6 +72,9 @@ pub struct Access {
     /// The caller's active bindings that apply (direct and all-users).
     pub bindings: Vec<BindingRow>,
     pub org_role: Option<String>,
+    /// What the org role grants in this project (a base role everywhere, a custom
+    /// role where it names the project).
+    pub org_perms: BTreeSet<String>,
     /// Effective permissions: bindings ∪ org role grants.
     pub perms: BTreeSet<String>,
 }
@@ -189,10 +194,15 @@ impl Service {
         let bindings =
             store::bindings::effective_bindings(c, &project.id, &project.org_id, &caller.user.id, now)
                 .await?;
-        let mut perms = org_role
-            .as_deref()
-            .map(rules::org_role_grants)
-            .unwrap_or_default();
+        let org_perms = match org_role.as_deref() {
+            None => BTreeSet::new(),
+            Some(r) if rules::is_base_org_role(r) => rules::org_role_grants(r),
+            Some(r) => match store::org_roles::grant_in_project(c, &project.org_id, r, &project.id).await? {
+                Some((is_admin, levels)) => rules::custom_org_role_grants(is_admin, &levels),
+                None => BTreeSet::new(),
+            },
+        };
+        let mut perms = org_perms.clone();
         for b in &bindings {
             perms.extend(rules::expand(b.role_permissions.iter().map(String::as_str)));
         }
@@ -201,6 +211,7 @@ impl Service {
             roles: Vec::new(),
             bindings,
             org_role,
+            org_perms,
             perms,
         })
     }

@@ -5,6 +5,8 @@ pub mod audit;
 pub mod bindings;
 pub mod invitations;
 pub mod login_codes;
+pub mod org_roles;
+pub mod orgs;
 pub mod projects;
 pub mod teams;
 pub mod users;

@@ -149,7 +149,10 @@ pub async fn list_visible_projects(
                   (b.principal_type = 'all-users' AND EXISTS (SELECT 1 FROM org_members m \
                      WHERE m.org_id = p.org_id AND m.user_id = $4)))) \
            OR EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = p.org_id AND m.user_id = $4 \
-             AND m.role IN ({roles_in}))) \
+             AND m.role IN ({roles_in})) \
+           OR EXISTS (SELECT 1 FROM org_members m JOIN org_roles r ON r.org_id = m.org_id \
+             AND r.name_norm = m.role JOIN org_role_projects rp ON rp.role_id = r.id \
+             WHERE m.org_id = p.org_id AND m.user_id = $4 AND rp.project_id = p.id)) \
          ORDER BY p.name_norm, p.id LIMIT $5"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))

@@ -21,6 +21,7 @@ mod mail;
 mod mfa;
 mod model;
 mod openapi;
+mod orgs;
 mod pagination;
 mod policy;
 mod postgres;
