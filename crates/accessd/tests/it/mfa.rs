@@ -104,6 +104,39 @@ async fn enrolment_is_confirmed_by_a_code_and_shows_everywhere() {
         .collect();
     assert!(mfa.contains(&(json!("lin"), json!(true))), "{mfa:?}");
     assert!(mfa.contains(&(json!("admin"), json!(false))), "{mfa:?}");
+    // Nor does the idempotency store keep it: a replayed enrolment has no secret.
+    let (_, kim) = w.user("kim").await;
+    let first = kim
+        .send(
+            reqwest::Method::POST,
+            "/v1/users/me/mfa",
+            Some(&json!({})),
+            &[("idempotency-key", "k1")],
+        )
+        .await
+        .expect(201);
+    let kim_secret = first["secret"].as_str().unwrap().to_owned();
+    let replay = kim
+        .send(
+            reqwest::Method::POST,
+            "/v1/users/me/mfa",
+            Some(&json!({})),
+            &[("idempotency-key", "k1")],
+        )
+        .await
+        .expect(201);
+    assert_eq!(
+        (replay["secret"].clone(), replay["otpauth_uri"].clone()),
+        (Value::Null, Value::Null)
+    );
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM idempotency_keys")
+        .fetch_all(&w.srv.app.service().db.pool)
+        .await
+        .unwrap();
+    assert!(
+        !bodies.is_empty() && bodies.iter().all(|b| !b.contains(&kim_secret)),
+        "{bodies:?}"
+    );
     // Enrolling twice: 409; confirming with nothing pending: 409.
     c.post("/v1/users/me/mfa", json!({}))
         .await
