@@ -177,6 +177,16 @@ pub fn orgs() -> ArgValueCandidates {
     remote(Kind::Orgs)
 }
 
+/// Org role names (base and custom) of the current organization.
+pub fn org_roles() -> ArgValueCandidates {
+    remote(Kind::OrgRoles)
+}
+
+/// Cluster names of the current organization.
+pub fn clusters() -> ArgValueCandidates {
+    remote(Kind::Clusters)
+}
+
 /// Names of the projects the user can see.
 pub fn projects() -> ArgValueCandidates {
     remote(Kind::Projects)
@@ -199,6 +209,8 @@ enum Kind {
     Projects,
     Teams,
     Orgs,
+    OrgRoles,
+    Clusters,
 }
 
 fn remote(kind: Kind) -> ArgValueCandidates {
@@ -290,6 +302,18 @@ async fn fetch(kind: Kind, team: Option<&str>, ctx: &Ctx) -> Result<Vec<Completi
                 };
                 (i.email, Some(format!("{}  {status}", i.role.name)))
             })
+            .collect(),
+        Kind::OrgRoles => api
+            .list_org_roles(&ctx.settings.org.value)
+            .await?
+            .into_iter()
+            .map(|r| (access_api::validate::role_key(&r.name), r.description))
+            .collect(),
+        Kind::Clusters => api
+            .list_clusters(&ctx.settings.org.value)
+            .await?
+            .into_iter()
+            .map(|k| (k.name, None))
             .collect(),
         Kind::Orgs => api
             .list_orgs()

@@ -142,6 +142,58 @@ impl ApiClient {
         .await
     }
 
+    pub async fn list_org_roles(&self, org: &str) -> Result<Vec<OrgRole>, ApiError> {
+        self.list(format!("/v1/orgs/{}/roles", enc(org))).await
+    }
+
+    pub async fn get_org_role(&self, org: &str, role: &str) -> Result<OrgRole, ApiError> {
+        self.call(
+            Method::Get,
+            format!("/v1/orgs/{}/roles/{}", enc(org), enc(role)),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn create_org_role(&self, org: &str, doc: &OrgRole) -> Result<OrgRole, ApiError> {
+        self.call(Method::Post, format!("/v1/orgs/{}/roles", enc(org)), Some(doc))
+            .await
+    }
+
+    pub async fn update_org_role(&self, org: &str, role: &str, doc: &OrgRole) -> Result<OrgRole, ApiError> {
+        self.call(
+            Method::Put,
+            format!("/v1/orgs/{}/roles/{}", enc(org), enc(role)),
+            Some(doc),
+        )
+        .await
+    }
+
+    pub async fn delete_org_role(&self, org: &str, role: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("/v1/orgs/{}/roles/{}", enc(org), enc(role)),
+        )
+        .await
+    }
+
+    pub async fn list_clusters(&self, org: &str) -> Result<Vec<Cluster>, ApiError> {
+        self.list(format!("/v1/orgs/{}/clusters", enc(org))).await
+    }
+
+    pub async fn create_cluster(&self, org: &str, req: &CreateCluster) -> Result<Cluster, ApiError> {
+        self.call(Method::Post, format!("/v1/orgs/{}/clusters", enc(org)), Some(req))
+            .await
+    }
+
+    pub async fn delete_cluster(&self, org: &str, cluster: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("/v1/orgs/{}/clusters/{}", enc(org), enc(cluster)),
+        )
+        .await
+    }
+
     // ------------------------------------------------------------ teams (the default org)
 
     pub async fn list_teams(&self) -> Result<Vec<Team>, ApiError> {

@@ -281,6 +281,42 @@ impl Tabular for OrgMember {
     }
 }
 
+impl Tabular for OrgRole {
+    const HEADERS: &'static [&'static str] = &["NAME", "KIND", "PROJECTS", "CLUSTERS", "DESCRIPTION"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::KEEP, Fit::KEEP, Fit::KEEP, Fit::cut(1)];
+    fn row(&self) -> Vec<String> {
+        let kind = if self.built_in { "base" } else { "custom" };
+        let count = |n: usize| {
+            if self.built_in {
+                "all".to_owned()
+            } else {
+                n.to_string()
+            }
+        };
+        vec![
+            self.name.clone(),
+            kind.to_owned(),
+            count(self.project_permissions.len()),
+            count(self.cluster_permissions.len()),
+            opt(&self.description),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Tabular for Cluster {
+    const HEADERS: &'static [&'static str] = &["NAME", "CREATED", "ID"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::drop(1), Fit::drop(2).wide()];
+    fn row(&self) -> Vec<String> {
+        vec![self.name.clone(), self.created_at.clone(), self.id.clone()]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
 impl Tabular for Team {
     const HEADERS: &'static [&'static str] = &["NAME", "MEMBERS", "CREATED", "ID"];
     const FITS: &'static [Fit] = &[Fit::cut(1), Fit::KEEP, Fit::drop(1).wide(), Fit::drop(2).wide()];

@@ -170,3 +170,129 @@ fn an_org_role_grants_in_projects_created_with_org() {
     denied.code(6);
     assert!(denied.stdout.contains("members.manage  no"), "{}", denied.stdout);
 }
+
+/// Issue "Organizations", the Qovery scenario through the CLI: a custom role with
+/// admin on one project, DEPLOYER on STAGING elsewhere and ENV_CREATOR on a cluster,
+/// attached to a user; then what `roles check` says, from a script that has only
+/// ACCESSCTL_SERVER and ACCESSCTL_TOKEN.
+#[test]
+fn the_qovery_scenario_from_a_script() {
+    let server = Server::start();
+    let bob_token = server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    let script = |token: &str| {
+        Home::new()
+            .env("ACCESSCTL_SERVER", &server.url)
+            .env("ACCESSCTL_TOKEN", token)
+            .env("ACCESSCTL_ORG", "acme")
+    };
+    let admin = script(&server.admin_token);
+    admin.run(&["orgs", "new", "acme"]).ok();
+    admin.run(&["projects", "new", "web"]).ok();
+    admin.run(&["projects", "new", "api"]).ok();
+    admin
+        .run(&["orgs", "clusters", "create", "eu-1"])
+        .ok()
+        .stderr_has("Created cluster eu-1 in organization acme");
+    admin
+        .run(&[
+            "orgs",
+            "roles",
+            "create",
+            "Platform Engineers",
+            "--project-admin",
+            "web",
+            "--env",
+            "api:staging=deployer",
+            "--cluster",
+            "eu-1=ENV_CREATOR",
+        ])
+        .ok()
+        .stderr_has("Created org role Platform Engineers in organization acme");
+    admin
+        .run(&["orgs", "roles", "create", "x", "--env", "api-staging"])
+        .fails(2)
+        .stderr_has("expected P:TYPE=LEVEL");
+    let shown = admin.run(&["orgs", "roles", "show", "platform-engineers"]);
+    let lines: Vec<Vec<String>> = shown.ok().stdout.lines().map(cells).collect();
+    assert_eq!(
+        lines,
+        [
+            vec!["ON", "NAME", "ACCESS"],
+            vec!["project", "api", "STAGING=DEPLOYER"],
+            vec!["project", "web", "ADMIN"],
+            vec!["cluster", "eu-1", "ENV_CREATOR"],
+        ]
+    );
+    let names = admin.run(&["-q", "orgs", "roles", "list"]);
+    assert_eq!(
+        names.ok().stdout,
+        "owner\nadmin\ndevops\nbilling-manager\nviewer\nmember\nPlatform Engineers\n"
+    );
+    admin
+        .run(&[
+            "orgs",
+            "members",
+            "add",
+            "--email",
+            "bob@example.com",
+            "--role",
+            "platform-engineers",
+        ])
+        .ok()
+        .stderr_has("as platform-engineers");
+
+    let bob = script(&bob_token);
+    let allowed = bob.run(&["--project", "api", "roles", "check", "env.staging.deploy"]);
+    allowed.ok();
+    assert!(
+        allowed
+            .stdout
+            .contains("env.staging.deploy  yes      org role platform-engineers"),
+        "{}",
+        allowed.stdout
+    );
+    let denied = bob.run(&["--project", "api", "roles", "check", "env.production.deploy"]);
+    denied
+        .code(6)
+        .stderr_has("error: you lack env.production.deploy in project 'api'");
+    bob.run(&["--project", "web", "roles", "check", "members.manage"])
+        .ok();
+    bob.run(&["--project", "api", "roles", "check", "clusters.eu-1.env-creator"])
+        .ok();
+    bob.run(&["--project", "api", "roles", "check", "clusters.eu-1.admin"])
+        .code(6);
+
+    // A document round trip: show -o json, edit, update -f.
+    let json = admin
+        .run(&["orgs", "roles", "show", "platform-engineers", "-o", "json"])
+        .json();
+    assert_eq!(json["name"], "Platform Engineers");
+    let mut doc = json.clone();
+    doc["project_permissions"] = serde_json::json!([{"project_id": "api", "permissions": [
+        {"environment_type": "PRODUCTION", "permission": "DEPLOYER"}]}]);
+    let file = admin.path().join("role.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    admin
+        .run(&[
+            "orgs",
+            "roles",
+            "update",
+            "platform-engineers",
+            "-f",
+            file.to_str().unwrap(),
+        ])
+        .ok();
+    bob.run(&["--project", "api", "roles", "check", "env.production.deploy"])
+        .ok();
+    bob.run(&["--project", "web", "roles", "check", "members.manage"])
+        .fails(3);
+
+    admin
+        .run(&["orgs", "roles", "delete", "platform-engineers"])
+        .fails(5)
+        .stderr_has("hint: give its members another role first");
+    admin
+        .run(&["orgs", "roles", "update", "owner", "--env", "api:STAGING=VIEWER"])
+        .fails(2)
+        .stderr_has("owner is a base org role");
+}

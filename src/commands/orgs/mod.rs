@@ -1,9 +1,11 @@
 //! `accessctl orgs …` (organizations and their members; Qovery)
 
+pub mod clusters;
 pub mod get;
 pub mod list;
 pub mod members;
 pub mod new;
+pub mod roles;
 pub mod update;
 
 use clap::Subcommand;
@@ -19,6 +21,10 @@ pub enum OrgsCommand {
     Update(update::UpdateArgs),
     #[command(subcommand)]
     Members(members::MembersCommand),
+    #[command(subcommand)]
+    Roles(roles::RolesCommand),
+    #[command(subcommand)]
+    Clusters(clusters::ClustersCommand),
 }
 
 pub async fn run(cmd: OrgsCommand, ctx: &Ctx) -> Result<(), CliError> {
@@ -28,6 +34,8 @@ pub async fn run(cmd: OrgsCommand, ctx: &Ctx) -> Result<(), CliError> {
         OrgsCommand::New(a) => new::run(&a, ctx).await,
         OrgsCommand::Update(a) => update::run(&a, ctx).await,
         OrgsCommand::Members(c) => members::run(c, ctx).await,
+        OrgsCommand::Roles(c) => roles::run(c, ctx).await,
+        OrgsCommand::Clusters(c) => clusters::run(c, ctx).await,
     }
 }
 

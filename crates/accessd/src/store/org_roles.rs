@@ -3,20 +3,7 @@
 use access_api::validate::normalize;
 use sqlx::Row;
 
-/// The key of a custom org role's name: lower-case, every run of characters other
-/// than letters, digits, `.`, `_` and `-` one `-` ("Platform Engineers" →
-/// `platform-engineers`). Members hold it in `org_members.role`.
-pub fn role_slug(name: &str) -> String {
-    let mut out = String::new();
-    for ch in name.trim().chars() {
-        if ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-') {
-            out.push(ch.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_owned()
-}
+pub use access_api::validate::role_key as role_slug;
 
 use super::{Conn, new_id};
 

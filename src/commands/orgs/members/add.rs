@@ -21,7 +21,7 @@ pub struct AddArgs {
     #[arg(long, value_name = "EMAIL")]
     email: String,
     /// Their org role (default `member`)
-    #[arg(long, value_name = "ROLE", value_parser = super::role_parser())]
+    #[arg(long, value_name = "ROLE", add = crate::complete::org_roles())]
     role: Option<String>,
 }
 

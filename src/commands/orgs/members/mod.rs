@@ -27,8 +27,3 @@ pub async fn run(cmd: MembersCommand, ctx: &Ctx) -> Result<(), CliError> {
         MembersCommand::Remove(a) => remove::run(&a, ctx).await,
     }
 }
-
-/// The org roles, for `--role`.
-pub fn role_parser() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(access_api::ORG_ROLES)
-}

@@ -15,7 +15,7 @@ pub struct SetRoleArgs {
     #[arg(long, value_name = "EMAIL")]
     email: String,
     /// The new org role
-    #[arg(long, value_name = "ROLE", value_parser = super::role_parser())]
+    #[arg(long, value_name = "ROLE", add = crate::complete::org_roles())]
     role: String,
 }
 
