@@ -45,6 +45,32 @@ impl ApiClient {
             .await
     }
 
+    // ------------------------------------------------------------ login by email code, MFA
+
+    pub async fn request_email_code(&self, req: &EmailCodeRequest) -> Result<EmailCodeSent, ApiError> {
+        self.post_once("/v1/auth/email-code".into(), req).await
+    }
+
+    pub async fn verify_email_code(&self, req: &EmailCodeVerify) -> Result<CreatedToken, ApiError> {
+        self.post_once("/v1/auth/email-code/verify".into(), req).await
+    }
+
+    pub async fn enroll_mfa(&self) -> Result<MfaEnrollment, ApiError> {
+        self.post_once("/v1/users/me/mfa".into(), &serde_json::json!({}))
+            .await
+    }
+
+    pub async fn confirm_mfa(&self, req: &TotpCode) -> Result<User, ApiError> {
+        self.post_once("/v1/users/me/mfa/confirm".into(), req).await
+    }
+
+    pub async fn disable_mfa(&self, req: &TotpCode) -> Result<User, ApiError> {
+        let mut r = super::request(Method::Delete, "/v1/users/me/mfa".into(), Some(req))?;
+        r.idempotency_key = None;
+        let resp = self.execute(r).await?;
+        super::decode(&resp.body)
+    }
+
     // ------------------------------------------------------------ users (admin)
 
     pub async fn list_users(&self) -> Result<Vec<User>, ApiError> {
@@ -57,6 +83,16 @@ impl ApiClient {
 
     pub async fn update_user(&self, id: &str, req: &UpdateUser) -> Result<User, ApiError> {
         self.call(Method::Patch, format!("/v1/users/{}", enc(id)), Some(req))
+            .await
+    }
+
+    pub async fn delete_user(&self, id: &str) -> Result<(), ApiError> {
+        self.call_empty(Method::Delete, format!("/v1/users/{}", enc(id)))
+            .await
+    }
+
+    pub async fn create_user_token(&self, id: &str, req: &CreateToken) -> Result<CreatedToken, ApiError> {
+        self.call(Method::Post, format!("/v1/users/{}/tokens", enc(id)), Some(req))
             .await
     }
 

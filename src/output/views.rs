@@ -136,7 +136,23 @@ impl Tabular for RoleBinding {
                 name,
                 mfa_enabled,
                 ..
-            } => (username.clone(), email.clone(), opt(name), yes_no(*mfa_enabled)),
+            } => (
+                username.clone(),
+                email.clone(),
+                opt(name),
+                match (*mfa_enabled, self.mfa_required) {
+                    (true, _) => "yes".to_owned(),
+                    (false, true) => "no (required)".to_owned(),
+                    (false, false) => "no".to_owned(),
+                },
+            ),
+            // A team or all users cannot comply with a policy that covers the role.
+            _ if self.mfa_required => (
+                String::new(),
+                String::new(),
+                String::new(),
+                "no (required)".to_owned(),
+            ),
             _ => Default::default(),
         };
         vec![

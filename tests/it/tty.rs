@@ -557,6 +557,20 @@ fn error_prefixes_are_coloured_on_a_terminal_unless_no_color() {
 /// wait for Enter) and leaves the terminal echoing.
 #[test]
 fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
+    ctrl_c_at_the_prompt("--server http://127.0.0.1:9 auth login", "Paste your API token: ");
+}
+
+/// The same at `auth login --email`'s hidden login code prompt.
+#[test]
+fn ctrl_c_at_the_login_code_prompt_exits_130_and_restores_echo() {
+    let server = Server::start_mailing();
+    ctrl_c_at_the_prompt(
+        &format!("--server {} auth login --email nia@example.com", server.url),
+        "Login code from the mail: ",
+    );
+}
+
+fn ctrl_c_at_the_prompt(args: &str, prompt: &str) {
     use std::io::{Read, Write};
     use std::sync::mpsc;
     use std::time::Duration;
@@ -564,9 +578,7 @@ fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
     let mut child = Command::new("script")
         .args([
             "-qec",
-            &format!(
-                "trap : INT; stty cols 200 rows 50; {BIN} --server http://127.0.0.1:9 auth login; code=$?; stty -a; exit $code"
-            ),
+            &format!("trap : INT; stty cols 200 rows 50; {BIN} {args}; code=$?; stty -a; exit $code"),
             "/dev/null",
         ])
         .env_clear()
@@ -593,7 +605,7 @@ fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
     let mut screen = String::new();
     // Synchronise on the prompt, then type Ctrl-C (stdin stays open: no EOF). The
     // shell traps SIGINT so it goes on to `stty -a` (its child gets the default).
-    while !screen.contains("Paste your API token: ") {
+    while !screen.contains(prompt) {
         let chunk = rx
             .recv_timeout(Duration::from_secs(30))
             .unwrap_or_else(|_| panic!("no prompt:\n{screen}"));
@@ -621,4 +633,22 @@ fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
         flags.contains(" echo ") && !flags.contains(" -echo "),
         "echo is off after the prompt:\n{screen}"
     );
+}
+
+/// `auth mfa enroll` draws the otpauth:// URI as a QR code on a terminal (a pipe
+/// gets only the secret and the URI: `mfa.rs`).
+#[test]
+fn mfa_enroll_draws_a_qr_code_on_a_terminal() {
+    let (_server, home) = admin_with_project();
+    let screen = on_tty(&home, 120, "auth mfa enroll", &[]);
+    let drawn = screen
+        .lines()
+        .filter(|l| l.chars().any(|c| matches!(c, '█' | '▀' | '▄')))
+        .count();
+    assert!(drawn >= 15, "no QR code:\n{screen}");
+    assert!(
+        screen.contains("otpauth://totp/accessd:admin%40example.com?"),
+        "{screen}"
+    );
+    assert!(screen.contains("SECRET"), "{screen}");
 }

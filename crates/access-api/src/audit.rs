@@ -41,6 +41,9 @@ pub const ACTIONS: &[&str] = &[
     "user.delete",
     "token.create",
     "token.revoke",
+    "auth.email-login",
+    "user.mfa-enable",
+    "user.mfa-disable",
 ];
 
 /// Whether `action` is one the server writes.

@@ -145,6 +145,9 @@ pub struct Project {
     /// The caller's roles in the project.
     #[serde(default)]
     pub my_roles: Vec<String>,
+    /// Which roles need MFA (`none`, `owner-grade`, `all`).
+    #[serde(default)]
+    pub require_mfa: crate::MfaPolicy,
 }
 
 /// `POST /v1/projects`.
@@ -172,6 +175,9 @@ pub struct UpdateProject {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Changing it needs an owner-grade role (`owners.manage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_mfa: Option<crate::MfaPolicy>,
 }
 
 // ---------------------------------------------------------------- roles
@@ -371,6 +377,10 @@ pub struct RoleBinding {
     /// Username of who created it (none for the bootstrap).
     #[serde(default)]
     pub created_by: Option<String>,
+    /// The project's MFA policy covers this role (in lists; absent when false).
+    /// With a principal that has no MFA the binding does not comply.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mfa_required: bool,
 }
 
 /// `POST /v1/projects/{p}/role-bindings`.

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod auth;
 pub mod extract;
 pub mod invitations;
 pub mod layers;
@@ -83,6 +84,10 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             axum::routing::delete(me::delete_my_token),
         )
         .route("/users/me/invitations", get(me::my_invitations))
+        .route("/users/me/mfa", post(auth::enroll).delete(auth::disable))
+        .route("/users/me/mfa/confirm", post(auth::confirm))
+        .route("/auth/email-code", post(auth::email_code))
+        .route("/auth/email-code/verify", post(auth::verify))
         .route("/users", get(me::list_users).post(me::create_user))
         .route(
             "/users/{id}",

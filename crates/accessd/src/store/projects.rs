@@ -268,3 +268,22 @@ pub async fn role_uses(c: &mut Conn, id: &str) -> Result<i64, sqlx::Error> {
     .try_get(0)?;
     Ok(n)
 }
+
+pub async fn set_require_mfa(c: &mut Conn, id: &str, policy: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE projects SET require_mfa = $1 WHERE id = $2")
+        .bind(policy)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// The project's MFA policy, read inside the caller's transaction (after its
+/// lock on the project, so a concurrent policy change is seen).
+pub async fn require_mfa(c: &mut Conn, id: &str) -> Result<String, sqlx::Error> {
+    sqlx::query("SELECT require_mfa FROM projects WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?
+        .try_get(0)
+}

@@ -147,6 +147,9 @@ async fn schema(db: &accessd::db::Db) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
     for row in sqlx::query(tables_sql).fetch_all(&db.pool).await.unwrap() {
         let table: String = row.get("name");
+        if accessd::transfer::NOT_EXPORTED.contains(&table.as_str()) {
+            continue;
+        }
         let cols_sql = match db.kind {
             accessd::db::DbKind::Sqlite => "SELECT name FROM pragma_table_info($1) ORDER BY name".to_owned(),
             accessd::db::DbKind::Postgres => "SELECT CAST(column_name AS TEXT) AS name \
