@@ -63,7 +63,7 @@ pub fn cluster(k: &ClusterRow) -> api::Cluster {
 fn base_role(name: &str) -> api::OrgRole {
     let description = match name {
         "owner" => "Every permission in every project of the org; manages owners",
-        "admin" => "Every permission in every project of the org, except managing owners",
+        "admin" => "Every permission in every project of the org; manages org members, but not org owners",
         "devops" => "Views every project and manages every environment type; env-creator on every cluster",
         "billing-manager" => "Manages billing",
         "viewer" => "Views every project, its members, invitations and roles; viewer on every cluster",
