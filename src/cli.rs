@@ -50,7 +50,7 @@ pub struct GlobalArgs {
     )]
     pub project: Option<String>,
 
-    /// Organization for org-level commands (`audit list --org NAME`) [default: default]
+    /// Organization to act on: `orgs members`, `projects new`, `audit list --org NAME` [default: default]
     #[arg(
         long,
         global = true,
@@ -159,6 +159,9 @@ pub enum Command {
     /// Settings of the current context, and the contexts themselves
     #[command(subcommand)]
     Config(commands::config::ConfigCommand),
+    /// Organizations and their members (org roles apply in every project of the org)
+    #[command(subcommand)]
+    Orgs(commands::orgs::OrgsCommand),
     /// Teams of the organization: named sets of users that role bindings can name
     #[command(subcommand)]
     Teams(commands::teams::TeamsCommand),

@@ -17,7 +17,7 @@ use std::time::Duration;
 use access_api::{InvitationStatus, Principal, PrincipalType};
 use clap::CommandFactory;
 use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
-use clap_complete::env::{CompleteEnv, Shells};
+use clap_complete::env::{Bash, CompleteEnv, Elvish, EnvCompleter, Fish, Powershell, Shells, Zsh};
 
 use crate::cli::Cli;
 use crate::config::{ConfigStore, LOCAL_CONTEXT};
@@ -47,7 +47,59 @@ pub fn handle_request() {
         .var(VAR)
         .bin(BIN)
         .completer(BIN)
+        .shells(shells())
         .complete();
+}
+
+/// clap_complete's shells, with zsh's registration made to work from `$fpath` too.
+fn shells() -> Shells<'static> {
+    Shells(&[&Bash, &Elvish, &Fish, &Powershell, &FpathZsh])
+}
+
+/// clap_complete's zsh script is made to be sourced: it defines the completer and
+/// registers it with `compdef`. Installed as `_accessctl` on `$fpath`, compinit
+/// autoloads the file as the function `_accessctl` on the first TAB instead, so the
+/// body only defines and registers the real completer and that TAB offers nothing.
+/// The appended bridge calls the completer when the file runs as `_accessctl` (the
+/// autoload); sourced, `funcstack[1]` is not `_accessctl` and it does nothing.
+struct FpathZsh;
+
+/// The last lines of the zsh script (see [`FpathZsh`]).
+pub const ZSH_AUTOLOAD_BRIDGE: &str = "
+# Autoloaded from $fpath as _accessctl (compinit), this file is the first TAB's
+# completion function: complete that TAB too. Sourced, this does nothing.
+if [[ ${funcstack[1]} == _accessctl ]]; then
+    _clap_dynamic_completer_accessctl \"$@\"
+fi
+";
+
+impl EnvCompleter for FpathZsh {
+    fn name(&self) -> &'static str {
+        Zsh.name()
+    }
+    fn is(&self, name: &str) -> bool {
+        Zsh.is(name)
+    }
+    fn write_registration(
+        &self,
+        var: &str,
+        name: &str,
+        bin: &str,
+        completer: &str,
+        buf: &mut dyn std::io::Write,
+    ) -> Result<(), std::io::Error> {
+        Zsh.write_registration(var, name, bin, completer, buf)?;
+        buf.write_all(ZSH_AUTOLOAD_BRIDGE.as_bytes())
+    }
+    fn write_complete(
+        &self,
+        cmd: &mut clap::Command,
+        args: Vec<OsString>,
+        current_dir: Option<&std::path::Path>,
+        buf: &mut dyn std::io::Write,
+    ) -> Result<(), std::io::Error> {
+        Zsh.write_complete(cmd, args, current_dir, buf)
+    }
 }
 
 /// The registration script for `shell` (one of [`SHELLS`]): the same text as
@@ -56,7 +108,7 @@ pub fn registration(shell: &str) -> Option<String> {
     if !SHELLS.contains(&shell) {
         return None;
     }
-    let shells = Shells::builtins();
+    let shells = shells();
     let completer = shells.completer(shell)?;
     let mut buf = Vec::new();
     completer.write_registration(VAR, BIN, BIN, BIN, &mut buf).ok()?;
@@ -108,10 +160,31 @@ pub fn members() -> ArgValueCandidates {
     remote(Kind::Members)
 }
 
+/// Emails of the members of the team named on the line (`teams remove-member NAME
+/// --email`), described by their name.
+pub fn team_members() -> ArgValueCandidates {
+    remote(Kind::TeamMembers)
+}
+
 /// Names of the org's teams, described by their member count. For `--team` and
 /// the `teams` subcommands.
 pub fn teams() -> ArgValueCandidates {
     remote(Kind::Teams)
+}
+
+/// Names of the organizations the user belongs to.
+pub fn orgs() -> ArgValueCandidates {
+    remote(Kind::Orgs)
+}
+
+/// Org role names (base and custom) of the current organization.
+pub fn org_roles() -> ArgValueCandidates {
+    remote(Kind::OrgRoles)
+}
+
+/// Cluster names of the current organization.
+pub fn clusters() -> ArgValueCandidates {
+    remote(Kind::Clusters)
 }
 
 /// Names of the projects the user can see.
@@ -132,8 +205,12 @@ enum Kind {
     Bindings,
     Invitations,
     Members,
+    TeamMembers,
     Projects,
     Teams,
+    Orgs,
+    OrgRoles,
+    Clusters,
 }
 
 fn remote(kind: Kind) -> ArgValueCandidates {
@@ -161,6 +238,7 @@ where
 fn fetch_blocking(kind: Kind) -> Result<Vec<CompletionCandidate>, CliError> {
     let line = typed();
     let mut ctx = crate::build_ctx(line.config.clone(), &line.inputs(), true)?.without_retries();
+    let team = line.team.clone();
     ctx.settings.timeout.value = ctx.settings.timeout.value.min(DEADLINE);
     // Completion never creates the local database; it only reads one that exists.
     if ctx.settings.is_embedded() && !crate::local::database_path(&ctx.env().data_dir).exists() {
@@ -170,12 +248,13 @@ fn fetch_blocking(kind: Kind) -> Result<Vec<CompletionCandidate>, CliError> {
         .enable_all()
         .build()
         .map_err(|e| CliError::other(e.to_string()))?;
-    runtime.block_on(fetch(kind, &ctx))
+    runtime.block_on(fetch(kind, team.as_deref(), &ctx))
 }
 
 type Items = Vec<(String, Option<String>)>;
 
-async fn fetch(kind: Kind, ctx: &Ctx) -> Result<Vec<CompletionCandidate>, CliError> {
+/// `team` is the team named on the line, for [`Kind::TeamMembers`].
+async fn fetch(kind: Kind, team: Option<&str>, ctx: &Ctx) -> Result<Vec<CompletionCandidate>, CliError> {
     let api = ctx.api().await?;
     let items: Items = match kind {
         Kind::Projects => api
@@ -224,6 +303,24 @@ async fn fetch(kind: Kind, ctx: &Ctx) -> Result<Vec<CompletionCandidate>, CliErr
                 (i.email, Some(format!("{}  {status}", i.role.name)))
             })
             .collect(),
+        Kind::OrgRoles => api
+            .list_org_roles(&ctx.settings.org.value)
+            .await?
+            .into_iter()
+            .map(|r| (access_api::validate::role_key(&r.name), r.description))
+            .collect(),
+        Kind::Clusters => api
+            .list_clusters(&ctx.settings.org.value)
+            .await?
+            .into_iter()
+            .map(|k| (k.name, None))
+            .collect(),
+        Kind::Orgs => api
+            .list_orgs()
+            .await?
+            .into_iter()
+            .map(|o| (o.name, None))
+            .collect(),
         Kind::Teams => api
             .list_teams()
             .await?
@@ -236,6 +333,18 @@ async fn fetch(kind: Kind, ctx: &Ctx) -> Result<Vec<CompletionCandidate>, CliErr
                 (t.name, Some(help))
             })
             .collect(),
+        Kind::TeamMembers => match team {
+            None => Vec::new(),
+            Some(team) => api
+                .list_team_members(team)
+                .await?
+                .into_iter()
+                .map(|m| {
+                    let name = m.name.filter(|n| !n.is_empty()).unwrap_or(m.username);
+                    (m.email, Some(name))
+                })
+                .collect(),
+        },
         Kind::Members => members_of(
             api.list_role_bindings(&ctx.project().await?, None, Some(PrincipalType::User))
                 .await?,
@@ -328,6 +437,8 @@ struct Typed {
     config: Option<PathBuf>,
     timeout: Option<String>,
     insecure_http: bool,
+    /// The NAME of `teams add-member | remove-member NAME`, when typed.
+    team: Option<String>,
 }
 
 impl Typed {
@@ -373,12 +484,25 @@ fn typed() -> Typed {
 fn scan(words: &[String]) -> Typed {
     let mut t = Typed::default();
     let mut i = 0;
+    // After `teams add-member | remove-member`, the first bare word (not the value of
+    // `--email`, not the word being completed) is the team.
+    let (mut teams, mut team_next, mut after_email) = (false, false, false);
     while i < words.len() {
         let word = words[i].as_str();
         i += 1;
         if word == "--" {
             break;
         }
+        let bare = !word.is_empty() && !word.starts_with('-');
+        if team_next && bare && !after_email && i < words.len() {
+            t.team = Some(word.to_owned());
+            team_next = false;
+        }
+        after_email = word == "--email";
+        if teams && t.team.is_none() && matches!(word, "add-member" | "remove-member") {
+            team_next = true;
+        }
+        teams |= word == "teams";
         if word == "--insecure-http" {
             t.insecure_http = true;
             continue;
@@ -437,9 +561,38 @@ mod tests {
         assert_eq!(t.project, None);
     }
 
+    #[test]
+    fn scan_reads_the_team_of_a_member_command() {
+        let team = |line: &str| scan(&words(line)).team;
+        assert_eq!(
+            team("teams remove-member backend --email "),
+            Some("backend".into())
+        );
+        assert_eq!(
+            team("--context x teams --project p remove-member --email a@b.c backend --email "),
+            Some("backend".into())
+        );
+        assert_eq!(team("teams add-member back"), None, "still being typed");
+        assert_eq!(team("teams remove-member --email "), None);
+        assert_eq!(team("roles add-binding backend --email "), None);
+    }
+
+    /// Whether `--email` of the command at `path` names someone who already is a
+    /// member (of the project or a team): every one under `roles`, `project users`
+    /// and `teams` (the emails to invite are `--emails`).
+    fn member_email(path: &str) -> bool {
+        [
+            "accessctl roles ",
+            "accessctl projects users ",
+            "accessctl teams ",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
+    }
+
     /// Every `--role`, `--project`, `--context`, `--*permission` and ROLE/PROJECT/
-    /// PERMISSION positional of the tree (including commands added later) has a completer; so do the member emails of
-    /// `project users update | remove` once those commands exist.
+    /// PERMISSION positional of the tree (including commands added later) has a
+    /// completer; so does every member `--email` ([`member_email`]).
     #[test]
     fn every_server_value_has_a_completer() {
         fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
@@ -461,8 +614,7 @@ mod tests {
                     )
                 ) || (arg.is_positional()
                     && matches!(value_name.as_str(), "ROLE" | "PROJECT" | "PERMISSION"))
-                    || (path.ends_with("users update") || path.ends_with("users remove"))
-                        && arg.get_long() == Some("email");
+                    || member_email(path) && arg.get_long() == Some("email");
                 if wants && arg.get::<ArgValueCandidates>().is_none() {
                     missing.push(format!("{path} {}", arg.get_id()));
                 }

@@ -259,10 +259,17 @@ impl Ctx {
     }
 
     /// The email list of `--from-file FILE|-` (stdin for `-`): invalid lines come
-    /// back beside the entries; an unreadable, non-UTF-8 or empty input is bad input
-    /// (exit 2).
+    /// back beside the entries; an unreadable, non-UTF-8, empty or broken (a quote
+    /// never closed) input is bad input (exit 2).
     pub fn read_email_list(&self, path: &str) -> Result<crate::input::emails::EmailList, CliError> {
-        crate::input::emails::read_email_list(path).map_err(|e| CliError::usage(e.to_string()))
+        crate::input::emails::read_email_list(path).map_err(|e| {
+            let hint = e.hint();
+            let err = CliError::usage(e.to_string());
+            match hint {
+                Some(h) => err.with_hint(h),
+                None => err,
+            }
+        })
     }
 
     /// Opens `text` in the user's editor (a private temp file named after `stem`)

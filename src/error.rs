@@ -214,7 +214,7 @@ impl From<ApiError> for CliError {
             }
             ApiError::Timeout(after) => CliError::other(format!(
                 "the request timed out after {}",
-                crate::settings::format_duration(after)
+                crate::timeparse::format_duration(after)
             ))
             .with_hint("raise it with --timeout, e.g. --timeout 30s"),
             ApiError::Busy(after) => CliError::other(err_busy(after)).with_hint(
@@ -321,6 +321,10 @@ fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
             Some("it changed after it was read; run the command again to see the new state".into())
         }
         ProblemCode::LastAdmin => Some("make another user a server administrator first".into()),
+        ProblemCode::MfaRequired => Some(
+            "they turn on MFA first (`accessctl auth mfa enroll`, then `confirm`), or choose a role the project's MFA policy does not cover"
+                .into(),
+        ),
         ProblemCode::RoleImmutable => Some(
             "built-in roles come from the project's preset; make a custom role with `accessctl roles create`"
                 .into(),

@@ -181,6 +181,7 @@ pub async fn run(command: cli::Command, ctx: &Ctx) -> Result<(), CliError> {
         Projects(c) => commands::projects::run(c, ctx).await,
         Auth(c) => commands::auth::run(c, ctx).await,
         Config(c) => commands::config::run(c, ctx).await,
+        Orgs(c) => commands::orgs::run(c, ctx).await,
         Teams(c) => commands::teams::run(c, ctx).await,
         Users(c) => commands::users::run(c, ctx).await,
         Audit(c) => commands::audit::run(c, ctx).await,

@@ -151,7 +151,7 @@ impl Settings {
         let timeout = match inputs.timeout.clone().or_else(|| from_context("timeout")) {
             None => Sourced::new(DEFAULT_TIMEOUT, Source::Default),
             Some(s) => Sourced::new(
-                parse_duration(&s.value).map_err(|e| {
+                crate::timeparse::timeout(&s.value).map_err(|e| {
                     CliError::usage(format!("invalid timeout '{}' (from {}): {e}", s.value, s.source))
                 })?,
                 s.source,
@@ -197,40 +197,6 @@ fn template_usage(e: TemplateError) -> CliError {
     CliError::usage(e.to_string()).with_hint(
         "--template takes minijinja syntax over the fields that `-o json` prints, e.g. '{{ email }}'",
     )
-}
-
-/// Parses `10s`, `500ms`, `2m`, `1h` or a bare number of seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| "expected a number with a unit, like 10s".to_owned())?;
-    let secs = match unit.trim() {
-        "" | "s" => n,
-        "ms" => n / 1000.0,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        other => return Err(format!("unknown unit '{other}' (use ms, s, m or h)")),
-    };
-    if !(secs > 0.0 && secs <= 86_400.0) {
-        return Err("must be more than 0 and at most 24h".into());
-    }
-    Ok(Duration::from_secs_f64(secs))
-}
-
-/// `10s`, `1.5s`, `500ms`.
-pub fn format_duration(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{}s", d.as_secs())
-    } else if d.as_secs() == 0 {
-        format!("{}ms", d.as_millis())
-    } else {
-        format!("{:.1}s", d.as_secs_f64())
-    }
 }
 
 #[cfg(test)]
@@ -363,21 +329,24 @@ mod tests {
     }
 
     #[test]
-    fn durations() {
-        for (s, d) in [
-            ("10s", Duration::from_secs(10)),
-            ("10", Duration::from_secs(10)),
-            ("250ms", Duration::from_millis(250)),
-            ("2m", Duration::from_secs(120)),
-            ("1h", Duration::from_secs(3600)),
-            ("1.5s", Duration::from_millis(1500)),
+    fn timeout_errors_say_the_range() {
+        for (value, says) in [
+            ("0s", "must be positive"),
+            ("-5s", "must be positive"),
+            ("25h", "too long"),
         ] {
-            assert_eq!(parse_duration(s), Ok(d), "{s}");
+            let inputs = Inputs {
+                timeout: flag(value),
+                ..Default::default()
+            };
+            let err = Settings::resolve(&inputs, &ConfigFile::default()).unwrap_err();
+            assert_eq!(err.kind.exit_code(), 2);
+            assert_eq!(
+                err.message,
+                format!(
+                    "invalid timeout '{value}' (from flag --x): {says}; a timeout is more than 0s and at most 24h"
+                )
+            );
         }
-        for bad in ["", "s", "-1s", "1d", "0", "100h"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
-        assert_eq!(format_duration(Duration::from_secs(10)), "10s");
-        assert_eq!(format_duration(Duration::from_millis(250)), "250ms");
     }
 }

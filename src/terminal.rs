@@ -22,7 +22,7 @@ pub async fn prompt_hidden(prompt: &'static str) -> Result<String, CliError> {
     answer.map_err(|e| match e.kind() {
         // The read saw the Ctrl-C before the runtime did: the same end.
         std::io::ErrorKind::Interrupted => CliError::new(ErrorKind::Interrupted, "interrupted"),
-        _ => CliError::io("cannot read the token", e),
+        _ => CliError::io("cannot read from the terminal", e),
     })
 }
 

@@ -45,6 +45,32 @@ impl ApiClient {
             .await
     }
 
+    // ------------------------------------------------------------ login by email code, MFA
+
+    pub async fn request_email_code(&self, req: &EmailCodeRequest) -> Result<EmailCodeSent, ApiError> {
+        self.post_once("/v1/auth/email-code".into(), req).await
+    }
+
+    pub async fn verify_email_code(&self, req: &EmailCodeVerify) -> Result<CreatedToken, ApiError> {
+        self.post_once("/v1/auth/email-code/verify".into(), req).await
+    }
+
+    pub async fn enroll_mfa(&self) -> Result<MfaEnrollment, ApiError> {
+        self.post_once("/v1/users/me/mfa".into(), &serde_json::json!({}))
+            .await
+    }
+
+    pub async fn confirm_mfa(&self, req: &TotpCode) -> Result<User, ApiError> {
+        self.post_once("/v1/users/me/mfa/confirm".into(), req).await
+    }
+
+    pub async fn disable_mfa(&self, req: &TotpCode) -> Result<User, ApiError> {
+        let mut r = super::request(Method::Delete, "/v1/users/me/mfa".into(), Some(req))?;
+        r.idempotency_key = None;
+        let resp = self.execute(r).await?;
+        super::decode(&resp.body)
+    }
+
     // ------------------------------------------------------------ users (admin)
 
     pub async fn list_users(&self) -> Result<Vec<User>, ApiError> {
@@ -63,6 +89,114 @@ impl ApiClient {
     pub async fn update_user(&self, id: &str, req: &UpdateUser) -> Result<User, ApiError> {
         self.call(Method::Patch, format!("/v1/users/{}", enc(id)), Some(req))
             .await
+    }
+
+    pub async fn delete_user(&self, id: &str) -> Result<(), ApiError> {
+        self.call_empty(Method::Delete, format!("/v1/users/{}", enc(id)))
+            .await
+    }
+
+    pub async fn create_user_token(&self, id: &str, req: &CreateToken) -> Result<CreatedToken, ApiError> {
+        self.call(Method::Post, format!("/v1/users/{}/tokens", enc(id)), Some(req))
+            .await
+    }
+
+    // ------------------------------------------------------------ orgs
+
+    pub async fn list_orgs(&self) -> Result<Vec<Org>, ApiError> {
+        self.list("/v1/orgs".into()).await
+    }
+
+    pub async fn get_org(&self, org: &str) -> Result<Org, ApiError> {
+        self.call(Method::Get, format!("/v1/orgs/{}", enc(org)), None::<&()>)
+            .await
+    }
+
+    pub async fn create_org(&self, req: &CreateOrg) -> Result<Org, ApiError> {
+        self.call(Method::Post, "/v1/orgs".into(), Some(req)).await
+    }
+
+    pub async fn update_org(&self, org: &str, req: &UpdateOrg) -> Result<Org, ApiError> {
+        self.call(Method::Patch, format!("/v1/orgs/{}", enc(org)), Some(req))
+            .await
+    }
+
+    pub async fn list_org_members(&self, org: &str) -> Result<Vec<OrgMember>, ApiError> {
+        self.list(format!("/v1/orgs/{}/members", enc(org))).await
+    }
+
+    /// Adds a member or sets their role; `true` when they were added.
+    pub async fn set_org_member(
+        &self,
+        org: &str,
+        user: &str,
+        req: &SetOrgMember,
+    ) -> Result<(OrgMember, bool), ApiError> {
+        let path = format!("/v1/orgs/{}/members/{}", enc(org), enc(user));
+        let resp = self
+            .execute(super::request(Method::Put, path, Some(req))?)
+            .await?;
+        Ok((super::decode(&resp.body)?, resp.status == 201))
+    }
+
+    pub async fn remove_org_member(&self, org: &str, user: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("/v1/orgs/{}/members/{}", enc(org), enc(user)),
+        )
+        .await
+    }
+
+    pub async fn list_org_roles(&self, org: &str) -> Result<Vec<OrgRole>, ApiError> {
+        self.list(format!("/v1/orgs/{}/roles", enc(org))).await
+    }
+
+    pub async fn get_org_role(&self, org: &str, role: &str) -> Result<OrgRole, ApiError> {
+        self.call(
+            Method::Get,
+            format!("/v1/orgs/{}/roles/{}", enc(org), enc(role)),
+            None::<&()>,
+        )
+        .await
+    }
+
+    pub async fn create_org_role(&self, org: &str, doc: &OrgRole) -> Result<OrgRole, ApiError> {
+        self.call(Method::Post, format!("/v1/orgs/{}/roles", enc(org)), Some(doc))
+            .await
+    }
+
+    pub async fn update_org_role(&self, org: &str, role: &str, doc: &OrgRole) -> Result<OrgRole, ApiError> {
+        self.call(
+            Method::Put,
+            format!("/v1/orgs/{}/roles/{}", enc(org), enc(role)),
+            Some(doc),
+        )
+        .await
+    }
+
+    pub async fn delete_org_role(&self, org: &str, role: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("/v1/orgs/{}/roles/{}", enc(org), enc(role)),
+        )
+        .await
+    }
+
+    pub async fn list_clusters(&self, org: &str) -> Result<Vec<Cluster>, ApiError> {
+        self.list(format!("/v1/orgs/{}/clusters", enc(org))).await
+    }
+
+    pub async fn create_cluster(&self, org: &str, req: &CreateCluster) -> Result<Cluster, ApiError> {
+        self.call(Method::Post, format!("/v1/orgs/{}/clusters", enc(org)), Some(req))
+            .await
+    }
+
+    pub async fn delete_cluster(&self, org: &str, cluster: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("/v1/orgs/{}/clusters/{}", enc(org), enc(cluster)),
+        )
+        .await
     }
 
     // ------------------------------------------------------------ teams (the default org)

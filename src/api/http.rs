@@ -132,6 +132,10 @@ impl Transport for HttpTransport {
     fn describe(&self) -> String {
         self.base.as_str().trim_end_matches('/').to_owned()
     }
+
+    fn sends_token(&self) -> bool {
+        self.token.is_some()
+    }
 }
 
 /// The innermost cause, which says what actually happened ("Connection refused").

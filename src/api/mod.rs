@@ -111,7 +111,10 @@ impl ApiClient {
             self.trace(|| {
                 let (base, auth) = match self.transport.describe().as_str() {
                     "embedded" => (String::new(), "embedded, in-process user".to_owned()),
-                    url => (url.to_owned(), "Authorization: Bearer ***".to_owned()),
+                    url if self.transport.sends_token() => {
+                        (url.to_owned(), "Authorization: Bearer ***".to_owned())
+                    }
+                    url => (url.to_owned(), "no token".to_owned()),
                 };
                 format!(
                     "> {} {base}{} ({auth})",
@@ -194,6 +197,19 @@ impl ApiClient {
         body: Option<&impl Serialize>,
     ) -> Result<T, ApiError> {
         let resp = self.execute(request(method, path, body)?).await?;
+        decode(&resp.body)
+    }
+
+    /// A POST sent once, without an `Idempotency-Key` (so never retried): login
+    /// codes are single-use, and asking twice mails twice.
+    async fn post_once<T: DeserializeOwned>(
+        &self,
+        path: String,
+        body: &impl Serialize,
+    ) -> Result<T, ApiError> {
+        let mut req = request(Method::Post, path, Some(body))?;
+        req.idempotency_key = None;
+        let resp = self.execute(req).await?;
         decode(&resp.body)
     }
 

@@ -75,6 +75,11 @@ pub trait Transport: Send + Sync {
     fn send<'a>(&'a self, req: &'a ApiRequest) -> BoxFuture<'a, Result<ApiResponse, ApiError>>;
     /// Where requests go, for traces and `auth status` (`https://…` or `embedded`).
     fn describe(&self) -> String;
+    /// Whether requests carry a token (traces say `Authorization: Bearer ***` only
+    /// then; `auth login --email` asks without one).
+    fn sends_token(&self) -> bool {
+        true
+    }
 }
 
 /// Largest response body read (a huge body is an error, not an OOM).

@@ -21,6 +21,32 @@ pub fn name(kind: &str, s: &str) -> Result<String, CliError> {
     Ok(s.to_owned())
 }
 
+/// The user a `USER` argument names (server administrators): an id, a unique id
+/// prefix of 8+ characters, a username or an email (both case-insensitive). None
+/// is exit 3 with a hint; an ambiguous prefix exit 2 (see `ids`).
+pub async fn user(api: &ApiClient, given: &str) -> Result<access_api::User, CliError> {
+    let given = given.trim();
+    if given.is_empty() {
+        return Err(CliError::usage("the user is empty").with_hint("give a username, email or id"));
+    }
+    let wanted = validate::normalize(given);
+    let mut users = api.list_users().await?;
+    if let Some(i) = users.iter().position(|u| {
+        u.id == given || validate::normalize(&u.username) == wanted || validate::normalize(&u.email) == wanted
+    }) {
+        return Ok(users.swap_remove(i));
+    }
+    if !crate::commands::ids::is_whole(given) {
+        let candidates: Vec<(String, String)> =
+            users.iter().map(|u| (u.id.clone(), u.username.clone())).collect();
+        let id = crate::commands::ids::pick(given, &candidates, "user", "accessctl users list")?;
+        if let Some(i) = users.iter().position(|u| u.id == id) {
+            return Ok(users.swap_remove(i));
+        }
+    }
+    Err(CliError::not_found(format!("no user '{given}'")).with_hint("see `accessctl users list`"))
+}
+
 /// Role names are case-insensitive; the server matches them that way too.
 pub fn role(s: &str) -> String {
     validate::normalize(s)
@@ -99,11 +125,9 @@ pub async fn team_error(api: &ApiClient, e: ApiError, team: &str, email: Option<
     let mut err = CliError::from(e);
     if user_not_found && let Some(email) = email {
         err.message = format!("{email} is not a member of the organization");
-        err.hint = Some(
-            "users join it when an administrator creates them (`accessctl users create`) \
-             or when they accept an invitation"
-                .into(),
-        );
+        err.hint = Some(format!(
+            "add them to it first: `accessctl orgs members add --email {email}` (org owners and admins)"
+        ));
     } else if err.kind == ErrorKind::NotFound
         && let Ok(teams) = api.list_teams().await
         && !teams

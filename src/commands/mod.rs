@@ -7,6 +7,7 @@ pub mod completion;
 pub mod config;
 pub mod ids;
 pub mod invite;
+pub mod orgs;
 pub mod policy;
 pub mod projects;
 pub mod roles;

@@ -319,6 +319,12 @@ impl Output {
         Ok(Some(text))
     }
 
+    /// Drawing meant for a terminal (the MFA enrolment's QR code), on stdout as it
+    /// is; the caller shows it only when stdout is a terminal and the output text.
+    pub fn terminal_art(&self, art: &str) -> Result<(), CliError> {
+        self.stdout(art)
+    }
+
     /// A generated script (shell completion), on stdout exactly as generated.
     pub fn script(&self, script: &str) -> Result<(), CliError> {
         self.stdout(script)

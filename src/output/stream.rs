@@ -227,6 +227,7 @@ mod tests {
             created_at: "2026-01-01T00:00:00Z".into(),
             created_by: (i % 2 == 1).then(|| "admin".into()),
             role_rank: (i % 3) as i64,
+            mfa_required: false,
         }
     }
 

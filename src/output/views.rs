@@ -136,7 +136,23 @@ impl Tabular for RoleBinding {
                 name,
                 mfa_enabled,
                 ..
-            } => (username.clone(), email.clone(), opt(name), yes_no(*mfa_enabled)),
+            } => (
+                username.clone(),
+                email.clone(),
+                opt(name),
+                match (*mfa_enabled, self.mfa_required) {
+                    (true, _) => "yes".to_owned(),
+                    (false, true) => "no (required)".to_owned(),
+                    (false, false) => "no".to_owned(),
+                },
+            ),
+            // A team or all users cannot comply with a policy that covers the role.
+            _ if self.mfa_required => (
+                String::new(),
+                String::new(),
+                String::new(),
+                "no (required)".to_owned(),
+            ),
             _ => Default::default(),
         };
         vec![
@@ -228,6 +244,76 @@ impl Tabular for Member {
     }
     fn id(&self) -> String {
         self.email.clone()
+    }
+}
+
+impl Tabular for Org {
+    const HEADERS: &'static [&'static str] = &["NAME", "CREATED", "ID"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::drop(1), Fit::drop(2).wide()];
+    fn row(&self) -> Vec<String> {
+        vec![self.name.clone(), self.created_at.clone(), self.id.clone()]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Tabular for OrgMember {
+    const HEADERS: &'static [&'static str] = &["USERNAME", "EMAIL", "NAME", "ROLE", "ADDED"];
+    const FITS: &'static [Fit] = &[
+        Fit::cut(2),
+        Fit::KEEP,
+        Fit::cut(1),
+        Fit::KEEP,
+        Fit::drop(1).wide(),
+    ];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.username.clone(),
+            self.email.clone(),
+            opt(&self.name),
+            self.role.clone(),
+            self.added_at.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+}
+
+impl Tabular for OrgRole {
+    const HEADERS: &'static [&'static str] = &["NAME", "KIND", "PROJECTS", "CLUSTERS", "DESCRIPTION"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::KEEP, Fit::KEEP, Fit::KEEP, Fit::cut(1)];
+    fn row(&self) -> Vec<String> {
+        let kind = if self.built_in { "base" } else { "custom" };
+        let count = |n: usize| {
+            if self.built_in {
+                "all".to_owned()
+            } else {
+                n.to_string()
+            }
+        };
+        vec![
+            self.name.clone(),
+            kind.to_owned(),
+            count(self.project_permissions.len()),
+            count(self.cluster_permissions.len()),
+            opt(&self.description),
+        ]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Tabular for Cluster {
+    const HEADERS: &'static [&'static str] = &["NAME", "CREATED", "ID"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::drop(1), Fit::drop(2).wide()];
+    fn row(&self) -> Vec<String> {
+        vec![self.name.clone(), self.created_at.clone(), self.id.clone()]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
     }
 }
 

@@ -230,6 +230,94 @@ fn csv_with_roles_comments_and_invalid_lines() {
         .stderr_has("error: 1 email without a role (line 7): pass --role or add a role column");
 }
 
+/// What spreadsheets and address books export: a BOM, `;` or TAB, an `E-mail` or
+/// `Email Address` column anywhere, quoted cells with line breaks, `Name <email>`.
+/// Line numbers are the file's physical lines.
+#[test]
+fn real_exports_are_read_with_physical_line_numbers() {
+    let (_server, home) = admin_with_project();
+    let semicolons = home.path().join("export.csv");
+    std::fs::write(
+        &semicolons,
+        "\u{FEFF}Name;Notes;E-mail;Role\r\n\
+         \"Lovelace; Ada\";\"first line\r\nsecond line\";Ada@Example.com;admin\r\n\
+         Bob;;Bob Builder <bob@example.com>;\r\n\
+         Cid;\"a\nb\nc\";cid@;viewer\r\n\
+         Dee;;dee@example.com;\r\n",
+    )
+    .unwrap();
+    let args = |file: &str| {
+        [
+            "-o",
+            "json",
+            "roles",
+            "invitations",
+            "invite-user",
+            "--from-file",
+            file,
+            "--role",
+            "viewer",
+        ]
+        .map(str::to_owned)
+    };
+    let path = semicolons.to_str().unwrap().to_owned();
+    let a = args(&path);
+    let r = home.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    r.code(5)
+        .one_error()
+        .stderr_has("invalid email 'cid@' on line 5: ");
+    let results = r.json();
+    let got: Vec<(String, String, u64)> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["email"].as_str().unwrap().to_owned(),
+                x["status"].as_str().unwrap().to_owned(),
+                x["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("cid@".to_owned(), "invalid".to_owned(), 5),
+            ("ada@example.com".to_owned(), "invited".to_owned(), 2),
+            ("bob@example.com".to_owned(), "invited".to_owned(), 4),
+            ("dee@example.com".to_owned(), "invited".to_owned(), 8),
+        ]
+    );
+    assert_eq!(results[1]["role"], "admin");
+    assert_eq!(results[2]["role"], "viewer");
+
+    // Tab-separated, the email column last, one header name of Google's export.
+    let tabs = home.path().join("export.tsv");
+    std::fs::write(
+        &tabs,
+        "First Name [Required]\tLast Name [Required]\tEmail Address [Required]\n\
+         Eve\tE\teve@example.com\n",
+    )
+    .unwrap();
+    let path = tabs.to_str().unwrap().to_owned();
+    let a = args(&path);
+    let r = home.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    r.ok();
+    assert_eq!(r.json()[0]["email"], "eve@example.com");
+    assert_eq!(r.json()[0]["line"], 2);
+    let mut all = invitations(&home);
+    all.sort();
+    assert_eq!(
+        all,
+        [
+            "ada@example.com",
+            "bob@example.com",
+            "dee@example.com",
+            "eve@example.com"
+        ]
+    );
+}
+
 #[test]
 fn unusable_input_is_exit_2_and_sends_nothing() {
     let (_server, home) = admin_with_project();
@@ -267,6 +355,16 @@ fn unusable_input_is_exit_2_and_sends_nothing() {
     r.fails(2)
         .stderr_has("invalid email 'bad' on line 1: email has no '@'\n")
         .stderr_has("error: none of the 2 emails is valid; nothing was sent\n");
+    assert_eq!(r.stdout, "");
+    // A quote never closed would read the rest of the file as one cell: a bad file.
+    let r = invite(
+        "-",
+        Some("Name,Email\nAnn,ann@example.com\n\"Bob,bob@example.com\nCid,cid@example.com\n"),
+    );
+    r.fails(2)
+        .one_error()
+        .stderr_has("error: standard input: the quote opened on line 3 is never closed\n")
+        .stderr_has("hint: close the quote; inside a quoted field a quote is written twice");
     assert_eq!(r.stdout, "");
     // One invalid argument is that email's error alone.
     home.run(&["roles", "invitations", "invite-user", "nope", "--role", "viewer"])

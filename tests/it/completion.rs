@@ -300,6 +300,149 @@ fn member_emails_complete_for_project_users_update_and_remove() {
     assert_eq!(got, role_names(&home, "shop"));
 }
 
+/// Every `--email` that names a member offers the project's member emails (the
+/// team's for `teams remove-member NAME`), from the server of the context in effect,
+/// and only with a token saved for that server's origin.
+#[test]
+fn member_emails_complete_for_every_member_email_flag() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("jane", "jane@x.com", "Jane");
+    server.user_with_token("bob", "bob@x.com", "Bob");
+    home.bind(&[], "jane@x.com", "viewer");
+    home.bind(&[], "bob@x.com", "developer");
+    home.run(&["teams", "create", "backend"]).ok();
+    home.run(&["teams", "add-member", "backend", "--email", "bob@x.com"])
+        .ok();
+    let members = ["admin@example.com", "bob@x.com", "jane@x.com"];
+    for line in [
+        "accessctl roles add-binding --email ",
+        "accessctl roles add-binding --role viewer --email ",
+        "accessctl roles check project.view --user ",
+        "accessctl teams add-member backend --email ",
+    ] {
+        let (got, stderr) = bash_complete(&home, line);
+        assert_eq!(got, members, "{line}");
+        assert_eq!(stderr, "");
+    }
+    let (got, _) = bash_complete(&home, "accessctl roles add-binding --email j");
+    assert_eq!(got, ["jane@x.com"]);
+    // Described by name and roles in fish and zsh.
+    let described = fish_protocol(&home, &["roles", "add-binding", "--email", "j"]);
+    assert_eq!(described, [("jane@x.com".to_owned(), "Jane  viewer".to_owned())]);
+    // remove-member: the members of the team typed before.
+    let (got, _) = bash_complete(&home, "accessctl teams remove-member backend --email ");
+    assert_eq!(got, ["bob@x.com"]);
+    let (got, _) = bash_complete(&home, "accessctl teams remove-member --email ");
+    assert!(got.is_empty(), "no team typed yet: {got:?}");
+
+    // The token-origin rule: the same server under another origin (localhost, not
+    // 127.0.0.1) gets no stored token, so nothing completes; the same origin written
+    // differently (case, trailing slash) is the stored token's.
+    let other = server.url.replace("127.0.0.1", "localhost");
+    assert_ne!(other, server.url);
+    let (got, stderr) = bash_complete(
+        &home,
+        &format!("accessctl --server {other} roles add-binding --email "),
+    );
+    assert!(got.is_empty(), "{got:?}");
+    assert_eq!(stderr, "");
+    let same = format!("{}/", server.url.replace("http://", "HTTP://"));
+    let (got, _) = bash_complete(
+        &home,
+        &format!("accessctl --server {same} roles add-binding --email "),
+    );
+    assert_eq!(got, members);
+}
+
+/// A flag's values never include flags: for every option of every command that
+/// takes a value, what the engine offers for an empty value (the server known, so
+/// remote values are there) starts with no `-`; checked in bash and fish for
+/// `--role` and `--email` as the shells receive them.
+#[test]
+fn flag_values_never_list_flags() {
+    use accessctl::cli::Cli;
+    use clap::CommandFactory;
+
+    let (server, home) = admin_with_project();
+    server.user_with_token("jane", "jane@x.com", "Jane");
+    home.bind(&[], "jane@x.com", "viewer");
+
+    fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
+        for arg in cmd.get_arguments() {
+            let takes_value = arg.get_action().takes_values();
+            if let (Some(long), true, false) = (
+                arg.get_long(),
+                takes_value,
+                arg.is_global_set() && !path.is_empty(),
+            ) {
+                out.push((path.clone(), format!("--{long}")));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            let mut p = path.clone();
+            p.push(sub.get_name().to_owned());
+            walk(sub, p, out);
+        }
+    }
+    let mut flags = Vec::new();
+    walk(&Cli::command(), Vec::new(), &mut flags);
+    assert!(flags.len() > 40, "{}", flags.len());
+    let mut with_values = 0;
+    for (path, flag) in &flags {
+        let mut words: Vec<&str> = path.iter().map(String::as_str).collect();
+        words.push(flag);
+        words.push("");
+        let mut args = vec!["--", "accessctl"];
+        args.extend(&words);
+        let out = home.command(&args).env("COMPLETE", "fish").output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let flagged: Vec<&str> = stdout.lines().filter(|l| l.starts_with('-')).collect();
+        assert!(flagged.is_empty(), "{words:?} offers flags: {flagged:?}");
+        with_values += usize::from(!stdout.trim().is_empty());
+    }
+    assert!(
+        with_values >= 15,
+        "only {with_values} flags had values: the check saw nothing"
+    );
+
+    // Bash, unfiltered: exactly the values.
+    let raw_bash = |line: &str| {
+        let words: Vec<&str> = line.split(' ').collect();
+        let script = format!(
+            "source <(accessctl completion bash) || exit 97\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE={}\nCOMP_POINT=${{#COMP_LINE}}\nCOMP_TYPE=9\n_clap_complete_accessctl accessctl '' {}\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
+            words.iter().map(|w| bash_quote(w)).collect::<Vec<_>>().join(" "),
+            words.len() - 1,
+            bash_quote(line),
+            bash_quote(words[words.len() - 2]),
+        );
+        let out = home
+            .program("bash", &["--noprofile", "--norc", "-c", &script])
+            .env("PATH", path_var())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        sorted(
+            String::from_utf8(out.stdout)
+                .unwrap()
+                .lines()
+                .map(str::to_owned)
+                .collect(),
+        )
+    };
+    assert_eq!(
+        raw_bash("accessctl roles add-binding --role "),
+        role_names(&home, "shop")
+    );
+    assert_eq!(
+        raw_bash("accessctl --project shop roles add-binding --email "),
+        ["admin@example.com", "jane@x.com"]
+    );
+    // Where a positional may come, flags are offered too (documented): the check
+    // above is not blind to them.
+    assert!(raw_bash("accessctl roles show ").contains(&"--server".to_owned()));
+}
+
 #[test]
 fn team_names_complete_for_team_and_the_teams_subcommands() {
     let (server, home) = admin_with_project();
@@ -639,6 +782,114 @@ _clap_dynamic_completer_accessctl
         .map(|l| l.split(':').next().unwrap().to_owned())
         .collect();
     assert_eq!(roles, role_names(&home, "shop"));
+}
+
+/// How the zsh script is installed.
+#[derive(Clone, Copy, Debug)]
+enum ZshInstall {
+    /// README's way: `accessctl completion zsh > DIR/_accessctl`, DIR on `$fpath`
+    /// before `compinit` (compinit autoloads the file on the first TAB).
+    Fpath,
+    /// `source <(accessctl completion zsh)` after `compinit`.
+    Sourced,
+}
+
+/// What a real interactive zsh offers on the first TAB after `line`: the zsh runs in
+/// a pseudo-terminal of zsh's own `zpty` module, with compinit; `compadd` is wrapped
+/// to also record the matches it is given (after compsys's own prefix matching), and
+/// a `comppostfuncs` hook writes them to a file and exits the shell, so the test
+/// waits for that exit. The values of matches only (no descriptions).
+fn zsh_first_tab(zsh: &Path, home: &Home, install: ZshInstall, line: &str) -> Vec<String> {
+    let dir = home.path().join("zfunc");
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = home.run(&["completion", "zsh"]);
+    script.ok();
+    std::fs::write(dir.join("_accessctl"), &script.stdout).unwrap();
+    let out_file = home.path().join("zsh-matches");
+    let _ = std::fs::remove_file(&out_file);
+    let (fpath, source) = match install {
+        ZshInstall::Fpath => (format!("fpath=({} $fpath)", dir.display()), String::new()),
+        ZshInstall::Sourced => (String::new(), format!("source {}/_accessctl", dir.display())),
+    };
+    let rc = format!(
+        r#"PS1='> '
+{fpath}
+autoload -Uz compinit && compinit -u -D
+{source}
+typeset -ga __hits
+compadd() {{
+  if [[ ${{@[1,(i)(-|--)]}} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi
+  local -a __m
+  builtin compadd -O __m "$@"
+  __hits+=("${{__m[@]}}")
+  builtin compadd "$@"
+}}
+__done() {{ print -rl -- "${{__hits[@]}}" > {out}; exit }}
+comppostfuncs=(__done)
+print RC-$((6*7))
+"#,
+        out = out_file.display(),
+    );
+    let rc_file = home.path().join("rc.zsh");
+    std::fs::write(&rc_file, rc).unwrap();
+    let driver = r#"zmodload zsh/zpty || exit 98
+zpty z zsh -f -i
+zpty -w z "source ${(q)1}"
+zpty -r z line '*RC-42*' || exit 96
+zpty -w -n z "$2"$'\t'
+while zpty -r z line; do :; done
+"#;
+    let out = home
+        .program(
+            "timeout",
+            &[
+                "60",
+                zsh.to_str().unwrap(),
+                "-f",
+                "-c",
+                driver,
+                "zsh",
+                rc_file.to_str().unwrap(),
+                line,
+            ],
+        )
+        .env("PATH", path_var())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "zsh driver failed: {out:?}");
+    let matches = std::fs::read_to_string(&out_file)
+        .unwrap_or_else(|e| panic!("zsh wrote no matches ({e}) for {line:?}: {out:?}"));
+    sorted(
+        matches
+            .lines()
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+/// The fpath install README describes works on the first TAB (clap_complete's script
+/// alone only registered the completer then, so that TAB offered nothing), and so
+/// does sourcing: roles for `--role`, member emails for `--email`, subcommands, and
+/// no flag among a flag's values.
+#[test]
+fn zsh_completes_on_the_first_tab_from_fpath_and_sourced() {
+    let Some(zsh) = found("zsh") else {
+        skip("zsh is not installed: the real-zsh first-TAB test did not run");
+        return;
+    };
+    let (server, home) = admin_with_project();
+    server.user_with_token("jane", "jane@x.com", "Jane");
+    home.bind(&[], "jane@x.com", "viewer");
+    let roles = role_names(&home, "shop");
+    for install in [ZshInstall::Fpath, ZshInstall::Sourced] {
+        let got = zsh_first_tab(&zsh, &home, install, "accessctl roles add-binding --role ");
+        assert_eq!(got, roles, "{install:?}");
+        let got = zsh_first_tab(&zsh, &home, install, "accessctl roles add-binding --email ");
+        assert_eq!(got, ["admin@example.com", "jane@x.com"], "{install:?}");
+        let got = zsh_first_tab(&zsh, &home, install, "accessctl roles dele");
+        assert_eq!(got, ["delete", "delete-binding"], "{install:?}");
+    }
 }
 
 /// Says on the real stderr (not the captured test output, so `cargo test` shows it

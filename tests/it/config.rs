@@ -256,3 +256,56 @@ fn killed_writers_never_leave_a_broken_file() {
         .count();
     assert_eq!(leftovers, 0, "the next write removes abandoned temp files");
 }
+
+/// `--timeout`, `ACCESSCTL_TIMEOUT` and the `timeout` key go through the one
+/// duration parser of `--expires-at` and `--since` (jiff's friendly format); zero,
+/// negative, too long and overflowing values are exit 2 naming the valid range.
+#[test]
+fn timeouts_use_the_shared_duration_parser() {
+    let home = Home::new();
+    for (args, env, shown) in [
+        (vec!["--timeout", "1m30s"], None, "1m30s"),
+        (vec!["--timeout", "1.5s"], None, "1.5s"),
+        (vec!["--timeout", "90 seconds"], None, "1m30s"),
+        (vec![], Some("250ms"), "250ms"),
+    ] {
+        let mut home = Home::new();
+        if let Some(v) = env {
+            home = home.env("ACCESSCTL_TIMEOUT", v);
+        }
+        let r = home.run(&[&args[..], &["config", "get", "timeout"]].concat());
+        r.ok();
+        assert_eq!(r.stdout, format!("{shown}\n"), "{args:?} {env:?}");
+    }
+    const RANGE: &str = "a timeout is more than 0s and at most 24h\n";
+    for (value, says) in [
+        ("0s", "must be positive"),
+        ("-5s", "must be positive"),
+        ("25h", "too long"),
+        ("999999999999999d", "out of range"),
+    ] {
+        home.run(&[&format!("--timeout={value}"), "roles", "list"])
+            .fails(2)
+            .one_error()
+            .stderr_has(&format!(
+                "error: invalid timeout '{value}' (from flag --timeout): {says}; {RANGE}"
+            ));
+        Home::new()
+            .env("ACCESSCTL_TIMEOUT", value)
+            .run(&["roles", "list"])
+            .fails(2)
+            .stderr_has(&format!("(from env ACCESSCTL_TIMEOUT): {says}; {RANGE}"));
+        home.run(&["config", "set", "timeout", "--", value])
+            .fails(2)
+            .stderr_has(&format!("{says}; {RANGE}"));
+    }
+    home.run(&["--timeout", "soon", "roles", "list"])
+        .fails(2)
+        .stderr_has("expected a duration like 10s, 1m30s, 1.5s or 500ms");
+    assert!(
+        !home.config_path().exists(),
+        "nothing written on a rejected value"
+    );
+    home.run(&["config", "set", "timeout", "1m30s"]).ok();
+    assert_eq!(home.run(&["config", "get", "timeout"]).stdout, "1m30s\n");
+}

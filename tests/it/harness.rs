@@ -16,6 +16,8 @@ pub struct Server {
     pub admin_token: String,
     /// Added to the server's wall clock (ms), to cross expiry without sleeping.
     clock_offset: std::sync::Arc<std::sync::atomic::AtomicI64>,
+    /// Mail received by the in-test SMTP sink ([`Server::start_with_mail_sink`]).
+    mail: Option<std::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<accessd::testing::SinkedMail>>>,
     rt: Option<tokio::runtime::Runtime>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _dir: TempDir,
@@ -39,6 +41,23 @@ impl Server {
         Server::start_with(Front::Mail)
     }
 
+    /// A server that delivers mail to an in-test SMTP sink ([`Server::next_mail`]).
+    pub fn start_with_mail_sink() -> Server {
+        Server::start_with(Front::Sink)
+    }
+
+    /// The next mail the sink received: (recipients, data).
+    pub fn next_mail(&self) -> accessd::testing::SinkedMail {
+        let rx = self.mail.as_ref().expect("a server with a mail sink");
+        let mut rx = rx.lock().unwrap();
+        self.block_on(async {
+            tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
+                .await
+                .expect("no mail within 30 s")
+                .expect("the sink stopped")
+        })
+    }
+
     fn start_with(front: Front) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let rt = tokio::runtime::Builder::new_multi_thread()
@@ -52,10 +71,18 @@ impl Server {
         let system = accessd::clock::system();
         let clock: accessd::Clock =
             std::sync::Arc::new(move || system() + offset.load(std::sync::atomic::Ordering::SeqCst));
-        let (app, token, listener) = rt.block_on(async {
+        let (app, token, listener, mail) = rt.block_on(async {
+            let (smtp_url, mail) = match front {
+                Front::Mail => (Some(dead_url().replace("http://", "smtp://")), None),
+                Front::Sink => {
+                    let (url, rx) = accessd::testing::smtp_sink().await;
+                    (Some(url), Some(std::sync::Mutex::new(rx)))
+                }
+                _ => (None, None),
+            };
             let config = accessd::Config {
                 database_url: format!("sqlite://{}", db.display()),
-                smtp_url: matches!(front, Front::Mail).then(|| dead_url().replace("http://", "smtp://")),
+                smtp_url,
                 ..Default::default()
             };
             let app = accessd::App::with_clock(config, clock)
@@ -70,7 +97,7 @@ impl Server {
                 .await
                 .expect("bootstrap");
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            (app, boot.token.token, listener)
+            (app, boot.token.token, listener, mail)
         });
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -85,7 +112,7 @@ impl Server {
             });
         };
         match front {
-            Front::None | Front::Mail => {
+            Front::None | Front::Mail | Front::Sink => {
                 rt.spawn(accessd::serve(app, listener, shutdown));
             }
             // What accessd::serve does, with the gate in front of the router.
@@ -100,6 +127,7 @@ impl Server {
             url,
             admin_token: token,
             clock_offset,
+            mail,
             rt: Some(rt),
             shutdown: Some(tx),
             _dir: dir,
@@ -129,6 +157,23 @@ impl Server {
         ]);
         self.advance_clock(back);
         r.ok();
+    }
+
+    /// The server's clock (unix ms).
+    pub fn now_ms(&self) -> i64 {
+        accessd::clock::system()() + self.clock_offset.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Moves the server's clock to one second into a 30 s TOTP step, so that a code
+    /// computed now stays current for the next 29 s.
+    pub fn align_to_totp_step(&self) {
+        let into = self.now_ms().rem_euclid(30_000);
+        self.advance_clock(30_000 - into + 1000);
+    }
+
+    /// The TOTP code of `secret` at the server's clock plus `steps` steps.
+    pub fn totp(&self, secret: &str, steps: i64) -> String {
+        accessd::mfa::code_at(secret, self.now_ms() + steps * 30_000).unwrap()
     }
 
     pub fn advance_clock(&self, ms: i64) {
@@ -306,6 +351,8 @@ enum Front {
     Gate(Gate),
     /// Mail delivery configured.
     Mail,
+    /// Mail delivery to an in-test SMTP sink.
+    Sink,
 }
 
 /// A URL where nothing listens: bind a port, then drop the listener.
@@ -477,7 +524,12 @@ impl Home {
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap();
         if let Some(input) = stdin {
-            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+            // A command that must not read stdin may exit before the write: a broken
+            // pipe is then the expected outcome, not a harness failure.
+            let written = child.stdin.take().unwrap().write_all(input.as_bytes());
+            if let Err(e) = written {
+                assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+            }
         }
         let out = child.wait_with_output().unwrap();
         Run {

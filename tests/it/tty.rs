@@ -336,6 +336,90 @@ fn every_list_fits_80_60_and_0x0_terminals_with_one_line_per_row() {
     );
 }
 
+/// The tables that are not `--limit` lists (one result, a matrix, a plan, settings)
+/// fit too: on a pty every line fits and there are as many lines as piped (where
+/// nothing is cut), so no row wrapped or was lost.
+#[test]
+fn every_other_table_fits_80_60_and_0x0_terminals_with_one_line_per_row() {
+    use unicode_width::UnicodeWidthStr;
+    let (_server, home) = crowded();
+    let export = home.path().join("policy.yaml");
+    let doc = home.run(&["roles", "export"]);
+    doc.ok();
+    // One change, so the plan has an `add` row beside the `keep` ones.
+    let doc = doc.stdout.replace(
+        "bindings:\n",
+        "bindings:\n- role: admin\n  principal:\n    type: team\n    name: platform-engineering-and-operations\n",
+    );
+    std::fs::write(&export, doc).unwrap();
+    let apply = format!("roles apply -f {} --dry-run", export.display());
+    let tables = [
+        "config list",
+        "roles permissions --matrix",
+        "roles show developer",
+        "roles check project.view services.deploy --user zoe.angstrom@example.com",
+        apply.as_str(),
+    ];
+    for table in tables {
+        let piped = home.run(&table.split(' ').collect::<Vec<_>>());
+        piped.ok();
+        let rows = piped.stdout.lines().count();
+        assert!(rows >= 2, "{table}: {}", piped.stdout);
+        for (size, width) in [((80, 200), 80), ((60, 200), 60), ((0, 0), 80)] {
+            let (code, screen, stderr) = on_pty(&home, size, table, &[("NO_COLOR", "1")]);
+            assert_eq!(code, 0, "{table}: {stderr}");
+            for line in screen.lines() {
+                assert!(
+                    line.width() <= width,
+                    "{table} at {size:?}: {} columns: {line:?}\n{screen}",
+                    line.width()
+                );
+            }
+            assert_eq!(screen.lines().count(), rows, "{table} at {size:?}:\n{screen}");
+        }
+    }
+}
+
+/// Batch invitation results: emails and codes are never cut (they are copied), so
+/// on an 80-column terminal STATUS and then EXPIRES are left out, said on stderr;
+/// piped, every column is there.
+#[test]
+fn invitation_results_fit_80_columns_by_leaving_columns_out() {
+    use unicode_width::UnicodeWidthStr;
+    let (_server, home) = admin_with_project();
+    for (size, i) in [((80, 200), 1), ((0, 0), 2)] {
+        let (a, b) = (format!("ann{i}@example.com"), format!("bob{i}@example.com"));
+        let args = format!("roles invitations invite-user {a} {b} --role developer");
+        let (code, screen, stderr) = on_pty(&home, size, &args, &[("NO_COLOR", "1")]);
+        assert_eq!(code, 0, "{stderr}");
+        let lines: Vec<&str> = screen.lines().collect();
+        assert_eq!(lines.len(), 3, "{screen}");
+        assert_eq!(cells(lines[0]), ["EMAIL", "ROLE", "CODE"], "{screen}");
+        for line in &lines {
+            assert!(line.width() <= 80, "{} columns: {line}", line.width());
+        }
+        assert!(lines[1].starts_with(&a) && lines[2].starts_with(&b), "{screen}");
+        assert!(cells(lines[1])[2].starts_with("inv_"), "{screen}");
+        assert!(
+            stderr.contains("STATUS, EXPIRES left out to fit 80 columns"),
+            "{stderr}"
+        );
+    }
+    let piped = home.run(&[
+        "roles",
+        "invitations",
+        "invite-user",
+        "cid@example.com",
+        "--role",
+        "developer",
+    ]);
+    assert_eq!(
+        cells(piped.ok().lines()[0]),
+        ["EMAIL", "STATUS", "ROLE", "EXPIRES", "CODE"]
+    );
+    assert!(cells(piped.lines()[1])[3].starts_with("in "), "{}", piped.stdout);
+}
+
 #[test]
 fn list_bindings_columns_default_wide_expired_and_disabled() {
     let (_server, home) = crowded();
@@ -473,6 +557,20 @@ fn error_prefixes_are_coloured_on_a_terminal_unless_no_color() {
 /// wait for Enter) and leaves the terminal echoing.
 #[test]
 fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
+    ctrl_c_at_the_prompt("--server http://127.0.0.1:9 auth login", "Paste your API token: ");
+}
+
+/// The same at `auth login --email`'s hidden login code prompt.
+#[test]
+fn ctrl_c_at_the_login_code_prompt_exits_130_and_restores_echo() {
+    let server = Server::start_mailing();
+    ctrl_c_at_the_prompt(
+        &format!("--server {} auth login --email nia@example.com", server.url),
+        "Login code from the mail: ",
+    );
+}
+
+fn ctrl_c_at_the_prompt(args: &str, prompt: &str) {
     use std::io::{Read, Write};
     use std::sync::mpsc;
     use std::time::Duration;
@@ -480,9 +578,7 @@ fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
     let mut child = Command::new("script")
         .args([
             "-qec",
-            &format!(
-                "trap : INT; stty cols 200 rows 50; {BIN} --server http://127.0.0.1:9 auth login; code=$?; stty -a; exit $code"
-            ),
+            &format!("trap : INT; stty cols 200 rows 50; {BIN} {args}; code=$?; stty -a; exit $code"),
             "/dev/null",
         ])
         .env_clear()
@@ -509,7 +605,7 @@ fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
     let mut screen = String::new();
     // Synchronise on the prompt, then type Ctrl-C (stdin stays open: no EOF). The
     // shell traps SIGINT so it goes on to `stty -a` (its child gets the default).
-    while !screen.contains("Paste your API token: ") {
+    while !screen.contains(prompt) {
         let chunk = rx
             .recv_timeout(Duration::from_secs(30))
             .unwrap_or_else(|_| panic!("no prompt:\n{screen}"));
@@ -537,4 +633,22 @@ fn ctrl_c_at_the_token_prompt_exits_130_and_restores_echo() {
         flags.contains(" echo ") && !flags.contains(" -echo "),
         "echo is off after the prompt:\n{screen}"
     );
+}
+
+/// `auth mfa enroll` draws the otpauth:// URI as a QR code on a terminal (a pipe
+/// gets only the secret and the URI: `mfa.rs`).
+#[test]
+fn mfa_enroll_draws_a_qr_code_on_a_terminal() {
+    let (_server, home) = admin_with_project();
+    let screen = on_tty(&home, 120, "auth mfa enroll", &[]);
+    let drawn = screen
+        .lines()
+        .filter(|l| l.chars().any(|c| matches!(c, '█' | '▀' | '▄')))
+        .count();
+    assert!(drawn >= 15, "no QR code:\n{screen}");
+    assert!(
+        screen.contains("otpauth://totp/accessd:admin%40example.com?"),
+        "{screen}"
+    );
+    assert!(screen.contains("SECRET"), "{screen}");
 }

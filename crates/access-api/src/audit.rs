@@ -22,6 +22,16 @@ pub const ACTIONS: &[&str] = &[
     "invitation.delete",
     "invitation.accept",
     "invitation.decline",
+    "org.create",
+    "org.update",
+    "org.member.add",
+    "org.member.update",
+    "org.member.remove",
+    "org.role.create",
+    "org.role.update",
+    "org.role.delete",
+    "org.cluster.create",
+    "org.cluster.delete",
     "team.create",
     "team.delete",
     "team.member.add",
@@ -31,6 +41,9 @@ pub const ACTIONS: &[&str] = &[
     "user.delete",
     "token.create",
     "token.revoke",
+    "auth.email-login",
+    "user.mfa-enable",
+    "user.mfa-disable",
 ];
 
 /// Whether `action` is one the server writes.

@@ -8,12 +8,14 @@
 //! * [`validate`]: input rules shared by both sides, so the CLI rejects bad input before a request.
 
 pub mod audit;
+pub mod auth;
 pub mod permissions;
 pub mod presets;
 pub mod problem;
 pub mod types;
 pub mod validate;
 
+pub use auth::*;
 pub use problem::{FieldError, Problem, ProblemCode};
 pub use types::*;
 

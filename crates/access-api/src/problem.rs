@@ -36,6 +36,17 @@ pub enum ProblemCode {
     RateLimited,
     Unavailable,
     Internal,
+    /// The server has no mail delivery (`--smtp-url`): no login by emailed code.
+    MailNotConfigured,
+    /// The account has MFA: a current TOTP code is required (missing, wrong or
+    /// already used).
+    TotpRequired,
+    /// MFA is already on (enrol again after disabling it).
+    MfaEnabled,
+    /// MFA is not on, or there is no enrolment to confirm.
+    MfaNotEnabled,
+    /// The project's MFA policy covers the role and the principal has no MFA.
+    MfaRequired,
     /// A code this client does not know (a newer server).
     #[serde(other)]
     Unknown,
@@ -47,16 +58,17 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             InvalidRequest => 400,
-            Unauthenticated => 401,
+            Unauthenticated | TotpRequired => 401,
             Forbidden | PrivilegeEscalation | RoleImmutable | EmailMismatch => 403,
             NotFound | UserNotFound => 404,
             BindingExists | AlreadyMember | InvitationExists | LastOwner | LastAdmin | RoleInUse
-            | TeamInUse | NameTaken | AlreadyBootstrapped => 409,
+            | TeamInUse | NameTaken | AlreadyBootstrapped | MfaEnabled | MfaNotEnabled | MfaRequired => 409,
             InvitationExpired => 410,
             PreconditionFailed => 412,
             PayloadTooLarge => 413,
             ValidationFailed | IdempotencyKeyReused => 422,
             RateLimited => 429,
+            MailNotConfigured => 501,
             Unavailable => 503,
             Internal | Unknown => 500,
         }
@@ -91,6 +103,11 @@ impl ProblemCode {
             RateLimited => "rate-limited",
             Unavailable => "unavailable",
             Internal => "internal",
+            MailNotConfigured => "mail-not-configured",
+            TotpRequired => "totp-required",
+            MfaEnabled => "mfa-enabled",
+            MfaNotEnabled => "mfa-not-enabled",
+            MfaRequired => "mfa-required",
             Unknown => "unknown",
         }
     }
@@ -124,6 +141,11 @@ impl ProblemCode {
             RateLimited => "Too many requests",
             Unavailable => "Service unavailable",
             Internal => "Internal server error",
+            MailNotConfigured => "Mail delivery not configured",
+            TotpRequired => "TOTP code required",
+            MfaEnabled => "MFA already enabled",
+            MfaNotEnabled => "MFA not enabled",
+            MfaRequired => "MFA required",
             Unknown => "Error",
         }
     }

@@ -145,6 +145,9 @@ pub struct Project {
     /// The caller's roles in the project.
     #[serde(default)]
     pub my_roles: Vec<String>,
+    /// Which roles need MFA (`none`, `owner-grade`, `all`).
+    #[serde(default)]
+    pub require_mfa: crate::MfaPolicy,
 }
 
 /// `POST /v1/projects`.
@@ -172,6 +175,9 @@ pub struct UpdateProject {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Changing it needs an owner-grade role (`owners.manage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_mfa: Option<crate::MfaPolicy>,
 }
 
 // ---------------------------------------------------------------- roles
@@ -248,6 +254,10 @@ pub struct PermissionCheck {
     pub allowed: bool,
     /// The bindings that grant it.
     pub granted_by: Vec<Grant>,
+    /// The org role that grants it (a base role such as `devops`, or a custom
+    /// org role's name), when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_role: Option<String>,
 }
 
 /// A binding that grants a permission.
@@ -367,6 +377,10 @@ pub struct RoleBinding {
     /// Username of who created it (none for the bootstrap).
     #[serde(default)]
     pub created_by: Option<String>,
+    /// The project's MFA policy covers this role (in lists; absent when false).
+    /// With a principal that has no MFA the binding does not comply.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mfa_required: bool,
 }
 
 /// `POST /v1/projects/{p}/role-bindings`.
@@ -394,6 +408,139 @@ pub struct Team {
     /// Username of who created it.
     #[serde(default)]
     pub created_by: Option<String>,
+}
+
+/// `POST /v1/orgs` (server administrators; the creator becomes the org's owner).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrg {
+    pub name: String,
+}
+
+/// `PATCH /v1/orgs/{org}` (org owners and admins).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateOrg {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The org roles a member can hold (one each; `member` by default, which grants
+/// nothing in the org's projects by itself).
+pub const ORG_ROLES: &[&str] = &["owner", "admin", "devops", "billing-manager", "viewer", "member"];
+
+/// `GET /v1/orgs/{org}/members`, `PUT /v1/orgs/{org}/members/{user}`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgMember {
+    pub user_id: String,
+    pub username: String,
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// One of [`ORG_ROLES`].
+    pub role: String,
+    pub added_at: String,
+}
+
+/// `PUT /v1/orgs/{org}/members/{user}`: add an existing user, or set their role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SetOrgMember {
+    /// Default `member` for a new member; an existing member's role is kept
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+}
+
+/// A cluster: a named resource of an org that org roles grant levels on.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cluster {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// `POST /v1/orgs/{org}/clusters`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCluster {
+    pub name: String,
+}
+
+/// Environment levels of a custom org role (Qovery's), weakest first.
+pub const ENV_LEVELS: &[&str] = &["NO_ACCESS", "VIEWER", "DEPLOYER", "MANAGER"];
+/// Environment types, as Qovery spells them.
+pub const ENV_TYPE_NAMES: &[&str] = &["DEVELOPMENT", "PREVIEW", "STAGING", "PRODUCTION"];
+/// Cluster levels of a custom org role, weakest first.
+pub const CLUSTER_LEVELS: &[&str] = &["VIEWER", "ENV_CREATOR", "ADMIN"];
+
+/// One environment type's level in a project.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvPermission {
+    /// `DEVELOPMENT`, `PREVIEW`, `STAGING` or `PRODUCTION`.
+    pub environment_type: String,
+    /// `NO_ACCESS`, `VIEWER`, `DEPLOYER` or `MANAGER`.
+    pub permission: String,
+}
+
+/// What a custom org role grants in one project.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectPermission {
+    /// The project's id (its name is accepted on input).
+    pub project_id: String,
+    /// The project's name (filled in answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project_name: Option<String>,
+    /// Every permission in the project.
+    #[serde(default)]
+    pub is_admin: bool,
+    #[serde(default)]
+    pub permissions: Vec<EnvPermission>,
+}
+
+/// What a custom org role grants on one cluster.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterPermission {
+    /// The cluster's id (its name is accepted on input).
+    pub cluster_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster_name: Option<String>,
+    /// `VIEWER`, `ENV_CREATOR` or `ADMIN`.
+    pub permission: String,
+}
+
+/// A custom org role, and the body of `POST /v1/orgs/{org}/roles` and
+/// `PUT /v1/orgs/{org}/roles/{role}` (Qovery's customRole shape; `id` and
+/// `created_at` are ignored on input).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgRole {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub cluster_permissions: Vec<ClusterPermission>,
+    #[serde(default)]
+    pub project_permissions: Vec<ProjectPermission>,
+    /// `true` for the base roles (owner, admin, …), which cannot be changed.
+    #[serde(default)]
+    pub built_in: bool,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub created_at: String,
 }
 
 /// `POST /v1/teams`.

@@ -19,6 +19,21 @@ pub fn normalize(s: &str) -> String {
     s.trim().to_ascii_lowercase()
 }
 
+/// The key of a custom org role's name: lower-case, every run of characters other
+/// than letters, digits, `.`, `_` and `-` one `-` ("Platform Engineers" →
+/// `platform-engineers`). Members hold the key; it needs no quoting in a shell.
+pub fn role_key(name: &str) -> String {
+    let mut out = String::new();
+    for ch in name.trim().chars() {
+        if ch.is_ascii_alphanumeric() || matches!(ch, '.' | '_' | '-') {
+            out.push(ch.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_owned()
+}
+
 /// Checks an email address; `Err` says what is wrong with it.
 pub fn email(s: &str) -> Result<(), String> {
     if s.is_empty() {

@@ -182,6 +182,28 @@ struct RateLimitArgs {
     /// One more bootstrap attempt allowed every PERIOD
     #[arg(long, env = "ACCESSD_RATE_LIMIT_BOOTSTRAP_PERIOD", hide_env_values = true, default_value = "12s", value_parser = parse_duration)]
     rate_limit_bootstrap_period: Duration,
+    /// Login code requests and verifications (and TOTP checks) per client address before 429 (0 = not limited)
+    #[arg(
+        long,
+        env = "ACCESSD_RATE_LIMIT_LOGIN_BURST",
+        hide_env_values = true,
+        default_value_t = 20
+    )]
+    rate_limit_login_burst: u32,
+    /// One more login attempt allowed every PERIOD
+    #[arg(long, env = "ACCESSD_RATE_LIMIT_LOGIN_PERIOD", hide_env_values = true, default_value = "6s", value_parser = parse_duration)]
+    rate_limit_login_period: Duration,
+    /// Login codes asked for one email address (by anyone) before 429 (0 = not limited)
+    #[arg(
+        long,
+        env = "ACCESSD_RATE_LIMIT_LOGIN_EMAIL_BURST",
+        hide_env_values = true,
+        default_value_t = 3
+    )]
+    rate_limit_login_email_burst: u32,
+    /// One more login code for that address allowed every PERIOD
+    #[arg(long, env = "ACCESSD_RATE_LIMIT_LOGIN_EMAIL_PERIOD", hide_env_values = true, default_value = "2m", value_parser = parse_duration)]
+    rate_limit_login_email_period: Duration,
     /// Behind a load balancer: key the limits on the last X-Forwarded-For address (never trusted otherwise)
     #[arg(long, env = "ACCESSD_TRUST_PROXY_HEADERS", hide_env_values = true)]
     trust_proxy_headers: bool,
@@ -194,6 +216,11 @@ impl RateLimitArgs {
             failed_auth: Limit::new(self.rate_limit_auth_burst, self.rate_limit_auth_period),
             accept: Limit::new(self.rate_limit_accept_burst, self.rate_limit_accept_period),
             bootstrap: Limit::new(self.rate_limit_bootstrap_burst, self.rate_limit_bootstrap_period),
+            login: Limit::new(self.rate_limit_login_burst, self.rate_limit_login_period),
+            login_email: Limit::new(
+                self.rate_limit_login_email_burst,
+                self.rate_limit_login_email_period,
+            ),
         };
         config.trust_proxy_headers = self.trust_proxy_headers;
     }

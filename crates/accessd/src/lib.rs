@@ -14,6 +14,7 @@ pub mod error;
 pub mod http;
 pub mod limits;
 pub mod mail;
+pub mod mfa;
 pub mod service;
 pub mod store;
 pub mod testing;

@@ -1,5 +1,7 @@
 //! Per-client-address rate limits (governor's GCRA buckets, one per address
-//! and class): failed authentication, invitation accept/decline, bootstrap.
+//! and class): failed authentication, invitation accept/decline, bootstrap,
+//! login codes (requests and verifications); and per email address: login code
+//! requests.
 //!
 //! A class allows `burst` attempts at once and one more every `period`; a
 //! `burst` of 0 turns the class off. IPv6 addresses are keyed by their /64 (one
@@ -48,6 +50,12 @@ pub struct RateLimits {
     pub accept: Limit,
     /// `POST /v1/bootstrap`, every attempt.
     pub bootstrap: Limit,
+    /// `POST /v1/auth/email-code` and `/verify`, and TOTP checks of
+    /// `users/me/mfa`, every attempt, per client address.
+    pub login: Limit,
+    /// `POST /v1/auth/email-code`, every request, per email address (whoever
+    /// asks): bounds the mail one address gets and the codes one can guess at.
+    pub login_email: Limit,
 }
 
 impl Default for RateLimits {
@@ -56,6 +64,8 @@ impl Default for RateLimits {
             failed_auth: Limit::new(30, Duration::from_secs(2)),
             accept: Limit::new(20, Duration::from_secs(3)),
             bootstrap: Limit::new(5, Duration::from_secs(12)),
+            login: Limit::new(20, Duration::from_secs(6)),
+            login_email: Limit::new(3, Duration::from_secs(120)),
         }
     }
 }
@@ -67,6 +77,8 @@ impl RateLimits {
             failed_auth: Limit::off(),
             accept: Limit::off(),
             bootstrap: Limit::off(),
+            login: Limit::off(),
+            login_email: Limit::off(),
         }
     }
 
@@ -76,6 +88,8 @@ impl RateLimits {
             ("failed-auth", self.failed_auth),
             ("accept", self.accept),
             ("bootstrap", self.bootstrap),
+            ("login", self.login),
+            ("login-email", self.login_email),
         ] {
             if l.burst > 0 && l.period.is_zero() {
                 return Err(format!("rate limit {name}: the period must be above zero"));
@@ -91,6 +105,10 @@ pub enum Class {
     FailedAuth,
     Accept,
     Bootstrap,
+    /// Login code requests and verifications, TOTP checks (per address).
+    Login,
+    /// Login code requests for one email address.
+    LoginEmail,
 }
 
 impl Class {
@@ -99,11 +117,13 @@ impl Class {
             Class::FailedAuth => "failed-auth",
             Class::Accept => "accept",
             Class::Bootstrap => "bootstrap",
+            Class::Login => "login",
+            Class::LoginEmail => "login-email",
         }
     }
 }
 
-type Keyed<C> = RateLimiter<IpAddr, DashMapStateStore<IpAddr>, C, NoOpMiddleware<<C as Clock>::Instant>>;
+type Keyed<C, K = IpAddr> = RateLimiter<K, DashMapStateStore<K>, C, NoOpMiddleware<<C as Clock>::Instant>>;
 
 /// Forget idle addresses after this many checks (bounds memory under a flood
 /// of distinct addresses).
@@ -145,11 +165,49 @@ impl<C: Clock + Clone> Bucket<C> {
     }
 }
 
+/// Buckets keyed by a normalized email address (login code requests).
+pub struct EmailBucket<C: Clock = DefaultClock> {
+    limiter: Option<Keyed<C, String>>,
+    clock: C,
+    checks: AtomicU64,
+}
+
+impl<C: Clock + Clone> EmailBucket<C> {
+    pub fn with_clock(limit: Limit, clock: C) -> EmailBucket<C> {
+        EmailBucket {
+            limiter: limit
+                .quota()
+                .map(|q| RateLimiter::dashmap_with_clock(q, clock.clone())),
+            clock,
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    /// Takes one attempt from `email`'s bucket (normalized by the caller):
+    /// `Err(seconds)` when it is empty.
+    pub fn check(&self, email: &str) -> Result<(), u64> {
+        let Some(limiter) = &self.limiter else {
+            return Ok(());
+        };
+        if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+        limiter.check_key(&email.to_owned()).map_err(|not_until| {
+            let wait = not_until.wait_time_from(self.clock.now());
+            let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            secs.max(1)
+        })
+    }
+}
+
 /// Every class's buckets.
 pub struct Limiters {
     failed_auth: Bucket,
     accept: Bucket,
     bootstrap: Bucket,
+    login: Bucket,
+    login_email: EmailBucket,
 }
 
 impl Limiters {
@@ -158,8 +216,15 @@ impl Limiters {
         Limiters {
             failed_auth: Bucket::with_clock(limits.failed_auth, clock.clone()),
             accept: Bucket::with_clock(limits.accept, clock.clone()),
-            bootstrap: Bucket::with_clock(limits.bootstrap, clock),
+            bootstrap: Bucket::with_clock(limits.bootstrap, clock.clone()),
+            login: Bucket::with_clock(limits.login, clock.clone()),
+            login_email: EmailBucket::with_clock(limits.login_email, clock),
         }
+    }
+
+    /// One login code request for `email` (normalized): `Err(retry_after_seconds)`.
+    pub fn check_email(&self, email: &str) -> Result<(), u64> {
+        self.login_email.check(email)
     }
 
     /// One attempt of `class` from `addr`: `Err(retry_after_seconds)` when over.
@@ -168,6 +233,8 @@ impl Limiters {
             Class::FailedAuth => self.failed_auth.check(addr),
             Class::Accept => self.accept.check(addr),
             Class::Bootstrap => self.bootstrap.check(addr),
+            Class::Login => self.login.check(addr),
+            Class::LoginEmail => Ok(()),
         }
     }
 }

@@ -48,6 +48,62 @@ pub fn deliver(svc: &Service, sent: Vec<Sent>) {
     });
 }
 
+/// Mails a login code to `email` in the background (the answer never waits
+/// for SMTP, so it looks the same whether or not a mail goes out). A failure is
+/// logged with the recipient's domain only, never the code.
+pub fn deliver_login_code(svc: &Service, email: String, code: String, minutes: i64) {
+    let Some(url) = svc.config.smtp_url.clone() else {
+        return;
+    };
+    let from = svc
+        .config
+        .smtp_from
+        .clone()
+        .unwrap_or_else(|| DEFAULT_FROM.to_owned());
+    tokio::spawn(async move {
+        let domain = email
+            .rsplit_once('@')
+            .map(|(_, d)| d.to_owned())
+            .unwrap_or_default();
+        let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&url) {
+            Ok(b) => b.build(),
+            Err(e) => {
+                tracing::error!(smtp = %redact(&url), error = %e, "invalid SMTP URL");
+                return;
+            }
+        };
+        match login_message(&from, &email, &code, minutes) {
+            Ok(m) => {
+                if let Err(e) = transport.send(m).await {
+                    tracing::warn!(smtp = %redact(&url), %domain, error = %e, "could not send a login code mail");
+                }
+            }
+            Err(e) => tracing::warn!(%domain, error = %e, "could not build a login code mail"),
+        }
+    });
+}
+
+fn login_message(
+    from: &str,
+    to: &str,
+    code: &str,
+    minutes: i64,
+) -> Result<Message, Box<dyn std::error::Error + Send + Sync>> {
+    let body = format!(
+        "Your accessd login code:\n\n    {code}\n\n\
+         It is valid for {minutes} minutes and works once.\n\
+         Type it where `accessctl auth login --email` asks for it.\n\n\
+         If you did not ask to log in, ignore this mail: nobody can\n\
+         log in without the code.\n"
+    );
+    Ok(Message::builder()
+        .from(from.parse::<Mailbox>()?)
+        .to(to.parse::<Mailbox>()?)
+        .subject("Your accessd login code")
+        .header(ContentType::TEXT_PLAIN)
+        .body(body)?)
+}
+
 fn message(from: &str, s: &Sent) -> Result<Message, Box<dyn std::error::Error + Send + Sync>> {
     // Short ASCII lines, so the body goes out as 7bit and the code stays intact.
     let body = format!(

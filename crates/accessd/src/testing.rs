@@ -347,3 +347,63 @@ pub async fn fuzz_app(dir: &std::path::Path) -> Result<App, crate::Error> {
     app.service().create_project(&caller, &req).await?;
     Ok(app)
 }
+
+/// A mail received by [`smtp_sink`]: the recipients and the DATA.
+pub type SinkedMail = (Vec<String>, String);
+
+/// A tiny SMTP server on 127.0.0.1:0 for tests: accepts every session and
+/// sends each message's (recipients, data) to the channel. Returns its
+/// `smtp://127.0.0.1:<port>` URL. Runs on the current tokio runtime.
+pub async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<SinkedMail>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 sink ESMTP\r\n").await;
+                let mut rcpt = Vec::new();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let upper = line.to_ascii_uppercase();
+                    let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("RCPT TO:") {
+                        rcpt.push(line[8..].trim().trim_matches(['<', '>']).to_owned());
+                        b"250 OK\r\n"
+                    } else if upper == "DATA" {
+                        let _ = w.write_all(b"354 go on\r\n").await;
+                        let mut data = String::new();
+                        while let Ok(Some(l)) = lines.next_line().await {
+                            if l == "." {
+                                break;
+                            }
+                            data.push_str(&l);
+                            data.push('\n');
+                        }
+                        let _ = tx.send((std::mem::take(&mut rcpt), data));
+                        b"250 queued\r\n"
+                    } else if upper == "QUIT" {
+                        let _ = w.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    let _ = w.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (format!("smtp://{addr}"), rx)
+}
+
+/// The 8-digit login code in a mail from `POST /v1/auth/email-code`.
+pub fn mailed_login_code(data: &str) -> Option<String> {
+    let body = &data[data.find("login code:")?..];
+    body.split(|c: char| !c.is_ascii_digit())
+        .find(|w| w.len() == 8)
+        .map(str::to_owned)
+}

@@ -76,6 +76,9 @@ const TABLES: &[(&str, &[Column], &str)] = {
                 ("disabled", Int, false),
                 ("mfa_enabled", Int, false),
                 ("created_at", Int, false),
+                ("mfa_secret", Text, true),
+                ("mfa_pending_secret", Text, true),
+                ("mfa_last_step", Int, true),
             ],
             "id",
         ),
@@ -114,6 +117,7 @@ const TABLES: &[(&str, &[Column], &str)] = {
                 ("role_preset", Text, false),
                 ("policy_version", Int, false),
                 ("created_at", Int, false),
+                ("require_mfa", Text, false),
             ],
             "id",
         ),
@@ -149,6 +153,50 @@ const TABLES: &[(&str, &[Column], &str)] = {
                 ("created_by", Text, true),
             ],
             "id",
+        ),
+        (
+            "clusters",
+            &[
+                ("id", Text, false),
+                ("org_id", Text, false),
+                ("name", Text, false),
+                ("name_norm", Text, false),
+                ("created_at", Int, false),
+                ("created_by", Text, true),
+            ],
+            "id",
+        ),
+        (
+            "org_roles",
+            &[
+                ("id", Text, false),
+                ("org_id", Text, false),
+                ("name", Text, false),
+                ("name_norm", Text, false),
+                ("description", Text, true),
+                ("created_at", Int, false),
+                ("created_by", Text, true),
+            ],
+            "id",
+        ),
+        (
+            "org_role_projects",
+            &[
+                ("role_id", Text, false),
+                ("project_id", Text, false),
+                ("is_admin", Int, false),
+                ("env_levels", Text, false),
+            ],
+            "role_id, project_id",
+        ),
+        (
+            "org_role_clusters",
+            &[
+                ("role_id", Text, false),
+                ("cluster_id", Text, false),
+                ("level", Text, false),
+            ],
+            "role_id, cluster_id",
         ),
         (
             "teams",
@@ -220,6 +268,10 @@ const TABLES: &[(&str, &[Column], &str)] = {
         ),
     ]
 };
+
+/// Tables `export` leaves out on purpose: login codes live 10 minutes; an
+/// export moves the installation, not logins in flight.
+pub const NOT_EXPORTED: &[&str] = &["login_codes"];
 
 /// The names of every exported table, parents first.
 pub fn table_names() -> Vec<&'static str> {

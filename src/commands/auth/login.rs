@@ -1,6 +1,7 @@
-//! `accessctl auth login [--server URL] [--with-token] [--context NAME]`: reads a
-//! token (hidden from a terminal, or from stdin), verifies it with GET /v1/users/me,
-//! saves it and makes the context current.
+//! `accessctl auth login [--server URL] [--with-token | --email E] [--context NAME]`:
+//! reads a token (hidden from a terminal, or from stdin), verifies it with GET
+//! /v1/users/me, saves it and makes the context current. With `--email`, the token
+//! comes from a mailed login code instead (see `login_email.rs`).
 
 use std::io::Read;
 use std::sync::Arc;
@@ -13,17 +14,23 @@ use crate::credentials::{Secret, TokenSource};
 use crate::error::CliError;
 use crate::settings::Source;
 
-/// Log in to a server with an API token; the context becomes current
+/// Log in to a server with an API token or an emailed code; the context becomes current
 ///
 /// The context is named by the global --context flag (default: the server's host).
+/// With --email the server mails a one-time code (valid 10 minutes), read hidden from
+/// the terminal or as the first line of stdin; an account with MFA is then asked for a
+/// TOTP code (the next line of stdin).
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  accessctl auth login --server https://access.example.com\n  echo \"$TOKEN\" | accessctl auth login --server https://access.example.com --context prod --with-token"
+    after_help = "Examples:\n  accessctl auth login --server https://access.example.com\n  echo \"$TOKEN\" | accessctl auth login --server https://access.example.com --context prod --with-token\n  accessctl auth login --server https://access.example.com --email jane@example.com"
 )]
 pub struct LoginArgs {
     /// Read the token from stdin instead of prompting
     #[arg(long)]
     with_token: bool,
+    /// Log in by a one-time code mailed to this address (the server needs mail delivery)
+    #[arg(long, value_name = "EMAIL", conflicts_with = "with_token")]
+    email: Option<String>,
 }
 
 pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -32,16 +39,14 @@ pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
             .with_hint("e.g. accessctl auth login --server https://access.example.com")
     })?;
     let context = context_name(ctx, &server.value, &server.source)?;
+    if let Some(email) = &args.email {
+        let email = crate::commands::common::email(email)?;
+        let token = super::login_email::token(ctx, &server.value, &email).await?;
+        let me = client(ctx, &server.value, Some(token.clone()))?.me().await?;
+        return save(ctx, &context, &server.value, &token, &me.username);
+    }
     let token = read_token(args, ctx).await?;
-    let transport = HttpTransport::new(
-        &server.value,
-        Some(token.clone()),
-        ctx.settings.timeout.value,
-        ctx.settings.insecure_http,
-    )?;
-    let me = ApiClient::new(Arc::new(transport), ctx.output().tracer())
-        .with_budget(ctx.settings.timeout.value)
-        .with_notifier(ctx.output().notifier())
+    let me = client(ctx, &server.value, Some(token.clone()))?
         .me()
         .await
         .map_err(|e| {
@@ -54,9 +59,29 @@ pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
             }
             err
         })?;
-    let url = server.value.trim_end_matches('/').to_owned();
+    save(ctx, &context, &server.value, &token, &me.username)
+}
+
+/// A client of `server` with `token` (none: an unauthenticated request).
+pub fn client(ctx: &Ctx, server: &str, token: Option<Secret>) -> Result<ApiClient, CliError> {
+    let transport = HttpTransport::new(
+        server,
+        token,
+        ctx.settings.timeout.value,
+        ctx.settings.insecure_http,
+    )?;
+    Ok(ApiClient::new(Arc::new(transport), ctx.output().tracer())
+        .with_budget(ctx.settings.timeout.value)
+        .with_notifier(ctx.output().notifier()))
+}
+
+/// Saves `token` for `context` and `server` (the origin rule: it goes only there)
+/// and makes the context current.
+fn save(ctx: &Ctx, context: &str, server: &str, token: &Secret, username: &str) -> Result<(), CliError> {
+    let context = context.to_owned();
+    let url = server.trim_end_matches('/').to_owned();
     // The token first: a locked keyring changes nothing, not even the config.
-    let saved = ctx.tokens().set(&context, &token, &url)?;
+    let saved = ctx.tokens().set(&context, token, &url)?;
     ctx.config().update(|c| {
         c.contexts.entry(context.clone()).or_default().server = Some(url.clone());
         c.current_context = Some(context.clone());
@@ -68,10 +93,8 @@ pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
             path.display()
         ));
     }
-    ctx.output().info(&format!(
-        "Logged in to {url} as {} (context {context})",
-        me.username
-    ));
+    ctx.output()
+        .info(&format!("Logged in to {url} as {username} (context {context})"));
     if ctx.tokens().env_override() {
         ctx.output()
             .warn("ACCESSCTL_TOKEN is set and wins over the saved token until you unset it");

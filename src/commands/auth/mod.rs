@@ -1,7 +1,9 @@
 //! `accessctl auth …`
 
 pub mod login;
+mod login_email;
 pub mod logout;
+pub mod mfa;
 pub mod status;
 pub mod token;
 pub mod tokens;
@@ -20,6 +22,9 @@ pub enum AuthCommand {
     /// Create, list and revoke your API tokens
     #[command(subcommand)]
     Tokens(tokens::TokensCommand),
+    /// TOTP two-factor authentication: enroll, confirm, disable
+    #[command(subcommand)]
+    Mfa(mfa::MfaCommand),
 }
 
 pub async fn run(cmd: AuthCommand, ctx: &Ctx) -> Result<(), CliError> {
@@ -29,5 +34,6 @@ pub async fn run(cmd: AuthCommand, ctx: &Ctx) -> Result<(), CliError> {
         AuthCommand::Status(a) => status::run(&a, ctx).await,
         AuthCommand::Token(a) => token::run(&a, ctx).await,
         AuthCommand::Tokens(c) => tokens::run(c, ctx).await,
+        AuthCommand::Mfa(c) => mfa::run(c, ctx).await,
     }
 }

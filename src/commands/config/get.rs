@@ -3,7 +3,8 @@
 use crate::config::{KEYS, unknown_key};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::settings::{Settings, format_duration};
+use crate::settings::Settings;
+use crate::timeparse::format_duration;
 
 /// Print the value of a setting in effect
 #[derive(clap::Args, Debug)]

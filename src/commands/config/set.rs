@@ -4,7 +4,8 @@ use crate::commands::common;
 use crate::config::{KEYS, unknown_key};
 use crate::context::Ctx;
 use crate::error::CliError;
-use crate::settings::{OutputFormat, parse_duration};
+use crate::settings::OutputFormat;
+use crate::timeparse;
 
 /// Set a setting of the current context
 #[derive(clap::Args, Debug)]
@@ -29,7 +30,7 @@ pub fn check(key: &str, value: &str) -> Result<String, CliError> {
                 CliError::usage(format!("invalid output format '{value}'"))
                     .with_hint("one of: text, json, json-compact, yaml, csv, tsv")
             }),
-        "timeout" => parse_duration(value)
+        "timeout" => timeparse::timeout(value)
             .map(|_| value.to_owned())
             .map_err(|e| CliError::usage(format!("invalid timeout '{value}': {e}"))),
         "server" => {

@@ -7,6 +7,8 @@ use super::send::Failure;
 use crate::error::CliError;
 use crate::input::emails::InvalidLine;
 use crate::output::summary::{InviteCounts, summary_line};
+use crate::output::table::Fit;
+use crate::output::views::until;
 use crate::output::{Output, Table};
 
 /// What happened to one email: the server's statuses, plus `failed` (its batch
@@ -143,6 +145,7 @@ impl EmailResult {
             self.email.clone(),
             self.status.as_str().to_owned(),
             inv.map_or_else(|| self.role().to_owned(), |i| i.role.name.clone()),
+            inv.map(|i| until(&i.expires_at)).unwrap_or_default(),
             inv.map(|i| i.expires_at.clone()).unwrap_or_default(),
             inv.map(code_cell).unwrap_or_default(),
         ];
@@ -254,11 +257,23 @@ pub(super) fn report(
 fn print_results(results: &[EmailResult], out: &Output) -> Result<(), CliError> {
     let text = out.is_text();
     let csv = !text && !out.is_quiet();
-    let mut headers = vec!["EMAIL", "STATUS", "ROLE", "EXPIRES", "CODE"];
+    // Text: EXPIRES relative (`in 7d`; `-o wide` the time); on a narrow terminal
+    // STATUS (always `invited` there) and then EXPIRES are left out. Emails and
+    // codes are never cut: they are copied. csv/tsv: `EMAIL,STATUS,ROLE,EXPIRES,CODE,DETAIL`.
+    let mut headers = vec!["EMAIL", "STATUS", "ROLE", "EXPIRES", "EXPIRES", "CODE"];
+    let mut fits = vec![
+        Fit::KEEP,
+        Fit::drop(1),
+        Fit::KEEP,
+        Fit::drop(2).narrow(),
+        Fit::drop(2).wide(),
+        Fit::KEEP,
+    ];
     if csv {
         headers.push("DETAIL");
+        fits.push(Fit::KEEP);
     }
-    let mut table = Table::new(&headers);
+    let mut table = Table::new(&headers).with_fits(&fits);
     for r in results {
         if out.is_quiet() {
             let code = r.invitation.as_ref().and_then(created_code);

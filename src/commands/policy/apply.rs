@@ -6,11 +6,19 @@ use super::*;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::Table;
+use crate::output::table::Fit;
 
 /// Prints the plan: `ACTION ROLE PRINCIPAL EXPIRES` (JSON: the items); `-q` prints
 /// nothing.
 pub(super) fn print(ctx: &Ctx, plan: &Plan) -> Result<(), CliError> {
-    let mut table = Table::new(&["ACTION", "ROLE", "PRINCIPAL", "EXPIRES"]);
+    // On a narrow terminal the name part of PRINCIPAL is cut (its `<email>` kept
+    // whole while it fits); times are never cut.
+    let mut table = Table::new(&["ACTION", "ROLE", "PRINCIPAL", "EXPIRES"]).with_fits(&[
+        Fit::KEEP,
+        Fit::KEEP,
+        Fit::cut(1).label(),
+        Fit::KEEP,
+    ]);
     for i in &plan.items {
         let mut expires = i.expires_at.clone().unwrap_or_default();
         if i.action == Action::Update {

@@ -7,6 +7,9 @@ use crate::context::Ctx;
 use crate::error::CliError;
 
 /// Create a project; you become its owner
+///
+/// The project belongs to the current organization (`--org`, `ACCESSCTL_ORG` or the
+/// context's `org`; default `default`).
 #[derive(clap::Args, Debug)]
 pub struct NewArgs {
     /// Project name: letters, digits, '.', '_', '-'
@@ -34,7 +37,9 @@ pub async fn run(args: &NewArgs, ctx: &Ctx) -> Result<(), CliError> {
         name,
         description: args.description.clone(),
         role_preset: args.role_preset.clone(),
-        org: None,
+        // `--org` / ACCESSCTL_ORG / the context's `org`; the server's default otherwise.
+        org: (ctx.settings.org.source != crate::settings::Source::Default)
+            .then(|| ctx.settings.org.value.clone()),
     };
     let project = ctx.api().await?.create_project(&req).await?;
     ctx.output().info(&format!(

@@ -1,12 +1,12 @@
 //! `accessctl projects update P`: PATCH /v1/projects/{p}.
 
-use access_api::UpdateProject;
+use access_api::{MfaPolicy, UpdateProject};
 
 use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// Rename a project or change its description
+/// Rename a project, change its description or its MFA policy
 #[derive(clap::Args, Debug)]
 #[command(group = clap::ArgGroup::new("change").required(true).multiple(true))]
 pub struct UpdateArgs {
@@ -19,6 +19,19 @@ pub struct UpdateArgs {
     /// New description
     #[arg(long, group = "change", value_name = "TEXT")]
     description: Option<String>,
+    /// Which roles need MFA: owner-grade, all or none (needs an owner-grade role);
+    /// granting or inviting such a role to someone without MFA is then refused
+    #[arg(long, group = "change", value_name = "POLICY", value_parser = mfa_policy)]
+    require_mfa: Option<MfaPolicy>,
+}
+
+fn mfa_policy(s: &str) -> Result<MfaPolicy, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "owner-grade" => Ok(MfaPolicy::OwnerGrade),
+        "all" => Ok(MfaPolicy::All),
+        "none" => Ok(MfaPolicy::None),
+        _ => Err("must be owner-grade, all or none".into()),
+    }
 }
 
 pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -30,6 +43,7 @@ pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
     let req = UpdateProject {
         name,
         description: args.description.clone(),
+        require_mfa: args.require_mfa,
     };
     let project = ctx
         .api()

@@ -16,7 +16,7 @@ use crate::timeparse::{self, Direction};
 )]
 pub struct AddBindingArgs {
     /// The user with this email
-    #[arg(long, group = "principal", value_name = "EMAIL")]
+    #[arg(long, group = "principal", value_name = "EMAIL", add = crate::complete::members())]
     email: Option<String>,
     /// The user with this username
     #[arg(long, group = "principal", value_name = "USERNAME")]

@@ -7,6 +7,7 @@ use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::Table;
+use crate::output::table::Fit;
 use crate::output::views::principal_label;
 
 /// Check permissions in the project: allowed or denied, and which bindings grant them
@@ -48,9 +49,18 @@ pub async fn run(args: &CheckArgs, ctx: &Ctx) -> Result<(), CliError> {
     };
     let project = ctx.project().await?;
     let api = ctx.api().await?;
+    let (clusters, catalogued): (Vec<String>, Vec<String>) = args
+        .permissions
+        .iter()
+        .cloned()
+        .partition(|p| p.trim().starts_with("clusters."));
+    let mut permissions = common::permissions(api, &catalogued).await?;
+    for c in clusters {
+        permissions.push(cluster_permission(&c)?);
+    }
     let req = PermissionCheckRequest {
         principal,
-        permissions: common::permissions(api, &args.permissions).await?,
+        permissions,
     };
     let checks = match api.check_permissions(&project, &req).await {
         Ok(r) => r.results,
@@ -61,7 +71,9 @@ pub async fn run(args: &CheckArgs, ctx: &Ctx) -> Result<(), CliError> {
         }
         Err(e) => return Err(e.into()),
     };
-    let mut table = Table::new(&["PERMISSION", "ALLOWED", "GRANTED BY"]);
+    // GRANTED BY (the paths) is cut on a narrow terminal; a pipe shows it whole.
+    let mut table =
+        Table::new(&["PERMISSION", "ALLOWED", "GRANTED BY"]).with_fits(&[Fit::KEEP, Fit::KEEP, Fit::cut(1)]);
     for c in &checks {
         let allowed = if c.allowed { "yes" } else { "no" };
         table.push(
@@ -69,7 +81,7 @@ pub async fn run(args: &CheckArgs, ctx: &Ctx) -> Result<(), CliError> {
             vec![
                 c.permission.clone(),
                 allowed.to_owned(),
-                granted_by(&c.permission, c.allowed, &c.granted_by),
+                granted_by(&c.permission, c.allowed, &c.granted_by, c.org_role.as_deref()),
             ],
         );
     }
@@ -94,15 +106,35 @@ pub async fn run(args: &CheckArgs, ctx: &Ctx) -> Result<(), CliError> {
     )
 }
 
-fn granted_by(permission: &str, allowed: bool, grants: &[Grant]) -> String {
-    if grants.is_empty() {
-        return if allowed { "org role" } else { "" }.to_owned();
+/// `clusters.<name>.<level>`: what an org role grants on an organization's cluster,
+/// `level` one of `viewer`, `env-creator`, `admin` (each implies the ones before).
+fn cluster_permission(p: &str) -> Result<String, CliError> {
+    let p = p.trim().to_ascii_lowercase();
+    let level = p.rsplit_once('.').map(|(_, l)| l).unwrap_or("");
+    let name_ok = p
+        .strip_prefix("clusters.")
+        .and_then(|r| r.rsplit_once('.'))
+        .is_some_and(|(name, _)| !name.is_empty());
+    if name_ok && ["viewer", "env-creator", "admin"].contains(&level) {
+        Ok(p)
+    } else {
+        Err(
+            CliError::usage(format!("invalid cluster permission '{p}'")).with_hint(
+                "cluster permissions are clusters.NAME.LEVEL, LEVEL one of viewer, env-creator, admin",
+            ),
+        )
     }
-    grants
-        .iter()
-        .map(|g| explain(permission, g))
-        .collect::<Vec<_>>()
-        .join("; ")
+}
+
+fn granted_by(permission: &str, allowed: bool, grants: &[Grant], org_role: Option<&str>) -> String {
+    let mut paths: Vec<String> = grants.iter().map(|g| explain(permission, g)).collect();
+    match org_role {
+        Some(r) => paths.push(format!("org role {r}")),
+        // An older server that does not name it.
+        None if paths.is_empty() && allowed => paths.push("org role".into()),
+        None => {}
+    }
+    paths.join("; ")
 }
 
 /// `developer via team:backend (binding ID)`, `viewer via All Users (binding ID)`,

@@ -6,6 +6,7 @@ use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
 use crate::output::Table;
+use crate::output::table::Fit;
 
 /// Show the permissions of a role
 #[derive(clap::Args, Debug)]
@@ -28,7 +29,8 @@ pub async fn run(args: &ShowArgs, ctx: &Ctx) -> Result<(), CliError> {
 /// A role as `roles show` prints it (also `roles create | update`): a line about the
 /// role on stderr, its permissions as a table; JSON is the Role.
 pub fn print(role: &Role, ctx: &Ctx) -> Result<(), CliError> {
-    let mut table = Table::new(&["PERMISSION", "DESCRIPTION"]);
+    // The description is cut on a narrow terminal; the permission never.
+    let mut table = Table::new(&["PERMISSION", "DESCRIPTION"]).with_fits(&[Fit::KEEP, Fit::cut(1)]);
     for p in &role.permissions {
         let description = permissions::find(p).map(|d| d.description).unwrap_or_default();
         table.push(p.clone(), vec![p.clone(), description.to_owned()]);

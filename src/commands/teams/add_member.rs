@@ -15,7 +15,7 @@ pub struct AddMemberArgs {
     #[arg(value_name = "NAME", add = crate::complete::teams())]
     name: String,
     /// Email of the user to add
-    #[arg(long, value_name = "EMAIL")]
+    #[arg(long, value_name = "EMAIL", add = crate::complete::members())]
     email: String,
 }
 

@@ -14,7 +14,7 @@ pub struct RemoveMemberArgs {
     #[arg(value_name = "NAME", add = crate::complete::teams())]
     name: String,
     /// Email of the member to remove
-    #[arg(long, value_name = "EMAIL")]
+    #[arg(long, value_name = "EMAIL", add = crate::complete::team_members())]
     email: String,
 }
 

@@ -1,7 +1,8 @@
 //! `accessctl users disable USER`: PATCH /v1/users/{id} `{disabled: true}`.
 
-use access_api::{UpdateUser, validate};
+use access_api::UpdateUser;
 
+use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
 
@@ -15,19 +16,7 @@ pub struct DisableArgs {
 
 pub async fn run(args: &DisableArgs, ctx: &Ctx) -> Result<(), CliError> {
     let api = ctx.api().await?;
-    let wanted = validate::normalize(&args.user);
-    let user = api
-        .list_users()
-        .await?
-        .into_iter()
-        .find(|u| {
-            u.id == args.user.trim()
-                || validate::normalize(&u.username) == wanted
-                || validate::normalize(&u.email) == wanted
-        })
-        .ok_or_else(|| {
-            CliError::not_found(format!("no user '{}'", args.user)).with_hint("see `accessctl users list`")
-        })?;
+    let user = common::user(api, &args.user).await?;
     let req = UpdateUser {
         disabled: Some(true),
         ..Default::default()

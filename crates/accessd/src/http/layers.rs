@@ -121,14 +121,25 @@ fn failed_auth(svc: &Service, req: &Request, e: ApiError) -> Response {
     e.into_response()
 }
 
-/// Strings that are secrets (tokens, invitation codes) are never stored.
+/// Fields whose value is a secret whatever it looks like (the MFA enrolment).
+const SECRET_FIELDS: &[&str] = &["secret", "otpauth_uri"];
+
+/// Strings that are secrets (tokens, invitation codes, TOTP secrets) are never stored.
 fn strip_secrets(v: &mut serde_json::Value) {
     match v {
         serde_json::Value::String(s) if s.starts_with("acc_") || s.starts_with("inv_") => {
             *v = serde_json::Value::Null;
         }
         serde_json::Value::Array(a) => a.iter_mut().for_each(strip_secrets),
-        serde_json::Value::Object(o) => o.values_mut().for_each(strip_secrets),
+        serde_json::Value::Object(o) => {
+            for (k, v) in o.iter_mut() {
+                if SECRET_FIELDS.contains(&k.as_str()) {
+                    *v = serde_json::Value::Null;
+                } else {
+                    strip_secrets(v);
+                }
+            }
+        }
         _ => {}
     }
 }

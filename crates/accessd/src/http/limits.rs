@@ -1,6 +1,6 @@
 //! The client address of a request and the rate-limit middleware in front of
 //! the unauthenticated endpoints that take a secret (invitation accept/decline,
-//! bootstrap). Failed authentication is counted in [`super::layers::auth`].
+//! bootstrap, login codes) and the TOTP checks of `users/me/mfa`. Failed authentication is counted in [`super::layers::auth`].
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -50,11 +50,25 @@ pub fn rate_limited(class: Class, retry_after: u64) -> Response {
         Class::FailedAuth => "failed authentication attempts",
         Class::Accept => "invitation accept/decline attempts",
         Class::Bootstrap => "bootstrap attempts",
+        Class::Login => "login code or TOTP attempts",
+        Class::LoginEmail => {
+            return with_retry_after(
+                Problem::new(
+                    ProblemCode::RateLimited,
+                    format!("too many login codes asked for this email address; retry in {retry_after} s"),
+                ),
+                retry_after,
+            );
+        }
     };
     let p = Problem::new(
         ProblemCode::RateLimited,
         format!("too many {what} from this address; retry in {retry_after} s"),
     );
+    with_retry_after(p, retry_after)
+}
+
+fn with_retry_after(p: Problem, retry_after: u64) -> Response {
     let mut resp = problem_response(&p);
     if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
         resp.headers_mut().insert(header::RETRY_AFTER, v);
@@ -70,6 +84,11 @@ pub async fn guard(State(svc): State<Service>, mut req: Request, next: Next) -> 
     let class = match (req.method(), req.uri().path()) {
         (&Method::POST, "/v1/invitations/accept" | "/v1/invitations/decline") => Some(Class::Accept),
         (&Method::POST, "/v1/bootstrap") => Some(Class::Bootstrap),
+        (
+            &Method::POST,
+            "/v1/auth/email-code" | "/v1/auth/email-code/verify" | "/v1/users/me/mfa/confirm",
+        )
+        | (&Method::DELETE, "/v1/users/me/mfa") => Some(Class::Login),
         _ => None,
     };
     if let (Some(class), Some(addr)) = (class, addr)

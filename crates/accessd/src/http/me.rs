@@ -118,12 +118,3 @@ pub async fn create_user_token(
         None,
     ))
 }
-
-pub async fn list_orgs(State(svc): State<Service>, Auth(c): Auth) -> R {
-    let items = svc.list_orgs(&c).await?;
-    Ok(whole_list(items, None))
-}
-
-pub async fn get_org(State(svc): State<Service>, Auth(c): Auth, Path(org): Path<String>) -> R {
-    Ok(json(StatusCode::OK, &svc.get_org(&c, &org).await?, None))
-}

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod auth;
 pub mod extract;
 pub mod invitations;
 pub mod layers;
@@ -9,6 +10,7 @@ pub mod limits;
 pub mod me;
 pub mod meta;
 pub mod openapi;
+pub mod orgs;
 pub mod projects;
 pub mod respond;
 pub mod teams;
@@ -19,7 +21,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put};
 use tower::ServiceBuilder;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -82,14 +84,35 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             axum::routing::delete(me::delete_my_token),
         )
         .route("/users/me/invitations", get(me::my_invitations))
+        .route("/users/me/mfa", post(auth::enroll).delete(auth::disable))
+        .route("/users/me/mfa/confirm", post(auth::confirm))
+        .route("/auth/email-code", post(auth::email_code))
+        .route("/auth/email-code/verify", post(auth::verify))
         .route("/users", get(me::list_users).post(me::create_user))
         .route(
             "/users/{id}",
             get(me::get_user).patch(me::patch_user).delete(me::delete_user),
         )
         .route("/users/{id}/tokens", post(me::create_user_token))
-        .route("/orgs", get(me::list_orgs))
-        .route("/orgs/{org}", get(me::get_org))
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs/{org}", get(orgs::get).patch(orgs::update))
+        .route("/orgs/{org}/members", get(orgs::members))
+        .route(
+            "/orgs/{org}/members/{user}",
+            put(orgs::set_member).delete(orgs::remove_member),
+        )
+        .route("/orgs/{org}/roles", get(orgs::roles).post(orgs::create_role))
+        .route(
+            "/orgs/{org}/roles/{role}",
+            get(orgs::get_role)
+                .put(orgs::update_role)
+                .delete(orgs::delete_role),
+        )
+        .route(
+            "/orgs/{org}/clusters",
+            get(orgs::clusters).post(orgs::create_cluster),
+        )
+        .route("/orgs/{org}/clusters/{cluster}", delete(orgs::delete_cluster))
         .route("/teams", get(teams::list).post(teams::create))
         .route("/teams/{team}", get(teams::get).delete(teams::delete))
         .route("/teams/{team}/members", get(teams::members))

@@ -48,6 +48,11 @@ fn table() -> Vec<Row> {
         (Post, "/users/me/tokens", "Create a token (shown once)", Some("CreateToken"), "201", One("CreatedToken")),
         (Delete, "/users/me/tokens/{id}", "Revoke a token", None, "204", Empty),
         (Get, "/users/me/invitations", "Open invitations to the caller's email", None, "200", Page("Invitation")),
+        (Post, "/users/me/mfa", "Enrol in TOTP MFA: a new secret and otpauth URI, shown once (409 mfa-enabled when on)", None, "201", One("MfaEnrollment")),
+        (Post, "/users/me/mfa/confirm", "Turn MFA on with a code of the enrolment (401 totp-required when wrong)", Some("TotpCode"), "200", One("User")),
+        (Delete, "/users/me/mfa", "Turn MFA off; needs a current code (401 totp-required when wrong)", Some("TotpCode"), "200", One("User")),
+        (Post, "/auth/email-code", "Mail a one-time login code (8 digits, 10 minutes, 5 tries); 202 whether or not the email has an account; 501 mail-not-configured without mail delivery", Some("EmailCodeRequest"), "202", One("EmailCodeSent")),
+        (Post, "/auth/email-code/verify", "Exchange a login code for a token (401 unauthenticated for a wrong, used or expired code; after a right one, 401 totp-required when the account has MFA and totp is missing or wrong)", Some("EmailCodeVerify"), "200", One("CreatedToken")),
         (Get, "/users", "Users (administrators)", None, "200", Page("User")),
         (Post, "/users", "Create a user (administrators)", Some("CreateUser"), "201", One("User")),
         (Get, "/users/{id}", "A user by id, username or email", None, "200", One("User")),
@@ -55,7 +60,20 @@ fn table() -> Vec<Row> {
         (Delete, "/users/{id}", "Delete a user (409 last-admin for the last active administrator)", None, "204", Empty),
         (Post, "/users/{id}/tokens", "Create a token for a user", Some("CreateToken"), "201", One("CreatedToken")),
         (Get, "/orgs", "The caller's organizations", None, "200", Page("Org")),
+        (Post, "/orgs", "Create an organization (server administrators; the caller becomes its owner)", Some("CreateOrg"), "201", One("Org")),
         (Get, "/orgs/{org}", "An organization", None, "200", One("Org")),
+        (Patch, "/orgs/{org}", "Rename an organization (its owners and admins)", Some("UpdateOrg"), "200", One("Org")),
+        (Get, "/orgs/{org}/members", "The organization's members and their org roles", None, "200", Page("OrgMember")),
+        (Put, "/orgs/{org}/members/{user}", "Add an existing user (201) or set a member's org role (200); 409 last-owner", Some("SetOrgMember"), "201", One("OrgMember")),
+        (Delete, "/orgs/{org}/members/{user}", "Remove a member (`me`: leave); 409 last-owner", None, "204", Empty),
+        (Get, "/orgs/{org}/roles", "The base org roles, then the org's custom roles", None, "200", Page("OrgRole")),
+        (Post, "/orgs/{org}/roles", "Create a custom org role (Qovery's customRole shape; owners and admins)", Some("OrgRole"), "201", One("OrgRole")),
+        (Get, "/orgs/{org}/roles/{role}", "An org role", None, "200", One("OrgRole")),
+        (Put, "/orgs/{org}/roles/{role}", "Replace a custom org role's document", Some("OrgRole"), "200", One("OrgRole")),
+        (Delete, "/orgs/{org}/roles/{role}", "Delete a custom org role nobody holds (409 role-in-use)", None, "204", Empty),
+        (Get, "/orgs/{org}/clusters", "The org's clusters", None, "200", Page("Cluster")),
+        (Post, "/orgs/{org}/clusters", "Create a cluster (owners and admins)", Some("CreateCluster"), "201", One("Cluster")),
+        (Delete, "/orgs/{org}/clusters/{cluster}", "Delete a cluster no org role grants on (409 role-in-use)", None, "204", Empty),
         (Get, "/teams", "The org's teams (everyone in the org)", None, "200", Page("Team")),
         (Post, "/teams", "Create a team (org owners and admins)", Some("CreateTeam"), "201", One("Team")),
         (Get, "/teams/{team}", "A team by id or name", None, "200", One("Team")),
@@ -66,7 +84,7 @@ fn table() -> Vec<Row> {
         (Get, "/projects", "Projects the caller can see", None, "200", Page("Project")),
         (Post, "/projects", "Create a project (409 name-taken; existing_id only when the caller can see that project)", Some("CreateProject"), "201", One("Project")),
         (Get, "/projects/{project}", "A project by id or name", None, "200", One("Project")),
-        (Patch, "/projects/{project}", "Rename or describe a project", Some("UpdateProject"), "200", One("Project")),
+        (Patch, "/projects/{project}", "Rename or describe a project, or set its MFA policy (require_mfa: owners.manage; grants and invitations of covered roles to principals without MFA are then 409 mfa-required)", Some("UpdateProject"), "200", One("Project")),
         (Delete, "/projects/{project}", "Delete a project", None, "204", Empty),
         (Get, "/projects/{project}/roles", "The project's roles", None, "200", Page("Role")),
         (Post, "/projects/{project}/roles", "Create a custom role", Some("CreateRole"), "201", One("Role")),
@@ -107,6 +125,8 @@ const PUBLIC: &[&str] = &[
     "/openapi.json",
     "/invitations/accept",
     "/invitations/decline",
+    "/auth/email-code",
+    "/auth/email-code/verify",
 ];
 
 /// The operations of the document: (method, full path), for tests.
@@ -191,7 +211,20 @@ fn schemas() -> Vec<(String, RefOr<Schema>)> {
         api::Team,
         api::CreateTeam,
         api::TeamMember,
+        api::CreateOrg,
+        api::UpdateOrg,
+        api::OrgMember,
+        api::SetOrgMember,
+        api::OrgRole,
+        api::Cluster,
+        api::CreateCluster,
         api::PolicyDocument,
+        api::EmailCodeRequest,
+        api::EmailCodeSent,
+        api::EmailCodeVerify,
+        api::MfaEnrollment,
+        api::TotpCode,
+        api::MfaPolicy,
         api::Problem,
         api::ProblemCode,
         api::FieldError
@@ -358,6 +391,16 @@ mod tests {
         );
         let codes = schemas["ProblemCode"].to_string();
         assert!(codes.contains("\"last-admin\""), "{codes}");
+        for code in [
+            "mail-not-configured",
+            "totp-required",
+            "mfa-enabled",
+            "mfa-not-enabled",
+        ] {
+            assert!(codes.contains(&format!("\"{code}\"")), "{code} not in {codes}");
+        }
+        let verify = &doc["paths"]["/v1/auth/email-code/verify"]["post"];
+        assert!(verify["security"].is_array(), "{verify}");
         let accept = doc["paths"]["/v1/invitations/accept"]["post"]["summary"]
             .as_str()
             .unwrap();

@@ -112,8 +112,24 @@ impl Service {
                 tx.commit().await?;
                 return Ok(None);
             }
+            // The project's MFA policy as it is now (it may have changed since
+            // the invitation was made).
+            let role = store::projects::list_roles(&mut tx, &project.id)
+                .await?
+                .into_iter()
+                .find(|r| r.id == inv.role_id)
+                .ok_or_else(gone)?;
+            let account = store::users::user_by_email(&mut tx, &inv.email).await?;
+            let who = match &account {
+                Some(u) => super::mfa::Grantee::User(&u.username, u.mfa_enabled),
+                None => super::mfa::Grantee::NewEmail(&inv.email),
+            };
+            // (An existing account accepted without its login gets 401 below first.)
+            if account.is_none() || caller.is_some() {
+                self.check_mfa_policy(&mut tx, &project, &role, who).await?;
+            }
             let mut token = None;
-            let user = match store::users::user_by_email(&mut tx, &inv.email).await? {
+            let user = match account {
                 // The code proves at most the mailbox (and without mail delivery
                 // the inviter holds it too): binding an existing account needs
                 // that account's own login.

@@ -155,6 +155,35 @@ impl Service {
         }
     }
 
+    /// The project's MFA policy for granting `role` to `target` (409 `mfa-required`).
+    pub async fn check_target_mfa(
+        &self,
+        tx: &mut Conn,
+        acc: &Access,
+        role: &store::RoleRow,
+        target: &Target,
+    ) -> ApiResult<()> {
+        use super::mfa::Grantee;
+        match (target.principal_type, &target.principal_id) {
+            ("user", Some(id)) => {
+                let mfa = store::users::find_user(tx, id)
+                    .await?
+                    .is_some_and(|u| u.mfa_enabled);
+                self.check_mfa_policy(tx, &acc.project, role, Grantee::User(&target.name, mfa))
+                    .await
+            }
+            ("team", _) => {
+                let team = format!("team '{}'", target.name);
+                self.check_mfa_policy(tx, &acc.project, role, Grantee::Group(&team))
+                    .await
+            }
+            _ => {
+                self.check_mfa_policy(tx, &acc.project, role, Grantee::Group("all users"))
+                    .await
+            }
+        }
+    }
+
     pub async fn create_binding(
         &self,
         caller: &Caller,
@@ -176,6 +205,7 @@ impl Service {
             let role = acc.role(&req.role)?;
             rules::check_grant(&acc.perms, "members.manage", &[role_view(role)])?;
             let target = self.resolve_target(&mut tx, &acc, &req.principal).await?;
+            self.check_target_mfa(&mut tx, &acc, role, &target).await?;
             if let Some(id) =
                 store::bindings::existing_binding(&mut tx, &acc.project.id, &target.key(), &role.id).await?
             {
@@ -307,9 +337,11 @@ impl Service {
             after,
             limit,
         };
-        Ok((
-            store::bindings::list_bindings(&mut c, &acc.project.id, &f).await?,
-            acc.project.policy_version,
-        ))
+        let mut rows = store::bindings::list_bindings(&mut c, &acc.project.id, &f).await?;
+        let policy = api::MfaPolicy::parse(&acc.project.require_mfa);
+        for b in &mut rows {
+            b.mfa_required = policy.covers(b.owner_grade);
+        }
+        Ok((rows, acc.project.policy_version))
     }
 }

@@ -50,6 +50,7 @@ pub fn project(p: &ProjectRow, my_roles: Vec<String>) -> api::Project {
         policy_version: p.policy_version,
         created_at: rfc3339(p.created_at),
         my_roles,
+        require_mfa: api::MfaPolicy::parse(&p.require_mfa),
     }
 }
 
@@ -92,6 +93,7 @@ pub fn binding(b: &BindingRow) -> api::RoleBinding {
         expires_at: b.expires_at.map(rfc3339),
         created_at: rfc3339(b.created_at),
         created_by: b.created_by.clone(),
+        mfa_required: b.mfa_required,
     }
 }
 

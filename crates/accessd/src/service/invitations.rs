@@ -96,6 +96,25 @@ impl Service {
                         continue;
                     }
                 }
+                // The project's MFA policy: an account without MFA, or an email
+                // without an account, cannot be invited to a covered role.
+                let account = store::users::user_by_email(&mut tx, email).await?;
+                let who = match &account {
+                    Some(u) => super::mfa::Grantee::User(&u.username, u.mfa_enabled),
+                    None => super::mfa::Grantee::NewEmail(email),
+                };
+                match self.check_mfa_policy(&mut tx, &acc.project, role, who).await {
+                    Ok(()) => {}
+                    Err(ApiError::Problem(p)) if p.code == ProblemCode::MfaRequired => {
+                        results.push(api::InviteResult {
+                            problem: Some(ProblemCode::MfaRequired),
+                            detail: p.detail.clone(),
+                            ..result(email, InviteStatus::Conflict)
+                        });
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
                 if let Some(existing) = store::invitations::find(&mut tx, &acc.project.id, email).await? {
                     if now >= existing.expires_at {
                         store::invitations::delete(&mut tx, &existing.id).await?;

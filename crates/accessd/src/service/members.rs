@@ -89,6 +89,15 @@ impl Service {
                 involved.push(role_view(acc.role_by_id(&b.role_id)?));
             }
             rules::check_grant(&acc.perms, "members.manage", &involved)?;
+            if !existing.iter().any(|b| b.role_id == role.id) {
+                self.check_mfa_policy(
+                    &mut tx,
+                    &acc.project,
+                    role,
+                    super::mfa::Grantee::User(&user.username, user.mfa_enabled),
+                )
+                .await?;
+            }
             // Adding a role never takes an owner away: the rule only matters when
             // a binding it counts goes.
             let owners = OwnerGuard::project(

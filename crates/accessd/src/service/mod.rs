@@ -8,7 +8,11 @@ pub mod auth;
 pub mod bindings;
 pub mod convert;
 pub mod invitations;
+pub mod login;
 pub mod members;
+pub mod mfa;
+pub mod org_roles;
+pub mod orgs;
 pub mod owners;
 pub mod policy;
 pub mod projects;
@@ -68,6 +72,9 @@ pub struct Access {
     /// The caller's active bindings that apply (direct and all-users).
     pub bindings: Vec<BindingRow>,
     pub org_role: Option<String>,
+    /// What the org role grants in this project (a base role everywhere, a custom
+    /// role where it names the project).
+    pub org_perms: BTreeSet<String>,
     /// Effective permissions: bindings ∪ org role grants.
     pub perms: BTreeSet<String>,
 }
@@ -187,10 +194,15 @@ impl Service {
         let bindings =
             store::bindings::effective_bindings(c, &project.id, &project.org_id, &caller.user.id, now)
                 .await?;
-        let mut perms = org_role
-            .as_deref()
-            .map(rules::org_role_grants)
-            .unwrap_or_default();
+        let org_perms = match org_role.as_deref() {
+            None => BTreeSet::new(),
+            Some(r) if rules::is_base_org_role(r) => rules::org_role_grants(r),
+            Some(r) => match store::org_roles::grant_in_project(c, &project.org_id, r, &project.id).await? {
+                Some((is_admin, levels)) => rules::custom_org_role_grants(is_admin, &levels),
+                None => BTreeSet::new(),
+            },
+        };
+        let mut perms = org_perms.clone();
         for b in &bindings {
             perms.extend(rules::expand(b.role_permissions.iter().map(String::as_str)));
         }
@@ -199,6 +211,7 @@ impl Service {
             roles: Vec::new(),
             bindings,
             org_role,
+            org_perms,
             perms,
         })
     }
@@ -224,14 +237,32 @@ impl Service {
     }
 
     async fn view_light_on(&self, c: &mut Conn, caller: &Caller, key: &str) -> ApiResult<Access> {
-        let (project, org_role) = store::projects::find_project_for(c, key, &caller.user.id)
-            .await?
-            .ok_or_else(|| project_not_found(key))?;
-        let acc = self.access_with(c, project, org_role, caller).await?;
-        if !acc.has("project.view") {
-            return Err(project_not_found(key));
+        let mut visible = Vec::new();
+        for (project, org_role) in store::projects::find_projects_for(c, key, &caller.user.id).await? {
+            let acc = self.access_with(c, project, org_role, caller).await?;
+            if acc.has("project.view") {
+                visible.push(acc);
+            }
         }
-        Ok(acc)
+        match visible.len() {
+            0 => Err(project_not_found(key)),
+            1 => Ok(visible.remove(0)),
+            _ => Err(ambiguous_project(key, visible.iter().map(|a| &a.project))),
+        }
+    }
+
+    /// The project `key` names for the caller: by id, or by the name of the one
+    /// project with that name the caller can see (404 when none, 400 when several
+    /// orgs they can see have one).
+    /// One statement when the key matches one project (the usual case: visibility is
+    /// then checked by the caller, after its lock).
+    async fn resolve_project(&self, caller: &Caller, key: &str) -> ApiResult<ProjectRow> {
+        let mut c = self.conn().await?;
+        let mut rows = store::projects::find_projects_for(&mut c, key, &caller.user.id).await?;
+        if rows.len() <= 1 {
+            return rows.pop().map(|r| r.0).ok_or_else(|| project_not_found(key));
+        }
+        Ok(self.view_light_on(&mut c, caller, key).await?.project)
     }
 
     /// Write path, first statements of the transaction: bump the project's
@@ -244,11 +275,7 @@ impl Service {
         key: &str,
         if_match: Option<&str>,
     ) -> ApiResult<(Transaction<'static, Any>, Access)> {
-        let project = {
-            let mut c = self.conn().await?;
-            store::projects::find_project(&mut c, key).await?
-        }
-        .ok_or_else(|| project_not_found(key))?;
+        let project = self.resolve_project(caller, key).await?;
         let mut tx = self.begin().await?;
         let version = store::projects::lock_project(&mut tx, &project.id)
             .await?
@@ -345,6 +372,15 @@ pub fn check_if_match(acc: &Access, if_match: Option<&str>) -> ApiResult<()> {
         }
     }
     Ok(())
+}
+
+/// A project name used in several orgs the caller can see.
+fn ambiguous_project<'a>(key: &str, projects: impl Iterator<Item = &'a ProjectRow>) -> ApiError {
+    let orgs: Vec<&str> = projects.map(|p| p.org_name.as_str()).collect();
+    ApiError::invalid(format!(
+        "project name '{key}' is used in several organizations you can see ({}); name the project by its id",
+        orgs.join(", ")
+    ))
 }
 
 pub fn project_not_found(key: &str) -> ApiError {

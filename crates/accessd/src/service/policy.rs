@@ -140,6 +140,11 @@ impl Service {
                 let views: Vec<_> = involved.iter().map(|r| role_view(r)).collect();
                 rules::check_grant(&acc.perms, "members.manage", &views)?;
             }
+            // New grants follow the MFA policy; bindings the document keeps as
+            // they are stay (listed as not complying), never silently dropped.
+            for (_, role, target) in &added {
+                self.check_target_mfa(&mut tx, &acc, role, target).await?;
+            }
             let owners = OwnerGuard::project(&mut tx, &acc.project, true).await?;
             let mut removed_log = Vec::new();
             for b in &removed {

@@ -139,6 +139,7 @@ impl Service {
                 role_preset: preset.name.to_owned(),
                 policy_version: 1,
                 created_at: now,
+                require_mfa: "none".into(),
             };
             self.audit(
                 &mut tx,
@@ -230,7 +231,18 @@ impl Service {
                 return Err(self.project_name_taken(&mut tx, caller, &id, &name).await?);
             }
             let description = req.description.clone().or(acc.project.description.clone());
-            if name == acc.project.name && description == acc.project.description {
+            let require_mfa = req
+                .require_mfa
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or(acc.project.require_mfa.clone());
+            if require_mfa != acc.project.require_mfa {
+                // Who may change the MFA policy: whoever may grant owner-grade roles.
+                acc.require("owners.manage")?;
+            }
+            if name == acc.project.name
+                && description == acc.project.description
+                && require_mfa == acc.project.require_mfa
+            {
                 // Nothing changes (`PATCH {}` or the same values): no new version,
                 // no audit event; the answer is the project as it is.
                 tx.rollback().await?;
@@ -238,6 +250,10 @@ impl Service {
                 return Ok(acc);
             }
             store::projects::update_project(&mut tx, &acc.project.id, &name, description.as_deref()).await?;
+            if require_mfa != acc.project.require_mfa {
+                store::projects::set_require_mfa(&mut tx, &acc.project.id, &require_mfa).await?;
+                acc.project.require_mfa = require_mfa;
+            }
             acc.project.name = name;
             acc.project.description = description;
             self.audit(

@@ -265,13 +265,50 @@ impl Service {
                     })
                 })
                 .collect();
+            if let Some(check) = self.cluster_check(&subject, p).await? {
+                results.push(check);
+                continue;
+            }
+            let org_role = subject
+                .org_role
+                .clone()
+                .filter(|_| subject.org_perms.contains(p.as_str()));
             results.push(api::PermissionCheck {
                 permission: p.clone(),
                 allowed: subject.has(p),
                 granted_by,
+                org_role,
             });
         }
         Ok(api::PermissionCheckResponse { results })
+    }
+}
+
+impl Service {
+    /// `clusters.<name>.<level>` (levels `viewer` < `env-creator` < `admin`): what
+    /// the subject's org role grants on that cluster of the project's org. `None`
+    /// for any other permission.
+    async fn cluster_check(&self, subject: &Access, asked: &str) -> ApiResult<Option<api::PermissionCheck>> {
+        let Some((cluster, level)) = asked.strip_prefix("clusters.").and_then(|r| r.rsplit_once('.')) else {
+            return Ok(None);
+        };
+        let held = match subject.org_role.as_deref() {
+            None => None,
+            Some(r) if rules::is_base_org_role(r) => rules::base_cluster_level(r).map(str::to_owned),
+            Some(r) => {
+                let mut c = self.conn().await?;
+                store::org_roles::grant_on_cluster(&mut c, &subject.project.org_id, r, cluster).await?
+            }
+        };
+        let allowed = held
+            .as_deref()
+            .is_some_and(|h| rules::cluster_level_covers(h, level));
+        Ok(Some(api::PermissionCheck {
+            permission: asked.to_owned(),
+            allowed,
+            granted_by: Vec::new(),
+            org_role: subject.org_role.clone().filter(|_| allowed),
+        }))
     }
 }
 

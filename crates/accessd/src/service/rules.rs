@@ -46,6 +46,46 @@ pub fn org_role_grants(role: &str) -> BTreeSet<String> {
     }
 }
 
+/// The base org roles (a member's role is one of these or a custom org role).
+pub fn is_base_org_role(role: &str) -> bool {
+    access_api::ORG_ROLES.contains(&role)
+}
+
+/// What a custom org role's grant in one project gives: every permission for
+/// `is_admin`; else `project.view` and, per environment type, its level
+/// (`{"staging": "deploy"}` → `env.staging.deploy` and what it implies).
+pub fn custom_org_role_grants(is_admin: bool, env_levels: &str) -> BTreeSet<String> {
+    if is_admin {
+        return permissions::all().map(|p| p.name.to_owned()).collect();
+    }
+    let levels: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(env_levels).unwrap_or_default();
+    let mut out = expand(["project.view"]);
+    for (env, level) in levels {
+        out.extend(expand([format!("env.{env}.{level}").as_str()]));
+    }
+    out
+}
+
+/// Cluster levels, weakest first (`clusters.<name>.<level>` checks).
+pub const CLUSTER_LEVELS: &[&str] = &["viewer", "env-creator", "admin"];
+
+/// The level every cluster of the org gets from a base org role.
+pub fn base_cluster_level(role: &str) -> Option<&'static str> {
+    match role {
+        "owner" | "admin" => Some("admin"),
+        "devops" => Some("env-creator"),
+        "viewer" => Some("viewer"),
+        _ => None,
+    }
+}
+
+/// Whether holding level `held` on a cluster answers a check of level `asked`.
+pub fn cluster_level_covers(held: &str, asked: &str) -> bool {
+    let rank = |l: &str| CLUSTER_LEVELS.iter().position(|x| *x == l);
+    matches!((rank(held), rank(asked)), (Some(h), Some(a)) if h >= a)
+}
+
 /// Org roles that see every project of their org.
 pub const ORG_ROLES_THAT_SEE_ALL: &[&str] = &["owner", "admin", "viewer", "devops"];
 

@@ -301,31 +301,4 @@ impl Service {
         let now = self.now();
         Ok(rows.iter().map(|i| convert::invitation(i, now)).collect())
     }
-
-    pub async fn list_orgs(&self, caller: &Caller) -> ApiResult<Vec<api::Org>> {
-        let mut c = self.conn().await?;
-        let rows = store::users::list_orgs(&mut c, &caller.user.id, caller.user.is_admin).await?;
-        Ok(rows.iter().map(convert::org).collect())
-    }
-
-    pub async fn get_org(&self, caller: &Caller, key: &str) -> ApiResult<api::Org> {
-        let mut c = self.conn().await?;
-        let org = store::users::find_org(&mut c, key).await?;
-        let Some(org) = org else {
-            return Err(ApiError::new(
-                ProblemCode::NotFound,
-                format!("org '{key}' not found"),
-            ));
-        };
-        let member = store::users::org_role(&mut c, &org.id, &caller.user.id)
-            .await?
-            .is_some();
-        if !member && !caller.user.is_admin {
-            return Err(ApiError::new(
-                ProblemCode::NotFound,
-                format!("org '{key}' not found"),
-            ));
-        }
-        Ok(convert::org(&org))
-    }
 }

@@ -4,6 +4,9 @@
 pub mod audit;
 pub mod bindings;
 pub mod invitations;
+pub mod login_codes;
+pub mod org_roles;
+pub mod orgs;
 pub mod projects;
 pub mod teams;
 pub mod users;
@@ -53,7 +56,7 @@ impl UserRow {
 }
 
 pub const PROJECT_COLS: &str = "p.id, p.org_id, o.name AS org_name, p.name, p.description, \
-     p.role_preset, p.policy_version, p.created_at";
+     p.role_preset, p.policy_version, p.created_at, p.require_mfa";
 
 #[derive(Debug, Clone)]
 pub struct ProjectRow {
@@ -65,6 +68,8 @@ pub struct ProjectRow {
     pub role_preset: String,
     pub policy_version: i64,
     pub created_at: i64,
+    /// `none`, `owner-grade` or `all`.
+    pub require_mfa: String,
 }
 
 impl ProjectRow {
@@ -78,6 +83,7 @@ impl ProjectRow {
             role_preset: r.try_get("role_preset")?,
             policy_version: r.try_get("policy_version")?,
             created_at: r.try_get("created_at")?,
+            require_mfa: r.try_get("require_mfa")?,
         })
     }
 }
@@ -133,6 +139,8 @@ pub struct BindingRow {
     pub team_name: Option<String>,
     /// The role's permissions, when the query selected them (`role_permissions`).
     pub role_permissions: Vec<String>,
+    /// The project's MFA policy covers this binding's role (set by the listing).
+    pub mfa_required: bool,
 }
 
 pub const BINDING_COLS: &str = "b.id AS b_id, b.project_id, b.role_id, r.name AS role_name, \
@@ -174,6 +182,7 @@ impl BindingRow {
                 Err(sqlx::Error::ColumnNotFound(_)) => Vec::new(),
                 Err(e) => return Err(e),
             },
+            mfa_required: false,
         })
     }
 }

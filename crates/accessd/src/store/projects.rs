@@ -32,27 +32,46 @@ pub async fn find_project(c: &mut Conn, key: &str) -> Result<Option<ProjectRow>,
     row.as_ref().map(ProjectRow::from_row).transpose()
 }
 
-/// [`find_project`] and the user's role in its org, in one statement.
-pub async fn find_project_for(
+/// A project of one org by id or (case-insensitive) name.
+pub async fn find_project_in_org(
+    c: &mut Conn,
+    org_id: &str,
+    key: &str,
+) -> Result<Option<ProjectRow>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {PROJECT_COLS} FROM projects p JOIN orgs o ON o.id = p.org_id \
+         WHERE p.org_id = $3 AND (p.id = $1 OR p.name_norm = $2)"
+    )))
+    .bind(key)
+    .bind(normalize(key))
+    .bind(org_id)
+    .fetch_optional(&mut *c)
+    .await?;
+    row.as_ref().map(ProjectRow::from_row).transpose()
+}
+
+/// Every project whose id or (case-insensitive) name is `key`, with the user's role
+/// in its org, in one statement. Names are unique per org, so several rows mean the
+/// name is used in several orgs (an id matches one row).
+pub async fn find_projects_for(
     c: &mut Conn,
     key: &str,
     user_id: &str,
-) -> Result<Option<(ProjectRow, Option<String>)>, sqlx::Error> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+) -> Result<Vec<(ProjectRow, Option<String>)>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT {PROJECT_COLS}, (SELECT m.role FROM org_members m \
            WHERE m.org_id = p.org_id AND m.user_id = $3) AS org_role \
          FROM projects p JOIN orgs o ON o.id = p.org_id \
-         WHERE p.id = $1 OR p.name_norm = $2 ORDER BY p.id LIMIT 1"
+         WHERE p.id = $1 OR p.name_norm = $2 ORDER BY p.id"
     )))
     .bind(key)
     .bind(normalize(key))
     .bind(user_id)
-    .fetch_optional(&mut *c)
+    .fetch_all(&mut *c)
     .await?;
-    match row {
-        Some(r) => Ok(Some((ProjectRow::from_row(&r)?, r.try_get("org_role")?))),
-        None => Ok(None),
-    }
+    rows.iter()
+        .map(|r| Ok((ProjectRow::from_row(r)?, r.try_get("org_role")?)))
+        .collect()
 }
 
 pub async fn project_name_taken(
@@ -149,7 +168,10 @@ pub async fn list_visible_projects(
                   (b.principal_type = 'all-users' AND EXISTS (SELECT 1 FROM org_members m \
                      WHERE m.org_id = p.org_id AND m.user_id = $4)))) \
            OR EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = p.org_id AND m.user_id = $4 \
-             AND m.role IN ({roles_in}))) \
+             AND m.role IN ({roles_in})) \
+           OR EXISTS (SELECT 1 FROM org_members m JOIN org_roles r ON r.org_id = m.org_id \
+             AND r.name_norm = m.role JOIN org_role_projects rp ON rp.role_id = r.id \
+             WHERE m.org_id = p.org_id AND m.user_id = $4 AND rp.project_id = p.id)) \
          ORDER BY p.name_norm, p.id LIMIT $5"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -245,4 +267,23 @@ pub async fn role_uses(c: &mut Conn, id: &str) -> Result<i64, sqlx::Error> {
     .await?
     .try_get(0)?;
     Ok(n)
+}
+
+pub async fn set_require_mfa(c: &mut Conn, id: &str, policy: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE projects SET require_mfa = $1 WHERE id = $2")
+        .bind(policy)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// The project's MFA policy, read inside the caller's transaction (after its
+/// lock on the project, so a concurrent policy change is seen).
+pub async fn require_mfa(c: &mut Conn, id: &str) -> Result<String, sqlx::Error> {
+    sqlx::query("SELECT require_mfa FROM projects WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?
+        .try_get(0)
 }

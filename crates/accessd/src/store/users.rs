@@ -344,6 +344,76 @@ pub async fn list_orgs(c: &mut Conn, user_id: &str, all: bool) -> Result<Vec<Org
         .collect()
 }
 
+/// A user's TOTP state (never part of [`UserRow`], so it cannot reach an answer).
+pub struct MfaRow {
+    pub secret: Option<String>,
+    pub pending_secret: Option<String>,
+    pub last_step: Option<i64>,
+}
+
+pub async fn mfa(c: &mut Conn, user_id: &str) -> Result<Option<MfaRow>, sqlx::Error> {
+    let row = sqlx::query("SELECT mfa_secret, mfa_pending_secret, mfa_last_step FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *c)
+        .await?;
+    row.map(|r| {
+        Ok(MfaRow {
+            secret: r.try_get("mfa_secret")?,
+            pending_secret: r.try_get("mfa_pending_secret")?,
+            last_step: r.try_get("mfa_last_step")?,
+        })
+    })
+    .transpose()
+}
+
+/// A new enrolment (replacing one not confirmed).
+pub async fn set_mfa_pending(c: &mut Conn, user_id: &str, secret: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET mfa_pending_secret = $1 WHERE id = $2")
+        .bind(secret)
+        .bind(user_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(())
+}
+
+/// Turns MFA on with the pending secret; `step` is the step of the code used.
+pub async fn confirm_mfa(c: &mut Conn, user_id: &str, step: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET mfa_secret = mfa_pending_secret, mfa_pending_secret = NULL, \
+         mfa_enabled = 1, mfa_last_step = $1 WHERE id = $2",
+    )
+    .bind(step)
+    .bind(user_id)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
+/// Records the step of an accepted code, only when it is newer than the last
+/// one: false when a concurrent request took this step (or a later) first.
+pub async fn use_mfa_step(c: &mut Conn, user_id: &str, step: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE users SET mfa_last_step = $1 WHERE id = $2 AND mfa_enabled = 1 \
+         AND (mfa_last_step IS NULL OR mfa_last_step < $1)",
+    )
+    .bind(step)
+    .bind(user_id)
+    .execute(&mut *c)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn clear_mfa(c: &mut Conn, user_id: &str) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET mfa_secret = NULL, mfa_pending_secret = NULL, mfa_last_step = NULL, \
+         mfa_enabled = 0 WHERE id = $1",
+    )
+    .bind(user_id)
+    .execute(&mut *c)
+    .await?;
+    Ok(())
+}
+
 /// A direct binding of a user, as deleting the user records it in the audit log.
 pub struct UserBinding {
     pub project_id: String,

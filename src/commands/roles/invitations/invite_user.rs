@@ -22,8 +22,8 @@ pub struct InviteUserArgs {
     /// Emails to invite
     #[arg(value_name = "EMAIL", required_unless_present = "from_file")]
     emails: Vec<String>,
-    /// Read emails from FILE (`-` = stdin): one a line or CSV `email,role`; `#` starts a
-    /// comment
+    /// Read emails from FILE (`-` = stdin): one a line, `email,role` rows, or a CSV export
+    /// with an Email column (`,` `;` or TAB; an optional role column); `#` starts a comment
     #[arg(long, value_name = "FILE|-", value_hint = clap::ValueHint::FilePath)]
     from_file: Option<String>,
     /// Role the invitations grant (case-insensitive); optional when every row of

@@ -1,0 +1,298 @@
+//! `orgs list | get | new | update` and `orgs members list | add | set-role | remove`
+//! against a real accessd, and what an org role grants in the org's projects.
+
+use crate::harness::{Home, Server, admin_with_project, cells};
+
+fn rows(stdout: &str) -> Vec<Vec<String>> {
+    stdout.lines().skip(1).map(cells).collect()
+}
+
+#[test]
+fn organizations_end_to_end() {
+    let (server, home) = admin_with_project();
+    let bob_token = server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    server.user_with_token("carol", "carol@example.com", "Carol Cook");
+
+    home.run(&["orgs", "new", "acme"])
+        .ok()
+        .stderr_has("Created organization acme; select it with `accessctl config set org acme`");
+    home.run(&["orgs", "new", "ACME"])
+        .fails(5)
+        .stderr_has("an org named 'ACME' exists");
+    home.run(&["orgs", "new", "two words"]).fails(2);
+    let r = home.run(&["-q", "orgs", "list"]);
+    assert_eq!(r.ok().stdout, "acme\ndefault\n");
+    assert_eq!(
+        home.run(&["orgs", "get", "acme", "-o", "json"]).json()["name"],
+        "acme"
+    );
+    // Without a NAME: the current org (`--org`, else `default`).
+    assert_eq!(home.run(&["orgs", "get", "-o", "json"]).json()["name"], "default");
+    assert_eq!(
+        home.run(&["--org", "acme", "orgs", "get", "-o", "json"]).json()["name"],
+        "acme"
+    );
+
+    // Members of acme: the creator is its owner.
+    let r = home.run(&["--org", "acme", "orgs", "members", "list"]);
+    assert_eq!(cells(r.ok().lines()[0]), ["USERNAME", "EMAIL", "NAME", "ROLE"]);
+    assert_eq!(
+        rows(&r.stdout)[0][..2],
+        ["admin".to_string(), "admin@example.com".into()]
+    );
+    assert!(r.stdout.contains("owner"));
+
+    let acme = |args: &[&str]| {
+        let mut all = vec!["--org", "acme", "orgs", "members"];
+        all.extend_from_slice(args);
+        home.run(&all)
+    };
+    acme(&["add", "--email", "bob@example.com"])
+        .ok()
+        .stderr_has("Added bob@example.com to organization acme as member");
+    acme(&["add", "--email", "bob@example.com"])
+        .ok()
+        .stderr_has("bob@example.com is a member of organization acme as member");
+    acme(&["add", "--email", "nobody@example.com"])
+        .fails(3)
+        .stderr_has("error: no user 'nobody@example.com' on this server")
+        .stderr_has("hint: invite them to a project");
+    acme(&["add", "--email", "carol@example.com", "--role", "superuser"])
+        .fails(2)
+        .stderr_has("superuser");
+    // set-role is for members: a typo does not add someone.
+    acme(&["set-role", "--email", "carol@example.com", "--role", "viewer"])
+        .fails(3)
+        .stderr_has("error: carol@example.com is not a member of organization acme")
+        .stderr_has(
+            "hint: add them with `accessctl orgs members add --email carol@example.com --role viewer`",
+        );
+    acme(&["set-role", "--email", "bob@example.com", "--role", "admin"])
+        .ok()
+        .stderr_has("bob@example.com is now admin of organization acme");
+    let r = acme(&["list", "-o", "json"]);
+    let roles: Vec<(String, String)> = r
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["username"].as_str().unwrap().into(),
+                m["role"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [("admin".into(), "owner".into()), ("bob".into(), "admin".into())]
+    );
+
+    // bob, an org admin, cannot make anyone an owner (exit 4) but can add members.
+    let bob = Home::new();
+    bob.login(&server, &bob_token);
+    bob.run(&[
+        "--org",
+        "acme",
+        "orgs",
+        "members",
+        "add",
+        "--email",
+        "carol@example.com",
+        "--role",
+        "owner",
+    ])
+    .fails(4)
+    .stderr_has("hint: only an org owner changes owners");
+    bob.run(&[
+        "--org",
+        "acme",
+        "orgs",
+        "members",
+        "add",
+        "--email",
+        "carol@example.com",
+        "--role",
+        "devops",
+    ])
+    .ok();
+
+    // The last owner cannot leave (exit 5) until someone else owns the org.
+    acme(&["remove", "--email", "me"])
+        .fails(5)
+        .stderr_has("that would leave org 'acme' without an owner")
+        .stderr_has("hint: make another member an owner first");
+    acme(&["set-role", "--email", "carol@example.com", "--role", "owner"]).ok();
+    acme(&["remove", "--email", "me"])
+        .ok()
+        .stderr_has("Removed me from organization acme");
+    // No longer a member, the admin still sees the org (a server administrator sees
+    // every org) but may not rename it.
+    home.run(&["orgs", "get", "acme"]).ok();
+
+    home.run(&["orgs", "update", "acme", "--name", "acme-corp"])
+        .fails(4);
+    bob.run(&["orgs", "update", "acme", "--name", "acme-corp"])
+        .ok()
+        .stderr_has("Organization acme is now named acme-corp");
+}
+
+#[test]
+fn an_org_role_grants_in_projects_created_with_org() {
+    let server = Server::start();
+    let home = Home::new();
+    home.login(&server, &server.admin_token.clone());
+    let bob_token = server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    home.run(&["orgs", "new", "acme"]).ok();
+    home.run(&["--org", "acme", "projects", "new", "shop"]).ok();
+    home.run(&["projects", "new", "elsewhere"]).ok();
+    home.run(&[
+        "--org",
+        "acme",
+        "orgs",
+        "members",
+        "add",
+        "--email",
+        "bob@example.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+
+    let bob = Home::new();
+    bob.login(&server, &bob_token);
+    // bob sees acme's project through his org role, not the default org's.
+    let r = bob.run(&["-q", "projects", "list"]);
+    assert_eq!(r.ok().stdout, "shop\n");
+    bob.run(&["--project", "shop", "roles", "check", "members.view"])
+        .ok();
+    let denied = bob.run(&["--project", "shop", "roles", "check", "members.manage"]);
+    denied.code(6);
+    assert!(denied.stdout.contains("members.manage  no"), "{}", denied.stdout);
+}
+
+/// Issue "Organizations", the Qovery scenario through the CLI: a custom role with
+/// admin on one project, DEPLOYER on STAGING elsewhere and ENV_CREATOR on a cluster,
+/// attached to a user; then what `roles check` says, from a script that has only
+/// ACCESSCTL_SERVER and ACCESSCTL_TOKEN.
+#[test]
+fn the_qovery_scenario_from_a_script() {
+    let server = Server::start();
+    let bob_token = server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    let script = |token: &str| {
+        Home::new()
+            .env("ACCESSCTL_SERVER", &server.url)
+            .env("ACCESSCTL_TOKEN", token)
+            .env("ACCESSCTL_ORG", "acme")
+    };
+    let admin = script(&server.admin_token);
+    admin.run(&["orgs", "new", "acme"]).ok();
+    admin.run(&["projects", "new", "web"]).ok();
+    admin.run(&["projects", "new", "api"]).ok();
+    admin
+        .run(&["orgs", "clusters", "create", "eu-1"])
+        .ok()
+        .stderr_has("Created cluster eu-1 in organization acme");
+    admin
+        .run(&[
+            "orgs",
+            "roles",
+            "create",
+            "Platform Engineers",
+            "--project-admin",
+            "web",
+            "--env",
+            "api:staging=deployer",
+            "--cluster",
+            "eu-1=ENV_CREATOR",
+        ])
+        .ok()
+        .stderr_has("Created org role Platform Engineers in organization acme");
+    admin
+        .run(&["orgs", "roles", "create", "x", "--env", "api-staging"])
+        .fails(2)
+        .stderr_has("expected P:TYPE=LEVEL");
+    let shown = admin.run(&["orgs", "roles", "show", "platform-engineers"]);
+    let lines: Vec<Vec<String>> = shown.ok().stdout.lines().map(cells).collect();
+    assert_eq!(
+        lines,
+        [
+            vec!["ON", "NAME", "ACCESS"],
+            vec!["project", "api", "STAGING=DEPLOYER"],
+            vec!["project", "web", "ADMIN"],
+            vec!["cluster", "eu-1", "ENV_CREATOR"],
+        ]
+    );
+    let names = admin.run(&["-q", "orgs", "roles", "list"]);
+    assert_eq!(
+        names.ok().stdout,
+        "owner\nadmin\ndevops\nbilling-manager\nviewer\nmember\nPlatform Engineers\n"
+    );
+    admin
+        .run(&[
+            "orgs",
+            "members",
+            "add",
+            "--email",
+            "bob@example.com",
+            "--role",
+            "platform-engineers",
+        ])
+        .ok()
+        .stderr_has("as platform-engineers");
+
+    let bob = script(&bob_token);
+    let allowed = bob.run(&["--project", "api", "roles", "check", "env.staging.deploy"]);
+    allowed.ok();
+    assert!(
+        allowed
+            .stdout
+            .contains("env.staging.deploy  yes      org role platform-engineers"),
+        "{}",
+        allowed.stdout
+    );
+    let denied = bob.run(&["--project", "api", "roles", "check", "env.production.deploy"]);
+    denied
+        .code(6)
+        .stderr_has("error: you lack env.production.deploy in project 'api'");
+    bob.run(&["--project", "web", "roles", "check", "members.manage"])
+        .ok();
+    bob.run(&["--project", "api", "roles", "check", "clusters.eu-1.env-creator"])
+        .ok();
+    bob.run(&["--project", "api", "roles", "check", "clusters.eu-1.admin"])
+        .code(6);
+
+    // A document round trip: show -o json, edit, update -f.
+    let json = admin
+        .run(&["orgs", "roles", "show", "platform-engineers", "-o", "json"])
+        .json();
+    assert_eq!(json["name"], "Platform Engineers");
+    let mut doc = json.clone();
+    doc["project_permissions"] = serde_json::json!([{"project_id": "api", "permissions": [
+        {"environment_type": "PRODUCTION", "permission": "DEPLOYER"}]}]);
+    let file = admin.path().join("role.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    admin
+        .run(&[
+            "orgs",
+            "roles",
+            "update",
+            "platform-engineers",
+            "-f",
+            file.to_str().unwrap(),
+        ])
+        .ok();
+    bob.run(&["--project", "api", "roles", "check", "env.production.deploy"])
+        .ok();
+    bob.run(&["--project", "web", "roles", "check", "members.manage"])
+        .fails(3);
+
+    admin
+        .run(&["orgs", "roles", "delete", "platform-engineers"])
+        .fails(5)
+        .stderr_has("hint: give its members another role first");
+    admin
+        .run(&["orgs", "roles", "update", "owner", "--env", "api:STAGING=VIEWER"])
+        .fails(2)
+        .stderr_has("owner is a base org role");
+}
