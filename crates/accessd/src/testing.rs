@@ -381,7 +381,8 @@ pub async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<Sinked
                             if l == "." {
                                 break;
                             }
-                            data.push_str(&l);
+                            // RFC 5321 4.5.2: a leading dot was doubled.
+                            data.push_str(l.strip_prefix('.').unwrap_or(&l));
                             data.push('\n');
                         }
                         let _ = tx.send((std::mem::take(&mut rcpt), data));
@@ -398,6 +399,30 @@ pub async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<Sinked
         }
     });
     (format!("smtp://{addr}"), rx)
+}
+
+/// `data` with quoted-printable soft line breaks and `=XX` escapes undone
+/// (the mail's parts are 7bit or quoted-printable for ASCII text), so that a
+/// long line such as the mailed accept command can be read back whole.
+pub fn unfold_quoted_printable(data: &str) -> String {
+    let joined = data.replace("=\r\n", "").replace("=\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'='
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The 8-digit login code in a mail from `POST /v1/auth/email-code`.
