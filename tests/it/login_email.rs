@@ -138,7 +138,12 @@ fn login_by_email_without_mail_delivery_says_what_to_do() {
 #[test]
 fn the_mailed_accept_command_works_as_written() {
     let server = Server::start_with_mail_sink();
-    let (s, _) = server.api(&server.admin_token, "POST", "/v1/projects", Some(serde_json::json!({"name": "p"})));
+    let (s, _) = server.api(
+        &server.admin_token,
+        "POST",
+        "/v1/projects",
+        Some(serde_json::json!({"name": "p"})),
+    );
     assert_eq!(s, 201);
     let (s, body) = server.api(
         &server.admin_token,
@@ -155,7 +160,16 @@ fn the_mailed_accept_command_works_as_written() {
         .find(|l| l.starts_with("accessctl --server "))
         .unwrap_or_else(|| panic!("no command in {text}"));
     let words: Vec<&str> = line.split_whitespace().collect();
-    assert_eq!(words[..5], ["accessctl", "--server", server.url.as_str(), "roles", "invitations"]);
+    assert_eq!(
+        words[..5],
+        [
+            "accessctl",
+            "--server",
+            server.url.as_str(),
+            "roles",
+            "invitations"
+        ]
+    );
     let invitee = Home::new();
     invitee.run(&words[1..]).ok();
     let (s, members) = server.api(&server.admin_token, "GET", "/v1/projects/p/members", None);

@@ -53,7 +53,10 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
         days = i.valid_days,
         code = i.code,
     );
-    let by_html = i.inviter.map(|u| format!(" by <b>{}</b>", escape(u))).unwrap_or_default();
+    let by_html = i
+        .inviter
+        .map(|u| format!(" by <b>{}</b>", escape(u)))
+        .unwrap_or_default();
     let html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n\
          <p>You have been invited{by_html} to the project <b>{project}</b> with the role \
@@ -158,7 +161,10 @@ mod tests {
             valid_days: 7,
         });
         assert!(!r.html.contains("<script>"), "{}", r.html);
-        assert!(r.html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;"));
+        assert!(
+            r.html
+                .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;")
+        );
         assert!(r.html.contains("dev&quot;eloper"));
         assert!(r.html.contains("&lt;b&gt;mallory&lt;/b&gt;"));
         let cmd = "accessctl --server https://access.example.com roles invitations accept inv_abc";

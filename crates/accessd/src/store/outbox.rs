@@ -107,21 +107,32 @@ pub async fn claim(c: &mut Conn, id: &str, seen_at: i64, until: i64) -> Result<b
 /// Every pending mail is due now (at start-up: what a stopped or killed
 /// process had claimed or was backing off from goes out again).
 pub async fn all_due(c: &mut Conn, now: i64) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE status = 'pending' AND next_attempt_at > $1")
-        .bind(now)
-        .execute(&mut *c)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1 WHERE status = 'pending' AND next_attempt_at > $1",
+    )
+    .bind(now)
+    .execute(&mut *c)
+    .await?;
     Ok(done.rows_affected())
 }
 
 /// The SMTP server accepted mail `id`: the row (and the code in it) goes.
 pub async fn sent(c: &mut Conn, id: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM outbox WHERE id = $1").bind(id).execute(&mut *c).await?;
+    sqlx::query("DELETE FROM outbox WHERE id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
     Ok(())
 }
 
 /// A failed attempt: retry at `next`.
-pub async fn retry_at(c: &mut Conn, id: &str, attempts: i64, next: i64, error: &str) -> Result<(), sqlx::Error> {
+pub async fn retry_at(
+    c: &mut Conn,
+    id: &str,
+    attempts: i64,
+    next: i64,
+    error: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE outbox SET attempts = $2, next_attempt_at = $3, last_error = $4 WHERE id = $1")
         .bind(id)
         .bind(attempts)

@@ -74,7 +74,9 @@ async fn invitations_are_mailed_when_smtp_is_configured() {
     assert_eq!(acc["user"]["email"], "carol@example.com");
 }
 
-async fn next(rx: &mut tokio::sync::mpsc::UnboundedReceiver<accessd::testing::SinkedMail>) -> (Vec<String>, String) {
+async fn next(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<accessd::testing::SinkedMail>,
+) -> (Vec<String>, String) {
     tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
         .await
         .expect("no mail within 30 s")
@@ -118,7 +120,9 @@ async fn invitation_mail_has_rfc5322_headers_and_the_working_command() {
     let html = m.body_html(0).expect("an HTML part").into_owned();
     // The default public URL is the address the server listens on.
     let prefix = format!("accessctl --server {} roles invitations accept inv_", w.srv.url);
-    let at = text.find(&prefix).unwrap_or_else(|| panic!("no command in {text}"));
+    let at = text
+        .find(&prefix)
+        .unwrap_or_else(|| panic!("no command in {text}"));
     let command: String = text[at..].lines().next().unwrap().trim().to_owned();
     assert!(html.contains(&command), "{html}");
     let code = command.rsplit(' ').next().unwrap();
@@ -147,7 +151,9 @@ async fn public_url_names_the_server_in_the_mail() {
         .await
         .expect(201);
     let (_, data) = next(&mut rx).await;
-    let m = mail_parser::MessageParser::default().parse(data.as_bytes()).unwrap();
+    let m = mail_parser::MessageParser::default()
+        .parse(data.as_bytes())
+        .unwrap();
     let text = m.body_text(0).unwrap();
     assert!(
         text.contains("accessctl --server https://access.example.com roles invitations accept inv_"),
@@ -181,10 +187,15 @@ async fn hostile_project_name_is_escaped_in_the_html_part() {
         .await
         .expect(201);
     let (_, data) = next(&mut rx).await;
-    let m = mail_parser::MessageParser::default().parse(data.as_bytes()).unwrap();
+    let m = mail_parser::MessageParser::default()
+        .parse(data.as_bytes())
+        .unwrap();
     let html = m.body_html(0).unwrap();
     assert!(!html.contains("<img"), "{html}");
-    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;"), "{html}");
+    assert!(
+        html.contains("&lt;img src=x onerror=alert(1)&gt;&amp;&quot;&#39;"),
+        "{html}"
+    );
     // The text part says it as it is.
     assert!(m.body_text(0).unwrap().contains(hostile));
 }
@@ -203,7 +214,9 @@ async fn login_code_mail_is_multipart_with_headers() {
         .expect(202);
     let (to, data) = next(&mut rx).await;
     assert_eq!(to, ["admin@example.com"]);
-    let m = mail_parser::MessageParser::default().parse(data.as_bytes()).unwrap();
+    let m = mail_parser::MessageParser::default()
+        .parse(data.as_bytes())
+        .unwrap();
     assert!(m.date().is_some() && m.message_id().is_some());
     assert_eq!(m.subject(), Some("Your accessd login code"));
     let code = accessd::testing::mailed_login_code(&m.body_text(0).unwrap()).expect("a code");

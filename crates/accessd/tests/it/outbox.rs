@@ -25,12 +25,26 @@ async fn refusing_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<()>) {
 
 fn serve(db: &str, smtp: &str) -> Served {
     let mut c = accessd();
-    c.args(["serve", "--listen", "127.0.0.1:0", "--database-url", db, "--smtp-url", smtp]);
+    c.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--database-url",
+        db,
+        "--smtp-url",
+        smtp,
+    ]);
     Served::start(c)
 }
 
 async fn call(client: &reqwest::Client, url: &str, token: &str, body: Value) -> Value {
-    let r = client.post(url).bearer_auth(token).json(&body).send().await.unwrap();
+    let r = client
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert!(r.status().is_success(), "{url}: {}", r.status());
     r.json().await.unwrap()
 }
@@ -40,7 +54,15 @@ async fn outbox_survives_kill_9_and_sends_each_mail_once() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("accessd.db").display());
     let out = accessd()
-        .args(["bootstrap", "--username", "admin", "--email", "admin@example.com", "--database-url", &db])
+        .args([
+            "bootstrap",
+            "--username",
+            "admin",
+            "--email",
+            "admin@example.com",
+            "--database-url",
+            &db,
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -60,7 +82,14 @@ async fn outbox_survives_kill_9_and_sends_each_mail_once() {
         json!({"emails": emails, "role": "developer"}),
     )
     .await;
-    assert!(r["results"].as_array().unwrap().iter().all(|x| x["status"] == "invited"), "{r}");
+    assert!(
+        r["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["status"] == "invited"),
+        "{r}"
+    );
     // At least one attempt was made (and failed) before the kill.
     tokio::time::timeout(Duration::from_secs(30), refused.recv())
         .await
@@ -111,7 +140,10 @@ async fn outbox_survives_kill_9_and_sends_each_mail_once() {
     for l in &attempts {
         let v: Value = serde_json::from_str(l).unwrap();
         assert_eq!(v["fields"]["domain"], "example.net", "{l}");
-        assert!(v["fields"]["invitation"].as_str().is_some_and(|s| !s.is_empty()), "{l}");
+        assert!(
+            v["fields"]["invitation"].as_str().is_some_and(|s| !s.is_empty()),
+            "{l}"
+        );
     }
     for l in logs1.iter().chain(&logs2) {
         assert!(!l.contains("inv_"), "a code in the logs: {l}");
@@ -125,14 +157,25 @@ fn a_bad_smtp_url_fails_at_start_up() {
     let db = format!("sqlite://{}", dir.path().join("accessd.db").display());
     for bad in ["http://mail.example.com", "not a url"] {
         let out = accessd()
-            .args(["serve", "--listen", "127.0.0.1:0", "--database-url", &db, "--smtp-url", bad])
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--database-url",
+                &db,
+                "--smtp-url",
+                bad,
+            ])
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{bad}");
         let err = String::from_utf8_lossy(&out.stderr);
         let lines: Vec<&str> = err.lines().collect();
         assert_eq!(lines.len(), 1, "{err}");
-        assert!(lines[0].starts_with("error: invalid configuration: invalid SMTP URL"), "{err}");
+        assert!(
+            lines[0].starts_with("error: invalid configuration: invalid SMTP URL"),
+            "{err}"
+        );
         assert!(!err.contains("panicked"), "{err}");
     }
 }
