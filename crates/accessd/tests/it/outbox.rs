@@ -136,7 +136,8 @@ async fn outbox_survives_kill_9_and_sends_each_mail_once() {
         .chain(&logs2)
         .filter(|l| l.contains("outbox: mail"))
         .collect();
-    assert!(attempts.len() >= emails.len() + 1, "{attempts:?}");
+    // At least one failed attempt, then one sent line per mail.
+    assert!(attempts.len() > emails.len(), "{attempts:?}");
     for l in &attempts {
         let v: Value = serde_json::from_str(l).unwrap();
         assert_eq!(v["fields"]["domain"], "example.net", "{l}");
