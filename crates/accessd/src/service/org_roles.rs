@@ -63,7 +63,7 @@ pub fn cluster(k: &ClusterRow) -> api::Cluster {
 fn base_role(name: &str) -> api::OrgRole {
     let description = match name {
         "owner" => "Every permission in every project of the org; manages owners",
-        "admin" => "Every permission in every project of the org, except managing owners",
+        "admin" => "Every permission in every project of the org; manages org members, but not org owners",
         "devops" => "Views every project and manages every environment type; env-creator on every cluster",
         "billing-manager" => "Manages billing",
         "viewer" => "Views every project, its members, invitations and roles; viewer on every cluster",
@@ -239,6 +239,29 @@ impl Service {
         Ok((projects, clusters))
     }
 
+    /// The role as answered, its audit event (the whole document), and the commit.
+    async fn commit_role(
+        &self,
+        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        caller: &Caller,
+        org: &OrgRow,
+        role: &OrgRoleRow,
+        action: &str,
+    ) -> ApiResult<api::OrgRole> {
+        let view = self.org_role_view(&mut tx, role).await?;
+        self.audit_in_org(
+            &mut tx,
+            Some(caller),
+            action,
+            &org.id,
+            Some(&role.name),
+            serde_json::to_value(&view).unwrap_or_default(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
     fn check_role_name(name: &str) -> ApiResult<()> {
         validate::text("role name", name).map_err(|m| ApiError::field("name", m))?;
         let slug = store::org_roles::role_slug(name);
@@ -281,18 +304,7 @@ impl Service {
                 ));
             };
             store::org_roles::set_grants(&mut tx, &role.id, &projects, &clusters).await?;
-            let view = self.org_role_view(&mut tx, &role).await?;
-            self.audit_in_org(
-                &mut tx,
-                Some(caller),
-                "org.role.create",
-                &org.id,
-                Some(&role.name),
-                serde_json::to_value(&view).unwrap_or_default(),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(view)
+            self.commit_role(tx, caller, &org, &role, "org.role.create").await
         })
         .await
     }
@@ -337,18 +349,7 @@ impl Service {
             let role = store::org_roles::find_role(&mut tx, &org.id, &role.id)
                 .await?
                 .ok_or_else(|| role_not_found(role_key, &org))?;
-            let view = self.org_role_view(&mut tx, &role).await?;
-            self.audit_in_org(
-                &mut tx,
-                Some(caller),
-                "org.role.update",
-                &org.id,
-                Some(&role.name),
-                serde_json::to_value(&view).unwrap_or_default(),
-            )
-            .await?;
-            tx.commit().await?;
-            Ok(view)
+            self.commit_role(tx, caller, &org, &role, "org.role.update").await
         })
         .await
     }

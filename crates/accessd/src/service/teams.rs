@@ -43,10 +43,6 @@ pub fn member(m: &TeamMemberRow) -> api::TeamMember {
     }
 }
 
-fn org_not_found(key: &str) -> ApiError {
-    ApiError::new(ProblemCode::NotFound, format!("org '{key}' not found"))
-}
-
 fn team_not_found(key: &str, org: &OrgRow) -> ApiError {
     ApiError::new(
         ProblemCode::NotFound,
@@ -68,15 +64,8 @@ impl Service {
         caller: &Caller,
         key: Option<&str>,
     ) -> ApiResult<(OrgRow, Option<String>)> {
-        let key = key.unwrap_or(store::users::DEFAULT_ORG);
-        let org = store::users::find_org(c, key)
-            .await?
-            .ok_or_else(|| org_not_found(key))?;
-        let role = store::users::org_role(c, &org.id, &caller.user.id).await?;
-        if role.is_none() && !caller.user.is_admin {
-            return Err(org_not_found(key));
-        }
-        Ok((org, role))
+        self.org_for(c, caller, key.unwrap_or(store::users::DEFAULT_ORG))
+            .await
     }
 
     fn require_team_manager(org: &OrgRow, role: Option<&str>) -> ApiResult<()> {

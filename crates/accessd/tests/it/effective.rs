@@ -72,7 +72,7 @@ fn case() -> impl Strategy<Value = Case> {
         })
 }
 
-fn with_implied<'a>(perms: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+pub fn with_implied<'a>(perms: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
     perms
         .into_iter()
         .flat_map(permissions::implied)
@@ -85,7 +85,7 @@ fn everything() -> BTreeSet<String> {
 }
 
 /// The access model's org roles (roles.md, "Org roles"), written out here.
-fn base_org_grants(role: &str) -> BTreeSet<String> {
+pub fn base_org_grants(role: &str) -> BTreeSet<String> {
     match role {
         "owner" | "admin" => everything(),
         "viewer" => with_implied(["project.view", "members.view", "invitations.view", "roles.view"]),

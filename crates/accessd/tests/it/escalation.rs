@@ -283,3 +283,90 @@ fn model_agrees_with_roles_md_examples() {
     );
     assert_eq!(model(&perms(&[owner]), "members.manage", &[owner]), None);
 }
+
+/// The matrix extended to org roles: a caller whose only standing in the project
+/// is an org role (each base role, and a custom role with environment levels)
+/// grants and revokes exactly what the model allows from that role's grants.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_roles_grant_only_what_they_hold() {
+    use crate::effective::{base_org_grants, with_implied};
+    let preset = presets::find("akka").unwrap();
+    let w = World::new().await;
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
+    let p = "proj";
+    w.admin
+        .post(
+            "/v1/projects",
+            json!({"name": p, "org": "acme", "role_preset": "akka"}),
+        )
+        .await
+        .expect(201);
+    w.admin
+        .post(
+            "/v1/orgs/acme/roles",
+            json!({"name": "stager", "project_permissions": [{"project_id": p, "permissions": [
+                {"environment_type": "STAGING", "permission": "MANAGER"}]}]}),
+        )
+        .await
+        .expect(201);
+    let (_, _t) = w.user("target").await;
+    w.admin
+        .send(
+            reqwest::Method::PUT,
+            "/v1/orgs/acme/members/target",
+            Some(&json!({})),
+            &[],
+        )
+        .await
+        .expect(201);
+    let bindings = format!("/v1/projects/{p}/role-bindings");
+    for org_role in ["admin", "devops", "viewer", "billing-manager", "member", "stager"] {
+        let name = format!("o-{org_role}");
+        let (_, client) = w.user(&name).await;
+        w.admin
+            .send(
+                reqwest::Method::PUT,
+                &format!("/v1/orgs/acme/members/{name}"),
+                Some(&json!({"role": org_role})),
+                &[],
+            )
+            .await
+            .expect(201);
+        let held_owned = if org_role == "stager" {
+            let mut s = with_implied(["project.view"]);
+            s.extend(with_implied(["env.staging.manage"]));
+            s
+        } else {
+            base_org_grants(org_role)
+        };
+        let held: BTreeSet<&str> = held_owned.iter().map(String::as_str).collect();
+        for r in preset.roles {
+            let what = format!("org role {org_role}: add-binding {}", r.name);
+            let resp = client
+                .post(
+                    &bindings,
+                    json!({"role": r.name, "principal": {"type": "user", "username": "target"}}),
+                )
+                .await;
+            if !held.contains("project.view") {
+                // The project does not exist for them.
+                resp.problem(404, "not-found");
+                continue;
+            }
+            let expect = model(&held, "members.manage", &[r]);
+            if check(resp, expect, 201, &what) {
+                let id = binding_of(&w, p, "target", r.name).await;
+                let resp = client.delete(&format!("{bindings}/{id}")).await;
+                check(
+                    resp,
+                    expect,
+                    204,
+                    &format!("org role {org_role}: delete-binding {}", r.name),
+                );
+            }
+        }
+    }
+}
