@@ -268,9 +268,16 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     stats.abort();
-    if let Some(m) = mailer {
-        // Unsent rows stay in the outbox for the next start.
-        m.abort();
+    if let Some(mut m) = mailer {
+        // The mail being sent finishes (so it is not sent again after the
+        // restart); what is left stays in the outbox for the next start.
+        app.svc.mail.stop();
+        if tokio::time::timeout(Duration::from_secs(10), &mut m)
+            .await
+            .is_err()
+        {
+            m.abort();
+        }
     }
     served
 }

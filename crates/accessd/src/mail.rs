@@ -29,6 +29,7 @@ pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 #[derive(Default)]
 pub struct Mailer {
     wake: tokio::sync::Notify,
+    stopping: std::sync::atomic::AtomicBool,
     listen_url: OnceLock<String>,
 }
 
@@ -41,6 +42,16 @@ impl Mailer {
     /// `http://<bound address>`, the public URL when `--public-url` is unset.
     pub fn set_listen_url(&self, url: String) {
         let _ = self.listen_url.set(url);
+    }
+
+    /// Asks the worker to stop after the mail it is sending (`serve` on shutdown).
+    pub fn stop(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    pub fn stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Resolves at the next [`Mailer::wake`] (or at once when one is pending).

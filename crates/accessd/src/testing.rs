@@ -355,12 +355,25 @@ pub type SinkedMail = (Vec<String>, String);
 /// sends each message's (recipients, data) to the channel. Returns its
 /// `smtp://127.0.0.1:<port>` URL. Runs on the current tokio runtime.
 pub async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<SinkedMail>) {
+    let (url, rx, _) = smtp_sink_counting_sessions().await;
+    (url, rx)
+}
+
+/// [`smtp_sink`], also counting the SMTP sessions (TCP connections) it accepted.
+pub async fn smtp_sink_counting_sessions() -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<SinkedMail>,
+    Arc<std::sync::atomic::AtomicUsize>,
+) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let sessions = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = sessions.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((sock, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
             let tx = tx.clone();
             tokio::spawn(async move {
                 let (r, mut w) = sock.into_split();
@@ -398,7 +411,7 @@ pub async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<Sinked
             });
         }
     });
-    (format!("smtp://{addr}"), rx)
+    (format!("smtp://{addr}"), rx, sessions)
 }
 
 /// `data` with quoted-printable soft line breaks and `=XX` escapes undone

@@ -46,7 +46,7 @@ pub async fn run(svc: Service, url: String) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "outbox: cannot read the outbox"),
     }
-    loop {
+    while !svc.mail.stopping() {
         let wait = match batch(&svc, &url, &from).await {
             Ok(true) => continue,
             Ok(false) => next_wait(&svc).await,
@@ -104,6 +104,9 @@ async fn batch(svc: &Service, url: &str, from: &str) -> Result<bool, sqlx::Error
         }
     };
     for row in rows {
+        if svc.mail.stopping() {
+            break;
+        }
         let now = svc.now();
         let claimed = {
             let mut tx = svc.db.begin().await?;
