@@ -194,6 +194,45 @@ impl ApiClient {
         .await
     }
 
+    pub async fn list_server_roles(&self, org: &str) -> Result<Vec<ServerRole>, ApiError> {
+        self.list(format!("/v1/orgs/{}/project-roles", enc(org))).await
+    }
+
+    pub async fn create_server_role(
+        &self,
+        org: &str,
+        req: &CreateServerRole,
+    ) -> Result<ServerRole, ApiError> {
+        self.call(
+            Method::Post,
+            format!("/v1/orgs/{}/project-roles", enc(org)),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn update_server_role(
+        &self,
+        org: &str,
+        role: &str,
+        req: &CreateServerRole,
+    ) -> Result<ServerRole, ApiError> {
+        self.call(
+            Method::Put,
+            format!("/v1/orgs/{}/project-roles/{}", enc(org), enc(role)),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn delete_server_role(&self, org: &str, role: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("/v1/orgs/{}/project-roles/{}", enc(org), enc(role)),
+        )
+        .await
+    }
+
     // ------------------------------------------------------------ teams (the default org)
 
     pub async fn list_teams(&self) -> Result<Vec<Team>, ApiError> {

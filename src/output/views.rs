@@ -177,7 +177,28 @@ impl Tabular for Role {
     const HEADERS: &'static [&'static str] = &["NAME", "DESCRIPTION", "BUILT-IN"];
     const FITS: &'static [Fit] = &[Fit::KEEP, Fit::cut(1)];
     fn row(&self) -> Vec<String> {
-        vec![self.name.clone(), opt(&self.description), yes_no(self.built_in)]
+        // A server-wide role is not the preset's, and not the project's own either.
+        let built_in = if self.server_wide {
+            "server-wide".to_owned()
+        } else {
+            yes_no(self.built_in)
+        };
+        vec![self.name.clone(), opt(&self.description), built_in]
+    }
+    fn id(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Tabular for ServerRole {
+    const HEADERS: &'static [&'static str] = &["NAME", "PERMISSIONS", "DESCRIPTION"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::cut(2), Fit::cut(1)];
+    fn row(&self) -> Vec<String> {
+        vec![
+            self.name.clone(),
+            self.permissions.join(","),
+            opt(&self.description),
+        ]
     }
     fn id(&self) -> String {
         self.name.clone()

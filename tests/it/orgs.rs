@@ -296,3 +296,89 @@ fn the_qovery_scenario_from_a_script() {
         .fails(2)
         .stderr_has("owner is a base org role");
 }
+
+/// Loft's server-wide roles through the CLI: `roles create --global --from`, in
+/// every project, changed and deleted only with `--global`.
+#[test]
+fn server_wide_roles_from_the_cli() {
+    let (server, home) = admin_with_project();
+    home.run(&["projects", "new", "web"]).ok();
+    home.run(&[
+        "roles",
+        "create",
+        "release-manager",
+        "--global",
+        "--from",
+        "viewer",
+        "--permission",
+        "env.production.deploy",
+    ])
+    .ok()
+    .stderr_has("Created server-wide role release-manager in every project of organization default");
+    for p in ["shop", "web"] {
+        let r = home.run(&["--project", p, "roles", "list"]);
+        let line = r
+            .ok()
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("release-manager"))
+            .unwrap_or_else(|| panic!("not in {p}: {}", r.stdout))
+            .to_owned();
+        assert!(line.ends_with("server-wide"), "{line}");
+    }
+    home.run(&[
+        "roles",
+        "update",
+        "release-manager",
+        "--add-permission",
+        "audit.view",
+    ])
+    .fails(4)
+    .stderr_has("server-wide role");
+    home.run(&[
+        "roles",
+        "update",
+        "release-manager",
+        "--global",
+        "--add-permission",
+        "audit.view",
+    ])
+    .ok()
+    .stderr_has("Updated server-wide role release-manager");
+    let r = home.run(&[
+        "--project",
+        "web",
+        "roles",
+        "show",
+        "release-manager",
+        "-o",
+        "json",
+    ]);
+    assert!(
+        r.json()["permissions"].to_string().contains("audit.view"),
+        "{}",
+        r.stdout
+    );
+    home.run(&["roles", "create", "x", "--from", "viewer"])
+        .fails(2)
+        .stderr_has("--global");
+    let bob = server.user_with_token("bob", "bob@example.com", "Bob");
+    let other = Home::new();
+    other.login(&server, &bob);
+    other
+        .run(&[
+            "roles",
+            "create",
+            "mine",
+            "--global",
+            "--permission",
+            "project.view",
+        ])
+        .fails(4)
+        .stderr_has("hint: server-wide roles are defined by server administrators");
+    home.run(&["roles", "delete", "release-manager", "--global"])
+        .ok()
+        .stderr_has("Deleted server-wide role release-manager from every project");
+    let r = home.run(&["-q", "--project", "web", "roles", "list"]);
+    assert!(!r.ok().stdout.contains("release-manager"));
+}

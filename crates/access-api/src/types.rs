@@ -195,6 +195,40 @@ pub struct Role {
     /// 0 = most powerful; bindings sort by it.
     pub rank: i64,
     pub permissions: Vec<String>,
+    /// A server-wide role (defined for every project of the org by a server
+    /// administrator; changed only there).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub server_wide: bool,
+}
+
+/// A server-wide project role (Loft): `GET/POST /v1/orgs/{org}/project-roles`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerRole {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub permissions: Vec<String>,
+    pub created_at: String,
+}
+
+/// `POST /v1/orgs/{org}/project-roles`; `PUT …/{role}` takes the same body
+/// (`name` must match, `from` is ignored).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateServerRole {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Permissions (added to those of `from`).
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    /// Start from a copy of this role's permissions: a preset role (`developer`)
+    /// or another server-wide role of the org.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 /// `POST /v1/projects/{p}/roles`.

@@ -155,6 +155,7 @@ mod tests {
             owner_grade: owner,
             rank,
             permissions: Vec::new(),
+            server_wide: false,
         }
     }
 

@@ -7,13 +7,16 @@ use crate::commands::roles::show;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// Create a custom role in the project
+/// Create a custom role in the project, or with `--global` in every project
 ///
 /// A custom role holds only permissions you hold yourself, and is never owner-grade
 /// (no `owners.manage`). Grant it like any role, with `accessctl roles add-binding`.
+/// `--global` (server administrators) defines it in every project of the
+/// organization (`--org`), now and later; `--from ROLE` starts from a copy of a
+/// preset role's or another server-wide role's permissions.
 #[derive(clap::Args, Debug)]
 #[command(
-    after_help = "Examples:\n  accessctl roles create deployer --permission project.view services.view services.deploy\n  accessctl roles create auditor --permission project.view audit.view --description \"Audit log\"\n  accessctl roles permissions        # the permissions there are"
+    after_help = "Examples:\n  accessctl roles create deployer --permission project.view services.view services.deploy\n  accessctl roles create auditor --permission project.view audit.view --description \"Audit log\"\n  accessctl roles permissions        # the permissions there are\n  accessctl roles create release-manager --global --from viewer --permission env.production.deploy"
 )]
 pub struct CreateArgs {
     /// Name of the new role
@@ -24,17 +27,35 @@ pub struct CreateArgs {
         long = "permission",
         value_name = "PERMISSION",
         num_args = 1..,
-        required = true,
+        required_unless_present = "from",
         add = crate::complete::permissions()
     )]
     permissions: Vec<String>,
     /// What the role is for
     #[arg(long, value_name = "TEXT")]
     description: Option<String>,
+    /// A server-wide role: in every project of the organization (server administrators)
+    #[arg(long)]
+    global: bool,
+    /// With --global: start from this role's permissions (a preset role, or another
+    /// server-wide role)
+    #[arg(long, value_name = "ROLE", requires = "global")]
+    from: Option<String>,
 }
 
 pub async fn run(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
     let name = common::name("role name", &args.name)?;
+    if args.global {
+        let perms = args.permissions.clone();
+        return super::global::create(
+            ctx,
+            &name,
+            &perms,
+            args.from.as_deref(),
+            args.description.as_deref(),
+        )
+        .await;
+    }
     let project = ctx.project().await?;
     let api = ctx.api().await?;
     let req = CreateRole {

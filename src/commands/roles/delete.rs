@@ -18,10 +18,17 @@ pub struct DeleteArgs {
     /// The custom role to delete (case-insensitive)
     #[arg(value_name = "ROLE", add = crate::complete::custom_roles())]
     role: String,
+    /// A server-wide role: delete it from every project of the organization
+    /// (server administrators; refused while any project binds it)
+    #[arg(long)]
+    global: bool,
 }
 
 pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
     let role = common::role(&args.role);
+    if args.global {
+        return super::global::delete(ctx, &role).await;
+    }
     let project = ctx.project().await?;
     let api = ctx.api().await?;
     match api.delete_role(&project, &role).await {

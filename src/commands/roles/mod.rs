@@ -8,6 +8,7 @@ pub mod delete;
 pub mod delete_binding;
 pub mod edit;
 pub mod export;
+pub mod global;
 pub mod invitations;
 pub mod list;
 pub mod list_bindings;

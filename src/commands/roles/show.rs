@@ -36,7 +36,13 @@ pub fn print(role: &Role, ctx: &Ctx) -> Result<(), CliError> {
         table.push(p.clone(), vec![p.clone(), description.to_owned()]);
     }
     if ctx.output().is_text() {
-        let kind = if role.built_in { "built-in" } else { "custom" };
+        let kind = if role.built_in {
+            "built-in"
+        } else if role.server_wide {
+            "server-wide"
+        } else {
+            "custom"
+        };
         let owner = if role.owner_grade { ", owner-grade" } else { "" };
         ctx.output().info(&format!(
             "Role {} ({kind}{owner}): {}",

@@ -43,6 +43,10 @@ pub struct UpdateArgs {
     /// New description
     #[arg(long, value_name = "TEXT")]
     description: Option<String>,
+    /// A server-wide role: change it in every project of the organization
+    /// (server administrators)
+    #[arg(long)]
+    global: bool,
 }
 
 pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -51,6 +55,9 @@ pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
             .with_hint("pass --add-permission, --remove-permission or --description"));
     }
     let role = common::role(&args.role);
+    if args.global {
+        return super::global::update(ctx, &role, &args.add, &args.remove, args.description.as_deref()).await;
+    }
     let project = ctx.project().await?;
     let api = ctx.api().await?;
     let (add, remove) = if args.add.is_empty() && args.remove.is_empty() {

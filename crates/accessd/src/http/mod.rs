@@ -113,6 +113,14 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             get(orgs::clusters).post(orgs::create_cluster),
         )
         .route("/orgs/{org}/clusters/{cluster}", delete(orgs::delete_cluster))
+        .route(
+            "/orgs/{org}/project-roles",
+            get(orgs::server_roles).post(orgs::create_server_role),
+        )
+        .route(
+            "/orgs/{org}/project-roles/{role}",
+            put(orgs::update_server_role).delete(orgs::delete_server_role),
+        )
         .route("/teams", get(teams::list).post(teams::create))
         .route("/teams/{team}", get(teams::get).delete(teams::delete))
         .route("/teams/{team}/members", get(teams::members))

@@ -140,3 +140,42 @@ pub async fn delete_cluster(
     svc.delete_cluster(&c, &org, &cluster).await?;
     Ok(no_content(None))
 }
+
+pub async fn server_roles(State(svc): State<Service>, Auth(c): Auth, Path(org): Path<String>) -> R {
+    Ok(whole_list(svc.list_server_roles(&c, &org).await?, None))
+}
+
+pub async fn create_server_role(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path(org): Path<String>,
+    ApiJson(req): ApiJson<api::CreateServerRole>,
+) -> R {
+    Ok(json(
+        StatusCode::CREATED,
+        &svc.create_server_role(&c, &org, &req).await?,
+        None,
+    ))
+}
+
+pub async fn update_server_role(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path((org, role)): Path<(String, String)>,
+    ApiJson(req): ApiJson<api::CreateServerRole>,
+) -> R {
+    Ok(json(
+        StatusCode::OK,
+        &svc.update_server_role(&c, &org, &role, &req).await?,
+        None,
+    ))
+}
+
+pub async fn delete_server_role(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path((org, role)): Path<(String, String)>,
+) -> R {
+    svc.delete_server_role(&c, &org, &role).await?;
+    Ok(no_content(None))
+}

@@ -63,6 +63,7 @@ pub fn role(r: &RoleRow) -> api::Role {
         owner_grade: r.owner_grade,
         rank: r.rank,
         permissions: r.permissions.clone(),
+        server_wide: r.server_role_id.is_some(),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod projects;
 pub mod recover;
 pub mod roles;
 pub mod rules;
+pub mod server_roles;
 pub mod teams;
 pub mod users;
 

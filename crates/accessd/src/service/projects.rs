@@ -123,6 +123,7 @@ impl Service {
                 }
             }
             let (role_id, rank) = owner_role.ok_or_else(|| ApiError::invalid("preset has no owner role"))?;
+            self.add_server_roles(&mut tx, &org.id, &id, now).await?;
             store::users::add_org_member(&mut tx, &org.id, &caller.user.id, "member", now).await?;
             store::bindings::insert_binding(
                 &mut tx,

@@ -102,6 +102,7 @@ impl Service {
                 owner_grade: false,
                 rank,
                 permissions: perms.clone(),
+                server_wide: false,
             };
             Ok((role, acc.project.policy_version))
         })
@@ -119,6 +120,15 @@ impl Service {
                 ProblemCode::RoleImmutable,
                 format!(
                     "'{}' is a built-in role of the project's preset and cannot be changed",
+                    r.name
+                ),
+            ));
+        }
+        if r.server_role_id.is_some() {
+            return Err(ApiError::new(
+                ProblemCode::RoleImmutable,
+                format!(
+                    "'{}' is a server-wide role of the org; a server administrator changes it for every project",
                     r.name
                 ),
             ));
@@ -170,6 +180,7 @@ impl Service {
                 owner_grade: false,
                 rank: r.rank,
                 permissions: perms.clone(),
+                server_wide: false,
             };
             Ok((out, acc.project.policy_version))
         })

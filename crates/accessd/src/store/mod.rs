@@ -9,6 +9,7 @@ pub mod org_roles;
 pub mod orgs;
 pub mod outbox;
 pub mod projects;
+pub mod server_roles;
 pub mod teams;
 pub mod users;
 
@@ -89,8 +90,8 @@ impl ProjectRow {
     }
 }
 
-pub const ROLE_COLS: &str =
-    "r.id, r.project_id, r.name, r.description, r.built_in, r.owner_grade, r.rank, r.permissions";
+pub const ROLE_COLS: &str = "r.id, r.project_id, r.name, r.description, r.built_in, r.owner_grade, r.rank, r.permissions, \
+     r.server_role_id";
 
 #[derive(Debug, Clone)]
 pub struct RoleRow {
@@ -102,6 +103,8 @@ pub struct RoleRow {
     pub owner_grade: bool,
     pub rank: i64,
     pub permissions: Vec<String>,
+    /// Set on the copy of a server-wide role (see [`server_roles`]).
+    pub server_role_id: Option<String>,
 }
 
 impl RoleRow {
@@ -116,6 +119,7 @@ impl RoleRow {
             owner_grade: flag(r, "owner_grade")?,
             rank: r.try_get("rank")?,
             permissions: perms.split_whitespace().map(str::to_owned).collect(),
+            server_role_id: r.try_get("server_role_id")?,
         })
     }
 }

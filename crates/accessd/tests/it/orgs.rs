@@ -565,3 +565,117 @@ async fn a_project_name_in_two_orgs_resolves_to_the_one_the_caller_sees() {
         .await
         .expect(200);
 }
+
+/// Loft's server-wide project roles: defined once by a server administrator, in
+/// every project of the org (existing and new), changed only there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_wide_roles_exist_in_every_project_of_the_org() {
+    let w = World::new().await;
+    w.project("a", "akka").await;
+    w.project("g", "goldsky").await;
+    let (_, bob) = w.user("bob").await;
+    let created = w
+        .admin
+        .post(
+            "/v1/orgs/default/project-roles",
+            json!({"name": "release-manager", "description": "ships", "from": "viewer",
+                   "permissions": ["env.production.deploy"]}),
+        )
+        .await
+        .expect(201);
+    let perms: Vec<_> = created["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert!(
+        perms.contains(&"env.production.deploy") && perms.contains(&"project.view"),
+        "{perms:?}"
+    );
+    bob.post("/v1/orgs/default/project-roles", json!({"name": "mine"}))
+        .await
+        .problem(403, "forbidden");
+    w.admin
+        .post("/v1/orgs/default/project-roles", json!({"name": "developer"}))
+        .await
+        .problem(409, "name-taken");
+    w.admin
+        .post(
+            "/v1/orgs/default/project-roles",
+            json!({"name": "x", "permissions": ["owners.manage"]}),
+        )
+        .await
+        .problem(422, "validation-failed");
+
+    // In every project, existing and new, marked server-wide.
+    w.project("later", "loft").await;
+    for p in ["a", "g", "later"] {
+        let roles = w.admin.get(&format!("/v1/projects/{p}/roles")).await.expect(200);
+        let r = roles["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "release-manager")
+            .unwrap_or_else(|| panic!("no release-manager in {p}"))
+            .clone();
+        assert_eq!(r["server_wide"], true);
+        assert_eq!(r["built_in"], false);
+    }
+    // Not changed or deleted from a project.
+    w.admin
+        .put(
+            "/v1/projects/a/roles/release-manager",
+            json!({"permissions": ["project.view"]}),
+        )
+        .await
+        .problem(403, "role-immutable");
+    w.admin
+        .delete("/v1/projects/a/roles/release-manager")
+        .await
+        .problem(403, "role-immutable");
+    // Bound and checked like any role; a change reaches every project at once.
+    w.bind("a", "bob", "release-manager").await;
+    let check = |p: &'static str| {
+        let bob = bob.clone();
+        async move {
+            bob.post(
+                &format!("/v1/projects/{p}/permissions:check"),
+                json!({"permissions": ["env.production.deploy", "env.staging.deploy"]}),
+            )
+            .await
+            .expect(200)
+        }
+    };
+    let r = check("a").await;
+    assert_eq!(r["results"][0]["allowed"], true);
+    assert_eq!(r["results"][1]["allowed"], false);
+    w.admin
+        .send(
+            Method::PUT,
+            "/v1/orgs/default/project-roles/release-manager",
+            Some(&json!({"name": "release-manager", "permissions": ["project.view", "env.staging.deploy"]})),
+            &[],
+        )
+        .await
+        .expect(200);
+    let r = check("a").await;
+    assert_eq!(r["results"][0]["allowed"], false);
+    assert_eq!(r["results"][1]["allowed"], true);
+    let used = w
+        .admin
+        .delete("/v1/orgs/default/project-roles/release-manager")
+        .await
+        .problem(409, "role-in-use");
+    assert!(
+        used["detail"].as_str().unwrap().contains("project(s) a"),
+        "{used}"
+    );
+    w.admin.delete("/v1/projects/a/members/bob").await.expect(204);
+    w.admin
+        .delete("/v1/orgs/default/project-roles/release-manager")
+        .await
+        .expect(204);
+    let roles = w.admin.get("/v1/projects/g/roles").await.expect(200);
+    assert!(!roles.to_string().contains("release-manager"));
+}

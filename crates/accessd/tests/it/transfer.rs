@@ -81,6 +81,14 @@ async fn seed(w: &World) -> Seeded {
         )
         .await
         .expect(201);
+    // A server-wide project role (a copy in every project of the org).
+    w.admin
+        .post(
+            "/v1/orgs/default/project-roles",
+            json!({"name": "release-manager", "permissions": ["project.view"]}),
+        )
+        .await
+        .expect(201);
     // An invitation that is expired by now: created 8 days in the past.
     w.srv.advance_ms(-8 * DAY_MS);
     let inv = w
