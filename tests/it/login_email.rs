@@ -132,3 +132,47 @@ fn login_by_email_without_mail_delivery_says_what_to_do() {
     ])
     .fails(2);
 }
+
+/// The command in an invitation mail, run exactly as written by someone with a
+/// fresh HOME, accepts the invitation on the server that sent it.
+#[test]
+fn the_mailed_accept_command_works_as_written() {
+    let server = Server::start_with_mail_sink();
+    let (s, _) = server.api(
+        &server.admin_token,
+        "POST",
+        "/v1/projects",
+        Some(serde_json::json!({"name": "p"})),
+    );
+    assert_eq!(s, 201);
+    let (s, body) = server.api(
+        &server.admin_token,
+        "POST",
+        "/v1/projects/p/invitations",
+        Some(serde_json::json!({"emails": ["gus@example.com"], "role": "developer"})),
+    );
+    assert_eq!(s, 201, "{body}");
+    let (_, data) = server.next_mail();
+    let text = accessd::testing::unfold_quoted_printable(&data);
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("accessctl --server "))
+        .unwrap_or_else(|| panic!("no command in {text}"));
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(
+        words[..5],
+        [
+            "accessctl",
+            "--server",
+            server.url.as_str(),
+            "roles",
+            "invitations"
+        ]
+    );
+    let invitee = Home::new();
+    invitee.run(&words[1..]).ok();
+    let (s, members) = server.api(&server.admin_token, "GET", "/v1/projects/p/members", None);
+    assert_eq!(s, 200);
+    assert!(members.to_string().contains("gus@example.com"), "{members}");
+}

@@ -38,7 +38,7 @@ pub struct Cli {
         default_value_t = 7
     )]
     invitation_ttl_days: u32,
-    /// SMTP relay for invitation mail (smtp://user:pass@host:port); unset = codes go to the inviter only
+    /// SMTP relay for invitation and login-code mail (smtp://user:pass@host:port, smtps://…); unset = codes go to the inviter only
     #[arg(long, global = true, env = "ACCESSD_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
     /// Sender address of invitation mail
@@ -113,6 +113,9 @@ enum Command {
             default_value_t = 0
         )]
         drain_delay: u64,
+        /// URL users reach this server at, in mailed commands (default: http://<listen address>)
+        #[arg(long, env = "ACCESSD_PUBLIC_URL", hide_env_values = true)]
+        public_url: Option<String>,
         #[command(flatten)]
         limits: RateLimitArgs,
     },
@@ -320,13 +323,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             listen,
             request_timeout,
             drain_delay,
+            public_url,
             limits,
         } => {
             let mut config = cli.config(Duration::from_secs(*request_timeout));
             limits.apply(&mut config);
-            let app = accessd::App::open(config)
-                .await
-                .context("cannot open the database")?;
+            config.public_url = public_url.clone();
+            let app = accessd::App::open(config).await.map_err(|e| match e {
+                // A bad --smtp-url or --public-url: say so, not "database".
+                accessd::Error::Config(m) => anyhow::anyhow!("invalid configuration: {m}"),
+                e => anyhow::Error::new(e).context("cannot open the database"),
+            })?;
             let listener = tokio::net::TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("cannot listen on {listen}"))?;

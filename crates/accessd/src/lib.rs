@@ -38,6 +38,9 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// Sender of invitation mail (default `accessd <accessd@localhost>`).
     pub smtp_from: Option<String>,
+    /// The URL users reach this server at, in mailed commands; none = the
+    /// address `serve` listens on.
+    pub public_url: Option<String>,
     /// When set, `POST /v1/bootstrap` requires it.
     pub bootstrap_secret: Option<String>,
     pub request_timeout: Duration,
@@ -63,6 +66,7 @@ impl Default for Config {
             invitation_ttl_days: 7,
             smtp_url: None,
             smtp_from: None,
+            public_url: None,
             bootstrap_secret: None,
             request_timeout: Duration::from_secs(30),
             max_connections: 8,
@@ -132,6 +136,7 @@ impl App {
             return Err(Error::Config("invitation TTL must be 1 to 30 days".into()));
         }
         config.rate_limits.validate().map_err(Error::Config)?;
+        mail::check_config(&config).map_err(Error::Config)?;
         let db = db::connect(
             &config.database_url,
             db::PoolSettings {
@@ -152,6 +157,7 @@ impl App {
                 limiters: Arc::new(limits::Limiters::new(&config.rate_limits)),
                 config: Arc::new(config),
                 draining: Arc::default(),
+                mail: Arc::default(),
             },
         })
     }
@@ -219,6 +225,13 @@ impl App {
         transfer::import(&self.svc.db, doc).await
     }
 
+    /// Starts the outbox worker (see [`mail::outbox`]) when mail delivery is
+    /// configured; `serve` does this. Runs until the handle is aborted.
+    pub fn start_mail_worker(&self) -> Option<tokio::task::JoinHandle<()>> {
+        let url = self.svc.config.smtp_url.clone()?;
+        Some(tokio::spawn(mail::outbox::run(self.svc.clone(), url)))
+    }
+
     /// Closes the connection pool.
     pub async fn close(&self) {
         self.svc.db.pool.close().await;
@@ -245,6 +258,10 @@ pub async fn serve(
             }
         }
     });
+    if let Ok(addr) = listener.local_addr() {
+        app.svc.mail.set_listen_url(format!("http://{addr}"));
+    }
+    let mailer = app.start_mail_worker();
     // The peer address (`ConnectInfo`) keys the rate limits.
     let served = axum::serve(
         listener,
@@ -254,5 +271,16 @@ pub async fn serve(
     .with_graceful_shutdown(shutdown)
     .await;
     stats.abort();
+    if let Some(mut m) = mailer {
+        // The mail being sent finishes (so it is not sent again after the
+        // restart); what is left stays in the outbox for the next start.
+        app.svc.mail.stop();
+        if tokio::time::timeout(Duration::from_secs(10), &mut m)
+            .await
+            .is_err()
+        {
+            m.abort();
+        }
+    }
     served
 }

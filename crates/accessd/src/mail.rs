@@ -1,129 +1,137 @@
-//! Invitation mail through an SMTP relay (lettre, tokio, rustls). With
-//! `ACCESSD_SMTP_URL` the code goes only to the invitee's mailbox (the
-//! inviter's response says `delivery: "mail"` and has no code); without it the
-//! code goes only to the inviter's response (`delivery: "inviter"`).
+//! Mail: invitation codes and login codes through an SMTP relay (lettre,
+//! tokio, rustls), by way of a durable outbox.
+//!
+//! With `ACCESSD_SMTP_URL` an invitation code goes only to the invitee's
+//! mailbox (the inviter's response says `delivery: "mail"` and has no code);
+//! without it the code goes only to the inviter's response (`delivery:
+//! "inviter"`). The mail is written to the `outbox` table in the transaction
+//! that makes the code ([`message`] renders it), and [`outbox::run`], started
+//! by `serve`, sends it.
 
-use lettre::message::{Mailbox, header::ContentType};
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+pub mod message;
+pub mod outbox;
+
+use std::sync::OnceLock;
+
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, Tokio1Executor};
 
 use crate::service::Service;
-use crate::service::invitations::Sent;
+use crate::store::{self, Conn};
 
 /// Sender of invitation mail when `Config::smtp_from` is not set.
 pub const DEFAULT_FROM: &str = "accessd <accessd@localhost>";
 
-/// Sends the invitation mails in the background, after the commit. A failure
-/// is logged (without the code), never shown to the inviter; the invitation
-/// stays open and `resend` mails a new code.
-pub fn deliver(svc: &Service, sent: Vec<Sent>) {
-    let Some(url) = svc.config.smtp_url.clone() else {
-        return;
-    };
-    if sent.is_empty() {
-        return;
+/// The public URL when neither `--public-url` nor a listening address is known.
+pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
+
+/// Shared state of the mail worker: its wake-up and the address `serve` listens on.
+#[derive(Default)]
+pub struct Mailer {
+    wake: tokio::sync::Notify,
+    stopping: std::sync::atomic::AtomicBool,
+    listen_url: OnceLock<String>,
+}
+
+impl Mailer {
+    /// New outbox rows were committed: the worker looks now.
+    pub fn wake(&self) {
+        self.wake.notify_one();
     }
-    let from = svc
-        .config
-        .smtp_from
-        .clone()
-        .unwrap_or_else(|| DEFAULT_FROM.to_owned());
-    tokio::spawn(async move {
-        let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&url) {
-            Ok(b) => b.build(),
-            Err(e) => {
-                tracing::error!(smtp = %redact(&url), error = %e, "invalid SMTP URL");
-                return;
-            }
-        };
-        for s in sent {
-            match message(&from, &s) {
-                Ok(m) => {
-                    if let Err(e) = transport.send(m).await {
-                        tracing::warn!(smtp = %redact(&url), error = %e, "could not send an invitation mail");
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "could not build an invitation mail"),
-            }
-        }
-    });
+
+    /// `http://<bound address>`, the public URL when `--public-url` is unset.
+    pub fn set_listen_url(&self, url: String) {
+        let _ = self.listen_url.set(url);
+    }
+
+    /// Asks the worker to stop after the mail it is sending (`serve` on shutdown).
+    pub fn stop(&self) {
+        self.stopping.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.wake.notify_one();
+    }
+
+    pub fn stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Resolves at the next [`Mailer::wake`] (or at once when one is pending).
+    pub async fn wake_notified(&self) {
+        self.wake.notified().await;
+    }
+
+    pub fn listen_url(&self) -> Option<&str> {
+        self.listen_url.get().map(String::as_str)
+    }
 }
 
-/// Mails a login code to `email` in the background (the answer never waits
-/// for SMTP, so it looks the same whether or not a mail goes out). A failure is
-/// logged with the recipient's domain only, never the code.
-pub fn deliver_login_code(svc: &Service, email: String, code: String, minutes: i64) {
-    let Some(url) = svc.config.smtp_url.clone() else {
-        return;
+/// The URL mailed commands name: `--public-url`, else the listening address.
+pub fn public_url(svc: &Service) -> String {
+    svc.config
+        .public_url
+        .as_deref()
+        .or(svc.mail.listen_url())
+        .unwrap_or(DEFAULT_PUBLIC_URL)
+        .trim_end_matches('/')
+        .to_owned()
+}
+
+/// Writes a mail to the outbox in the caller's transaction (call
+/// [`Mailer::wake`] after the commit). `kind` is `invitation` (with the
+/// invitation's id) or `login_code`.
+pub async fn enqueue(
+    svc: &Service,
+    tx: &mut Conn,
+    kind: &str,
+    ref_id: Option<&str>,
+    recipient: &str,
+    m: &message::Rendered,
+) -> Result<(), sqlx::Error> {
+    let from = svc.config.smtp_from.as_deref().unwrap_or(DEFAULT_FROM);
+    let new = store::outbox::NewMail {
+        kind,
+        ref_id,
+        recipient,
+        subject: &m.subject,
+        body_text: &m.text,
+        body_html: &m.html,
+        message_id: &message::new_message_id(from),
     };
-    let from = svc
-        .config
-        .smtp_from
-        .clone()
-        .unwrap_or_else(|| DEFAULT_FROM.to_owned());
-    tokio::spawn(async move {
-        let domain = email
-            .rsplit_once('@')
-            .map(|(_, d)| d.to_owned())
-            .unwrap_or_default();
-        let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&url) {
-            Ok(b) => b.build(),
-            Err(e) => {
-                tracing::error!(smtp = %redact(&url), error = %e, "invalid SMTP URL");
-                return;
-            }
-        };
-        match login_message(&from, &email, &code, minutes) {
-            Ok(m) => {
-                if let Err(e) = transport.send(m).await {
-                    tracing::warn!(smtp = %redact(&url), %domain, error = %e, "could not send a login code mail");
-                }
-            }
-            Err(e) => tracing::warn!(%domain, error = %e, "could not build a login code mail"),
+    store::outbox::insert(tx, &new, svc.now()).await?;
+    Ok(())
+}
+
+/// Checks the mail settings at start-up: a bad SMTP URL, sender or public URL
+/// is an error then, not at the first invitation.
+pub fn check_config(config: &crate::Config) -> Result<(), String> {
+    if let Some(url) = &config.smtp_url {
+        AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| {
+            format!(
+                "invalid SMTP URL '{}' ({e}); expected smtp://[user:pass@]host[:port] or smtps://…",
+                redact(url)
+            )
+        })?;
+    }
+    if let Some(from) = &config.smtp_from {
+        from.parse::<Mailbox>()
+            .map_err(|e| format!("invalid sender address '{from}': {e}"))?;
+    }
+    if let Some(url) = &config.public_url {
+        let rest = url
+            .strip_prefix("https://")
+            .or_else(|| url.strip_prefix("http://"))
+            .unwrap_or("");
+        if rest.is_empty() || rest.contains(char::is_whitespace) || rest.contains(['"', '\'', '<', '>']) {
+            return Err(format!(
+                "invalid public URL '{url}': expected http(s)://host[:port][/path]"
+            ));
         }
-    });
+    }
+    Ok(())
 }
 
-fn login_message(
-    from: &str,
-    to: &str,
-    code: &str,
-    minutes: i64,
-) -> Result<Message, Box<dyn std::error::Error + Send + Sync>> {
-    let body = format!(
-        "Your accessd login code:\n\n    {code}\n\n\
-         It is valid for {minutes} minutes and works once.\n\
-         Type it where `accessctl auth login --email` asks for it.\n\n\
-         If you did not ask to log in, ignore this mail: nobody can\n\
-         log in without the code.\n"
-    );
-    Ok(Message::builder()
-        .from(from.parse::<Mailbox>()?)
-        .to(to.parse::<Mailbox>()?)
-        .subject("Your accessd login code")
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)?)
-}
-
-fn message(from: &str, s: &Sent) -> Result<Message, Box<dyn std::error::Error + Send + Sync>> {
-    // Short ASCII lines, so the body goes out as 7bit and the code stays intact.
-    let body = format!(
-        "You have been invited to the project '{project}'\n\
-         with the role '{role}'.\n\n\
-         Your invitation code:\n\n    {code}\n\n\
-         Accept it with `accessctl roles invitations accept <code>`\n\
-         or POST /v1/invitations/accept {{\"code\": \"<code>\"}}.\n\
-         If this email already has an account on this server,\n\
-         accept while logged in as it (`accessctl auth login`).\n",
-        project = s.project,
-        role = s.role,
-        code = s.code,
-    );
-    Ok(Message::builder()
-        .from(from.parse::<Mailbox>()?)
-        .to(s.email.parse::<Mailbox>()?)
-        .subject(format!("Invitation to {}", s.project))
-        .header(ContentType::TEXT_PLAIN)
-        .body(body)?)
+/// The recipient's domain, the only part of an address that goes to logs.
+pub fn domain(email: &str) -> &str {
+    email.rsplit_once('@').map(|(_, d)| d).unwrap_or("")
 }
 
 /// The URL without credentials, for logs.
@@ -140,5 +148,19 @@ mod tests {
     fn redacts_credentials() {
         assert_eq!(super::redact("smtp://u:p@mail:25"), "smtp://***@mail:25");
         assert_eq!(super::redact("smtp://mail:25"), "smtp://mail:25");
+    }
+
+    #[test]
+    fn checks_the_mail_settings() {
+        let with = |smtp: &str, public: &str| crate::Config {
+            smtp_url: Some(smtp.into()),
+            public_url: Some(public.into()),
+            ..crate::Config::default()
+        };
+        assert!(super::check_config(&with("smtp://127.0.0.1:2525", "https://access.example.com")).is_ok());
+        assert!(super::check_config(&with("http://mail", "https://a.example")).is_err());
+        assert!(super::check_config(&with("not a url", "https://a.example")).is_err());
+        assert!(super::check_config(&with("smtp://mail", "access.example.com")).is_err());
+        assert!(super::check_config(&with("smtp://mail", "https://a b")).is_err());
     }
 }

@@ -355,12 +355,25 @@ pub type SinkedMail = (Vec<String>, String);
 /// sends each message's (recipients, data) to the channel. Returns its
 /// `smtp://127.0.0.1:<port>` URL. Runs on the current tokio runtime.
 pub async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<SinkedMail>) {
+    let (url, rx, _) = smtp_sink_counting_sessions().await;
+    (url, rx)
+}
+
+/// [`smtp_sink`], also counting the SMTP sessions (TCP connections) it accepted.
+pub async fn smtp_sink_counting_sessions() -> (
+    String,
+    tokio::sync::mpsc::UnboundedReceiver<SinkedMail>,
+    Arc<std::sync::atomic::AtomicUsize>,
+) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let sessions = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = sessions.clone();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((sock, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
             let tx = tx.clone();
             tokio::spawn(async move {
                 let (r, mut w) = sock.into_split();
@@ -381,7 +394,8 @@ pub async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<Sinked
                             if l == "." {
                                 break;
                             }
-                            data.push_str(&l);
+                            // RFC 5321 4.5.2: a leading dot was doubled.
+                            data.push_str(l.strip_prefix('.').unwrap_or(&l));
                             data.push('\n');
                         }
                         let _ = tx.send((std::mem::take(&mut rcpt), data));
@@ -397,7 +411,31 @@ pub async fn smtp_sink() -> (String, tokio::sync::mpsc::UnboundedReceiver<Sinked
             });
         }
     });
-    (format!("smtp://{addr}"), rx)
+    (format!("smtp://{addr}"), rx, sessions)
+}
+
+/// `data` with quoted-printable soft line breaks and `=XX` escapes undone
+/// (the mail's parts are 7bit or quoted-printable for ASCII text), so that a
+/// long line such as the mailed accept command can be read back whole.
+pub fn unfold_quoted_printable(data: &str) -> String {
+    let joined = data.replace("=\r\n", "").replace("=\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'='
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The 8-digit login code in a mail from `POST /v1/auth/email-code`.

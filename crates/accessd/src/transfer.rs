@@ -285,8 +285,10 @@ const TABLES: &[(&str, &[Column], &str)] = {
 };
 
 /// Tables `export` leaves out on purpose: login codes live 10 minutes; an
-/// export moves the installation, not logins in flight.
-pub const NOT_EXPORTED: &[&str] = &["login_codes"];
+/// export moves the installation, not logins in flight; outbox rows hold
+/// invitation and login codes in their bodies (mail not yet sent stays with
+/// the old installation: let its outbox drain before moving).
+pub const NOT_EXPORTED: &[&str] = &["login_codes", "outbox"];
 
 /// The names of every exported table, parents first.
 pub fn table_names() -> Vec<&'static str> {

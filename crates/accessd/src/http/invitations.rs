@@ -19,8 +19,7 @@ pub async fn create(
     im: IfMatch,
     ApiJson(req): ApiJson<api::CreateInvitations>,
 ) -> R {
-    let (resp, sent, v) = svc.create_invitations(&c, &p, im.get(), &req).await?;
-    crate::mail::deliver(&svc, sent);
+    let (resp, v) = svc.create_invitations(&c, &p, im.get(), &req).await?;
     let status = if resp.results.iter().any(|r| r.status == InviteStatus::Invited) {
         StatusCode::CREATED
     } else {
@@ -55,8 +54,7 @@ pub async fn resend(
     Path((p, i)): Path<(String, String)>,
     im: IfMatch,
 ) -> R {
-    let (inv, sent, v) = svc.resend_invitation(&c, &p, &i, im.get()).await?;
-    crate::mail::deliver(&svc, vec![sent]);
+    let (inv, v) = svc.resend_invitation(&c, &p, &i, im.get()).await?;
     Ok(json(StatusCode::OK, &inv, Some(v)))
 }
 

@@ -9,14 +9,6 @@ use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, Conn, InvitationRow};
 
-/// An invitation that was just created or resent, for mail delivery.
-pub struct Sent {
-    pub email: String,
-    pub project: String,
-    pub role: String,
-    pub code: String,
-}
-
 fn result(email: &str, status: InviteStatus) -> api::InviteResult {
     api::InviteResult {
         email: email.to_owned(),
@@ -39,6 +31,32 @@ impl Service {
         }
     }
 
+    /// With mail delivery, writes the invitation mail of `code` to the
+    /// outbox in `tx` (sent after the commit by the outbox worker).
+    async fn mail_invitation(
+        &self,
+        tx: &mut Conn,
+        row: &InvitationRow,
+        project: &str,
+        inviter: &str,
+        code: &str,
+    ) -> ApiResult<()> {
+        if self.config.smtp_url.is_none() {
+            return Ok(());
+        }
+        let public_url = crate::mail::public_url(self);
+        let m = crate::mail::message::invitation(&crate::mail::message::Invitation {
+            public_url: &public_url,
+            project,
+            role: &row.role_name,
+            inviter: Some(inviter),
+            code,
+            valid_days: ((row.expires_at - self.now()) + DAY_MS / 2) / DAY_MS,
+        });
+        crate::mail::enqueue(self, tx, "invitation", Some(&row.id), &row.email, &m).await?;
+        Ok(())
+    }
+
     fn ttl_ms(&self, ttl_days: Option<u32>) -> i64 {
         i64::from(ttl_days.unwrap_or(self.config.invitation_ttl_days)) * DAY_MS
     }
@@ -49,7 +67,7 @@ impl Service {
         key: &str,
         if_match: Option<&str>,
         req: &api::CreateInvitations,
-    ) -> ApiResult<(api::InviteResponse, Vec<Sent>, i64)> {
+    ) -> ApiResult<(api::InviteResponse, i64)> {
         if req.emails.is_empty() || req.emails.len() > validate::MAX_INVITE_BATCH {
             return Err(ApiError::field(
                 "emails",
@@ -61,13 +79,12 @@ impl Service {
         {
             return Err(ApiError::field("ttl_days", "must be between 1 and 30"));
         }
-        retry(|| async {
+        let done = retry(|| async {
             let now = self.now();
             let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
             let role = acc.role(&req.role)?;
             rules::check_grant(&acc.perms, "invitations.manage", &[role_view(role)])?;
             let mut results = Vec::new();
-            let mut sent = Vec::new();
             for raw in &req.emails {
                 let email = raw.trim();
                 if let Err(m) = validate::email(email) {
@@ -159,12 +176,8 @@ impl Service {
                     serde_json::json!({"role": role.name}),
                 )
                 .await?;
-                sent.push(Sent {
-                    email: email.to_owned(),
-                    project: acc.project.name.clone(),
-                    role: role.name.clone(),
-                    code: code.clone(),
-                });
+                self.mail_invitation(&mut tx, &row, &acc.project.name, &caller.user.username, &code)
+                    .await?;
                 let (code, delivery) = self.handed_out(code);
                 results.push(api::InviteResult {
                     invitation: Some(convert::invitation_with(&row, now, code, delivery)),
@@ -172,9 +185,11 @@ impl Service {
                 });
             }
             tx.commit().await?;
-            Ok((api::InviteResponse { results }, sent, acc.project.policy_version))
+            Ok((api::InviteResponse { results }, acc.project.policy_version))
         })
-        .await
+        .await?;
+        self.mail.wake();
+        Ok(done)
     }
 
     pub async fn list_invitations(
@@ -249,8 +264,8 @@ impl Service {
         key: &str,
         inv: &str,
         if_match: Option<&str>,
-    ) -> ApiResult<(api::Invitation, Sent, i64)> {
-        retry(|| async {
+    ) -> ApiResult<(api::Invitation, i64)> {
+        let done = retry(|| async {
             let now = self.now();
             let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
             let mut row = self.managed_invitation(&mut tx, &acc, inv).await?;
@@ -267,20 +282,17 @@ impl Service {
                 serde_json::json!({"role": row.role_name}),
             )
             .await?;
+            self.mail_invitation(&mut tx, &row, &acc.project.name, &caller.user.username, &code)
+                .await?;
             tx.commit().await?;
-            let sent = Sent {
-                email: row.email.clone(),
-                project: acc.project.name.clone(),
-                role: row.role_name.clone(),
-                code: code.clone(),
-            };
             let (code, delivery) = self.handed_out(code);
             Ok((
                 convert::invitation_with(&row, now, code, delivery),
-                sent,
                 acc.project.policy_version,
             ))
         })
-        .await
+        .await?;
+        self.mail.wake();
+        Ok(done)
     }
 }

@@ -67,7 +67,7 @@ impl Service {
             return Err(mail_not_configured());
         }
         let email_norm = login_email(&req.email)?;
-        let (code, user) = retry(|| async {
+        retry(|| async {
             let now = self.now();
             let mut tx = self.begin().await?;
             store::login_codes::purge_expired(&mut tx, now).await?;
@@ -83,13 +83,17 @@ impl Service {
             )
             .await?;
             let user = store::users::user_by_email(&mut tx, &email_norm).await?;
+            // The mail goes in the same transaction (the outbox), and only to
+            // an enabled account.
+            if let Some(u) = user.filter(|u| !u.disabled) {
+                let m = crate::mail::message::login_code(&code, CODE_TTL_MS / 60_000);
+                crate::mail::enqueue(self, &mut tx, "login_code", None, &u.email, &m).await?;
+            }
             tx.commit().await?;
-            Ok((code, user))
+            Ok(())
         })
         .await?;
-        if let Some(u) = user.filter(|u| !u.disabled) {
-            crate::mail::deliver_login_code(self, u.email, code, CODE_TTL_MS / 60_000);
-        }
+        self.mail.wake();
         Ok(api::EmailCodeSent {
             expires_in_seconds: (CODE_TTL_MS / 1000) as u32,
         })

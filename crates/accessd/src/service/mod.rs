@@ -46,6 +46,8 @@ pub struct Service {
     /// Set when the server is shutting down: `/readyz` answers 503 so that load
     /// balancers stop sending new requests while in-flight ones finish.
     pub draining: Arc<std::sync::atomic::AtomicBool>,
+    /// The outbox worker's wake-up and the listening address (see `mail`).
+    pub mail: Arc<crate::mail::Mailer>,
 }
 
 /// The authenticated user of a request.

@@ -7,6 +7,7 @@ pub mod invitations;
 pub mod login_codes;
 pub mod org_roles;
 pub mod orgs;
+pub mod outbox;
 pub mod projects;
 pub mod server_roles;
 pub mod teams;

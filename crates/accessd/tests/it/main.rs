@@ -23,6 +23,7 @@ mod mfa;
 mod model;
 mod openapi;
 mod orgs;
+mod outbox;
 mod pagination;
 mod policy;
 mod postgres;
