@@ -50,7 +50,7 @@ pub struct GlobalArgs {
     )]
     pub project: Option<String>,
 
-    /// Organization to act on: `orgs members`, `projects new`, `audit list --org NAME` [default: default]
+    /// Organization to act on: `orgs …`, `teams …`, `projects new`, `audit list --org NAME` [default: default]
     #[arg(
         long,
         global = true,

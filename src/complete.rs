@@ -322,7 +322,7 @@ async fn fetch(kind: Kind, team: Option<&str>, ctx: &Ctx) -> Result<Vec<Completi
             .map(|o| (o.name, None))
             .collect(),
         Kind::Teams => api
-            .list_teams()
+            .list_teams(&ctx.settings.org.value)
             .await?
             .into_iter()
             .map(|t| {
@@ -336,7 +336,7 @@ async fn fetch(kind: Kind, team: Option<&str>, ctx: &Ctx) -> Result<Vec<Completi
         Kind::TeamMembers => match team {
             None => Vec::new(),
             Some(team) => api
-                .list_team_members(team)
+                .list_team_members(&ctx.settings.org.value, team)
                 .await?
                 .into_iter()
                 .map(|m| {

@@ -238,38 +238,47 @@ impl ApiClient {
         .await
     }
 
-    // ------------------------------------------------------------ teams (the default org)
+    // ------------------------------------------------------------ teams (of an org: `?org=`)
 
-    pub async fn list_teams(&self) -> Result<Vec<Team>, ApiError> {
-        self.list("/v1/teams".into()).await
+    pub async fn list_teams(&self, org: &str) -> Result<Vec<Team>, ApiError> {
+        self.list(format!("/v1/teams?org={}", enc(org))).await
     }
 
     pub async fn create_team(&self, req: &CreateTeam) -> Result<Team, ApiError> {
         self.call(Method::Post, "/v1/teams".into(), Some(req)).await
     }
 
-    pub async fn delete_team(&self, team: &str) -> Result<(), ApiError> {
-        self.call_empty(Method::Delete, format!("/v1/teams/{}", enc(team)))
+    pub async fn delete_team(&self, org: &str, team: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("/v1/teams/{}?org={}", enc(team), enc(org)),
+        )
+        .await
+    }
+
+    pub async fn list_team_members(&self, org: &str, team: &str) -> Result<Vec<TeamMember>, ApiError> {
+        self.list(format!("/v1/teams/{}/members?org={}", enc(team), enc(org)))
             .await
     }
 
-    pub async fn list_team_members(&self, team: &str) -> Result<Vec<TeamMember>, ApiError> {
-        self.list(format!("/v1/teams/{}/members", enc(team))).await
-    }
-
     /// Adds a member; `true` when they were added, `false` when they already were one.
-    pub async fn add_team_member(&self, team: &str, user: &str) -> Result<(TeamMember, bool), ApiError> {
-        let path = format!("/v1/teams/{}/members/{}", enc(team), enc(user));
+    pub async fn add_team_member(
+        &self,
+        org: &str,
+        team: &str,
+        user: &str,
+    ) -> Result<(TeamMember, bool), ApiError> {
+        let path = format!("/v1/teams/{}/members/{}?org={}", enc(team), enc(user), enc(org));
         let resp = self
             .execute(super::request(Method::Put, path, None::<&()>)?)
             .await?;
         Ok((super::decode(&resp.body)?, resp.status == 201))
     }
 
-    pub async fn remove_team_member(&self, team: &str, user: &str) -> Result<(), ApiError> {
+    pub async fn remove_team_member(&self, org: &str, team: &str, user: &str) -> Result<(), ApiError> {
         self.call_empty(
             Method::Delete,
-            format!("/v1/teams/{}/members/{}", enc(team), enc(user)),
+            format!("/v1/teams/{}/members/{}?org={}", enc(team), enc(user), enc(org)),
         )
         .await
     }

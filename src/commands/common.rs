@@ -120,7 +120,13 @@ pub async fn permissions(api: &ApiClient, given: &[String]) -> Result<Vec<String
 
 /// A failed request about team `team`: a 404 for a team that does not exist names
 /// it and points to `teams list`; an email that is not in the org says so.
-pub async fn team_error(api: &ApiClient, e: ApiError, team: &str, email: Option<&str>) -> CliError {
+pub async fn team_error(
+    api: &ApiClient,
+    org: &str,
+    e: ApiError,
+    team: &str,
+    email: Option<&str>,
+) -> CliError {
     let user_not_found = e.code() == Some(access_api::ProblemCode::UserNotFound);
     let mut err = CliError::from(e);
     if user_not_found && let Some(email) = email {
@@ -129,7 +135,7 @@ pub async fn team_error(api: &ApiClient, e: ApiError, team: &str, email: Option<
             "add them to it first: `accessctl orgs members add --email {email}` (org owners and admins)"
         ));
     } else if err.kind == ErrorKind::NotFound
-        && let Ok(teams) = api.list_teams().await
+        && let Ok(teams) = api.list_teams(org).await
         && !teams
             .iter()
             .any(|t| validate::normalize(&t.name) == validate::normalize(team))

@@ -382,3 +382,81 @@ fn server_wide_roles_from_the_cli() {
     let r = home.run(&["-q", "--project", "web", "roles", "list"]);
     assert!(!r.ok().stdout.contains("release-manager"));
 }
+
+/// `teams` act on the `--org` organization.
+#[test]
+fn teams_belong_to_the_org_given_with_org() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("bob", "bob@example.com", "Bob");
+    home.run(&["orgs", "new", "acme"]).ok();
+    home.run(&[
+        "--org",
+        "acme",
+        "orgs",
+        "members",
+        "add",
+        "--email",
+        "bob@example.com",
+    ])
+    .ok();
+    home.run(&["--org", "acme", "teams", "create", "backend"]).ok();
+    home.run(&[
+        "--org",
+        "acme",
+        "teams",
+        "add-member",
+        "backend",
+        "--email",
+        "bob@example.com",
+    ])
+    .ok();
+    home.run(&["teams", "list"]).ok().stderr_has("No teams");
+    assert_eq!(
+        home.run(&["-q", "--org", "acme", "teams", "list"]).ok().stdout,
+        "backend\n"
+    );
+    assert_eq!(
+        home.run(&["-q", "--org", "acme", "teams", "members", "backend"])
+            .ok()
+            .stdout,
+        "bob@example.com\n"
+    );
+    home.run(&["teams", "members", "backend"])
+        .fails(3)
+        .stderr_has("no team 'backend'");
+    home.run(&["--org", "acme", "projects", "new", "web"]).ok();
+    home.run(&[
+        "--project",
+        "web",
+        "roles",
+        "add-binding",
+        "--team",
+        "backend",
+        "--role",
+        "developer",
+    ])
+    .ok();
+    // A typo in the project's org is suggested from that org's teams.
+    home.run(&[
+        "--project",
+        "web",
+        "roles",
+        "add-binding",
+        "--team",
+        "backnd",
+        "--role",
+        "viewer",
+    ])
+    .fails(3)
+    .stderr_has("backend");
+    home.run(&[
+        "--org",
+        "acme",
+        "teams",
+        "remove-member",
+        "backend",
+        "--email",
+        "bob@example.com",
+    ])
+    .ok();
+}

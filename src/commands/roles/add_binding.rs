@@ -76,7 +76,15 @@ pub async fn run(args: &AddBindingArgs, ctx: &Ctx) -> Result<(), CliError> {
             Ok(())
         }
         Err(e) => match &args.team {
-            Some(team) => Err(common::team_error(ctx.api().await?, e, team, None).await),
+            Some(team) => {
+                // The team is looked for in the project's org (on this error path only).
+                let api = ctx.api().await?;
+                let org = match api.get_project(&project).await {
+                    Ok(p) => p.org.name,
+                    Err(_) => ctx.settings.org.value.clone(),
+                };
+                Err(common::team_error(api, &org, e, team, None).await)
+            }
             None => Err(e.into()),
         },
     }

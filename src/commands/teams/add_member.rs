@@ -23,7 +23,7 @@ pub async fn run(args: &AddMemberArgs, ctx: &Ctx) -> Result<(), CliError> {
     let name = args.name.trim();
     let email = common::email(&args.email)?;
     let api = ctx.api().await?;
-    match api.add_team_member(name, &email).await {
+    match api.add_team_member(&ctx.settings.org.value, name, &email).await {
         Ok((member, true)) => {
             ctx.output()
                 .info(&format!("Added {} to team {name}", member.email));
@@ -37,6 +37,6 @@ pub async fn run(args: &AddMemberArgs, ctx: &Ctx) -> Result<(), CliError> {
             }
             Ok(())
         }
-        Err(e) => Err(common::team_error(api, e, name, Some(&email)).await),
+        Err(e) => Err(common::team_error(api, &ctx.settings.org.value, e, name, Some(&email)).await),
     }
 }

@@ -22,7 +22,10 @@ pub struct CreateArgs {
 
 pub async fn run(args: &CreateArgs, ctx: &Ctx) -> Result<(), CliError> {
     let name = common::name("team name", &args.name)?;
-    let req = CreateTeam { name, org: None };
+    let req = CreateTeam {
+        name,
+        org: Some(ctx.settings.org.value.clone()),
+    };
     let team = ctx.api().await?.create_team(&req).await?;
     ctx.output().info(&format!("Created team {}", team.name));
     ctx.output().one(&team)

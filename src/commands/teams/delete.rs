@@ -23,7 +23,7 @@ pub struct DeleteArgs {
 pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
     let name = args.name.trim();
     let api = ctx.api().await?;
-    match api.delete_team(name).await {
+    match api.delete_team(&ctx.settings.org.value, name).await {
         Ok(()) => {
             ctx.output().info(&format!("Deleted team {name}"));
             Ok(())
@@ -32,6 +32,6 @@ pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
             "see `accessctl --project PROJECT roles list-bindings --principal-type team` \
              and delete them with `accessctl roles delete-binding ID`",
         )),
-        Err(e) => Err(common::team_error(api, e, name, None).await),
+        Err(e) => Err(common::team_error(api, &ctx.settings.org.value, e, name, None).await),
     }
 }

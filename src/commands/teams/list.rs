@@ -15,7 +15,12 @@ pub struct ListArgs {
 }
 
 pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
-    let mut teams = ctx.api().await?.limited(args.limit.get()).list_teams().await?;
+    let mut teams = ctx
+        .api()
+        .await?
+        .limited(args.limit.get())
+        .list_teams(&ctx.settings.org.value)
+        .await?;
     teams.sort_by_key(|t| t.name.to_ascii_lowercase());
     ctx.output().list(&teams, "No teams")
 }

@@ -20,8 +20,12 @@ pub struct MembersArgs {
 pub async fn run(args: &MembersArgs, ctx: &Ctx) -> Result<(), CliError> {
     let name = args.name.trim();
     let api = ctx.api().await?;
-    match api.limited(args.limit.get()).list_team_members(name).await {
+    match api
+        .limited(args.limit.get())
+        .list_team_members(&ctx.settings.org.value, name)
+        .await
+    {
         Ok(members) => ctx.output().list(&members, "No members"),
-        Err(e) => Err(common::team_error(api, e, name, None).await),
+        Err(e) => Err(common::team_error(api, &ctx.settings.org.value, e, name, None).await),
     }
 }

@@ -22,13 +22,16 @@ pub async fn run(args: &RemoveMemberArgs, ctx: &Ctx) -> Result<(), CliError> {
     let name = args.name.trim();
     let email = common::email(&args.email)?;
     let api = ctx.api().await?;
-    match api.remove_team_member(name, &email).await {
+    match api
+        .remove_team_member(&ctx.settings.org.value, name, &email)
+        .await
+    {
         Ok(()) => {
             ctx.output().info(&format!("Removed {email} from team {name}"));
             Ok(())
         }
         Err(e) => {
-            let mut err = common::team_error(api, e, name, Some(&email)).await;
+            let mut err = common::team_error(api, &ctx.settings.org.value, e, name, Some(&email)).await;
             if err.kind == ErrorKind::NotFound && err.hint.is_none() {
                 err.hint = Some(format!("see `accessctl teams members {name}`"));
             }
