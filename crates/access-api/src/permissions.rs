@@ -58,6 +58,10 @@ pub const FIXED_PERMISSIONS: &[Permission] = &[
     p("billing.manage", "Manage billing"),
 ];
 
+/// Levels of `clusters.<name>.<level>` checks, weakest first; each implies the
+/// ones before it.
+pub const CLUSTER_LEVELS: &[&str] = &["viewer", "env-creator", "admin"];
+
 /// Environment types of `env.<type>.<level>`.
 pub const ENV_TYPES: &[&str] = &["development", "staging", "preview", "production"];
 /// Levels of `env.<type>.<level>`, weakest first; each implies the ones before it.

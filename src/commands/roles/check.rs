@@ -115,7 +115,7 @@ fn cluster_permission(p: &str) -> Result<String, CliError> {
         .strip_prefix("clusters.")
         .and_then(|r| r.rsplit_once('.'))
         .is_some_and(|(name, _)| !name.is_empty());
-    if name_ok && ["viewer", "env-creator", "admin"].contains(&level) {
+    if name_ok && access_api::permissions::CLUSTER_LEVELS.contains(&level) {
         Ok(p)
     } else {
         Err(

@@ -240,8 +240,20 @@ impl Service {
     }
 
     async fn view_light_on(&self, c: &mut Conn, caller: &Caller, key: &str) -> ApiResult<Access> {
+        let rows = store::projects::find_projects_for(c, key, &caller.user.id).await?;
+        self.visible_one(c, caller, key, rows).await
+    }
+
+    /// The one project among `rows` (the matches of `key`) the caller can see.
+    async fn visible_one(
+        &self,
+        c: &mut Conn,
+        caller: &Caller,
+        key: &str,
+        rows: Vec<(ProjectRow, Option<String>)>,
+    ) -> ApiResult<Access> {
         let mut visible = Vec::new();
-        for (project, org_role) in store::projects::find_projects_for(c, key, &caller.user.id).await? {
+        for (project, org_role) in rows {
             let acc = self.access_with(c, project, org_role, caller).await?;
             if acc.has("project.view") {
                 visible.push(acc);
@@ -256,16 +268,15 @@ impl Service {
 
     /// The project `key` names for the caller: by id, or by the name of the one
     /// project with that name the caller can see (404 when none, 400 when several
-    /// orgs they can see have one).
-    /// One statement when the key matches one project (the usual case: visibility is
-    /// then checked by the caller, after its lock).
+    /// orgs they can see have one). One statement when the key matches one project
+    /// (the usual case: visibility is then checked by the caller, after its lock).
     async fn resolve_project(&self, caller: &Caller, key: &str) -> ApiResult<ProjectRow> {
         let mut c = self.conn().await?;
         let mut rows = store::projects::find_projects_for(&mut c, key, &caller.user.id).await?;
         if rows.len() <= 1 {
             return rows.pop().map(|r| r.0).ok_or_else(|| project_not_found(key));
         }
-        Ok(self.view_light_on(&mut c, caller, key).await?.project)
+        Ok(self.visible_one(&mut c, caller, key, rows).await?.project)
     }
 
     /// Write path, first statements of the transaction: bump the project's

@@ -220,9 +220,9 @@ impl Service {
                 .clone()
                 .or(from.map(str::to_owned))
                 .unwrap_or_else(|| "member".into());
-            if from == Some(to.as_str()) {
+            if let Some(m) = current.as_ref().filter(|m| m.role == to) {
                 tx.rollback().await?;
-                return Ok((member(current.as_ref().expect("a current member")), false));
+                return Ok((member(m), false));
             }
             may_change(role.as_deref(), caller.user.is_admin, from, Some(&to))?;
             store::orgs::bump_projects(&mut tx, &org.id).await?;

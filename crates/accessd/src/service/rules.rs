@@ -67,9 +67,6 @@ pub fn custom_org_role_grants(is_admin: bool, env_levels: &str) -> BTreeSet<Stri
     out
 }
 
-/// Cluster levels, weakest first (`clusters.<name>.<level>` checks).
-pub const CLUSTER_LEVELS: &[&str] = &["viewer", "env-creator", "admin"];
-
 /// The level every cluster of the org gets from a base org role.
 pub fn base_cluster_level(role: &str) -> Option<&'static str> {
     match role {
@@ -82,7 +79,7 @@ pub fn base_cluster_level(role: &str) -> Option<&'static str> {
 
 /// Whether holding level `held` on a cluster answers a check of level `asked`.
 pub fn cluster_level_covers(held: &str, asked: &str) -> bool {
-    let rank = |l: &str| CLUSTER_LEVELS.iter().position(|x| *x == l);
+    let rank = |l: &str| permissions::CLUSTER_LEVELS.iter().position(|x| *x == l);
     matches!((rank(held), rank(asked)), (Some(h), Some(a)) if h >= a)
 }
 
