@@ -10,11 +10,11 @@
 
 pub mod message;
 pub mod outbox;
+pub mod relay;
 
 use std::sync::OnceLock;
 
 use lettre::message::Mailbox;
-use lettre::{AsyncSmtpTransport, Tokio1Executor};
 
 use crate::service::Service;
 use crate::store::{self, Conn};
@@ -104,7 +104,7 @@ pub async fn enqueue(
 /// is an error then, not at the first invitation.
 pub fn check_config(config: &crate::Config) -> Result<(), String> {
     if let Some(url) = &config.smtp_url {
-        AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| {
+        relay::Relay::parse(url).map_err(|e| {
             format!(
                 "invalid SMTP URL '{}' ({e}); expected smtp://[user:pass@]host[:port] or smtps://…",
                 redact(url)

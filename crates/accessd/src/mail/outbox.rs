@@ -10,9 +10,7 @@
 
 use std::time::Duration;
 
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-
+use super::relay::{Relay, Session};
 use crate::service::Service;
 use crate::store::{self, outbox::MailRow};
 
@@ -91,18 +89,16 @@ async fn batch(svc: &Service, url: &str, from: &str) -> Result<bool, sqlx::Error
     if rows.is_empty() {
         return Ok(false);
     }
-    // One connection for the batch: a pool of one, dropped at the end.
-    let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(url) {
-        Ok(b) => b
-            .pool_config(PoolConfig::new().max_size(1))
-            .timeout(Some(Duration::from_secs(30)))
-            .build(),
+    let relay = match Relay::parse(url) {
+        Ok(r) => r,
         Err(e) => {
             // Checked at start-up; kept as a guard.
             tracing::error!(smtp = %super::redact(url), error = %e, "outbox: invalid SMTP URL");
             return Ok(false);
         }
     };
+    // One connection for the batch, opened again only if the relay broke it.
+    let mut session = Session::new(&relay);
     for row in rows {
         if svc.mail.stopping() {
             break;
@@ -118,11 +114,15 @@ async fn batch(svc: &Service, url: &str, from: &str) -> Result<bool, sqlx::Error
             continue;
         }
         let result = match super::message::build(from, &row) {
-            Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e| e.to_string()),
+            Ok(m) => session.send(&m).await,
             Err(e) => Err(e.to_string()),
         };
-        record(svc, &row, result).await?;
+        if let Err(e) = record(svc, &row, result).await {
+            session.close().await;
+            return Err(e);
+        }
     }
+    session.close().await;
     Ok(true)
 }
 
