@@ -152,10 +152,10 @@ impl<'a> Session<'a> {
 
     /// Ends the session politely (QUIT); a failure here loses nothing.
     pub async fn close(mut self) {
-        if let Some(mut conn) = self.conn.take() {
-            if conn.quit().await.is_err() {
-                conn.abort().await;
-            }
+        if let Some(mut conn) = self.conn.take()
+            && conn.quit().await.is_err()
+        {
+            conn.abort().await;
         }
     }
 }
