@@ -293,9 +293,8 @@ impl Ctx {
     pub async fn edit_file(&self, path: &std::path::Path) -> Result<String, CliError> {
         let editor = self.env.editor.clone().unwrap_or_else(|| "vi".to_owned());
         if let Err(e) = crate::editor::run(&editor, path).await {
-            let hint = e.hint.clone().map(|h| format!("{h}; ")).unwrap_or_default();
             return Err(e.with_hint(format!(
-                "{hint}nothing was changed; the document is in {}",
+                "nothing was changed; the document is in {}",
                 path.display()
             )));
         }

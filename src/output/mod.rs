@@ -377,8 +377,17 @@ impl Output {
             self.prefix(Prefix::Error),
             sanitize(&err.message)
         ));
-        if let Some(hint) = &err.hint {
+        for hint in &err.hints {
             stderr_line(&format!("{}{}", self.prefix(Prefix::Hint), sanitize(hint)));
+        }
+        if self.verbose {
+            // The chain of causes, for whoever debugs it (never secrets: no
+            // error of this program holds a token or a code).
+            let mut cause = std::error::Error::source(err);
+            while let Some(c) = cause {
+                stderr_line(&format!("  caused by: {}", sanitize(&c.to_string())));
+                cause = c.source();
+            }
         }
     }
 
@@ -442,7 +451,7 @@ impl Prefix {
 /// (prefer [`Output::error`]).
 pub fn print_error(err: &CliError) {
     stderr_line(&format!("error: {}", sanitize(&err.message)));
-    if let Some(hint) = &err.hint {
+    for hint in &err.hints {
         stderr_line(&format!("hint: {}", sanitize(hint)));
     }
 }
