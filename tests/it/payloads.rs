@@ -149,7 +149,7 @@ fn check_payload(name: &str, value: &str) {
             assert_eq!(r.json()[0]["email"], value, "{what}");
         } else if args.contains(&"yaml") {
             assert_clean(&what, &r.stdout);
-            let back: serde_json::Value = serde_norway::from_str(&r.stdout).unwrap();
+            let back: serde_json::Value = yaml_serde::from_str(&r.stdout).unwrap();
             assert_eq!(back[0]["email"], value, "{what}: round-trips");
         } else if args.contains(&"tsv") {
             // Tabs separate cells; no cell holds one.
