@@ -186,13 +186,48 @@ fn global_flags(cli: &Command) -> String {
     out
 }
 
-/// One section per command, depth first in the order `--help` lists them.
+/// An index of every command (links to its section), then one section per command,
+/// depth first in the order `--help` lists them.
 fn commands(cli: &Command) -> String {
     let mut out = String::new();
+    for c in visible(cli) {
+        index(c, "accessctl", 0, &mut out);
+    }
     for c in visible(cli) {
         command(c, "accessctl", &mut out);
     }
     out
+}
+
+/// `- [`roles`](#accessctl-roles): [`list`](#accessctl-roles-list), …` per group.
+fn index(cmd: &Command, parent: &str, depth: usize, out: &mut String) {
+    let path = format!("{parent} {}", cmd.get_name());
+    let anchor = |p: &str| p.replace(' ', "-");
+    let children: Vec<&Command> = visible(cmd).collect();
+    out.push_str(&format!(
+        "{}- [`{}`](#{})",
+        "  ".repeat(depth),
+        cmd.get_name(),
+        anchor(&path)
+    ));
+    let leaves: Vec<String> = children
+        .iter()
+        .filter(|c| visible(c).next().is_none())
+        .map(|c| {
+            format!(
+                "[`{}`](#{})",
+                c.get_name(),
+                anchor(&format!("{path} {}", c.get_name()))
+            )
+        })
+        .collect();
+    if !leaves.is_empty() {
+        out.push_str(&format!(": {}", leaves.join(", ")));
+    }
+    out.push('\n');
+    for c in children.iter().filter(|c| visible(c).next().is_some()) {
+        index(c, &path, depth + 1, out);
+    }
 }
 
 fn command(cmd: &Command, parent: &str, out: &mut String) {
