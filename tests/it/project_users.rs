@@ -635,7 +635,7 @@ fn goldsky_hierarchy_table() {
                 let r = home.run(&args);
                 let (code, needle) = match expected {
                     Outcome::Done => (0, ""),
-                    Outcome::NotFound => (3, "not found"),
+                    Outcome::NotFound => (3, "no project 'gs' (or you cannot see it)"),
                     Outcome::Forbidden => (4, "permission in this project"),
                     Outcome::OwnersOnly => (4, "error: only an owner can grant or revoke the owner role"),
                 };
