@@ -1,4 +1,4 @@
-//! One method per endpoint of api.md, over the `access-api` wire types.
+//! One method per endpoint of docs/api.md, over the `access-api` wire types.
 
 use access_api::*;
 

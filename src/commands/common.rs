@@ -195,7 +195,7 @@ pub fn not_a_member(e: crate::api::ApiError, email: &str, project: &str) -> CliE
 /// The result of a batch: `Ok` when every item succeeded; one failure is that
 /// failure. Several are summarized: when every item failed the same way (all not
 /// found, all forbidden) the summary keeps that exit code and hint, else it is a
-/// conflict (exit 5, cli.md's batch rule).
+/// conflict (exit 5, the batch rule of docs/cli.md, "Errors and exit codes").
 pub fn batch_result(mut failures: Vec<CliError>, total: usize) -> Result<(), CliError> {
     match failures.len() {
         0 => Ok(()),

@@ -196,7 +196,7 @@ fn check_payloads(values: &[String]) {
             assert_eq!(emails_of(&r.json()), sorted(values), "{what}");
         } else if args.contains(&"yaml") {
             assert_clean(&what, &r.stdout);
-            let back: serde_json::Value = serde_norway::from_str(&r.stdout).unwrap();
+            let back: serde_json::Value = yaml_serde::from_str(&r.stdout).unwrap();
             assert_eq!(emails_of(&back), sorted(values), "{what}: round-trips");
         } else if args.contains(&"tsv") {
             // Tabs separate cells; no cell holds one.

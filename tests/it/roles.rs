@@ -206,7 +206,7 @@ fn filters_all_users_and_formats() {
     let r = home.run("-o tsv roles list-bindings --role viewer");
     assert_eq!(r.lines()[0].split('\t').count(), 9);
     let r = home.run("-o yaml roles list-bindings --role viewer");
-    let yaml: serde_json::Value = serde_norway::from_str(&r.stdout).unwrap();
+    let yaml: serde_json::Value = yaml_serde::from_str(&r.stdout).unwrap();
     assert_eq!(yaml.as_array().unwrap().len(), 2);
     let r = home.run("-o json-compact roles list-bindings");
     assert_eq!(r.stdout.lines().count(), 1);

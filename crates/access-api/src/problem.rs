@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Media type of every error body.
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
-/// The stable machine-readable error codes (api.md, "Errors").
+/// The stable machine-readable error codes (docs/api.md, "Errors: problem+json").
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

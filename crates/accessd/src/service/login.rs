@@ -10,7 +10,7 @@
 //! an account.
 
 use access_api::{self as api, ProblemCode, validate};
-use rand::Rng;
+use rand::RngExt;
 
 use super::{Caller, RequestIds, Service};
 use crate::clock::DAY_MS;

@@ -1,4 +1,4 @@
-//! The invariants of roles.md as pure functions over plain data, so they can be
+//! The invariants of docs/access-model.md as pure functions over plain data, so they can be
 //! unit-tested against a model; the service calls them inside the mutating
 //! transaction, after the project's `policy_version` has been bumped.
 
