@@ -5,12 +5,14 @@ pub mod audit;
 pub mod auth;
 pub mod extract;
 pub mod invitations;
+pub mod invite;
 pub mod layers;
 pub mod limits;
 pub mod me;
 pub mod meta;
 pub mod openapi;
 pub mod orgs;
+pub mod page;
 pub mod projects;
 pub mod respond;
 pub mod teams;
@@ -183,6 +185,10 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
     Router::new()
         .route("/healthz", get(meta::healthz))
         .route("/readyz", get(meta::readyz))
+        .route("/invite", get(invite::show))
+        .route("/invite/accept", post(invite::accept))
+        .route("/invite/decline", post(invite::decline))
+        .route("/invite/login-code", post(invite::login_code))
         .nest("/v1", v1)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

@@ -13,6 +13,7 @@ mod effective;
 mod escalation;
 mod fuzz;
 mod invitations;
+mod invite_page;
 mod last_admin;
 mod last_owner;
 mod limits;
