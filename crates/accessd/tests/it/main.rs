@@ -9,6 +9,7 @@ mod api_basics;
 mod audit_roles;
 mod bad_input;
 mod binary;
+mod browser;
 mod effective;
 mod escalation;
 mod fuzz;
