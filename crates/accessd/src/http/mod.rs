@@ -96,6 +96,7 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             get(me::get_user).patch(me::patch_user).delete(me::delete_user),
         )
         .route("/users/{id}/tokens", post(me::create_user_token))
+        .route("/users/{id}/mfa", delete(auth::reset))
         .route("/orgs", get(orgs::list).post(orgs::create))
         .route("/orgs/{org}", get(orgs::get).patch(orgs::update))
         .route("/orgs/{org}/members", get(orgs::members))
