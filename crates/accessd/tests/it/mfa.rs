@@ -457,7 +457,7 @@ async fn an_admin_resets_the_mfa_of_a_user_who_lost_their_device() {
         true
     );
 
-    let u = w.admin.delete(&format!("/v1/users/mo/mfa")).await.expect(200);
+    let u = w.admin.delete("/v1/users/mo/mfa").await.expect(200);
     assert_eq!(u["mfa_enabled"], false);
     assert_eq!(u["id"], mo["id"]);
     let events = w
