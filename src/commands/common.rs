@@ -163,6 +163,8 @@ pub async fn project_error(ctx: &crate::context::Ctx, mut err: CliError) -> CliE
     else {
         return err;
     };
+    // The same words as `projects get` (a project you cannot see is not found).
+    err.message = format!("no project '{name}' (or you cannot see it)");
     if let Ok(api) = ctx.api().await
         && let Ok(projects) = api.list_projects().await
     {

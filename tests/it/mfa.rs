@@ -120,6 +120,7 @@ fn enrol_confirm_show_log_in_and_disable() {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
+        home: Default::default(),
     };
     r.ok().stderr_has("as ola (context ola)");
     assert!(!r.stderr.contains(&code) && !r.stderr.contains(&totp), "{r:?}");
