@@ -32,6 +32,7 @@ fn login_by_email(server: &Server, home: &Home, email: &str) -> Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
+        home: home.path().to_path_buf(),
     };
     assert!(!r.stderr.contains(&code), "{r:?}");
     r
