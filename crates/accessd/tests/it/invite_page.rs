@@ -558,3 +558,29 @@ async fn hostile_project_and_inviter_names_are_escaped() {
         done.body
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_shares_the_accept_rate_limit_and_answers_429_in_html() {
+    use accessd::limits::Limit;
+    let limits = RateLimits {
+        accept: Limit::new(2, std::time::Duration::from_secs(3600)),
+        ..RateLimits::off()
+    };
+    let (w, mut rx) = mailing_world(limits).await;
+    w.project("p", "akka").await;
+    let link = invite(&w, &mut rx, "una@example.com", "developer").await;
+    let mut b = Browser::new(&w.srv.url);
+    let page = b.open(&link).await;
+    page.expect(200, "Accept");
+    let code = page.field("code").unwrap();
+    b.post("/invite/accept", &[("code", &code), ("csrf", "guess")], &[])
+        .await
+        .expect(403, "This form has expired");
+    // Over the limit: every page request, whatever it carries.
+    b.open(&link).await.expect(429, "Too many attempts");
+    b.submit(&page, "/invite/accept", &[])
+        .await
+        .expect(429, "Too many attempts");
+    assert!(bindings_of(&w, "una@example.com").await.is_empty());
+    assert_eq!(open_invitations(&w).await, 1);
+}
