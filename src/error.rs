@@ -191,7 +191,7 @@ impl From<ApiError> for CliError {
                     message.truncate(head.len());
                 }
                 if problem.code == ProblemCode::PrivilegeEscalation
-                    && let Some(role) = owner_grade_role(&message)
+                    && let Some(role) = owner_grade_role(&problem)
                 {
                     message = if role.eq_ignore_ascii_case("owner") {
                         "only an owner can grant or revoke the owner role".to_owned()
@@ -277,15 +277,13 @@ fn err_busy(after: std::time::Duration) -> String {
     ApiError::Busy(after).to_string()
 }
 
-/// The owner-grade role named by the server's privilege-escalation detail for a
-/// missing `owners.manage` ("… owners.manage (owner-grade role 'owner') …").
-fn owner_grade_role(detail: &str) -> Option<&str> {
-    if !detail.contains("owners.manage") {
+/// The owner-grade role of a privilege escalation for a missing `owners.manage`
+/// (the problem's `role` and `missing_permissions` fields).
+fn owner_grade_role(problem: &access_api::Problem) -> Option<&str> {
+    if !problem.missing_permissions.iter().any(|p| p == "owners.manage") {
         return None;
     }
-    let rest = detail.split_once("owner-grade role '")?.1;
-    let role = rest.split_once('\'')?.0;
-    (!role.is_empty()).then_some(role)
+    problem.role.as_deref().filter(|r| !r.is_empty())
 }
 
 fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
@@ -394,20 +392,31 @@ mod tests {
 
     #[test]
     fn missing_owners_manage_says_only_owners() {
-        let p = access_api::Problem::new(
-            ProblemCode::PrivilegeEscalation,
-            "only a holder of owners.manage (owner-grade role 'owner') can grant or revoke 'owner'",
-        );
+        // The fields decide, whatever the sentence says.
+        let p = access_api::Problem::new(ProblemCode::PrivilegeEscalation, "any words")
+            .with_escalation("owner", vec!["owners.manage".into()]);
         let e = CliError::from(ApiError::Problem {
             status: 403,
             problem: Box::new(p),
         });
         assert_eq!(e.kind.exit_code(), 4);
         assert_eq!(e.message, "only an owner can grant or revoke the owner role");
+        let p = access_api::Problem::new(ProblemCode::PrivilegeEscalation, "any words")
+            .with_escalation("lead", vec!["owners.manage".into()]);
+        let e = CliError::from(ApiError::Problem {
+            status: 403,
+            problem: Box::new(p),
+        });
+        assert_eq!(
+            e.message,
+            "only an owner (role 'lead') can grant or revoke the owner-grade role 'lead'"
+        );
+        // Missing ordinary permissions: the server's words stay.
         let p = access_api::Problem::new(
             ProblemCode::PrivilegeEscalation,
             "granting or revoking 'admin' needs every permission it holds; you lack x",
-        );
+        )
+        .with_escalation("admin", vec!["x".into()]);
         let e = CliError::from(ApiError::Problem {
             status: 403,
             problem: Box::new(p),
