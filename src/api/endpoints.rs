@@ -91,6 +91,12 @@ impl ApiClient {
             .await
     }
 
+    /// A server administrator turns off a user's MFA (a lost device).
+    pub async fn reset_user_mfa(&self, id: &str) -> Result<User, ApiError> {
+        self.call(Method::Delete, format!("/v1/users/{}/mfa", enc(id)), None::<&()>)
+            .await
+    }
+
     pub async fn delete_user(&self, id: &str) -> Result<(), ApiError> {
         self.call_empty(Method::Delete, format!("/v1/users/{}", enc(id)))
             .await
