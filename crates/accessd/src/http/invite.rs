@@ -21,7 +21,7 @@ use axum::extract::{Extension, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use rand::Rng;
+use rand::RngExt;
 
 use super::limits::ClientAddr;
 use super::page::{Page, text};
