@@ -236,12 +236,11 @@ fn problem_of(e: &ApiError) -> (StatusCode, String) {
             p.detail.clone().unwrap_or_default(),
         ),
         ApiError::Db(err) => {
-            let status = if crate::db::is_busy(err) {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
+            let p = e.problem();
+            if p.code == ProblemCode::Internal {
                 tracing::error!(error = %err, "database error");
-                StatusCode::INTERNAL_SERVER_ERROR
-            };
+            }
+            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             (status, "The server could not answer; try again shortly.".into())
         }
     }
