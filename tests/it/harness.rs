@@ -642,6 +642,18 @@ impl Home {
         self.run_stdin(args, None)
     }
 
+    /// Runs each command line in turn and returns the session as a user would
+    /// see it: `$ accessctl LINE` then that run's transcript ([`Run`]'s
+    /// `Display`), for one inline snapshot of several steps.
+    pub fn session(&self, lines: &[&str]) -> String {
+        let mut out = String::new();
+        for line in lines {
+            let run = self.run(*line);
+            out.push_str(&format!("$ accessctl {line}\n{run}"));
+        }
+        out
+    }
+
     pub fn run_stdin(&self, args: impl CommandLine, stdin: Option<&str>) -> Run {
         let mut cmd = self.command(args);
         if stdin.is_some() {

@@ -2,6 +2,8 @@
 //! `roles check` explaining the path, audit scopes and the audit detail of
 //! `roles apply`, `projects new --use`.
 
+use insta::assert_snapshot;
+
 use crate::harness::{Home, Run, admin_with_project, cells};
 
 /// Whether a message speaks HTTP: a `/v1/` path or a method name as a word.
@@ -163,31 +165,53 @@ fn no_error_names_http_paths_or_methods() {
 #[test]
 fn mistyped_names_get_did_you_mean() {
     let (_server, home) = admin_with_project();
-    home.run(&["teams", "create", "backend"]).ok();
-    home.run(&["roles", "add-binding", "--all-users", "--role", "devloper"])
-        .fails(2)
-        .stderr_has("hint: did you mean 'developer'?\n");
-    home.run(&["roles", "show", "viewr"])
-        .fails(3)
-        .stderr_has("hint: did you mean 'viewer'?\n");
-    home.run(&["roles", "check", "services.deplyo"])
-        .fails(2)
-        .stderr_has("error: unknown permission 'services.deplyo'\n")
-        .stderr_has("hint: did you mean 'services.deploy'?\n");
-    home.run(&["roles", "add-binding", "--team", "bakend", "--role", "viewer"])
-        .fails(3)
-        .stderr_has("hint: did you mean 'backend'?\n");
-    home.run(&["--project", "shpo", "roles", "list"])
-        .fails(3)
-        .stderr_has("hint: did you mean 'shop'?\n");
-    home.run(&["audit", "list", "--action", "role_binding.crate"])
-        .fails(2)
-        .stderr_has("error: unknown audit action 'role_binding.crate'\n")
-        .stderr_has("hint: did you mean 'role_binding.create'?\n");
-    // Nothing close: the list, not a guess.
-    home.run(&["roles", "add-binding", "--all-users", "--role", "zzzzzz"])
-        .fails(2)
-        .stderr_has("hint: valid roles: ");
+    home.run("teams create backend").ok();
+    assert_snapshot!(home.session(&[
+        "roles add-binding --all-users --role devloper",
+        "roles show viewr",
+        "roles check services.deplyo",
+        "roles add-binding --team bakend --role viewer",
+        "--project shpo roles list",
+        "audit list --action role_binding.crate",
+        // Nothing close: the list, not a guess.
+        "roles add-binding --all-users --role zzzzzz",
+    ]), @"
+    $ accessctl roles add-binding --all-users --role devloper
+    ----- stderr -----
+    error: unknown role 'devloper' in project 'shop'
+    hint: did you mean 'developer'?
+    ----- exit 2 -----
+    $ accessctl roles show viewr
+    ----- stderr -----
+    error: no role 'viewr' in project 'shop'
+    hint: did you mean 'viewer'?
+    ----- exit 3 -----
+    $ accessctl roles check services.deplyo
+    ----- stderr -----
+    error: unknown permission 'services.deplyo'
+    hint: did you mean 'services.deploy'?
+    ----- exit 2 -----
+    $ accessctl roles add-binding --team bakend --role viewer
+    ----- stderr -----
+    error: no team 'bakend'
+    hint: did you mean 'backend'?
+    ----- exit 3 -----
+    $ accessctl --project shpo roles list
+    ----- stderr -----
+    error: no project 'shpo' (or you cannot see it)
+    hint: did you mean 'shop'?
+    ----- exit 3 -----
+    $ accessctl audit list --action role_binding.crate
+    ----- stderr -----
+    error: unknown audit action 'role_binding.crate'
+    hint: did you mean 'role_binding.create'?
+    ----- exit 2 -----
+    $ accessctl roles add-binding --all-users --role zzzzzz
+    ----- stderr -----
+    error: unknown role 'zzzzzz' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
@@ -333,12 +357,36 @@ fn audit_lists_org_and_server_events_and_apply_records_its_bindings() {
 #[test]
 fn projects_new_says_how_to_select_it_or_selects_it() {
     let (_server, home) = admin_with_project();
-    home.run(&["projects", "new", "web"]).ok().stderr_has(
-        "Select it with `accessctl config set project web`, or pass --project web to each command",
-    );
-    home.run(&["config", "get", "project"]).ok().stdout_has("shop");
-    home.run(&["projects", "new", "api", "--use"])
-        .ok()
-        .stderr_has("Selected project api in context test");
-    home.run(&["config", "get", "project"]).ok().stdout_has("api");
+    assert_snapshot!(home.session(&[
+        "-q projects new web",
+        "projects new web2",
+        "config get project",
+        "projects new api --use",
+        "config get project",
+    ]), @"
+    $ accessctl -q projects new web
+    web
+    $ accessctl projects new web2
+    NAME         web2
+    DESCRIPTION
+    PRESET       akka
+    MY ROLES     admin
+    ID           00000000-0000-0000-0000-000000000001
+    ----- stderr -----
+    Created project web2 (akka roles)
+    Select it with `accessctl config set project web2`, or pass --project web2 to each command
+    $ accessctl config get project
+    shop
+    $ accessctl projects new api --use
+    NAME         api
+    DESCRIPTION
+    PRESET       akka
+    MY ROLES     admin
+    ID           00000000-0000-0000-0000-000000000001
+    ----- stderr -----
+    Created project api (akka roles)
+    Selected project api in context test
+    $ accessctl config get project
+    api
+    ");
 }

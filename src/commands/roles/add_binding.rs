@@ -46,11 +46,6 @@ pub async fn run(args: &AddBindingArgs, ctx: &Ctx) -> Result<(), CliError> {
         .map(|t| timeparse::parse(t, Direction::Future, timeparse::now()).map_err(CliError::usage))
         .transpose()?;
     let role = common::role(&args.role);
-    if args.all_users {
-        ctx.output().warn(&format!(
-            "this grants '{role}' to every active user of the organization"
-        ));
-    }
     let project = ctx.project().await?;
     let req = CreateRoleBinding {
         role: role.clone(),
@@ -59,6 +54,13 @@ pub async fn run(args: &AddBindingArgs, ctx: &Ctx) -> Result<(), CliError> {
     };
     match ctx.api().await?.create_role_binding(&project, &req).await {
         Ok(binding) => {
+            // Only once it is granted: a refused grant warns of nothing.
+            if args.all_users {
+                ctx.output().warn(&format!(
+                    "this grants '{}' to every active user of the organization",
+                    binding.role.name
+                ));
+            }
             ctx.output().info(&format!(
                 "Granted role {} in project {project}",
                 binding.role.name
