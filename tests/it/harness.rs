@@ -444,7 +444,8 @@ impl CommandLine for &Vec<String> {
 /// `00000000-0000-0000-0000-000000000001`, `…002`, … in order of appearance (the
 /// same ID keeps its number across stdout and stderr; same width, so tables stay
 /// aligned),
-/// RFC 3339 times by `[TIME]`, the test server's `http://127.0.0.1:PORT` by
+/// RFC 3339 times by `[TIME]`, invitation codes and tokens by `inv_xxx…` /
+/// `acc_xxx…` (same width), the test server's `http://127.0.0.1:PORT` by
 /// `[SERVER]` and the temp HOME by `[HOME]`.
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -477,6 +478,8 @@ fn normalize(text: &str, home: &Path) -> String {
     static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
         regex::Regex::new(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?").unwrap()
     });
+    static SECRET: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\b(inv|acc)_[A-Za-z0-9_-]{8,}").unwrap());
     static SERVER: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r"http://127\.0\.0\.1:\d+").unwrap());
     let text = match home.to_str() {
@@ -496,6 +499,10 @@ fn normalize(text: &str, home: &Path) -> String {
         format!("00000000-0000-0000-0000-{n:012}")
     });
     let text = TIME.replace_all(&text, "[TIME]");
+    // Codes and tokens: the prefix kept, the random part as x's of its width.
+    let text = SECRET.replace_all(&text, |c: &regex::Captures| {
+        format!("{}_{}", &c[1], "x".repeat(c[0].len() - c[1].len() - 1))
+    });
     SERVER.replace_all(&text, "[SERVER]").into_owned()
 }
 

@@ -1,31 +1,26 @@
 //! `roles invitations invite-user | list | delete | resend | accept`.
 
+use insta::assert_snapshot;
+
 use crate::harness::{Home, Server, admin_with_project, admin_with_project_on, cells};
 
 #[test]
 fn invite_list_resend_delete_doc_examples() {
     let (_server, home) = admin_with_project();
-    let r = home.run(&[
-        "roles",
-        "invitations",
-        "invite-user",
-        "dana@example.com",
-        "--role",
-        "admin",
-    ]);
-    r.ok();
-    assert_eq!(
-        cells(r.lines()[0]),
-        ["EMAIL", "STATUS", "ROLE", "EXPIRES", "CODE"]
-    );
-    let row = cells(r.lines()[1]);
-    assert_eq!(row[..3], ["dana@example.com", "invited", "admin"]);
-    let code = row[4].clone();
+    let r = home.run("roles invitations invite-user dana@example.com --role admin");
+    assert_snapshot!(r, @"
+    EMAIL             STATUS   ROLE   EXPIRES  CODE
+    dana@example.com  invited  admin  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    Share each code with its invitee: `accessctl roles invitations accept CODE`
+    ");
+    let code = cells(r.lines()[1])[4].clone();
 
-    let r = home.run(&["roles", "invitations", "list"]);
-    r.ok();
-    assert_eq!(cells(r.lines()[0]), ["EMAIL", "ROLE", "STATUS", "EXPIRES"]);
-    assert_eq!(cells(r.lines()[1])[..3], ["dana@example.com", "admin", "pending"]);
+    let r = home.run("roles invitations list");
+    assert_snapshot!(r, @"
+    EMAIL             ROLE   STATUS   EXPIRES
+    dana@example.com  admin  pending  in 6d
+    ");
     assert!(!r.stdout.contains(&code), "list never shows codes");
     assert_eq!(
         home.run(&["-q", "roles", "invitations", "list", "--status", "expired"])
@@ -51,57 +46,51 @@ fn invite_list_resend_delete_doc_examples() {
         r.stdout
     );
 
-    home.run(&["roles", "invitations", "delete", "dana@example.com"])
-        .ok()
-        .stderr_has("Deleted the invitation");
-    home.run(&["roles", "invitations", "delete", "dana@example.com"])
-        .fails(3)
-        .stderr_has("no open invitation");
-    home.run(&["roles", "invitations", "resend", "dana@example.com"])
-        .fails(3);
+    assert_snapshot!(home.session(&[
+        "roles invitations delete dana@example.com",
+        "roles invitations delete dana@example.com",
+        "roles invitations resend dana@example.com",
+    ]), @"
+    $ accessctl roles invitations delete dana@example.com
+    ----- stderr -----
+    Deleted the invitation of dana@example.com
+    $ accessctl roles invitations delete dana@example.com
+    ----- stderr -----
+    error: no open invitation for dana@example.com in project 'shop'
+    hint: see `accessctl roles invitations list`
+    ----- exit 3 -----
+    $ accessctl roles invitations resend dana@example.com
+    ----- stderr -----
+    error: no open invitation for dana@example.com in project 'shop'
+    hint: invite them: `accessctl roles invitations invite-user dana@example.com --role ROLE`
+    ----- exit 3 -----
+    ");
 }
 
 #[test]
 fn inviting_again_is_idempotent_and_another_role_conflicts() {
     let (_server, home) = admin_with_project();
-    home.run(&[
-        "roles",
-        "invitations",
-        "invite-user",
-        "erin@example.com",
-        "--role",
-        "viewer",
-    ])
-    .ok();
-    let again = home.run(&[
-        "roles",
-        "invitations",
-        "invite-user",
-        "Erin@Example.com",
-        "--role",
-        "Viewer",
-    ]);
-    again.ok().stderr_has("already invited");
-    assert_eq!(again.stdout, "");
-    home.run(&[
-        "roles",
-        "invitations",
-        "invite-user",
-        "erin@example.com",
-        "--role",
-        "admin",
-    ])
-    .fails(5);
-    home.run(&[
-        "roles",
-        "invitations",
-        "invite-user",
-        "erin@example.com",
-        "--role",
-        "wizard",
-    ])
-    .fails(2)
-    .stderr_has("hint: valid roles:");
+    assert_snapshot!(home.session(&[
+        "-q roles invitations invite-user erin@example.com --role viewer",
+        "roles invitations invite-user Erin@Example.com --role Viewer",
+        "roles invitations invite-user erin@example.com --role admin",
+        "roles invitations invite-user erin@example.com --role wizard",
+    ]), @"
+    $ accessctl -q roles invitations invite-user erin@example.com --role viewer
+    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    $ accessctl roles invitations invite-user Erin@Example.com --role Viewer
+    ----- stderr -----
+    erin@example.com: already invited as viewer; `accessctl roles invitations resend erin@example.com` gets a new code
+    $ accessctl roles invitations invite-user erin@example.com --role admin
+    ----- stderr -----
+    error: erin@example.com: already invited as 'viewer'; revoke that invitation first
+    ----- exit 5 -----
+    $ accessctl roles invitations invite-user erin@example.com --role wizard
+    ----- stderr -----
+    error: unknown role 'wizard' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
