@@ -791,11 +791,77 @@ pub struct AcceptInvitation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AcceptResponse {
-    pub project: Ref,
-    pub binding: RoleBinding,
+    /// The project of a project invitation (absent for an org invitation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<Ref>,
+    /// The binding a project invitation created (absent for an org invitation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<RoleBinding>,
+    /// The org of an org invitation (absent for a project invitation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<Ref>,
+    /// The membership an org invitation created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_member: Option<OrgMember>,
     pub user: User,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<CreatedToken>,
+}
+
+/// An open invitation into an org, with one org role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgInvitation {
+    pub id: String,
+    pub org: Ref,
+    pub email: String,
+    /// A base org role or a custom org role of the org.
+    pub role: String,
+    /// Username of the inviter.
+    #[serde(default)]
+    pub invited_by: Option<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    pub status: InvitationStatus,
+    /// Only in the create response, and only with `delivery: "inviter"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Only in the create response: where the code went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<InvitationDelivery>,
+}
+
+/// `POST /v1/orgs/{org}/invitations`: 1–100 emails, one org role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrgInvitations {
+    pub emails: Vec<String>,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_days: Option<u32>,
+}
+
+/// One email's result of an org invitation request (`already-member`: the
+/// account is a member of the org with that role).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgInviteResult {
+    pub email: String,
+    pub status: InviteStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::ProblemCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<OrgInvitation>,
+}
+
+/// Response of `POST /v1/orgs/{org}/invitations`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgInviteResponse {
+    pub results: Vec<OrgInviteResult>,
 }
 
 // ---------------------------------------------------------------- audit

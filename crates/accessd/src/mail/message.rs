@@ -21,6 +21,8 @@ pub struct Rendered {
 /// What an invitation mail says.
 pub struct Invitation<'a> {
     pub public_url: &'a str,
+    /// `project` or `organization`: what `project` names.
+    pub kind: &'a str,
     pub project: &'a str,
     pub role: &'a str,
     pub inviter: Option<&'a str>,
@@ -41,12 +43,13 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
     let by = i.inviter.map(|u| format!(" by {u}")).unwrap_or_default();
     // Short ASCII lines, so the body goes out as 7bit and the code stays intact.
     let text = format!(
-        "You have been invited{by} to the project '{project}'\n\
+        "You have been invited{by} to the {kind} '{project}'\n\
          with the role '{role}' on {url}.\n\n\
          Your invitation code (valid {days} days, works once):\n\n    {code}\n\n\
          Accept it with:\n\n    {command}\n\n\
          If this email already has an account on this server, log in\n\
          first (`accessctl --server {url} auth login --email <you>`).\n",
+        kind = i.kind,
         project = i.project,
         role = i.role,
         url = i.public_url.trim_end_matches('/'),
@@ -59,13 +62,14 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
         .unwrap_or_default();
     let html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n\
-         <p>You have been invited{by_html} to the project <b>{project}</b> with the role \
+         <p>You have been invited{by_html} to the {kind} <b>{project}</b> with the role \
          <b>{role}</b> on {url}.</p>\n\
          <p>Your invitation code (valid {days} days, works once):</p>\n\
          <p><code>{code}</code></p>\n\
          <p>Accept it with:</p>\n<pre>{command}</pre>\n\
          <p>If this email already has an account on this server, log in first.</p>\n\
          </body></html>\n",
+        kind = i.kind,
         title = escape(&format!("Invitation to {}", i.project)),
         project = escape(i.project),
         role = escape(i.role),
@@ -153,6 +157,7 @@ mod tests {
     #[test]
     fn escapes_hostile_names_in_html() {
         let r = invitation(&Invitation {
+            kind: "project",
             public_url: "https://access.example.com/",
             project: "<script>alert('x')</script>&",
             role: "dev\"eloper",

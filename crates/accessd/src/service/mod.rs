@@ -11,6 +11,7 @@ pub mod invitations;
 pub mod login;
 pub mod members;
 pub mod mfa;
+pub mod org_invitations;
 pub mod org_roles;
 pub mod orgs;
 pub mod owners;

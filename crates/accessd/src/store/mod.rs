@@ -5,6 +5,7 @@ pub mod audit;
 pub mod bindings;
 pub mod invitations;
 pub mod login_codes;
+pub mod org_invitations;
 pub mod org_roles;
 pub mod orgs;
 pub mod outbox;
