@@ -182,6 +182,11 @@ pub fn org_roles() -> ArgValueCandidates {
     remote(Kind::OrgRoles)
 }
 
+/// Emails of the current organization's open invitations, described by their org role.
+pub fn org_invitations() -> ArgValueCandidates {
+    remote(Kind::OrgInvitations)
+}
+
 /// Cluster names of the current organization.
 pub fn clusters() -> ArgValueCandidates {
     remote(Kind::Clusters)
@@ -210,6 +215,7 @@ enum Kind {
     Teams,
     Orgs,
     OrgRoles,
+    OrgInvitations,
     Clusters,
 }
 
@@ -314,6 +320,12 @@ async fn fetch(kind: Kind, team: Option<&str>, ctx: &Ctx) -> Result<Vec<Completi
             .await?
             .into_iter()
             .map(|k| (k.name, None))
+            .collect(),
+        Kind::OrgInvitations => api
+            .list_org_invitations(&ctx.settings.org.value)
+            .await?
+            .into_iter()
+            .map(|i| (i.email, Some(i.role)))
             .collect(),
         Kind::Orgs => api
             .list_orgs()

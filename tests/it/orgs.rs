@@ -460,3 +460,88 @@ fn teams_belong_to_the_org_given_with_org() {
     ])
     .ok();
 }
+
+#[test]
+fn orgs_invitations_invite_list_delete_and_accept_through_the_binary() {
+    let (server, home) = admin_with_project();
+    let bob_token = server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    home.run(&["orgs", "new", "acme"]).ok();
+    let acme = |args: &[&str]| {
+        let mut all = vec!["--org", "acme", "orgs", "invitations"];
+        all.extend_from_slice(args);
+        home.run(&all)
+    };
+    // Input is checked before any request.
+    acme(&["invite-user", "not-an-email", "--role", "devops"]).fails(2);
+    acme(&["invite-user", "bob@example.com", "--role", "superuser"])
+        .fails(2)
+        .stderr_has("superuser");
+    let r = acme(&["invite-user", "bob@example.com", "--role", "devops"]);
+    r.ok()
+        .stderr_has("Invited bob@example.com into organization acme");
+    assert_eq!(
+        cells(r.lines()[0]),
+        ["EMAIL", "STATUS", "ROLE", "EXPIRES", "CODE"]
+    );
+    let row = cells(r.lines()[1]);
+    assert_eq!(
+        row[..3],
+        ["bob@example.com".to_string(), "invited".into(), "devops".into()]
+    );
+    let code = row[4].clone();
+    assert!(code.starts_with("inv_"), "{row:?}");
+    acme(&["invite-user", "bob@example.com", "--role", "devops"])
+        .ok()
+        .stderr_has("bob@example.com is already invited");
+    acme(&["invite-user", "bob@example.com", "--role", "viewer"])
+        .fails(5)
+        .one_error()
+        .stderr_has("already invited as 'devops'");
+    let r = acme(&["list"]);
+    assert_eq!(cells(r.ok().lines()[0]), ["EMAIL", "ROLE", "STATUS", "EXPIRES"]);
+    assert_eq!(
+        cells(r.lines()[1])[..3],
+        ["bob@example.com".to_string(), "devops".into(), "pending".into()]
+    );
+    assert!(!r.stdout.contains(&code), "the code is shown only once");
+
+    // A second invitation, revoked.
+    acme(&["invite-user", "dave@example.com", "--role", "member"]).ok();
+    acme(&["delete", "dave@example.com"])
+        .ok()
+        .stderr_has("Deleted the invitation of dave@example.com");
+    acme(&["delete", "dave@example.com"])
+        .fails(3)
+        .stderr_has("error: no open invitation for dave@example.com in organization 'acme'")
+        .stderr_has("hint: see `accessctl orgs invitations list`");
+
+    // bob accepts with his own login; the membership is there.
+    let bob = Home::new();
+    bob.login(&server, &bob_token);
+    bob.run(&["roles", "invitations", "accept", &code])
+        .ok()
+        .stderr_has("Joined organization acme as devops (bob)");
+    let r = home.run(&["--org", "acme", "-o", "json", "orgs", "members", "list"]);
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["username"] == "bob" && m["role"] == "devops"),
+        "{}",
+        r.stdout
+    );
+    assert!(acme(&["list", "-q"]).ok().stdout.is_empty());
+    // bob is a devops member, not an admin: he cannot invite (exit 4).
+    bob.run(&[
+        "--org",
+        "acme",
+        "orgs",
+        "invitations",
+        "invite-user",
+        "x@example.com",
+        "--role",
+        "member",
+    ])
+    .fails(4);
+}

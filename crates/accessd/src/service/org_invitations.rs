@@ -67,7 +67,12 @@ pub fn org_invitation(
 impl Service {
     /// The caller's org role after the org's lock; 403 unless they may manage
     /// invitations at all (owners, admins, server administrators).
-    async fn org_inviter(&self, tx: &mut Conn, caller: &Caller, key: &str) -> ApiResult<(store::users::OrgRow, Option<String>)> {
+    async fn org_inviter(
+        &self,
+        tx: &mut Conn,
+        caller: &Caller,
+        key: &str,
+    ) -> ApiResult<(store::users::OrgRow, Option<String>)> {
         let org = self.locked_org(tx, caller, key).await?;
         let role = store::users::org_role(tx, &org.id, &caller.user.id).await?;
         if !matches!(role.as_deref(), Some("owner" | "admin")) && !caller.user.is_admin {
@@ -203,7 +208,11 @@ impl Service {
     }
 
     /// The org's open invitations (its owners and admins, server administrators).
-    pub async fn list_org_invitations(&self, caller: &Caller, key: &str) -> ApiResult<Vec<api::OrgInvitation>> {
+    pub async fn list_org_invitations(
+        &self,
+        caller: &Caller,
+        key: &str,
+    ) -> ApiResult<Vec<api::OrgInvitation>> {
         let mut c = self.conn().await?;
         let (org, role) = self.org_for(&mut c, caller, key).await?;
         if !matches!(role.as_deref(), Some("owner" | "admin")) && !caller.user.is_admin {
@@ -230,7 +239,12 @@ impl Service {
                         format!("no open invitation '{inv}' in org '{}'", org.name),
                     )
                 })?;
-            may_change(caller_role.as_deref(), caller.user.is_admin, None, Some(&row.role))?;
+            may_change(
+                caller_role.as_deref(),
+                caller.user.is_admin,
+                None,
+                Some(&row.role),
+            )?;
             store::org_invitations::delete(&mut tx, &row.id).await?;
             self.audit_in_org(
                 &mut tx,

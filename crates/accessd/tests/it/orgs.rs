@@ -691,10 +691,16 @@ async fn an_org_invitation_adds_the_member_with_its_role_once_accepted_by_that_a
     let w = World::new().await;
     let (_, bob) = w.user("bob").await;
     let (_, carol) = w.user("carol").await;
-    w.admin.post("/v1/orgs", json!({"name": "acme"})).await.expect(201);
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
     let r = w
         .admin
-        .post("/v1/orgs/acme/invitations", invite_body(&["bob@example.com"], "DevOps"))
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["bob@example.com"], "DevOps"),
+        )
         .await
         .expect(201);
     let inv = &r["results"][0];
@@ -709,14 +715,20 @@ async fn an_org_invitation_adds_the_member_with_its_role_once_accepted_by_that_a
     // The same again: already invited (no code); another role: a conflict.
     let again = w
         .admin
-        .post("/v1/orgs/acme/invitations", invite_body(&["BOB@example.com"], "devops"))
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["BOB@example.com"], "devops"),
+        )
         .await
         .expect(200);
     assert_eq!(again["results"][0]["status"], "already-invited");
     assert!(!again.to_string().contains("inv_"), "{again}");
     let other = w
         .admin
-        .post("/v1/orgs/acme/invitations", invite_body(&["bob@example.com"], "viewer"))
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["bob@example.com"], "viewer"),
+        )
         .await
         .expect(200);
     assert_eq!(other["results"][0]["status"], "conflict");
@@ -728,7 +740,9 @@ async fn an_org_invitation_adds_the_member_with_its_role_once_accepted_by_that_a
     assert_eq!(list["items"][0]["status"], "pending");
     assert!(!list.to_string().contains("inv_"), "{list}");
     // Only the org's owners and admins (and server administrators) see them.
-    bob.get("/v1/orgs/acme/invitations").await.problem(404, "not-found");
+    bob.get("/v1/orgs/acme/invitations")
+        .await
+        .problem(404, "not-found");
 
     // The code alone does not bind an existing account, nor another account.
     w.anon()
@@ -748,7 +762,10 @@ async fn an_org_invitation_adds_the_member_with_its_role_once_accepted_by_that_a
         .expect(200);
     assert_eq!(acc["org"]["name"], "acme");
     assert_eq!(acc["org_member"]["role"], "devops");
-    assert!(acc.get("project").is_none() && acc.get("token").is_none(), "{acc}");
+    assert!(
+        acc.get("project").is_none() && acc.get("token").is_none(),
+        "{acc}"
+    );
     let after = roles(&w.admin.get("/v1/orgs/acme/members").await.expect(200));
     assert_eq!(after, pairs(&[("admin", "owner"), ("bob", "devops")]));
     // A used code is gone; the member is not invited again.
@@ -757,7 +774,10 @@ async fn an_org_invitation_adds_the_member_with_its_role_once_accepted_by_that_a
         .problem(404, "not-found");
     let member = w
         .admin
-        .post("/v1/orgs/acme/invitations", invite_body(&["bob@example.com"], "devops"))
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["bob@example.com"], "devops"),
+        )
         .await
         .expect(200);
     assert_eq!(member["results"][0]["status"], "already-member");
@@ -770,8 +790,14 @@ async fn an_org_invitation_adds_the_member_with_its_role_once_accepted_by_that_a
         .iter()
         .map(|e| e["action"].as_str().unwrap().to_owned())
         .collect();
-    assert!(actions.contains(&"org.invitation.create".to_owned()), "{actions:?}");
-    assert!(actions.contains(&"org.invitation.accept".to_owned()), "{actions:?}");
+    assert!(
+        actions.contains(&"org.invitation.create".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"org.invitation.accept".to_owned()),
+        "{actions:?}"
+    );
     let audit = w.admin.get("/v1/audit-events?limit=500").await.expect(200);
     assert!(!audit.to_string().contains(&code), "a code in the audit log");
 }
@@ -780,23 +806,42 @@ async fn an_org_invitation_adds_the_member_with_its_role_once_accepted_by_that_a
 async fn orgs_invite_with_the_roles_the_inviter_may_give_and_a_handed_code_mints_no_account() {
     let w = World::new().await;
     let (_, bob) = w.user("bob").await;
-    w.admin.post("/v1/orgs", json!({"name": "acme"})).await.expect(201);
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
     // bob is no member: the org does not exist for him.
-    bob.post("/v1/orgs/acme/invitations", invite_body(&["x@example.com"], "member"))
+    bob.post(
+        "/v1/orgs/acme/invitations",
+        invite_body(&["x@example.com"], "member"),
+    )
+    .await
+    .problem(404, "not-found");
+    put_member(&w.admin, "acme", "bob", Some("devops"))
         .await
-        .problem(404, "not-found");
-    put_member(&w.admin, "acme", "bob", Some("devops")).await.expect(201);
-    bob.post("/v1/orgs/acme/invitations", invite_body(&["x@example.com"], "member"))
+        .expect(201);
+    bob.post(
+        "/v1/orgs/acme/invitations",
+        invite_body(&["x@example.com"], "member"),
+    )
+    .await
+    .problem(403, "forbidden");
+    put_member(&w.admin, "acme", "bob", Some("admin"))
         .await
-        .problem(403, "forbidden");
-    put_member(&w.admin, "acme", "bob", Some("admin")).await.expect(200);
+        .expect(200);
     // Admins invite with every role but owner.
-    bob.post("/v1/orgs/acme/invitations", invite_body(&["x@example.com"], "owner"))
-        .await
-        .problem(403, "privilege-escalation");
-    bob.post("/v1/orgs/acme/invitations", invite_body(&["x@example.com"], "root"))
-        .await
-        .problem(422, "validation-failed");
+    bob.post(
+        "/v1/orgs/acme/invitations",
+        invite_body(&["x@example.com"], "owner"),
+    )
+    .await
+    .problem(403, "privilege-escalation");
+    bob.post(
+        "/v1/orgs/acme/invitations",
+        invite_body(&["x@example.com"], "root"),
+    )
+    .await
+    .problem(422, "validation-failed");
     // A custom org role works like a base one.
     w.admin
         .post("/v1/orgs/acme/roles", json!({"name": "Platform Engineers"}))
@@ -822,7 +867,10 @@ async fn orgs_invite_with_the_roles_the_inviter_may_give_and_a_handed_code_mints
     // Revoking: by email; an owner's invitation only by an owner.
     let owner_inv = w
         .admin
-        .post("/v1/orgs/acme/invitations", invite_body(&["olga@example.com"], "owner"))
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["olga@example.com"], "owner"),
+        )
         .await
         .expect(201);
     assert_eq!(owner_inv["results"][0]["status"], "invited");
@@ -849,10 +897,16 @@ async fn a_mailed_org_invitation_creates_the_account_as_a_member() {
         ..Default::default()
     })
     .await;
-    w.admin.post("/v1/orgs", json!({"name": "acme"})).await.expect(201);
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
     let r = w
         .admin
-        .post("/v1/orgs/acme/invitations", invite_body(&["erin@example.com"], "viewer"))
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["erin@example.com"], "viewer"),
+        )
         .await
         .expect(201);
     assert_eq!(r["results"][0]["invitation"]["delivery"], "mail");
