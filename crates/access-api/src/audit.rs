@@ -39,6 +39,7 @@ pub const ACTIONS: &[&str] = &[
     "server_role.create",
     "server_role.update",
     "server_role.delete",
+    "preset_role.update",
     "team.create",
     "team.delete",
     "team.member.add",

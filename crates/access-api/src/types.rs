@@ -199,6 +199,39 @@ pub struct Role {
     /// administrator; changed only there).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub server_wide: bool,
+    /// A built-in role whose permissions a server administrator changed for
+    /// this server (`PUT /v1/presets/{preset}/roles/{role}`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub modified: bool,
+}
+
+/// A preset's default role as this server has it: `GET /v1/presets/{preset}/roles`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresetRoleInfo {
+    pub preset: String,
+    pub name: String,
+    pub owner_grade: bool,
+    /// The permissions projects of the preset give the role on this server.
+    pub permissions: Vec<String>,
+    /// The preset's own permissions for it.
+    pub default_permissions: Vec<String>,
+    /// Whether `permissions` differ from `default_permissions`.
+    pub modified: bool,
+    /// Projects of the preset on this server (all of them have the role); only
+    /// in the `PUT` response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<u64>,
+}
+
+/// `PUT /v1/presets/{preset}/roles/{role}` (server administrators): the role's
+/// permissions in every project of the preset on this server, now and later.
+/// The preset's own permissions again remove the change.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePresetRole {
+    pub permissions: Vec<String>,
 }
 
 /// A server-wide project role (Loft): `GET/POST /v1/orgs/{org}/project-roles`.

@@ -212,3 +212,20 @@ pub async fn delete_invitation(
     svc.delete_org_invitation(&c, &org, &inv).await?;
     Ok(no_content(None))
 }
+
+pub async fn preset_roles(State(svc): State<Service>, Auth(c): Auth, Path(preset): Path<String>) -> R {
+    Ok(whole_list(svc.list_preset_roles(&c, &preset).await?, None))
+}
+
+pub async fn update_preset_role(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path((preset, role)): Path<(String, String)>,
+    ApiJson(req): ApiJson<api::UpdatePresetRole>,
+) -> R {
+    Ok(json(
+        StatusCode::OK,
+        &svc.update_preset_role(&c, &preset, &role, &req).await?,
+        None,
+    ))
+}

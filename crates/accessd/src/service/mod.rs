@@ -16,6 +16,7 @@ pub mod org_roles;
 pub mod orgs;
 pub mod owners;
 pub mod policy;
+pub mod preset_roles;
 pub mod projects;
 pub mod recover;
 pub mod roles;

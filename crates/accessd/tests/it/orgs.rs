@@ -933,3 +933,126 @@ async fn a_mailed_org_invitation_creates_the_account_as_a_member() {
     let members = roles(&w.admin.get("/v1/orgs/acme/members").await.expect(200));
     assert_eq!(members, pairs(&[("admin", "owner"), ("erin", "viewer")]));
 }
+
+// ------------------------------------------------- the server's preset roles
+
+fn role_in(list: &Value, name: &str) -> Value {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no role {name} in {list}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_admins_change_a_presets_default_role_for_every_project_of_it() {
+    let w = World::new().await;
+    let (_, bob) = w.user("bob").await;
+    w.project("p", "akka").await;
+    w.project("g", "goldsky").await;
+    w.bind("p", "bob", "developer").await;
+    let akka = presets_role(&w, "akka", "developer").await;
+    let mut perms: Vec<String> = serde_json::from_value(akka["default_permissions"].clone()).unwrap();
+    assert!(!perms.contains(&"audit.view".to_owned()));
+    perms.push("audit.view".into());
+    let body = json!({"permissions": perms});
+
+    bob.put("/v1/presets/akka/roles/developer", body.clone())
+        .await
+        .problem(403, "forbidden");
+    w.admin
+        .put("/v1/presets/akka/roles/admin", body.clone())
+        .await
+        .problem(403, "role-immutable");
+    w.admin
+        .put("/v1/presets/akka/roles/developer", json!({"permissions": ["owners.manage"]}))
+        .await
+        .problem(422, "validation-failed");
+    w.admin
+        .put("/v1/presets/akka/roles/developer", json!({"permissions": ["no.such"]}))
+        .await
+        .problem(422, "validation-failed");
+    w.admin
+        .put("/v1/presets/nope/roles/developer", body.clone())
+        .await
+        .problem(404, "not-found");
+    let check = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.post(
+                "/v1/projects/p/permissions:check",
+                json!({"permissions": ["audit.view"]}),
+            )
+            .await
+            .expect(200)["results"][0]["allowed"]
+                .clone()
+        }
+    };
+    assert_eq!(check(&bob).await, false);
+    let etag = w.admin.get("/v1/projects/p/roles").await.header("etag");
+
+    let changed = w
+        .admin
+        .put("/v1/presets/akka/roles/developer", body.clone())
+        .await
+        .expect(200);
+    assert_eq!(changed["modified"], true);
+    assert_eq!(changed["projects"], 1, "{changed}");
+    // The name stays; the project's copy is marked, its version moved, and the
+    // binding grants the new permission at once.
+    let roles = w.admin.get("/v1/projects/p/roles").await;
+    assert_ne!(roles.header("etag"), etag);
+    let dev = role_in(&roles.expect(200), "developer");
+    assert_eq!(dev["modified"], true);
+    assert_eq!(dev["built_in"], true);
+    assert!(dev["permissions"].as_array().unwrap().contains(&json!("audit.view")));
+    assert_eq!(check(&bob).await, true);
+    // Another preset is untouched; a new project of the preset gets the change.
+    let g = w.admin.get("/v1/projects/g/roles").await.expect(200);
+    assert!(g["items"].as_array().unwrap().iter().all(|r| r.get("modified").is_none()));
+    w.project("q", "akka").await;
+    let q = role_in(&w.admin.get("/v1/projects/q/roles").await.expect(200), "developer");
+    assert_eq!(q["modified"], true);
+    assert_eq!(presets_role(&w, "akka", "developer").await["modified"], true);
+    // Still a built-in role: not changed from the project.
+    w.admin
+        .put("/v1/projects/p/roles/developer", json!({"permissions": ["project.view"]}))
+        .await
+        .problem(403, "role-immutable");
+
+    // Audited, once per real change.
+    let events = w.admin.get("/v1/audit-events?action=preset_role.update").await.expect(200);
+    assert_eq!(events["items"].as_array().unwrap().len(), 1, "{events}");
+    w.admin
+        .put("/v1/presets/akka/roles/developer", body.clone())
+        .await
+        .expect(200);
+    let events = w.admin.get("/v1/audit-events?action=preset_role.update").await.expect(200);
+    assert_eq!(events["items"].as_array().unwrap().len(), 1, "{events}");
+
+    // The preset's own permissions again: no longer modified, in every project.
+    let back = w
+        .admin
+        .put(
+            "/v1/presets/akka/roles/developer",
+            json!({"permissions": akka["default_permissions"]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(back["modified"], false);
+    assert_eq!(back["projects"], 2);
+    let dev = role_in(&w.admin.get("/v1/projects/p/roles").await.expect(200), "developer");
+    assert!(dev.get("modified").is_none(), "{dev}");
+    assert_eq!(check(&bob).await, false);
+}
+
+async fn presets_role(w: &World, preset: &str, role: &str) -> Value {
+    let list = w
+        .admin
+        .get(&format!("/v1/presets/{preset}/roles"))
+        .await
+        .expect(200);
+    role_in(&list, role)
+}
