@@ -147,6 +147,24 @@ impl ApiClient {
         .await
     }
 
+    pub async fn list_preset_roles(&self, preset: &str) -> Result<Vec<PresetRoleInfo>, ApiError> {
+        self.list(format!("/v1/presets/{}/roles", enc(preset))).await
+    }
+
+    pub async fn update_preset_role(
+        &self,
+        preset: &str,
+        role: &str,
+        req: &UpdatePresetRole,
+    ) -> Result<PresetRoleInfo, ApiError> {
+        self.call(
+            Method::Put,
+            format!("/v1/presets/{}/roles/{}", enc(preset), enc(role)),
+            Some(req),
+        )
+        .await
+    }
+
     pub async fn list_org_invitations(&self, org: &str) -> Result<Vec<OrgInvitation>, ApiError> {
         self.list(format!("/v1/orgs/{}/invitations", enc(org))).await
     }

@@ -180,6 +180,8 @@ impl Tabular for Role {
         // A server-wide role is not the preset's, and not the project's own either.
         let built_in = if self.server_wide {
             "server-wide".to_owned()
+        } else if self.modified {
+            "modified".to_owned()
         } else {
             yes_no(self.built_in)
         };

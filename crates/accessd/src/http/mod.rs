@@ -102,10 +102,7 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             put(orgs::set_member).delete(orgs::remove_member),
         )
         .route("/presets/{preset}/roles", get(orgs::preset_roles))
-        .route(
-            "/presets/{preset}/roles/{role}",
-            put(orgs::update_preset_role),
-        )
+        .route("/presets/{preset}/roles/{role}", put(orgs::update_preset_role))
         .route(
             "/orgs/{org}/invitations",
             get(orgs::invitations).post(orgs::invite),

@@ -22,10 +22,7 @@ fn preset(name: &str) -> ApiResult<&'static presets::Preset> {
     presets::find(&validate::normalize(name)).ok_or_else(|| {
         ApiError::new(
             ProblemCode::NotFound,
-            format!(
-                "no preset '{name}'; presets: {}",
-                presets::names().join(", ")
-            ),
+            format!("no preset '{name}'; presets: {}", presets::names().join(", ")),
         )
     })
 }
@@ -58,7 +55,11 @@ fn info(
 impl Service {
     /// A preset's roles as this server has them (anyone signed in: presets are
     /// public data).
-    pub async fn list_preset_roles(&self, _caller: &Caller, name: &str) -> ApiResult<Vec<api::PresetRoleInfo>> {
+    pub async fn list_preset_roles(
+        &self,
+        _caller: &Caller,
+        name: &str,
+    ) -> ApiResult<Vec<api::PresetRoleInfo>> {
         let p = preset(name)?;
         let mut c = self.conn().await?;
         let overrides = store::preset_roles::overrides(&mut c, p.name).await?;
@@ -104,7 +105,9 @@ impl Service {
         let mut perms: Vec<String> = req.permissions.iter().map(|p| validate::normalize(p)).collect();
         perms.sort();
         perms.dedup();
-        let all = access_api::permissions::all().map(|p| p.name.to_owned()).collect();
+        let all = access_api::permissions::all()
+            .map(|p| p.name.to_owned())
+            .collect();
         rules::check_custom_role_permissions(&all, &perms)?;
         let default_permissions = defaults(r);
         let modified = perms != default_permissions;

@@ -105,7 +105,10 @@ impl Service {
             // The server's changes to the preset's roles (Loft) apply to new projects too.
             let overrides = store::preset_roles::overrides(&mut tx, preset.name).await?;
             for (rank, r) in preset.roles.iter().enumerate() {
-                let changed = overrides.iter().find(|(n, _)| n == r.name).map(|(_, p)| p.clone());
+                let changed = overrides
+                    .iter()
+                    .find(|(n, _)| n == r.name)
+                    .map(|(_, p)| p.clone());
                 let modified = changed.is_some();
                 let perms: Vec<String> =
                     changed.unwrap_or_else(|| r.permissions.iter().map(|p| p.to_string()).collect());

@@ -967,11 +967,17 @@ async fn server_admins_change_a_presets_default_role_for_every_project_of_it() {
         .await
         .problem(403, "role-immutable");
     w.admin
-        .put("/v1/presets/akka/roles/developer", json!({"permissions": ["owners.manage"]}))
+        .put(
+            "/v1/presets/akka/roles/developer",
+            json!({"permissions": ["owners.manage"]}),
+        )
         .await
         .problem(422, "validation-failed");
     w.admin
-        .put("/v1/presets/akka/roles/developer", json!({"permissions": ["no.such"]}))
+        .put(
+            "/v1/presets/akka/roles/developer",
+            json!({"permissions": ["no.such"]}),
+        )
         .await
         .problem(422, "validation-failed");
     w.admin
@@ -1007,29 +1013,54 @@ async fn server_admins_change_a_presets_default_role_for_every_project_of_it() {
     let dev = role_in(&roles.expect(200), "developer");
     assert_eq!(dev["modified"], true);
     assert_eq!(dev["built_in"], true);
-    assert!(dev["permissions"].as_array().unwrap().contains(&json!("audit.view")));
+    assert!(
+        dev["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("audit.view"))
+    );
     assert_eq!(check(&bob).await, true);
     // Another preset is untouched; a new project of the preset gets the change.
     let g = w.admin.get("/v1/projects/g/roles").await.expect(200);
-    assert!(g["items"].as_array().unwrap().iter().all(|r| r.get("modified").is_none()));
+    assert!(
+        g["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get("modified").is_none())
+    );
     w.project("q", "akka").await;
-    let q = role_in(&w.admin.get("/v1/projects/q/roles").await.expect(200), "developer");
+    let q = role_in(
+        &w.admin.get("/v1/projects/q/roles").await.expect(200),
+        "developer",
+    );
     assert_eq!(q["modified"], true);
     assert_eq!(presets_role(&w, "akka", "developer").await["modified"], true);
     // Still a built-in role: not changed from the project.
     w.admin
-        .put("/v1/projects/p/roles/developer", json!({"permissions": ["project.view"]}))
+        .put(
+            "/v1/projects/p/roles/developer",
+            json!({"permissions": ["project.view"]}),
+        )
         .await
         .problem(403, "role-immutable");
 
     // Audited, once per real change.
-    let events = w.admin.get("/v1/audit-events?action=preset_role.update").await.expect(200);
+    let events = w
+        .admin
+        .get("/v1/audit-events?action=preset_role.update")
+        .await
+        .expect(200);
     assert_eq!(events["items"].as_array().unwrap().len(), 1, "{events}");
     w.admin
         .put("/v1/presets/akka/roles/developer", body.clone())
         .await
         .expect(200);
-    let events = w.admin.get("/v1/audit-events?action=preset_role.update").await.expect(200);
+    let events = w
+        .admin
+        .get("/v1/audit-events?action=preset_role.update")
+        .await
+        .expect(200);
     assert_eq!(events["items"].as_array().unwrap().len(), 1, "{events}");
 
     // The preset's own permissions again: no longer modified, in every project.
@@ -1043,7 +1074,10 @@ async fn server_admins_change_a_presets_default_role_for_every_project_of_it() {
         .expect(200);
     assert_eq!(back["modified"], false);
     assert_eq!(back["projects"], 2);
-    let dev = role_in(&w.admin.get("/v1/projects/p/roles").await.expect(200), "developer");
+    let dev = role_in(
+        &w.admin.get("/v1/projects/p/roles").await.expect(200),
+        "developer",
+    );
     assert!(dev.get("modified").is_none(), "{dev}");
     assert_eq!(check(&bob).await, false);
 }
