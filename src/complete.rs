@@ -445,6 +445,7 @@ fn context_names() -> Result<Vec<CompletionCandidate>, CliError> {
 struct Typed {
     context: Option<String>,
     project: Option<String>,
+    org: Option<String>,
     server: Option<String>,
     config: Option<PathBuf>,
     timeout: Option<String>,
@@ -463,6 +464,7 @@ impl Typed {
         Inputs {
             context: from(&self.context, "ACCESSCTL_CONTEXT"),
             project: from(&self.project, "ACCESSCTL_PROJECT"),
+            org: from(&self.org, "ACCESSCTL_ORG"),
             server: from(&self.server, "ACCESSCTL_SERVER"),
             timeout: from(&self.timeout, "ACCESSCTL_TIMEOUT"),
             quiet: true,
@@ -492,7 +494,8 @@ fn typed() -> Typed {
     t
 }
 
-/// Reads `--flag VALUE` and `--flag=VALUE` of the global flags that choose the server.
+/// Reads `--flag VALUE` and `--flag=VALUE` of the global flags that choose the
+/// server, the project and the organization.
 fn scan(words: &[String]) -> Typed {
     let mut t = Typed::default();
     let mut i = 0;
@@ -525,7 +528,7 @@ fn scan(words: &[String]) -> Typed {
         };
         if !matches!(
             flag,
-            "--context" | "--project" | "--server" | "--timeout" | "--config"
+            "--context" | "--project" | "--org" | "--server" | "--timeout" | "--config"
         ) {
             continue;
         }
@@ -540,6 +543,7 @@ fn scan(words: &[String]) -> Typed {
         match flag {
             "--context" => t.context = value,
             "--project" => t.project = value,
+            "--org" => t.org = value,
             "--server" => t.server = value,
             "--timeout" => t.timeout = value,
             _ => t.config = value.map(PathBuf::from),
@@ -563,6 +567,10 @@ mod tests {
         ));
         assert_eq!(t.context.as_deref(), Some("prod"));
         assert_eq!(t.project.as_deref(), Some("shop"));
+        assert_eq!(
+            scan(&words("--org acme orgs members add --role ")).org.as_deref(),
+            Some("acme")
+        );
         assert_eq!(t.config, Some(PathBuf::from("/x/c.toml")));
         assert!(t.insecure_http);
         assert_eq!(t.server, None);
