@@ -231,17 +231,25 @@ impl Ctx {
             .with_hint("pass --project NAME, or set one with `accessctl config set project NAME`"))
     }
 
-    /// Asks to confirm a destructive action. `--yes` answers yes; without a terminal
-    /// and without `--yes` it is a usage error.
-    pub fn confirm(&self, question: &str) -> Result<(), CliError> {
+    /// Asks to confirm a destructive action, said as a lowercase verb phrase
+    /// (`delete project 'shop'`): the prompt is `Delete project 'shop'? [y/N]`.
+    /// `--yes` answers yes; without a terminal and without `--yes` it is a usage
+    /// error.
+    pub fn confirm(&self, action: &str) -> Result<(), CliError> {
         if self.settings.yes {
             return Ok(());
         }
         if !self.env.stdin_tty {
-            return Err(CliError::usage(format!("{question} needs confirmation"))
-                .with_hint("pass --yes to confirm without a prompt"));
+            return Err(
+                CliError::usage(format!("refusing to {action} without confirmation"))
+                    .with_hint("pass --yes to confirm without a prompt"),
+            );
         }
-        self.output.prompt(&format!("{question} [y/N] "));
+        let mut question = action.to_owned();
+        if let Some(first) = question.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        self.output.prompt(&format!("{question}? [y/N] "));
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)
@@ -285,9 +293,8 @@ impl Ctx {
     pub async fn edit_file(&self, path: &std::path::Path) -> Result<String, CliError> {
         let editor = self.env.editor.clone().unwrap_or_else(|| "vi".to_owned());
         if let Err(e) = crate::editor::run(&editor, path).await {
-            let hint = e.hint.clone().map(|h| format!("{h}; ")).unwrap_or_default();
             return Err(e.with_hint(format!(
-                "{hint}nothing was changed; the document is in {}",
+                "nothing was changed; the document is in {}",
                 path.display()
             )));
         }

@@ -567,9 +567,9 @@ mod tests {
         let locked = Keyring::<()>::Locked("locked".into()).usable().unwrap_err();
         assert_eq!(locked.kind.exit_code(), 4);
         assert!(
-            locked.hint.as_deref().unwrap().starts_with("unlock it"),
+            locked.hint().unwrap().starts_with("unlock it"),
             "{:?}",
-            locked.hint
+            locked.hints
         );
         let failed = Keyring::<()>::Failed("boom".into()).usable().unwrap_err();
         assert_eq!(failed.kind.exit_code(), 1);

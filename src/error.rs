@@ -89,12 +89,16 @@ pub fn exit_status_table() -> Vec<(u8, &'static str)> {
         .collect()
 }
 
-/// A failure of a command: one `error:` line and an optional `hint:` line.
+/// A failure of a command: one `error:` line, then a `hint:` line per hint. The
+/// cause it came from (an I/O error, the API's error) is kept as its
+/// [`std::error::Error::source`]; `-v` prints it as `caused by:` lines.
 #[derive(Debug)]
 pub struct CliError {
     pub kind: ErrorKind,
     pub message: String,
-    pub hint: Option<String>,
+    /// What the user can do about it, most useful first.
+    pub hints: Vec<String>,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
 }
 
 impl CliError {
@@ -102,8 +106,25 @@ impl CliError {
         CliError {
             kind,
             message: message.into(),
-            hint: None,
+            hints: Vec::new(),
+            source: None,
         }
+    }
+
+    /// The first hint.
+    pub fn hint(&self) -> Option<&str> {
+        self.hints.first().map(String::as_str)
+    }
+
+    /// Replaces the hints with `hint`.
+    pub fn set_hint(&mut self, hint: impl Into<String>) {
+        self.hints = vec![hint.into()];
+    }
+
+    /// Keeps `cause` as this error's source.
+    pub fn with_source(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(cause));
+        self
     }
 
     pub fn usage(message: impl Into<String>) -> Self {
@@ -131,8 +152,9 @@ impl CliError {
         Self::new(ErrorKind::Denied, message)
     }
 
+    /// Adds a hint after those already there.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        self.hints.push(hint.into());
         self
     }
 
@@ -155,7 +177,7 @@ impl CliError {
 
     /// An I/O failure on a local file.
     pub fn io(what: impl fmt::Display, err: std::io::Error) -> Self {
-        Self::other(format!("{what}: {err}"))
+        Self::other(format!("{what}: {err}")).with_source(err)
     }
 }
 
@@ -165,10 +187,36 @@ impl fmt::Display for CliError {
     }
 }
 
-impl std::error::Error for CliError {}
+impl std::error::Error for CliError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 impl From<ApiError> for CliError {
     fn from(err: ApiError) -> Self {
+        let cause = err.to_string();
+        from_api(err).with_source(Cause(cause))
+    }
+}
+
+/// The API error a [`CliError`] came from, as its text (the error itself is
+/// consumed making the message).
+#[derive(Debug)]
+struct Cause(String);
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Cause {}
+
+fn from_api(err: ApiError) -> CliError {
+    {
         match err {
             ApiError::Problem { status, problem } => {
                 let kind = ErrorKind::from_status(status);
@@ -191,7 +239,7 @@ impl From<ApiError> for CliError {
                     message.truncate(head.len());
                 }
                 if problem.code == ProblemCode::PrivilegeEscalation
-                    && let Some(role) = owner_grade_role(&message)
+                    && let Some(role) = owner_grade_role(&problem)
                 {
                     message = if role.eq_ignore_ascii_case("owner") {
                         "only an owner can grant or revoke the owner role".to_owned()
@@ -202,7 +250,9 @@ impl From<ApiError> for CliError {
                     };
                     hint = Some("ask an owner of the project to do it".into());
                 }
-                CliError { kind, message, hint }
+                let mut e = CliError::new(kind, message);
+                e.hints.extend(hint);
+                e
             }
             ApiError::Status { status, .. } => CliError::new(
                 ErrorKind::from_status(status),
@@ -277,15 +327,13 @@ fn err_busy(after: std::time::Duration) -> String {
     ApiError::Busy(after).to_string()
 }
 
-/// The owner-grade role named by the server's privilege-escalation detail for a
-/// missing `owners.manage` ("… owners.manage (owner-grade role 'owner') …").
-fn owner_grade_role(detail: &str) -> Option<&str> {
-    if !detail.contains("owners.manage") {
+/// The owner-grade role of a privilege escalation for a missing `owners.manage`
+/// (the problem's `role` and `missing_permissions` fields).
+fn owner_grade_role(problem: &access_api::Problem) -> Option<&str> {
+    if !problem.missing_permissions.iter().any(|p| p == "owners.manage") {
         return None;
     }
-    let rest = detail.split_once("owner-grade role '")?.1;
-    let role = rest.split_once('\'')?.0;
-    (!role.is_empty()).then_some(role)
+    problem.role.as_deref().filter(|r| !r.is_empty())
 }
 
 fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
@@ -382,32 +430,60 @@ mod tests {
             problem: Box::new(p),
         });
         assert_eq!(e.kind, ErrorKind::Usage);
-        assert_eq!(e.hint.as_deref(), Some("valid roles: admin, viewer"));
+        assert_eq!(e.hint(), Some("valid roles: admin, viewer"));
         let p = access_api::Problem::new(ProblemCode::ValidationFailed, "unknown role 'devloper'")
             .with_valid_roles(vec!["admin".into(), "developer".into()]);
         let e = CliError::from(ApiError::Problem {
             status: 422,
             problem: Box::new(p),
         });
-        assert_eq!(e.hint.as_deref(), Some("did you mean 'developer'?"));
+        assert_eq!(e.hint(), Some("did you mean 'developer'?"));
+    }
+
+    #[test]
+    fn hints_add_up_and_the_cause_is_kept() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let e = CliError::io("cannot read 'f'", io)
+            .with_hint("first")
+            .with_hint("second");
+        assert_eq!(e.hints, ["first", "second"]);
+        assert_eq!(e.hint(), Some("first"));
+        let cause = std::error::Error::source(&e).expect("the io error is kept");
+        assert_eq!(cause.to_string(), "gone");
+        let mut e = e;
+        e.set_hint("only");
+        assert_eq!(e.hints, ["only"]);
+        let api = CliError::from(ApiError::Timeout(std::time::Duration::from_secs(3)));
+        assert!(std::error::Error::source(&api).is_some(), "the API error is kept");
     }
 
     #[test]
     fn missing_owners_manage_says_only_owners() {
-        let p = access_api::Problem::new(
-            ProblemCode::PrivilegeEscalation,
-            "only a holder of owners.manage (owner-grade role 'owner') can grant or revoke 'owner'",
-        );
+        // The fields decide, whatever the sentence says.
+        let p = access_api::Problem::new(ProblemCode::PrivilegeEscalation, "any words")
+            .with_escalation("owner", vec!["owners.manage".into()]);
         let e = CliError::from(ApiError::Problem {
             status: 403,
             problem: Box::new(p),
         });
         assert_eq!(e.kind.exit_code(), 4);
         assert_eq!(e.message, "only an owner can grant or revoke the owner role");
+        let p = access_api::Problem::new(ProblemCode::PrivilegeEscalation, "any words")
+            .with_escalation("lead", vec!["owners.manage".into()]);
+        let e = CliError::from(ApiError::Problem {
+            status: 403,
+            problem: Box::new(p),
+        });
+        assert_eq!(
+            e.message,
+            "only an owner (role 'lead') can grant or revoke the owner-grade role 'lead'"
+        );
+        // Missing ordinary permissions: the server's words stay.
         let p = access_api::Problem::new(
             ProblemCode::PrivilegeEscalation,
             "granting or revoking 'admin' needs every permission it holds; you lack x",
-        );
+        )
+        .with_escalation("admin", vec!["x".into()]);
         let e = CliError::from(ApiError::Problem {
             status: 403,
             problem: Box::new(p),
@@ -457,6 +533,6 @@ mod tests {
             problem: Box::new(p),
         });
         assert_eq!(e.kind.exit_code(), 4);
-        assert_eq!(e.hint.as_deref(), Some("run `accessctl auth login`"));
+        assert_eq!(e.hint(), Some("run `accessctl auth login`"));
     }
 }

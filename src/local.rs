@@ -20,7 +20,7 @@ pub const DEFAULT_PROJECT: &str = "default";
 /// Username when `$USER` is unset or not a valid username.
 pub const FALLBACK_USER: &str = "local";
 
-/// Domain of the local user's email (cli.md: `$USER@localhost`).
+/// Domain of the local user's email (docs/cli.md, "Contexts, config and the local context": `$USER@localhost`).
 pub const LOCAL_EMAIL_DOMAIN: &str = "localhost";
 
 /// The local user's email.

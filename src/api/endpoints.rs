@@ -1,4 +1,4 @@
-//! One method per endpoint of api.md, over the `access-api` wire types.
+//! One method per endpoint of docs/api.md, over the `access-api` wire types.
 
 use access_api::*;
 
@@ -88,6 +88,12 @@ impl ApiClient {
 
     pub async fn update_user(&self, id: &str, req: &UpdateUser) -> Result<User, ApiError> {
         self.call(Method::Patch, format!("/v1/users/{}", enc(id)), Some(req))
+            .await
+    }
+
+    /// A server administrator turns off a user's MFA (a lost device).
+    pub async fn reset_user_mfa(&self, id: &str) -> Result<User, ApiError> {
+        self.call(Method::Delete, format!("/v1/users/{}/mfa", enc(id)), None::<&()>)
             .await
     }
 

@@ -74,7 +74,7 @@ pub async fn role_error(api: &ApiClient, e: ApiError, project: &str, role: &str)
         err.message = format!("no role '{role}' in project '{project}'");
         if let Ok(roles) = api.list_roles(project).await {
             let names: Vec<_> = roles.into_iter().map(|r| r.name).collect();
-            err.hint = Some(
+            err.set_hint(
                 suggest::did_you_mean(role, names.iter().map(String::as_str))
                     .unwrap_or_else(|| format!("valid roles: {}", names.join(", "))),
             );
@@ -131,7 +131,7 @@ pub async fn team_error(
     let mut err = CliError::from(e);
     if user_not_found && let Some(email) = email {
         err.message = format!("{email} is not a member of the organization");
-        err.hint = Some(format!(
+        err.set_hint(format!(
             "add them to it first: `accessctl orgs members add --email {email}` (org owners and admins)"
         ));
     } else if err.kind == ErrorKind::NotFound
@@ -141,7 +141,7 @@ pub async fn team_error(
             .any(|t| validate::normalize(&t.name) == validate::normalize(team))
     {
         err.message = format!("no team '{}'", team.trim());
-        err.hint = Some(
+        err.set_hint(
             suggest::did_you_mean(team, teams.iter().map(|t| t.name.as_str()))
                 .unwrap_or_else(|| "see `accessctl teams list`".into()),
         );
@@ -163,12 +163,16 @@ pub async fn project_error(ctx: &crate::context::Ctx, mut err: CliError) -> CliE
     else {
         return err;
     };
+    // The same words as `projects get` (a project you cannot see is not found).
+    err.message = format!("no project '{name}' (or you cannot see it)");
     if let Ok(api) = ctx.api().await
         && let Ok(projects) = api.list_projects().await
+        && let Some(mean) = suggest::did_you_mean(&name, projects.iter().map(|p| p.name.as_str()))
     {
-        err.hint = suggest::did_you_mean(&name, projects.iter().map(|p| p.name.as_str()))
-            .or(err.hint)
-            .or_else(|| Some("see `accessctl projects list`".into()));
+        err.set_hint(mean);
+    }
+    if err.hints.is_empty() {
+        err.set_hint("see `accessctl projects list`");
     }
     err
 }
@@ -181,7 +185,7 @@ pub fn not_a_member(e: crate::api::ApiError, email: &str, project: &str) -> CliE
         err.message = format!("{email} is not a member of project '{project}'");
     }
     if err.kind == crate::error::ErrorKind::NotFound {
-        err.hint = Some(format!(
+        err.set_hint(format!(
             "see `accessctl project users list`; invite them with `accessctl project users invite --emails {email}`"
         ));
     }
@@ -191,7 +195,7 @@ pub fn not_a_member(e: crate::api::ApiError, email: &str, project: &str) -> CliE
 /// The result of a batch: `Ok` when every item succeeded; one failure is that
 /// failure. Several are summarized: when every item failed the same way (all not
 /// found, all forbidden) the summary keeps that exit code and hint, else it is a
-/// conflict (exit 5, cli.md's batch rule).
+/// conflict (exit 5, the batch rule of docs/cli.md, "Errors and exit codes").
 pub fn batch_result(mut failures: Vec<CliError>, total: usize) -> Result<(), CliError> {
     match failures.len() {
         0 => Ok(()),
@@ -201,7 +205,7 @@ pub fn batch_result(mut failures: Vec<CliError>, total: usize) -> Result<(), Cli
             let first = failures.remove(0);
             Err(if n == total && failures.iter().all(|f| f.kind == first.kind) {
                 let mut err = CliError::new(first.kind, summary);
-                err.hint = first.hint;
+                err.hints = first.hints;
                 err
             } else {
                 CliError::conflict(summary)

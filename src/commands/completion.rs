@@ -69,7 +69,7 @@ mod tests {
         assert_eq!(shell_of(Some("/usr/local/bin/pwsh")).unwrap(), "powershell");
         let err = shell_of(Some("/bin/tcsh")).unwrap_err();
         assert_eq!(err.kind.exit_code(), 2);
-        assert!(err.hint.unwrap().contains("bash|zsh|fish|powershell|elvish"));
+        assert!(err.hint().unwrap().contains("bash|zsh|fish|powershell|elvish"));
         assert!(shell_of(None).is_err());
     }
 }

@@ -91,7 +91,7 @@ mod tests {
             amb.message,
             "'01234567' is ambiguous: 2 role binding ids start with it"
         );
-        let hint = amb.hint.unwrap();
+        let hint = amb.hint().unwrap().to_owned();
         assert!(
             hint.contains("01234567-aaaa (d0)") && hint.contains("01234567-bbbb"),
             "{hint}"

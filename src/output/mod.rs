@@ -377,8 +377,17 @@ impl Output {
             self.prefix(Prefix::Error),
             sanitize(&err.message)
         ));
-        if let Some(hint) = &err.hint {
+        for hint in &err.hints {
             stderr_line(&format!("{}{}", self.prefix(Prefix::Hint), sanitize(hint)));
+        }
+        if self.verbose {
+            // The chain of causes, for whoever debugs it (never secrets: no
+            // error of this program holds a token or a code).
+            let mut cause = std::error::Error::source(err);
+            while let Some(c) = cause {
+                stderr_line(&format!("  caused by: {}", sanitize(&c.to_string())));
+                cause = c.source();
+            }
         }
     }
 
@@ -442,7 +451,7 @@ impl Prefix {
 /// (prefer [`Output::error`]).
 pub fn print_error(err: &CliError) {
     stderr_line(&format!("error: {}", sanitize(&err.message)));
-    if let Some(hint) = &err.hint {
+    for hint in &err.hints {
         stderr_line(&format!("hint: {}", sanitize(hint)));
     }
 }
@@ -511,11 +520,11 @@ fn sanitize_value(value: &mut serde_json::Value) {
 /// principal); escaped and round-tripping like `-o yaml`.
 pub fn to_yaml<T: Serialize + ?Sized>(data: &T) -> Result<String, CliError> {
     let mut value =
-        serde_norway::to_value(data).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
+        yaml_serde::to_value(data).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
     let mut escaper = Escaper::new();
     swap_yaml_strings(&mut value, &mut |s| escaper.swap(s));
     let text =
-        serde_norway::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
+        yaml_serde::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
     Ok(escaper.restore(text))
 }
 
@@ -525,7 +534,7 @@ fn yaml<T: Serialize + ?Sized>(data: &T) -> Result<String, CliError> {
     let mut escaper = Escaper::new();
     swap_strings(&mut value, &mut |s| escaper.swap(s));
     let text =
-        serde_norway::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
+        yaml_serde::to_string(&value).map_err(|e| CliError::other(format!("cannot encode YAML: {e}")))?;
     Ok(escaper.restore(text))
 }
 
@@ -566,8 +575,8 @@ impl Escaper {
 }
 
 /// Applies `f` to every string and mapping key of a YAML `value`.
-fn swap_yaml_strings(value: &mut serde_norway::Value, f: &mut impl FnMut(&mut String)) {
-    use serde_norway::Value;
+fn swap_yaml_strings(value: &mut yaml_serde::Value, f: &mut impl FnMut(&mut String)) {
+    use yaml_serde::Value;
     match value {
         Value::String(s) => f(s),
         Value::Sequence(items) => items.iter_mut().for_each(|v| swap_yaml_strings(v, f)),
@@ -704,7 +713,7 @@ mod tests {
                 !out.chars().any(|c| c != '\n' && sanitize::is_unsafe(c)),
                 "{s:?} -> {out:?}"
             );
-            let back: serde_json::Value = serde_norway::from_str(&out).unwrap();
+            let back: serde_json::Value = yaml_serde::from_str(&out).unwrap();
             assert_eq!(back["k"], s, "{out}");
         }
     }
@@ -723,7 +732,7 @@ mod tests {
         .unwrap();
         assert!(out.starts_with("zeta: "), "{out}");
         assert!(!out.chars().any(|c| c != '\n' && sanitize::is_unsafe(c)), "{out}");
-        let back: serde_json::Value = serde_norway::from_str(&out).unwrap();
+        let back: serde_json::Value = yaml_serde::from_str(&out).unwrap();
         assert_eq!(back["zeta"], "bidi\u{202e}x");
         assert_eq!(back["alpha"][0][0], "zw\u{200b}");
     }
@@ -738,7 +747,7 @@ mod tests {
         });
         let out = yaml(&doc).unwrap();
         assert!(!out.chars().any(|c| c != '\n' && sanitize::is_unsafe(c)), "{out}");
-        let back: serde_json::Value = serde_norway::from_str(&out).unwrap();
+        let back: serde_json::Value = yaml_serde::from_str(&out).unwrap();
         assert_eq!(back, doc, "{out}");
     }
 }

@@ -1,5 +1,5 @@
-//! How each wire type looks as a table row. Headers are the contract (cli.md, README
-//! "Tables"); [`Tabular::FITS`] says how each column fits a narrow terminal and which
+//! How each wire type looks as a table row. Headers are the contract (docs/cli.md,
+//! "Text columns" and "Tables on a terminal"); [`Tabular::FITS`] says how each column fits a narrow terminal and which
 //! are `-o wide` columns.
 
 use access_api::*;
@@ -304,7 +304,7 @@ impl Tabular for OrgInviteResult {
     }
 }
 
-/// `project users list`: members and invitations in one list (cli.md, "Goldsky tree").
+/// `project users list`: members and invitations in one list (docs/cli.md, `project users list`).
 impl Tabular for Member {
     const HEADERS: &'static [&'static str] = &["ROLE", "EMAIL", "NAME", "STATUS"];
     const FITS: &'static [Fit] = &[Fit::cut(2), Fit::KEEP, Fit::cut(1).and_drop(1)];

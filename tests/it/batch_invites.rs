@@ -493,6 +493,7 @@ impl Interrupted {
             code: status.code().unwrap_or(-1),
             stdout: self.stdout.join().unwrap(),
             stderr: self.seen,
+            home: Default::default(),
         }
     }
 }

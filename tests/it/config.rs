@@ -200,9 +200,11 @@ fn files_are_private_even_under_umask_000() {
 #[test]
 fn concurrent_writers_lose_nothing() {
     let home = Home::new();
-    let children: Vec<_> = (0..16)
+    // 8 processes × 10 writes, all at once: a lost update shows as a missing
+    // context (the in-process unit test covers many more writers).
+    let children: Vec<_> = (0..8)
         .map(|i| {
-            let script = (0..50)
+            let script = (0..10)
                 .map(|j| format!("\"$0\" --context c{i}-{j} config set project p{j} || exit 1"))
                 .collect::<Vec<_>>()
                 .join("; ");
@@ -220,7 +222,7 @@ fn concurrent_writers_lose_nothing() {
     }
     let text = std::fs::read_to_string(home.config_path()).unwrap();
     let parsed: toml::Value = toml::from_str(&text).unwrap();
-    assert_eq!(parsed["contexts"].as_table().unwrap().len(), 800);
+    assert_eq!(parsed["contexts"].as_table().unwrap().len(), 80);
     let leftovers = std::fs::read_dir(home.config_path().parent().unwrap())
         .unwrap()
         .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().contains(".tmp"))

@@ -91,8 +91,7 @@ fn every_format_of_every_list_command_agrees_with_json() {
         );
 
         let yaml = run(&home, &["-o", "yaml"], args).stdout;
-        let from_yaml: Value =
-            serde_norway::from_str(&yaml).unwrap_or_else(|e| panic!("{what}: {e}\n{yaml}"));
+        let from_yaml: Value = yaml_serde::from_str(&yaml).unwrap_or_else(|e| panic!("{what}: {e}\n{yaml}"));
         assert_eq!(
             comparable(&what, from_yaml),
             comparable(&what, json.clone()),

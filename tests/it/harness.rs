@@ -375,6 +375,119 @@ pub struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
+    /// The run's HOME, shown as `[HOME]` in the transcript (empty: none).
+    pub home: PathBuf,
+}
+
+/// A command line: as the user types it (`"roles add-binding --email
+/// bob@example.com --role developer"`, split as a POSIX shell would, quotes
+/// included), or as separate arguments.
+pub trait CommandLine {
+    fn to_args(&self) -> Vec<String>;
+}
+
+impl<T: CommandLine> CommandLine for &T {
+    fn to_args(&self) -> Vec<String> {
+        (**self).to_args()
+    }
+}
+
+impl CommandLine for &str {
+    fn to_args(&self) -> Vec<String> {
+        shlex::split(self).unwrap_or_else(|| panic!("unbalanced quotes in {self:?}"))
+    }
+}
+
+impl CommandLine for &String {
+    fn to_args(&self) -> Vec<String> {
+        self.as_str().to_args()
+    }
+}
+
+impl CommandLine for &[&str] {
+    fn to_args(&self) -> Vec<String> {
+        self.iter().map(|s| (*s).to_owned()).collect()
+    }
+}
+
+impl<const N: usize> CommandLine for &[&str; N] {
+    fn to_args(&self) -> Vec<String> {
+        self.as_slice().to_args()
+    }
+}
+
+impl CommandLine for &Vec<&str> {
+    fn to_args(&self) -> Vec<String> {
+        self.as_slice().to_args()
+    }
+}
+
+impl CommandLine for &Vec<String> {
+    fn to_args(&self) -> Vec<String> {
+        self.to_vec()
+    }
+}
+
+/// The run as a transcript for an inline snapshot (`insta::assert_snapshot!(run,
+/// @"…")`): stdout, stderr and the exit code, each section only when it has
+/// something, so a stray or repeated line fails the snapshot. What differs from
+/// one run to the next is replaced: each distinct UUID by
+/// `00000000-0000-0000-0000-000000000001`, `…002`, … in order of appearance (the
+/// same ID keeps its number across stdout and stderr; same width, so tables stay
+/// aligned),
+/// RFC 3339 times by `[TIME]`, the test server's `http://127.0.0.1:PORT` by
+/// `[SERVER]` and the temp HOME by `[HOME]`.
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut text = String::new();
+        if !self.stdout.is_empty() {
+            text.push_str(&self.stdout);
+            if !self.stdout.ends_with('\n') {
+                text.push_str("[no newline at the end]\n");
+            }
+        }
+        if !self.stderr.is_empty() {
+            text.push_str("----- stderr -----\n");
+            text.push_str(&self.stderr);
+            if !self.stderr.ends_with('\n') {
+                text.push_str("[no newline at the end]\n");
+            }
+        }
+        if self.code != 0 {
+            text.push_str(&format!("----- exit {} -----\n", self.code));
+        }
+        f.write_str(&normalize(&text, &self.home))
+    }
+}
+
+fn normalize(text: &str, home: &Path) -> String {
+    use std::sync::LazyLock;
+    static UUID: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap()
+    });
+    static TIME: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?").unwrap()
+    });
+    static SERVER: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"http://127\.0\.0\.1:\d+").unwrap());
+    let text = match home.to_str() {
+        Some(h) if !h.is_empty() => text.replace(h, "[HOME]"),
+        _ => text.to_owned(),
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let text = UUID.replace_all(&text, |c: &regex::Captures| {
+        let id = c[0].to_owned();
+        let n = match seen.iter().position(|s| *s == id) {
+            Some(i) => i + 1,
+            None => {
+                seen.push(id);
+                seen.len()
+            }
+        };
+        format!("00000000-0000-0000-0000-{n:012}")
+    });
+    let text = TIME.replace_all(&text, "[TIME]");
+    SERVER.replace_all(&text, "[SERVER]").into_owned()
 }
 
 impl Run {
@@ -485,8 +598,10 @@ impl Home {
         self.path().join(".config/accessctl/config.toml")
     }
 
-    pub fn command(&self, args: &[&str]) -> Command {
-        self.program(BIN, args)
+    pub fn command(&self, args: impl CommandLine) -> Command {
+        let args = args.to_args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        self.program(BIN, &args)
     }
 
     /// Another program (a shell) with the same hermetic environment.
@@ -512,11 +627,13 @@ impl Home {
         self.run(&args).ok();
     }
 
-    pub fn run(&self, args: &[&str]) -> Run {
+    /// Runs accessctl with `args`: `home.run("roles list-bindings -o json")`, or
+    /// `home.run(&["roles", "list-bindings"])`.
+    pub fn run(&self, args: impl CommandLine) -> Run {
         self.run_stdin(args, None)
     }
 
-    pub fn run_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
+    pub fn run_stdin(&self, args: impl CommandLine, stdin: Option<&str>) -> Run {
         let mut cmd = self.command(args);
         if stdin.is_some() {
             cmd.stdin(Stdio::piped());
@@ -536,6 +653,7 @@ impl Home {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).unwrap(),
             stderr: String::from_utf8(out.stderr).unwrap(),
+            home: self.path().to_path_buf(),
         }
     }
 

@@ -33,6 +33,7 @@ fn login_with_mail(
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
+        home: Default::default(),
     };
     (run, code)
 }

@@ -29,6 +29,7 @@ mod roles_document;
 mod scripting_docs;
 mod streaming;
 mod tables;
+mod team_joins;
 mod teams;
 mod trust;
 mod tty;

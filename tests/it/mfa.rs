@@ -120,6 +120,7 @@ fn enrol_confirm_show_log_in_and_disable() {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
+        home: Default::default(),
     };
     r.ok().stderr_has("as ola (context ola)");
     assert!(!r.stderr.contains(&code) && !r.stderr.contains(&totp), "{r:?}");
@@ -199,4 +200,85 @@ fn a_project_requiring_mfa_refuses_an_owner_binding_without_it() {
         .unwrap()
         .to_owned();
     assert!(pia.ends_with("no (required)"), "{pia}");
+}
+
+/// A lost device: `users update USER --reset-mfa` (a server administrator)
+/// turns the user's MFA off, the MFA column says so, the audit log names it,
+/// and a second reset says there was nothing to reset.
+#[test]
+fn users_update_reset_mfa_turns_off_a_lost_device() {
+    let server = Server::start();
+    let token = server.user_with_token("pat", "pat@example.com", "Pat");
+    let admin = Home::new();
+    admin.login(&server, &server.admin_token);
+    let pat = Home::new();
+    pat.login(&server, &token);
+    let (secret, _) = enroll(&pat);
+    server.align_to_totp_step();
+    pat.run(&["auth", "mfa", "confirm", &server.totp(&secret, 0)])
+        .ok();
+    let mfa = |home: &Home| home.run(&["-o", "json", "users", "list"]).ok().json();
+    let enabled = |list: &serde_json::Value| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["username"] == "pat")
+            .unwrap()["mfa_enabled"]
+            .clone()
+    };
+    assert_eq!(enabled(&mfa(&admin)), true);
+
+    // Only a server administrator may.
+    pat.run(&["users", "update", "pat", "--reset-mfa"]).fails(4);
+    assert_eq!(enabled(&mfa(&admin)), true);
+
+    let r = admin.run(&["-o", "json", "users", "update", "pat", "--reset-mfa"]);
+    let u = r
+        .ok()
+        .stderr_has("Reset the two-factor authentication of pat")
+        .json();
+    assert_eq!(u["mfa_enabled"], false);
+    assert_eq!(enabled(&mfa(&admin)), false);
+    let audit = admin
+        .run(&[
+            "-o",
+            "json",
+            "audit",
+            "list",
+            "--server-wide",
+            "--action",
+            "user.mfa-reset",
+        ])
+        .ok()
+        .json();
+    assert_eq!(audit.as_array().unwrap().len(), 1, "{audit}");
+    assert_eq!(audit[0]["actor"], "admin");
+    admin
+        .run(&["users", "update", "pat@example.com", "--reset-mfa"])
+        .ok()
+        .stderr_has("pat had no two-factor authentication; nothing to reset");
+    // With another change, both happen.
+    let u = admin
+        .run(&[
+            "-o",
+            "json",
+            "users",
+            "update",
+            "pat",
+            "--reset-mfa",
+            "--name",
+            "Pat P",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        (u["name"].as_str(), u["mfa_enabled"].as_bool()),
+        (Some("Pat P"), Some(false))
+    );
+    // She can enrol again.
+    let (secret, _) = enroll(&pat);
+    server.align_to_totp_step();
+    pat.run(&["auth", "mfa", "confirm", &server.totp(&secret, 0)])
+        .ok();
+    assert_eq!(enabled(&mfa(&admin)), true);
 }

@@ -498,7 +498,7 @@ enum Action {
     Remove,
 }
 
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 enum Outcome {
     Done,
     /// The project is invisible to the caller: exit 3.
@@ -550,7 +550,12 @@ fn goldsky_hierarchy_table() {
     })
     .collect();
 
+    // The full 80-row grid (caller × action × target) is the server suite's
+    // (accessd tests/it/escalation.rs); here each action meets each outcome once,
+    // which is what the CLI adds: the exit code and the message of every outcome
+    // of every command.
     let mut n = 0;
+    let mut seen = std::collections::HashSet::new();
     for (caller, home) in &callers {
         for action in [
             Action::Invite,
@@ -559,6 +564,14 @@ fn goldsky_hierarchy_table() {
             Action::Remove,
         ] {
             for target in ROLES {
+                let involved = match action {
+                    Action::Invite | Action::Remove => vec![target],
+                    Action::UpdateTo => vec![other(target), target],
+                    Action::UpdateFrom => vec![target, other(target)],
+                };
+                if !seen.insert((format!("{action:?}"), model(*caller, &involved))) {
+                    continue;
+                }
                 n += 1;
                 let who = format!("t{n}");
                 let (email, before, after, involved) = match action {
@@ -622,7 +635,7 @@ fn goldsky_hierarchy_table() {
                 let r = home.run(&args);
                 let (code, needle) = match expected {
                     Outcome::Done => (0, ""),
-                    Outcome::NotFound => (3, "not found"),
+                    Outcome::NotFound => (3, "no project 'gs' (or you cannot see it)"),
                     Outcome::Forbidden => (4, "permission in this project"),
                     Outcome::OwnersOnly => (4, "error: only an owner can grant or revoke the owner role"),
                 };
@@ -647,5 +660,6 @@ fn goldsky_hierarchy_table() {
             }
         }
     }
-    assert_eq!(n, 80);
+    // Every action met every outcome: done, not found, forbidden, owners only.
+    assert_eq!(n, 16, "{seen:?}");
 }

@@ -1,5 +1,10 @@
 //! `roles list | show | permissions | list-bindings | add-binding | delete-binding`
-//! against a real accessd, including the Kalix/Akka doc examples verbatim.
+//! against a real accessd, including the Kalix/Akka doc examples verbatim. Each
+//! step is the command line a user types and the whole transcript it prints
+//! (stdout, stderr, exit code) as an inline snapshot: see `harness::Run`'s
+//! `Display` for what is normalised.
+
+use insta::assert_snapshot;
 
 use crate::harness::{Home, admin_with_project, cells};
 
@@ -9,25 +14,44 @@ fn akka_doc_examples_work_verbatim() {
     server.user_with_token("bob", "bob@example.com", "Bob Builder");
     server.user_with_token("carol", "carol@example.com", "Carol Cook");
 
-    let r = home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "bob@example.com",
-        "--role",
-        "developer",
-    ]);
-    r.ok().stderr_has("Granted role developer in project shop");
-    assert_eq!(cells(r.lines()[1])[1], "developer");
-    home.run(&["roles", "add-binding", "--username", "carol", "--role", "admin"])
-        .ok();
+    assert_snapshot!(home.run("roles add-binding --email bob@example.com --role developer"), @"
+    ROLE BINDING ID                       ROLE       PRINCIPAL                      MFA
+    00000000-0000-0000-0000-000000000001  developer  Bob Builder <bob@example.com>  no
+    ----- stderr -----
+    Granted role developer in project shop
+    ");
+    assert_snapshot!(home.run("roles add-binding --username carol --role admin"), @"
+    ROLE BINDING ID                       ROLE   PRINCIPAL                       MFA
+    00000000-0000-0000-0000-000000000001  admin  Carol Cook <carol@example.com>  no
+    ----- stderr -----
+    Granted role admin in project shop
+    ");
+    // The Akka layout, sorted by role rank, then principal.
+    let r = home.run("roles list-bindings");
+    assert_snapshot!(r, @"
+    ROLE BINDING ID                       ROLE       PRINCIPAL                       MFA
+    00000000-0000-0000-0000-000000000001  admin      Ada Admin <admin@example.com>   no
+    00000000-0000-0000-0000-000000000002  admin      Carol Cook <carol@example.com>  no
+    00000000-0000-0000-0000-000000000003  developer  Bob Builder <bob@example.com>   no
+    ");
+    let bob_binding = cells(r.lines()[3])[0].clone();
+    assert_snapshot!(home.run(&["roles", "delete-binding", &bob_binding]), @"
+    ----- stderr -----
+    Deleted role binding 00000000-0000-0000-0000-000000000001
+    ");
+    assert_snapshot!(home.run("-q roles list-bindings"), @"
+    00000000-0000-0000-0000-000000000001
+    00000000-0000-0000-0000-000000000002
+    ");
+}
 
-    let r = home.run(&["roles", "list-bindings"]);
-    r.ok();
-    let rows: Vec<Vec<String>> = r.lines().iter().map(|l| cells(l)).collect();
-    // The Akka layout; `-o wide` adds the Kalix columns.
-    assert_eq!(rows[0], ["ROLE BINDING ID", "ROLE", "PRINCIPAL", "MFA"]);
-    let wide = home.run(&["-o", "wide", "roles", "list-bindings"]);
+#[test]
+fn wide_adds_the_kalix_columns() {
+    let (server, home) = admin_with_project();
+    server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    home.bind(&[], "bob@example.com", "developer");
+    let wide = home.run("-o wide roles list-bindings");
+    wide.ok();
     assert_eq!(
         cells(wide.lines()[0]),
         [
@@ -41,73 +65,39 @@ fn akka_doc_examples_work_verbatim() {
             "CREATED"
         ]
     );
-    // Sorted by role rank, then principal.
-    let summary: Vec<(&str, &str)> = rows[1..].iter().map(|r| (r[1].as_str(), r[2].as_str())).collect();
-    assert_eq!(
-        summary,
-        [
-            ("admin", "Ada Admin <admin@example.com>"),
-            ("admin", "Carol Cook <carol@example.com>"),
-            ("developer", "Bob Builder <bob@example.com>"),
-        ]
-    );
-    let bob_binding = rows[3][0].clone();
-    home.run(&["roles", "delete-binding", &bob_binding])
-        .ok()
-        .stderr_has("Deleted role binding");
-    let r = home.run(&["-q", "roles", "list-bindings"]);
-    assert_eq!(r.lines().len(), 2);
-    assert!(!r.stdout.contains(&bob_binding));
+    assert_eq!(wide.lines().len(), 3, "{wide}");
 }
 
 #[test]
 fn roles_are_case_insensitive_and_unknown_roles_name_the_valid_ones() {
     let (server, home) = admin_with_project();
     server.user_with_token("bob", "bob@example.com", "Bob");
-    home.bind(&[], "BOB@Example.com", "Developer");
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "bob@example.com",
-        "--role",
-        "wizard",
-    ])
-    .fails(2)
-    .stderr_has("error: unknown role 'wizard' in project 'shop'\n")
-    .stderr_has("hint: valid roles: admin, developer, viewer, backoffice");
-    home.run(&["roles", "show", "wizard"])
-        .fails(3)
-        .stderr_has("no role 'wizard'")
-        .stderr_has("hint: valid roles:");
+    assert_snapshot!(home.run("-q roles add-binding --email BOB@Example.com --role Developer"), @"00000000-0000-0000-0000-000000000001");
+    assert_snapshot!(home.run("roles add-binding --email bob@example.com --role wizard"), @"
+    ----- stderr -----
+    error: unknown role 'wizard' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run("roles show wizard"), @"
+    ----- stderr -----
+    error: no role 'wizard' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 3 -----
+    ");
 }
 
 #[test]
 fn duplicate_binding_is_already_there_and_exit_0() {
     let (server, home) = admin_with_project();
     server.user_with_token("bob", "bob@example.com", "Bob");
-    let first = home.run(&[
-        "-q",
-        "roles",
-        "add-binding",
-        "--username",
-        "bob",
-        "--role",
-        "viewer",
-    ]);
+    let first = home.run("-q roles add-binding --username bob --role viewer");
     first.ok();
-    let again = home.run(&["roles", "add-binding", "--username", "bob", "--role", "viewer"]);
-    again.ok().stderr_has("already");
-    assert_eq!(again.stdout, "");
-    let quiet = home.run(&[
-        "-q",
-        "roles",
-        "add-binding",
-        "--username",
-        "bob",
-        "--role",
-        "VIEWER",
-    ]);
+    assert_snapshot!(home.run("roles add-binding --username bob --role viewer"), @"
+    ----- stderr -----
+    already bound: that principal already has role viewer (binding 00000000-0000-0000-0000-000000000001)
+    ");
+    let quiet = home.run("-q roles add-binding --username bob --role VIEWER");
     quiet.ok();
     assert_eq!(quiet.stdout, first.stdout, "-q prints the existing binding id");
 }
@@ -115,45 +105,42 @@ fn duplicate_binding_is_already_there_and_exit_0() {
 #[test]
 fn unknown_binding_and_unknown_user() {
     let (_server, home) = admin_with_project();
-    home.run(&["roles", "delete-binding", "01900000-0000-7000-8000-000000000000"])
-        .fails(3)
-        .stderr_has("no role binding")
-        .stderr_has("hint: see `accessctl roles list-bindings`");
+    assert_snapshot!(home.run("roles delete-binding 01900000-0000-7000-8000-000000000000"), @"
+    ----- stderr -----
+    error: no role binding '00000000-0000-0000-0000-000000000001' in project 'shop'
+    hint: see `accessctl roles list-bindings`
+    ----- exit 3 -----
+    ");
     // Several: a line per missing binding, one error line (the summary).
-    home.run(&[
-        "roles",
-        "delete-binding",
-        "01900000-0000-7000-8000-000000000001",
-        "01900000-0000-7000-8000-000000000002",
-    ])
-    .fails(3)
-    .stderr_has("01900000-0000-7000-8000-000000000001: no role binding")
-    .stderr_has("01900000-0000-7000-8000-000000000002: no role binding")
-    .stderr_has("error: 2 of 2 failed\nhint: see `accessctl roles list-bindings`");
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "nobody@example.com",
-        "--role",
-        "viewer",
-    ])
-    .fails(3)
-    .stderr_has("hint: invite them");
+    assert_snapshot!(home.run(
+        "roles delete-binding 01900000-0000-7000-8000-000000000001 01900000-0000-7000-8000-000000000002"
+    ), @"
+    ----- stderr -----
+    00000000-0000-0000-0000-000000000001: no role binding '00000000-0000-0000-0000-000000000001' in project 'shop'
+    00000000-0000-0000-0000-000000000002: no role binding '00000000-0000-0000-0000-000000000002' in project 'shop'
+    error: 2 of 2 failed
+    hint: see `accessctl roles list-bindings`
+    ----- exit 3 -----
+    ");
+    assert_snapshot!(home.run("roles add-binding --email nobody@example.com --role viewer"), @"
+    ----- stderr -----
+    error: no member of project 'shop' or its org matches 'nobody@example.com'; only members can be bound directly: invite them to this project (accepting binds them in this project only), or ask an org owner or admin or a server administrator to add them to the org
+    hint: invite them with `accessctl roles invitations invite-user EMAIL --role ROLE`
+    ----- exit 3 -----
+    ");
 }
 
 #[test]
 fn last_owner_cannot_be_removed() {
     let (_server, home) = admin_with_project();
-    let id = home
-        .run(&["-q", "roles", "list-bindings"])
-        .stdout
-        .trim()
-        .to_owned();
-    home.run(&["roles", "delete-binding", &id])
-        .fails(5)
-        .stderr_has("hint: grant the owner role");
-    assert_eq!(home.run(&["-q", "roles", "list-bindings"]).stdout.trim(), id);
+    let id = home.run("-q roles list-bindings").stdout.trim().to_owned();
+    assert_snapshot!(home.run(&["roles", "delete-binding", &id]), @"
+    ----- stderr -----
+    error: that would leave project 'shop' without an owner; make someone else an owner first
+    hint: grant the owner role to someone else first
+    ----- exit 5 -----
+    ");
+    assert_eq!(home.run("-q roles list-bindings").stdout.trim(), id);
 }
 
 #[test]
@@ -164,42 +151,30 @@ fn without_permission_is_exit_4() {
     home.bind(&[], "bob@example.com", "developer");
     let bob = Home::new();
     bob.login(&server, &bob_token);
-    bob.run(&["--project", "shop", "roles", "list-bindings"]).ok();
-    bob.run(&[
-        "--project",
-        "shop",
-        "roles",
-        "add-binding",
-        "--email",
-        "carol@example.com",
-        "--role",
-        "viewer",
-    ])
-    .fails(4);
-    let id = bob
-        .run(&["--project", "shop", "-q", "roles", "list-bindings"])
-        .lines()[0]
-        .to_owned();
-    bob.run(&["--project", "shop", "roles", "delete-binding", &id])
-        .fails(4);
+    bob.run("--project shop roles list-bindings").ok();
+    assert_snapshot!(bob.run("--project shop roles add-binding --email carol@example.com --role viewer"), @"
+    ----- stderr -----
+    error: you need the 'members.manage' permission in this project for that
+    ----- exit 4 -----
+    ");
+    let id = bob.run("--project shop -q roles list-bindings").lines()[0].to_owned();
+    assert_snapshot!(bob.run(&["--project", "shop", "roles", "delete-binding", &id]), @"
+    ----- stderr -----
+    error: you need the 'members.manage' permission in this project for that
+    ----- exit 4 -----
+    ");
 }
 
 #[test]
 fn not_logged_in_is_exit_4_with_login_hint() {
     let (server, _home) = admin_with_project();
     let stranger = Home::new();
-    stranger
-        .run(&[
-            "--server",
-            &server.url,
-            "--project",
-            "shop",
-            "roles",
-            "list-bindings",
-        ])
-        .fails(4)
-        .stderr_has(&format!("error: not logged in to {}", server.url))
-        .stderr_has(&format!("hint: accessctl auth login --server {}", server.url));
+    assert_snapshot!(stranger.run(&format!("--server {} --project shop roles list-bindings", server.url)), @"
+    ----- stderr -----
+    error: not logged in to [SERVER]
+    hint: accessctl auth login --server [SERVER]
+    ----- exit 4 -----
+    ");
 }
 
 #[test]
@@ -207,63 +182,67 @@ fn filters_all_users_and_formats() {
     let (server, home) = admin_with_project();
     server.user_with_token("bob", "bob@example.com", "Bob");
     home.bind(&[], "bob@example.com", "viewer");
-    let r = home.run(&["roles", "add-binding", "--all-users", "--role", "viewer"]);
-    r.ok()
-        .stderr_has("warning: this grants 'viewer' to every active user");
-    assert!(r.stdout.contains("All Users"));
-
-    let r = home.run(&["roles", "list-bindings", "--principal-type", "all-users"]);
-    assert_eq!(r.lines().len(), 2);
-    assert_eq!(cells(r.lines()[1])[1..], ["viewer", "All Users"]);
-    let r = home.run(&["-o", "json", "roles", "list-bindings", "--role", "VIEWER"]);
-    let rows = r.json();
+    assert_snapshot!(home.run("roles add-binding --all-users --role viewer"), @"
+    ROLE BINDING ID                       ROLE    PRINCIPAL  MFA
+    00000000-0000-0000-0000-000000000001  viewer  All Users
+    ----- stderr -----
+    warning: this grants 'viewer' to every active user of the organization
+    Granted role viewer in project shop
+    ");
+    assert_snapshot!(home.run("roles list-bindings --principal-type all-users"), @"
+    ROLE BINDING ID                       ROLE    PRINCIPAL  MFA
+    00000000-0000-0000-0000-000000000001  viewer  All Users
+    ");
+    let rows = home.run("-o json roles list-bindings --role VIEWER").json();
     assert_eq!(rows.as_array().unwrap().len(), 2);
     assert_eq!(rows[0]["principal"]["type"], "all-users");
     assert_eq!(rows[1]["principal"]["email"], "bob@example.com");
-
-    let r = home.run(&["-o", "csv", "roles", "list-bindings", "--role", "viewer"]);
-    assert_eq!(
-        r.lines()[0],
-        "ROLE BINDING ID,ROLE,PRINCIPAL,USERNAME,EMAIL,NAME,MFA,EXPIRES,CREATED"
-    );
-    let r = home.run(&["-o", "tsv", "roles", "list-bindings", "--role", "viewer"]);
+    // Every column, with the dates normalised.
+    assert_snapshot!(home.run("-o csv roles list-bindings --role viewer"), @"
+    ROLE BINDING ID,ROLE,PRINCIPAL,USERNAME,EMAIL,NAME,MFA,EXPIRES,CREATED
+    00000000-0000-0000-0000-000000000001,viewer,All Users,,,,,,[TIME]
+    00000000-0000-0000-0000-000000000002,viewer,Bob <bob@example.com>,bob,bob@example.com,Bob,no,,[TIME]
+    ");
+    let r = home.run("-o tsv roles list-bindings --role viewer");
     assert_eq!(r.lines()[0].split('\t').count(), 9);
-    let r = home.run(&["-o", "yaml", "roles", "list-bindings", "--role", "viewer"]);
-    let yaml: serde_json::Value = serde_norway::from_str(&r.stdout).unwrap();
+    let r = home.run("-o yaml roles list-bindings --role viewer");
+    let yaml: serde_json::Value = yaml_serde::from_str(&r.stdout).unwrap();
     assert_eq!(yaml.as_array().unwrap().len(), 2);
-    let r = home.run(&["-o", "json-compact", "roles", "list-bindings"]);
+    let r = home.run("-o json-compact roles list-bindings");
     assert_eq!(r.stdout.lines().count(), 1);
-    home.run(&["roles", "list-bindings", "--principal-type", "robot"])
-        .code(2);
+    assert_snapshot!(home.run("roles list-bindings --principal-type robot"), @"
+    ----- stderr -----
+    error: invalid value 'robot' for '--principal-type <TYPE>'
+      [possible values: user, team, all-users]
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
 fn list_show_and_permissions() {
     let (_server, home) = admin_with_project();
-    let r = home.run(&["roles", "list"]);
-    r.ok();
-    assert_eq!(cells(r.lines()[0]), ["NAME", "DESCRIPTION", "BUILT-IN"]);
-    let names: Vec<String> = r.lines()[1..].iter().map(|l| cells(l)[0].clone()).collect();
-    assert_eq!(names, ["admin", "developer", "viewer", "backoffice"]);
-
-    let r = home.run(&["roles", "show", "BACKOFFICE"]);
-    r.ok().stderr_has("Role backoffice (built-in)");
-    assert_eq!(cells(r.lines()[0]), ["PERMISSION", "DESCRIPTION"]);
-    let perms: Vec<String> = r.lines()[1..].iter().map(|l| cells(l)[0].clone()).collect();
-    assert!(
-        perms.contains(&"backoffice.use".to_owned()) && perms.contains(&"project.view".to_owned()),
-        "{perms:?}"
-    );
-    assert_eq!(
-        home.run(&["-o", "json", "roles", "show", "admin"]).json()["owner_grade"],
-        true
-    );
-
-    let r = home.run(&["roles", "permissions"]);
+    assert_snapshot!(home.run("roles list"), @"
+    NAME        DESCRIPTION                                                BUILT-IN
+    admin       Full control of the project, its members and its services  yes
+    developer   Deploy and update services, manage routes and secrets      yes
+    viewer      Read-only access to the project and its services           yes
+    backoffice  Use backoffice functions only                              yes
+    ");
+    assert_snapshot!(home.run("roles show BACKOFFICE"), @"
+    PERMISSION      DESCRIPTION
+    project.view    See the project, its settings and that it exists
+    backoffice.use  Use backoffice functions
+    ----- stderr -----
+    Role backoffice (built-in): Use backoffice functions only
+    ");
+    assert_eq!(home.run("-o json roles show admin").json()["owner_grade"], true);
+    let r = home.run("roles permissions");
     r.ok()
         .stdout_has("project.view")
         .stdout_has("env.production.manage");
-    let r = home.run(&["roles", "permissions", "--matrix"]);
+    let r = home.run("roles permissions --matrix");
     assert_eq!(
         cells(r.lines()[0]),
         ["PERMISSION", "admin", "developer", "viewer", "backoffice"]
@@ -324,8 +303,10 @@ fn user_id_and_team_selectors() {
     r.ok();
     assert_eq!(r.json()["principal"]["id"], zed.as_str());
     // A team that does not exist is not found (exit 3), pointing to `teams list`.
-    home.run(&["roles", "add-binding", "--team", "ops", "--role", "viewer"])
-        .fails(3)
-        .stderr_has("error: no team 'ops'")
-        .stderr_has("hint: see `accessctl teams list`");
+    assert_snapshot!(home.run("roles add-binding --team ops --role viewer"), @"
+    ----- stderr -----
+    error: no team 'ops'
+    hint: see `accessctl teams list`
+    ----- exit 3 -----
+    ");
 }

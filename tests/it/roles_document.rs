@@ -94,7 +94,7 @@ fn export_is_yaml_unless_json_is_asked_for() {
         "{}",
         r.stdout
     );
-    let yaml: serde_json::Value = serde_norway::from_str(&r.stdout).unwrap();
+    let yaml: serde_json::Value = yaml_serde::from_str(&r.stdout).unwrap();
     let json = home.run(&["-o", "json", "roles", "export"]).json();
     assert_eq!(yaml, json);
     assert_eq!(
@@ -104,7 +104,7 @@ fn export_is_yaml_unless_json_is_asked_for() {
     assert_eq!(json["etag"], serde_json::json!(etag(&home)));
     let r = home.run(&["-o", "yaml", "roles", "export"]);
     assert_eq!(
-        serde_norway::from_str::<serde_json::Value>(&r.stdout).unwrap(),
+        yaml_serde::from_str::<serde_json::Value>(&r.stdout).unwrap(),
         json
     );
     let r = home.run(&["--jq", ".bindings | length", "roles", "export"]);

@@ -19,25 +19,36 @@ fn many_bindings(server: &Server) {
     let (url, token) = (server.url.clone(), server.admin_token.clone());
     server.block_on(async move {
         let http = reqwest::Client::new();
+        // Eight at a time: each user is created, then bound.
+        let mut tasks = tokio::task::JoinSet::new();
         for i in 0..BINDINGS {
-            let user = format!("m{i:04}");
-            let created = http
-                .post(format!("{url}/v1/users"))
-                .bearer_auth(&token)
-                .json(&json!({"username": user, "email": format!("{user}@example.com")}))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(created.status(), 201);
-            let role = ["viewer", "developer", "admin"][i % 3];
-            let bound = http
-                .put(format!("{url}/v1/projects/shop/members/{user}"))
-                .bearer_auth(&token)
-                .json(&json!({ "role": role }))
-                .send()
-                .await
-                .unwrap();
-            assert!(bound.status().is_success(), "{}", bound.status());
+            if tasks.len() == 8 {
+                tasks.join_next().await.unwrap().unwrap();
+            }
+            let (http, url, token) = (http.clone(), url.clone(), token.clone());
+            tasks.spawn(async move {
+                let user = format!("m{i:04}");
+                let created = http
+                    .post(format!("{url}/v1/users"))
+                    .bearer_auth(&token)
+                    .json(&json!({"username": user, "email": format!("{user}@example.com")}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(created.status(), 201);
+                let role = ["viewer", "developer", "admin"][i % 3];
+                let bound = http
+                    .put(format!("{url}/v1/projects/shop/members/{user}"))
+                    .bearer_auth(&token)
+                    .json(&json!({ "role": role }))
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(bound.status().is_success(), "{}", bound.status());
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            done.unwrap();
         }
     });
 }
@@ -110,14 +121,14 @@ fn first_page_then_rest_of(
 
 #[test]
 fn the_first_page_is_printed_before_the_second_is_fetched() {
+    let gate = Gate::later_pages();
+    let (server, home) = admin_with_project_on(Server::start_gated(&gate));
+    many_bindings(&server);
     for (format, first_rows) in [
         (&["-q"][..], 500),
         (&["-o", "json-compact"][..], 500),
         (&["-o", "csv"][..], 501),
     ] {
-        let gate = Gate::later_pages();
-        let (server, home) = admin_with_project_on(Server::start_gated(&gate));
-        many_bindings(&server);
         let lines = |s: &str| s.matches('\n').count();
         let (early, all) = if format.contains(&"json-compact") {
             first_page_then_rest(&home, &server, &gate, format, |s| {

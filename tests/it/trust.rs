@@ -87,6 +87,7 @@ fn run_env(home: &Home, env: &[(&str, &str)], args: &[&str]) -> crate::harness::
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
+        home: Default::default(),
     }
 }
 

@@ -64,7 +64,7 @@ fn disable_prompts_env_answers_yes() {
     strict
         .run(&["projects", "delete", "kept"])
         .fails(2)
-        .stderr_has("needs confirmation");
+        .stderr_has("without confirmation");
 }
 
 /// Runs accessctl on a pty with `input` typed into it; returns (exit code, screen).
@@ -99,7 +99,7 @@ fn a_terminal_is_asked_and_its_answer_counts() {
     }
     let (code, screen) = on_tty_typing(&home, "projects delete gone", "y\n");
     assert_eq!(code, 0, "{screen}");
-    assert!(screen.contains("Deleting project 'gone' [y/N]"), "{screen}");
+    assert!(screen.contains("Delete project 'gone'? [y/N]"), "{screen}");
     let (code, screen) = on_tty_typing(&home, "projects delete kept", "n\n");
     assert_eq!(code, 130, "{screen}");
     assert!(screen.contains("error:\u{1b}[0m cancelled"), "{screen}");
@@ -118,7 +118,7 @@ fn no_prompt_reads_stdin_when_it_is_not_a_terminal() {
     // A "y" waiting on a pipe is not an answer: nothing is deleted.
     home.run_stdin(&["projects", "delete", "kept"], Some("y\n"))
         .fails(2)
-        .stderr_has("error: Deleting project 'kept' needs confirmation")
+        .stderr_has("error: refusing to delete project 'kept' without confirmation")
         .stderr_has("hint: pass --yes");
     let r = home.run(&["-q", "projects", "list"]);
     assert!(r.lines().contains(&"kept"), "{}", r.stdout);

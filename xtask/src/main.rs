@@ -1,6 +1,9 @@
 //! Project tasks. `cargo xtask gen` writes the generated files that are committed:
 //! `completions/` (the shells' registration scripts, the same text `accessctl
-//! completion SHELL` prints) and `man/` (one roff page per command and subcommand).
+//! completion SHELL` prints), `man/` (one roff page per command and subcommand) and
+//! the generated regions of `docs/cli.md` (the command and flag reference, the exit
+//! codes) and `docs/api.md` (the endpoints and problem codes, from accessd's OpenAPI
+//! document) and `docs/access-model.md` (the permission catalogue, the presets).
 //! `cargo xtask gen --check` writes nothing and fails naming every file that differs,
 //! is missing or is extra; CI runs it. `cargo xtask bench` measures the goals in
 //! BENCHMARKS.md (see `bench/mod.rs`).
@@ -19,6 +22,7 @@ use clap_mangen::Man;
 use clap_mangen::roff::{Roff, bold, italic, roman};
 
 mod bench;
+mod docs;
 
 /// The directories this task owns, relative to the workspace root.
 const DIRS: &[&str] = &["completions", "man"];
@@ -30,7 +34,7 @@ fn main() -> ExitCode {
         ["gen", "--check"] => check(&root()),
         ["bench", ..] => bench::main(&args[1..]),
         _ => Err(anyhow::anyhow!(
-            "usage: cargo xtask gen [--check] | bench [--help]\n  gen          write completions/ and man/\n  gen --check  fail if the committed files differ\n  bench        measure the goals of BENCHMARKS.md on release builds (bench --help)"
+            "usage: cargo xtask gen [--check] | bench [--help]\n  gen          write completions/, man/ and the generated parts of docs/*.md\n  gen --check  fail if the committed files differ\n  bench        measure the goals of BENCHMARKS.md on release builds (bench --help)"
         )),
     };
     match result {
@@ -63,6 +67,23 @@ fn generate() -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     cmd.build();
     let env = environment(&cmd);
     man_pages(&cmd, None, &env, &mut files)?;
+    // docs/cli.md is written by hand around its generated regions: the text comes from
+    // the workspace's own copy (also when writing into another root, as the tests do).
+    let cli_md = std::fs::read_to_string(root().join(docs::CLI_MD))
+        .with_context(|| format!("reading {}", docs::CLI_MD))?;
+    files.insert(
+        PathBuf::from(docs::CLI_MD),
+        docs::cli_md(&cli_md, &cmd)?.into_bytes(),
+    );
+    let api_md = std::fs::read_to_string(root().join(docs::API_MD))
+        .with_context(|| format!("reading {}", docs::API_MD))?;
+    files.insert(PathBuf::from(docs::API_MD), docs::api_md(&api_md)?.into_bytes());
+    let model_md = std::fs::read_to_string(root().join(docs::MODEL_MD))
+        .with_context(|| format!("reading {}", docs::MODEL_MD))?;
+    files.insert(
+        PathBuf::from(docs::MODEL_MD),
+        docs::model_md(&model_md)?.into_bytes(),
+    );
     Ok(files)
 }
 
@@ -253,7 +274,10 @@ fn check(root: &Path) -> Result<()> {
         }
     }
     if problems.is_empty() {
-        println!("completions/ and man/ are up to date ({} files)", files.len());
+        println!(
+            "completions/, man/ and the generated parts of docs/ are up to date ({} files)",
+            files.len()
+        );
         return Ok(());
     }
     for p in &problems {

@@ -52,6 +52,7 @@ pub const ACTIONS: &[&str] = &[
     "auth.email-login",
     "user.mfa-enable",
     "user.mfa-disable",
+    "user.mfa-reset",
 ];
 
 /// Whether `action` is one the server writes.

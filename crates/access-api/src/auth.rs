@@ -1,4 +1,4 @@
-//! Login by emailed code and TOTP multi-factor authentication (api.md, "auth").
+//! Login by emailed code and TOTP multi-factor authentication (docs/api.md, "Endpoints": `/v1/auth/…`, `/v1/users/me/mfa…`).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! The contract between `accessd` and its clients.
 //!
-//! * [`types`]: request and response bodies (snake_case JSON, see `shared/design/api.md`).
+//! * [`types`]: request and response bodies (snake_case JSON, see `docs/api.md`).
 //! * [`problem`]: RFC 9457 problem+json errors and their stable `code`s.
 //! * [`audit`]: the audit log's actions.
 //! * [`permissions`]: the permission catalogue, as data.

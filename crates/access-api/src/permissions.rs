@@ -1,4 +1,4 @@
-//! The project-scope permission catalogue (roles.md, "Permission catalogue").
+//! The project-scope permission catalogue (docs/access-model.md, "Permissions").
 
 /// One permission of the catalogue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,4 +1,4 @@
-//! Built-in project roles, one table per preset (roles.md, "Presets").
+//! Built-in project roles, one table per preset (docs/access-model.md, "Presets").
 //!
 //! A project is created with one preset; its built-in roles are copied from here
 //! and are immutable. Roles are listed most powerful first: the position is the
@@ -265,7 +265,7 @@ pub const GOLDSKY: Preset = Preset {
 /// Loft: project-admin, project-user, project-viewer.
 ///
 /// `project-user` also holds `project.view` and `members.view`: without
-/// `project.view` a role could not even see the project it belongs to (roles.md,
+/// `project.view` a role could not even see the project it belongs to (docs/access-model.md,
 /// invariant 7), which is not what Loft means by a project user.
 pub const LOFT: Preset = Preset {
     name: "loft",

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Media type of every error body.
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
-/// The stable machine-readable error codes (api.md, "Errors").
+/// The stable machine-readable error codes (docs/api.md, "Errors: problem+json").
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -192,6 +192,13 @@ pub struct Problem {
     /// For a 409: the id of the thing already there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub existing_id: Option<String>,
+    /// For a privilege escalation: the role being granted or revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// For a privilege escalation: the permissions of `role` the caller lacks
+    /// (`owners.manage` for an owner-grade role).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing_permissions: Vec<String>,
 }
 
 fn about_blank() -> String {
@@ -212,6 +219,8 @@ impl Problem {
             errors: Vec::new(),
             valid_roles: Vec::new(),
             existing_id: None,
+            role: None,
+            missing_permissions: Vec::new(),
         }
     }
 
@@ -227,6 +236,13 @@ impl Problem {
 
     pub fn with_existing_id(mut self, id: impl Into<String>) -> Self {
         self.existing_id = Some(id.into());
+        self
+    }
+
+    /// The role a privilege escalation was about and what the caller lacks.
+    pub fn with_escalation(mut self, role: impl Into<String>, missing: Vec<String>) -> Self {
+        self.role = Some(role.into());
+        self.missing_permissions = missing;
         self
     }
 }

@@ -3,7 +3,7 @@
 //! Identifiers (emails, usernames, project/role/team/context names) are ASCII and
 //! compared after ASCII lower-casing only. Unicode case folding is deliberately not
 //! used: it maps look-alikes such as `K` (KELVIN SIGN) or `ſ` onto ASCII letters, which
-//! would let a crafted identity collide with an existing one (reliability.md, "Identity").
+//! would let a crafted identity collide with an existing one (docs/access-model.md, invariant 4).
 
 /// Longest email accepted (RFC 5321 path limit).
 pub const MAX_EMAIL_LEN: usize = 254;
@@ -59,7 +59,7 @@ pub fn email(s: &str) -> Result<(), String> {
     }
     let labels: Vec<&str> = domain.split('.').collect();
     // `localhost` is the one dotless domain accepted: the embedded `local` context
-    // names its user `$USER@localhost` (cli.md).
+    // names its user `$USER@localhost` (docs/cli.md).
     if labels.len() < 2 && !domain.eq_ignore_ascii_case("localhost") {
         return Err("email's domain needs a dot (like example.com)".into());
     }

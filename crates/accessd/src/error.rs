@@ -53,6 +53,14 @@ impl ApiError {
         ))
     }
 
+    /// 403 `privilege-escalation` about granting or revoking `role`, with what
+    /// the caller lacks as fields (clients read those, not the sentence).
+    pub fn escalation(detail: impl Into<String>, role: &str, missing: Vec<String>) -> Self {
+        ApiError::Problem(Box::new(
+            Problem::new(ProblemCode::PrivilegeEscalation, detail).with_escalation(role, missing),
+        ))
+    }
+
     pub fn existing(code: ProblemCode, detail: impl Into<String>, id: &str) -> Self {
         ApiError::Problem(Box::new(Problem::new(code, detail).with_existing_id(id)))
     }

@@ -26,14 +26,36 @@ pub const DEFAULT_FROM: &str = "accessd <accessd@localhost>";
 pub const DEFAULT_PUBLIC_URL: &str = "http://127.0.0.1:8080";
 
 /// Shared state of the mail worker: its wake-up and the address `serve` listens on.
-#[derive(Default)]
 pub struct Mailer {
     wake: tokio::sync::Notify,
     stopping: std::sync::atomic::AtomicBool,
     listen_url: OnceLock<String>,
+    /// Attempts recorded (sent, retry planned or given up) since the start.
+    attempts: tokio::sync::watch::Sender<u64>,
+}
+
+impl Default for Mailer {
+    fn default() -> Self {
+        Mailer {
+            wake: tokio::sync::Notify::new(),
+            stopping: std::sync::atomic::AtomicBool::new(false),
+            listen_url: OnceLock::new(),
+            attempts: tokio::sync::watch::Sender::new(0),
+        }
+    }
 }
 
 impl Mailer {
+    /// The number of delivery attempts recorded so far (each after its
+    /// outcome is committed), for tests that wait on the worker.
+    pub fn attempts(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.attempts.subscribe()
+    }
+
+    pub(crate) fn attempt_recorded(&self) {
+        self.attempts.send_modify(|n| *n += 1);
+    }
+
     /// New outbox rows were committed: the worker looks now.
     pub fn wake(&self) {
         self.wake.notify_one();

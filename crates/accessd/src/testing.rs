@@ -1,5 +1,6 @@
-//! Test support, for this crate's tests and the CLI's: a real server on
-//! 127.0.0.1:0 over a fresh database, bootstrapped, with a movable clock.
+//! Test support for this crate's tests, benches and fuzz target: a real server on
+//! 127.0.0.1:0 over a fresh database, bootstrapped, with a movable clock. The CLI's
+//! suite starts its own servers and uses only the SMTP sink and mail helpers here.
 //!
 //! The database is SQLite in a temporary directory, or — when
 //! `ACCESSD_TEST_DATABASE_URL` is set (e.g. `postgres://postgres@127.0.0.1:5432/test`)

@@ -53,8 +53,8 @@ pub async fn run(args: &LoginArgs, ctx: &Ctx) -> Result<(), CliError> {
             let mut err = CliError::from(e);
             if err.kind == crate::error::ErrorKind::Auth {
                 err.message = format!("the server rejected the token: {}", err.message);
-                err.hint = Some(
-                    "create a token with `accessctl auth tokens create NAME` or `accessd bootstrap`".into(),
+                err.set_hint(
+                    "create a token with `accessctl auth tokens create NAME` or `accessd bootstrap`",
                 );
             }
             err

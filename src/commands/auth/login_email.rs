@@ -61,12 +61,11 @@ fn refused(e: crate::api::ApiError) -> CliError {
     let mut err = CliError::from(e);
     match code {
         Some(ProblemCode::Unauthenticated) => {
-            err.hint = Some("ask for a new code: run the same `accessctl auth login --email` again".into());
+            err.set_hint("ask for a new code: run the same `accessctl auth login --email` again");
         }
         Some(ProblemCode::TotpRequired) => {
-            err.hint = Some(
+            err.set_hint(
                 "use the current code of the authenticator enrolled with `accessctl auth mfa enroll`; each code works once"
-                    .into(),
             );
         }
         _ => {}

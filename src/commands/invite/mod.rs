@@ -75,7 +75,7 @@ pub struct Options<'a> {
 }
 
 /// Sends the plan, prints one result per email and the summary, and returns how the
-/// run ended (cli.md's batch rule).
+/// run ended (the batch rule of docs/cli.md, "Errors and exit codes").
 pub async fn invite(plan: Plan, opts: &Options<'_>, ctx: &Ctx) -> Result<(), CliError> {
     let api = ctx.api().await?;
     // One nonce per invocation: a retry inside this run reuses a batch's key, a

@@ -57,18 +57,16 @@ pub fn member_error(e: crate::api::ApiError, user: &str) -> CliError {
     match code {
         Some(ProblemCode::UserNotFound) => {
             err.message = format!("no user '{user}' on this server");
-            err.hint = Some(
+            err.set_hint(
                 "invite them to a project (`accessctl roles invitations invite-user EMAIL --role ROLE`) \
-                 or ask a server administrator to create the account (`accessctl users create`)"
-                    .into(),
+                 or ask a server administrator to create the account (`accessctl users create`)",
             );
         }
         Some(ProblemCode::LastOwner) => {
-            err.hint = Some("make another member an owner first (`accessctl orgs members set-role --email EMAIL --role owner`)".into());
+            err.set_hint("make another member an owner first (`accessctl orgs members set-role --email EMAIL --role owner`)");
         }
         Some(ProblemCode::PrivilegeEscalation) => {
-            err.hint =
-                Some("only an org owner changes owners; a server administrator adds plain members".into());
+            err.set_hint("only an org owner changes owners; a server administrator adds plain members");
         }
         _ => {}
     }

@@ -18,7 +18,7 @@ pub fn parse(text: &str, source: &str) -> Result<Option<PolicyDocument>, CliErro
     let parsed = if text.trim_start().starts_with('{') {
         serde_json::from_str::<PolicyDocument>(text).map_err(|e| e.to_string())
     } else {
-        serde_norway::from_str::<PolicyDocument>(text).map_err(|e| e.to_string())
+        yaml_serde::from_str::<PolicyDocument>(text).map_err(|e| e.to_string())
     };
     parsed.map(Some).map_err(|e| {
         CliError::usage(format!("cannot read {source}: {e}")).with_hint(

@@ -235,9 +235,9 @@ mod tests {
         let bad = |yaml: &str| plan(&doc(yaml), &roles(), &current(), false, "d").unwrap_err();
         let e = bad("bindings:\n- role: boss\n  principal: {type: all-users}\n");
         assert_eq!(e.message, "d: bindings[0].role: unknown role 'boss'");
-        assert_eq!(e.hint.as_deref(), Some("valid roles: admin, developer, viewer"));
+        assert_eq!(e.hint(), Some("valid roles: admin, developer, viewer"));
         let e = bad("bindings:\n- role: develper\n  principal: {type: all-users}\n");
-        assert_eq!(e.hint.as_deref(), Some("did you mean 'developer'?"));
+        assert_eq!(e.hint(), Some("did you mean 'developer'?"));
         let e = bad("bindings:\n- role: admin\n  principal: {type: user}\n");
         assert_eq!(
             e.message,

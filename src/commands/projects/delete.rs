@@ -12,7 +12,7 @@ pub struct DeleteArgs {
 }
 
 pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
-    ctx.confirm(&format!("Deleting project '{}'", args.project))?;
+    ctx.confirm(&format!("delete project '{}'", args.project))?;
     ctx.api()
         .await?
         .delete_project(&args.project)

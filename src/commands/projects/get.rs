@@ -30,7 +30,7 @@ pub fn not_found(e: crate::api::ApiError, project: &str) -> CliError {
     let mut err = CliError::from(e);
     if err.kind == crate::error::ErrorKind::NotFound {
         err.message = format!("no project '{project}' (or you cannot see it)");
-        err.hint = Some("see `accessctl projects list`".into());
+        err.set_hint("see `accessctl projects list`");
     }
     err
 }

@@ -44,7 +44,7 @@ pub async fn run(args: &DeleteBindingArgs, ctx: &Ctx) -> Result<(), CliError> {
                 let mut err = CliError::from(e);
                 if err.kind == crate::error::ErrorKind::NotFound {
                     err.message = format!("no role binding '{id}' in project '{project}'");
-                    err.hint = Some("see `accessctl roles list-bindings`".into());
+                    err.set_hint("see `accessctl roles list-bindings`");
                 }
                 if args.ids.len() > 1 {
                     crate::output::print_item_failure(&CliError::new(

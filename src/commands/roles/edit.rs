@@ -111,7 +111,7 @@ fn error_block(e: &CliError) -> String {
     for line in sanitize(&e.message).lines() {
         block.push_str(&format!("# error: {line}\n"));
     }
-    if let Some(h) = &e.hint {
+    for h in &e.hints {
         block.push_str(&format!("# hint: {}\n", sanitize(h)));
     }
     block.push_str("#\n");
@@ -144,10 +144,9 @@ fn aborted(e: CliError, how: &str, path: &Path) -> CliError {
 
 /// A failure after editing: the hint says where the edit is, and how to apply it.
 fn kept(e: CliError, path: &Path) -> CliError {
-    let before = e.hint.clone().map(|h| format!("{h}; ")).unwrap_or_default();
     let path = path.display();
     e.with_hint(format!(
-        "{before}your edit is kept in {path} (once fixed: `accessctl roles apply -f {path} --prune`)"
+        "your edit is kept in {path} (once fixed: `accessctl roles apply -f {path} --prune`)"
     ))
 }
 

@@ -32,8 +32,8 @@ pub async fn run(args: &RemoveMemberArgs, ctx: &Ctx) -> Result<(), CliError> {
         }
         Err(e) => {
             let mut err = common::team_error(api, &ctx.settings.org.value, e, name, Some(&email)).await;
-            if err.kind == ErrorKind::NotFound && err.hint.is_none() {
-                err.hint = Some(format!("see `accessctl teams members {name}`"));
+            if err.kind == ErrorKind::NotFound && err.hints.is_empty() {
+                err.set_hint(format!("see `accessctl teams members {name}`"));
             }
             Err(err)
         }

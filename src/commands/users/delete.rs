@@ -20,7 +20,7 @@ pub struct DeleteArgs {
 pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
     let api = ctx.api().await?;
     let user = common::user(api, &args.user).await?;
-    ctx.confirm(&format!("Deleting user '{}' <{}>", user.username, user.email))?;
+    ctx.confirm(&format!("delete user '{}' <{}>", user.username, user.email))?;
     api.delete_user(&user.id).await.map_err(|e| {
         let last_admin = e.code() == Some(ProblemCode::LastAdmin);
         let err = CliError::from(e);

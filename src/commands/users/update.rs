@@ -1,4 +1,5 @@
-//! `accessctl users update USER [--name N] [--admin|--no-admin]`: PATCH /v1/users/{id}.
+//! `accessctl users update USER [--name N] [--admin|--no-admin] [--reset-mfa]`:
+//! PATCH /v1/users/{id}, and DELETE /v1/users/{id}/mfa for `--reset-mfa`.
 
 use access_api::{ProblemCode, UpdateUser, validate};
 
@@ -6,9 +7,9 @@ use crate::commands::common;
 use crate::context::Ctx;
 use crate::error::CliError;
 
-/// Change a user's name or server-administrator flag
+/// Change a user's name or server-administrator flag, or reset their MFA
 #[derive(clap::Args, Debug)]
-#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["name", "admin", "no_admin"])))]
+#[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["name", "admin", "no_admin", "reset_mfa"])))]
 pub struct UpdateArgs {
     /// Username, email or id
     #[arg(value_name = "USER")]
@@ -22,6 +23,10 @@ pub struct UpdateArgs {
     /// Take the server-administrator flag away (not from the last active one)
     #[arg(long)]
     no_admin: bool,
+    /// Turn off their two-factor authentication (a lost device): they log in by
+    /// emailed code alone and enrol again; audited as user.mfa-reset
+    #[arg(long)]
+    reset_mfa: bool,
 }
 
 pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -40,6 +45,23 @@ pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
         is_admin,
         ..Default::default()
     };
+    if args.reset_mfa {
+        let reset = api.reset_user_mfa(&user.id).await?;
+        if user.mfa_enabled {
+            ctx.output().info(&format!(
+                "Reset the two-factor authentication of {}",
+                reset.username
+            ));
+        } else {
+            ctx.output().info(&format!(
+                "{} had no two-factor authentication; nothing to reset",
+                reset.username
+            ));
+        }
+        if args.name.is_none() && is_admin.is_none() {
+            return ctx.output().one(&reset);
+        }
+    }
     let updated = api.update_user(&user.id, &req).await.map_err(|e| {
         if e.code() == Some(ProblemCode::LastAdmin) {
             CliError::conflict(format!(

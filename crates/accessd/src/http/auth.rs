@@ -54,6 +54,15 @@ pub async fn confirm(State(svc): State<Service>, Auth(c): Auth, ApiJson(req): Ap
     Ok(json(StatusCode::OK, &svc.confirm_mfa(&c, &req).await?, None))
 }
 
+/// A server administrator resets another user's MFA (a lost device).
+pub async fn reset(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> R {
+    Ok(json(StatusCode::OK, &svc.reset_mfa(&c, &id).await?, None))
+}
+
 pub async fn disable(State(svc): State<Service>, Auth(c): Auth, ApiJson(req): ApiJson<api::TotpCode>) -> R {
     Ok(json(StatusCode::OK, &svc.disable_mfa(&c, &req).await?, None))
 }

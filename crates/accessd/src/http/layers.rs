@@ -363,6 +363,15 @@ pub async fn problems(req: Request, next: Next) -> Response {
     if is_problem {
         return with_request_id(resp, rid).await;
     }
+    // The invitation page's own error pages (see `http::invite`).
+    let is_html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html {
+        return resp;
+    }
     let (code, detail) = match status {
         StatusCode::NOT_FOUND => (ProblemCode::NotFound, "no such resource"),
         StatusCode::PAYLOAD_TOO_LARGE => (

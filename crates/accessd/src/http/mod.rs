@@ -5,12 +5,14 @@ pub mod audit;
 pub mod auth;
 pub mod extract;
 pub mod invitations;
+pub mod invite;
 pub mod layers;
 pub mod limits;
 pub mod me;
 pub mod meta;
 pub mod openapi;
 pub mod orgs;
+pub mod page;
 pub mod projects;
 pub mod respond;
 pub mod teams;
@@ -94,6 +96,7 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             get(me::get_user).patch(me::patch_user).delete(me::delete_user),
         )
         .route("/users/{id}/tokens", post(me::create_user_token))
+        .route("/users/{id}/mfa", delete(auth::reset))
         .route("/orgs", get(orgs::list).post(orgs::create))
         .route("/orgs/{org}", get(orgs::get).patch(orgs::update))
         .route("/orgs/{org}/members", get(orgs::members))
@@ -193,6 +196,10 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
     Router::new()
         .route("/healthz", get(meta::healthz))
         .route("/readyz", get(meta::readyz))
+        .route("/invite", get(invite::show))
+        .route("/invite/accept", post(invite::accept))
+        .route("/invite/decline", post(invite::decline))
+        .route("/invite/login-code", post(invite::login_code))
         .nest("/v1", v1)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(

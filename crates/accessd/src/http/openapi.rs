@@ -59,6 +59,7 @@ fn table() -> Vec<Row> {
         (Patch, "/users/{id}", "Change or disable a user (409 last-admin for the last active administrator)", Some("UpdateUser"), "200", One("User")),
         (Delete, "/users/{id}", "Delete a user (409 last-admin for the last active administrator)", None, "204", Empty),
         (Post, "/users/{id}/tokens", "Create a token for a user", Some("CreateToken"), "201", One("CreatedToken")),
+        (Delete, "/users/{id}/mfa", "Reset a user's MFA after a lost device (administrators; audited as user.mfa-reset; no change for a user without MFA)", None, "200", One("User")),
         (Get, "/orgs", "The caller's organizations", None, "200", Page("Org")),
         (Post, "/orgs", "Create an organization (server administrators; the caller becomes its owner)", Some("CreateOrg"), "201", One("Org")),
         (Get, "/orgs/{org}", "An organization", None, "200", One("Org")),

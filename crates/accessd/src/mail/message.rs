@@ -38,8 +38,15 @@ pub fn accept_command(public_url: &str, code: &str) -> String {
     )
 }
 
+/// The invitation page (`GET /invite?code=…`) of `code` on the server at `public_url`.
+pub fn accept_link(public_url: &str, code: &str) -> String {
+    let code: String = url::form_urlencoded::byte_serialize(code.as_bytes()).collect();
+    format!("{}/invite?code={code}", public_url.trim_end_matches('/'))
+}
+
 pub fn invitation(i: &Invitation<'_>) -> Rendered {
     let command = accept_command(i.public_url, i.code);
+    let link = accept_link(i.public_url, i.code);
     let by = i.inviter.map(|u| format!(" by {u}")).unwrap_or_default();
     // Short ASCII lines, so the body goes out as 7bit and the code stays intact.
     let text = format!(
@@ -47,6 +54,7 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
          with the role '{role}' on {url}.\n\n\
          Your invitation code (valid {days} days, works once):\n\n    {code}\n\n\
          Accept it with:\n\n    {command}\n\n\
+         or in your browser:\n\n    {link}\n\n\
          If this email already has an account on this server, log in\n\
          first (`accessctl --server {url} auth login --email <you>`).\n",
         kind = i.kind,
@@ -67,7 +75,9 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
          <p>Your invitation code (valid {days} days, works once):</p>\n\
          <p><code>{code}</code></p>\n\
          <p>Accept it with:</p>\n<pre>{command}</pre>\n\
-         <p>If this email already has an account on this server, log in first.</p>\n\
+         <p>or in your browser: <a href=\"{link}\">{link}</a></p>\n\
+         <p>If this email already has an account on this server, log in first \
+         (the page asks for a login code mailed to you).</p>\n\
          </body></html>\n",
         kind = i.kind,
         title = escape(&format!("Invitation to {}", i.project)),
@@ -77,6 +87,7 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
         days = i.valid_days,
         code = escape(i.code),
         command = escape(&command),
+        link = escape(&link),
     );
     Rendered {
         subject: format!("Invitation to {}", i.project),
@@ -175,5 +186,16 @@ mod tests {
         let cmd = "accessctl --server https://access.example.com roles invitations accept inv_abc";
         assert!(r.text.contains(cmd), "{}", r.text);
         assert!(r.html.contains(cmd), "{}", r.html);
+        let link = "https://access.example.com/invite?code=inv_abc";
+        assert!(r.text.contains(&format!("\n    {link}\n")), "{}", r.text);
+        assert!(
+            r.html.contains(&format!("<a href=\"{link}\">{link}</a>")),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.text.find(cmd) < r.text.find(link),
+            "the link comes below the command"
+        );
     }
 }

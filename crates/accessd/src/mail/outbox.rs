@@ -161,6 +161,7 @@ async fn record(svc: &Service, row: &MailRow, result: Result<(), String>) -> Res
             }
         }
     }
+    svc.mail.attempt_recorded();
     Ok(())
 }
 

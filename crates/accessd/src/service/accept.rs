@@ -25,6 +25,39 @@ fn username_base(email: &str) -> String {
     if s.is_empty() { "user".into() } else { s }
 }
 
+/// How an invitation is answered.
+#[derive(Clone, Copy)]
+pub(super) enum Answer {
+    /// `first_token`: a new account gets a token in the answer.
+    Accept {
+        first_token: bool,
+    },
+    Decline,
+}
+
+/// An open invitation as the invitation page shows it.
+pub struct InvitationPreview {
+    pub invitation: store::InvitationRow,
+    /// The inviter's display name, when they set one (free text: hostile input).
+    pub inviter_name: Option<String>,
+    /// Whether the invited email has an account (which must sign in to accept).
+    pub has_account: bool,
+}
+
+fn gone() -> ApiError {
+    ApiError::new(
+        ProblemCode::NotFound,
+        "no open invitation has that code (used, revoked or never issued)",
+    )
+}
+
+fn expired() -> ApiError {
+    ApiError::new(
+        ProblemCode::InvitationExpired,
+        "this invitation has expired; ask for a new one",
+    )
+}
+
 impl Service {
     /// A free username for a new account of `email`: its local part, then
     /// `-2`, `-3`… when taken.
@@ -51,9 +84,47 @@ impl Service {
         ids: &RequestIds,
         code: &str,
     ) -> ApiResult<api::AcceptResponse> {
-        self.answer_invitation(caller, ids, code, true)
+        self.answer_invitation(caller, ids, code, Answer::Accept { first_token: true })
             .await?
             .ok_or_else(|| ApiError::not_found("invitation"))
+    }
+
+    /// [`Service::accept_invitation`] for the invitation page: a new account
+    /// gets no first token (the browser would have nowhere to keep it; the
+    /// invitee logs in from the CLI by emailed code instead).
+    pub async fn accept_invitation_in_browser(
+        &self,
+        caller: Option<&Caller>,
+        ids: &RequestIds,
+        code: &str,
+    ) -> ApiResult<api::AcceptResponse> {
+        self.answer_invitation(caller, ids, code, Answer::Accept { first_token: false })
+            .await?
+            .ok_or_else(|| ApiError::not_found("invitation"))
+    }
+
+    /// What the invitation page shows before anything is answered: the open
+    /// invitation of `code` (404 `not-found` when used, revoked or never
+    /// issued; 410 `invitation-expired`), and whether its email has an account.
+    pub async fn preview_invitation(&self, code: &str) -> ApiResult<InvitationPreview> {
+        let hash = hash_secret(code.trim());
+        let mut c = self.conn().await?;
+        let inv = store::invitations::by_code_hash(&mut c, &hash)
+            .await?
+            .ok_or_else(gone)?;
+        if self.now() >= inv.expires_at {
+            return Err(expired());
+        }
+        let inviter = match inv.invited_by.as_deref() {
+            Some(u) => store::users::find_user(&mut c, u).await?,
+            None => None,
+        };
+        let account = store::users::user_by_email(&mut c, &inv.email).await?;
+        Ok(InvitationPreview {
+            inviter_name: inviter.and_then(|u| u.name),
+            has_account: account.is_some(),
+            invitation: inv,
+        })
     }
 
     /// Declines by code: the invitation is removed.
@@ -63,7 +134,9 @@ impl Service {
         ids: &RequestIds,
         code: &str,
     ) -> ApiResult<()> {
-        self.answer_invitation(caller, ids, code, false).await.map(|_| ())
+        self.answer_invitation(caller, ids, code, Answer::Decline)
+            .await
+            .map(|_| ())
     }
 
     async fn answer_invitation(
@@ -71,15 +144,9 @@ impl Service {
         caller: Option<&Caller>,
         ids: &RequestIds,
         code: &str,
-        accept: bool,
+        answer: Answer,
     ) -> ApiResult<Option<api::AcceptResponse>> {
         let hash = hash_secret(code.trim());
-        let gone = || {
-            ApiError::new(
-                ProblemCode::NotFound,
-                "no open invitation has that code (used, revoked or never issued)",
-            )
-        };
         let first = {
             let mut c = self.conn().await?;
             store::invitations::by_code_hash(&mut c, &hash).await?
@@ -87,7 +154,7 @@ impl Service {
         let Some(first) = first else {
             // Not a project invitation: an org invitation, or nothing.
             return self
-                .answer_org_invitation(caller, ids, &hash, accept)
+                .answer_org_invitation(caller, ids, &hash, answer)
                 .await?
                 .ok_or_else(gone);
         };
@@ -101,10 +168,7 @@ impl Service {
                 .await?
                 .ok_or_else(gone)?;
             if now >= inv.expires_at {
-                return Err(ApiError::new(
-                    ProblemCode::InvitationExpired,
-                    "this invitation has expired; ask for a new one",
-                ));
+                return Err(expired());
             }
             if let Some(c) = caller
                 && validate::normalize(&c.user.email) != validate::normalize(&inv.email)
@@ -118,7 +182,7 @@ impl Service {
                 .await?
                 .ok_or_else(gone)?;
             store::invitations::delete(&mut tx, &inv.id).await?;
-            if !accept {
+            let Answer::Accept { first_token } = answer else {
                 self.audit(
                     &mut tx,
                     caller,
@@ -130,7 +194,7 @@ impl Service {
                 .await?;
                 tx.commit().await?;
                 return Ok(None);
-            }
+            };
             // The project's MFA policy as it is now (it may have changed since
             // the invitation was made).
             let role = store::projects::list_roles(&mut tx, &project.id)
@@ -173,7 +237,9 @@ impl Service {
                         now,
                     )
                     .await?;
-                    token = Some(issue_token(&mut tx, &u.id, "first", now, None).await?);
+                    if first_token {
+                        token = Some(issue_token(&mut tx, &u.id, "first", now, None).await?);
+                    }
                     u
                 }
             };

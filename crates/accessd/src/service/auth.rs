@@ -2,7 +2,7 @@
 
 use access_api::{self as api, ProblemCode};
 use base64::Engine;
-use rand::Rng;
+use rand::RngExt;
 use sha2::{Digest, Sha256};
 
 use super::{Caller, Service, convert, users::validate_new_user};

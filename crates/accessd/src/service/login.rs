@@ -10,7 +10,7 @@
 //! an account.
 
 use access_api::{self as api, ProblemCode, validate};
-use rand::Rng;
+use rand::RngExt;
 
 use super::{Caller, RequestIds, Service};
 use crate::clock::DAY_MS;
@@ -111,6 +111,31 @@ impl Service {
         req: &api::EmailCodeVerify,
         ids: &RequestIds,
     ) -> ApiResult<api::CreatedToken> {
+        let (_, token) = self.sign_in_with_email_code(req, ids, true).await?;
+        token.ok_or_else(wrong_code)
+    }
+
+    /// The account a right login code (and TOTP code) proves, for the
+    /// invitation page (`/invite`): the same checks, tries and audit event as
+    /// [`Service::verify_email_code`], but no token (the browser holds none).
+    pub async fn caller_from_email_code(
+        &self,
+        req: &api::EmailCodeVerify,
+        ids: &RequestIds,
+    ) -> ApiResult<Caller> {
+        let (user, _) = self.sign_in_with_email_code(req, ids, false).await?;
+        Ok(Caller {
+            user,
+            ids: ids.clone(),
+        })
+    }
+
+    async fn sign_in_with_email_code(
+        &self,
+        req: &api::EmailCodeVerify,
+        ids: &RequestIds,
+        with_token: bool,
+    ) -> ApiResult<(store::UserRow, Option<api::CreatedToken>)> {
         if self.config.smtp_url.is_none() {
             return Err(mail_not_configured());
         }
@@ -163,29 +188,36 @@ impl Service {
             if !store::login_codes::take(&mut tx, &row.id).await? {
                 return Err(wrong_code());
             }
-            let token = issue_token(
-                &mut tx,
-                &user.id,
-                LOGIN_TOKEN_NAME,
-                now,
-                Some(now + LOGIN_TOKEN_DAYS * DAY_MS),
-            )
-            .await?;
+            let token = if with_token {
+                Some(
+                    issue_token(
+                        &mut tx,
+                        &user.id,
+                        LOGIN_TOKEN_NAME,
+                        now,
+                        Some(now + LOGIN_TOKEN_DAYS * DAY_MS),
+                    )
+                    .await?,
+                )
+            } else {
+                None
+            };
             let caller = Caller {
                 user: user.clone(),
                 ids: ids.clone(),
             };
+            let via = if with_token { "token" } else { "invitation page" };
             self.audit(
                 &mut tx,
                 Some(&caller),
                 "auth.email-login",
                 None,
-                Some(&token.info.id),
-                serde_json::json!({"user_id": user.id, "mfa": user.mfa_enabled}),
+                token.as_ref().map(|t| t.info.id.as_str()),
+                serde_json::json!({"user_id": user.id, "mfa": user.mfa_enabled, "via": via}),
             )
             .await?;
             tx.commit().await?;
-            Ok(token)
+            Ok((user, token))
         })
         .await
     }

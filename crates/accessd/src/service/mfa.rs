@@ -146,6 +146,47 @@ impl Service {
     }
 }
 
+impl Service {
+    /// A server administrator turns off the MFA of a user who lost their
+    /// device (`DELETE /v1/users/{id}/mfa`): the secret (and any pending
+    /// enrolment) is removed, audited as `user.mfa-reset`. The user can then
+    /// log in by emailed code alone and enrol again. A user without MFA is
+    /// answered as they are, with no event.
+    pub async fn reset_mfa(&self, caller: &Caller, key: &str) -> ApiResult<api::User> {
+        super::users::require_admin(caller)?;
+        let target = self.find_user_admin(caller, key).await?;
+        retry(|| async {
+            let mut tx = self.begin().await?;
+            store::users::begin_global_write(&mut tx).await?;
+            Self::still_admin(&mut tx, caller).await?;
+            let mut user = store::users::find_user(&mut tx, &target.id)
+                .await?
+                .ok_or_else(|| ApiError::not_found("user"))?;
+            let pending = store::users::mfa(&mut tx, &user.id)
+                .await?
+                .is_some_and(|m| m.pending_secret.is_some());
+            if !user.mfa_enabled && !pending {
+                tx.rollback().await?;
+                return Ok(convert::user(&user));
+            }
+            store::users::clear_mfa(&mut tx, &user.id).await?;
+            self.audit(
+                &mut tx,
+                Some(caller),
+                "user.mfa-reset",
+                None,
+                Some(&user.id),
+                serde_json::json!({"username": user.username, "was_enabled": user.mfa_enabled}),
+            )
+            .await?;
+            tx.commit().await?;
+            user.mfa_enabled = false;
+            Ok(convert::user(&user))
+        })
+        .await
+    }
+}
+
 /// Who a grant goes to, for the project's MFA policy.
 pub enum Grantee<'a> {
     /// A user and whether they have MFA.

@@ -18,6 +18,7 @@
 
 use access_api::{self as api, InviteStatus, ProblemCode, validate};
 
+use super::accept::Answer;
 use super::auth::{hash_secret, issue_token, new_invitation_code};
 use super::orgs::{may_change, member};
 use super::{Caller, RequestIds, Service, convert};
@@ -268,8 +269,12 @@ impl Service {
         caller: Option<&Caller>,
         ids: &RequestIds,
         hash: &str,
-        accept: bool,
+        answer: Answer,
     ) -> ApiResult<Option<Option<api::AcceptResponse>>> {
+        let (accept, first_token) = match answer {
+            Answer::Accept { first_token } => (true, first_token),
+            Answer::Decline => (false, false),
+        };
         let first = {
             let mut c = self.conn().await?;
             store::org_invitations::by_code_hash(&mut c, hash).await?
@@ -364,7 +369,9 @@ impl Service {
                         now,
                     )
                     .await?;
-                    token = Some(issue_token(&mut tx, &u.id, "first", now, None).await?);
+                    if first_token {
+                        token = Some(issue_token(&mut tx, &u.id, "first", now, None).await?);
+                    }
                     u
                 }
             };

@@ -1,4 +1,4 @@
-//! The invariants of roles.md as pure functions over plain data, so they can be
+//! The invariants of docs/access-model.md as pure functions over plain data, so they can be
 //! unit-tested against a model; the service calls them inside the mutating
 //! transaction, after the project's `policy_version` has been bumped.
 
@@ -97,12 +97,13 @@ pub fn check_grant(held: &BTreeSet<String>, manage: &str, roles: &[RoleView<'_>]
     }
     for role in roles {
         if role.owner_grade && !held.contains("owners.manage") {
-            return Err(ApiError::new(
-                ProblemCode::PrivilegeEscalation,
+            return Err(ApiError::escalation(
                 format!(
                     "only a holder of owners.manage (owner-grade role '{0}') can grant or revoke '{0}'",
                     role.name
                 ),
+                role.name,
+                vec!["owners.manage".to_owned()],
             ));
         }
         let missing: Vec<&str> = role
@@ -112,13 +113,14 @@ pub fn check_grant(held: &BTreeSet<String>, manage: &str, roles: &[RoleView<'_>]
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            return Err(ApiError::new(
-                ProblemCode::PrivilegeEscalation,
+            return Err(ApiError::escalation(
                 format!(
                     "granting or revoking '{}' needs every permission it holds; you lack {}",
                     role.name,
                     missing.join(", ")
                 ),
+                role.name,
+                missing.iter().map(|p| (*p).to_owned()).collect(),
             ));
         }
     }

@@ -103,7 +103,7 @@ impl Service {
         .await
     }
 
-    async fn find_user_admin(&self, caller: &Caller, key: &str) -> ApiResult<UserRow> {
+    pub(super) async fn find_user_admin(&self, caller: &Caller, key: &str) -> ApiResult<UserRow> {
         require_admin(caller)?;
         let mut c = self.conn().await?;
         store::users::find_user(&mut c, key)
@@ -227,7 +227,7 @@ impl Service {
     /// Re-checks, inside the transaction and after its server-wide write lock,
     /// that the caller is still an active administrator: a concurrent change
     /// committed before this one may have demoted or disabled them.
-    async fn still_admin(tx: &mut store::Conn, caller: &Caller) -> ApiResult<()> {
+    pub(super) async fn still_admin(tx: &mut store::Conn, caller: &Caller) -> ApiResult<()> {
         match store::users::find_user(tx, &caller.user.id).await? {
             Some(u) if u.is_admin && !u.disabled => Ok(()),
             _ => Err(ApiError::forbidden("only a server administrator can do that")),

@@ -84,7 +84,7 @@ fn everything() -> BTreeSet<String> {
     permissions::all().map(|p| p.name.to_owned()).collect()
 }
 
-/// The access model's org roles (roles.md, "Org roles"), written out here.
+/// The access model's org roles (docs/access-model.md, "Organizations and org roles"), written out here.
 pub fn base_org_grants(role: &str) -> BTreeSet<String> {
     match role {
         "owner" | "admin" => everything(),

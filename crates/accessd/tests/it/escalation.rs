@@ -48,6 +48,16 @@ fn check(r: Resp, expect: Option<&str>, ok_status: u16, what: &str) -> bool {
                 r.body
             );
             assert_eq!(r.code(), code, "{what}: {}", r.body);
+            if code == "privilege-escalation" {
+                // Clients read the fields, not the sentence.
+                assert!(
+                    r.body["role"].as_str().is_some_and(|s| !s.is_empty()),
+                    "{what}: {}",
+                    r.body
+                );
+                let missing = r.body["missing_permissions"].as_array();
+                assert!(missing.is_some_and(|m| !m.is_empty()), "{what}: {}", r.body);
+            }
             false
         }
     }
@@ -264,6 +274,25 @@ async fn escalation_matrix_goldsky() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn escalation_matrix_loft() {
     run_preset(presets::find("loft").unwrap()).await;
+}
+
+/// The escalation problem names the role and what the caller lacks as fields.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn escalation_problems_carry_the_role_and_the_missing_permissions() {
+    let w = World::new().await;
+    w.project("gs", "goldsky").await;
+    let (_, admin) = w.user("an-admin").await;
+    w.bind("gs", "an-admin", "admin").await;
+    w.user("target").await;
+    let r = admin
+        .post(
+            "/v1/projects/gs/role-bindings",
+            json!({"role": "owner", "principal": {"type": "user", "username": "target"}}),
+        )
+        .await;
+    let body = r.problem(403, "privilege-escalation");
+    assert_eq!(body["role"], "owner", "{body}");
+    assert_eq!(body["missing_permissions"], json!(["owners.manage"]), "{body}");
 }
 
 #[test]

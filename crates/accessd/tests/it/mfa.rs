@@ -424,3 +424,62 @@ async fn a_project_requiring_mfa_refuses_covered_grants_to_users_without_it() {
         [(json!("admin"), json!(false), json!(false))]
     );
 }
+
+/// A lost device: a server administrator resets the user's MFA
+/// (`DELETE /v1/users/{id}/mfa`), audited; the user logs in by emailed code
+/// alone again and can enrol anew. Nobody else can reset it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_resets_the_mfa_of_a_user_who_lost_their_device() {
+    let (w, mut rx) = mailing_world(RateLimits::off()).await;
+    let (mo, c) = w.user("mo").await;
+    let (_, other) = w.user("nell").await;
+    let id = mo["id"].as_str().unwrap();
+    enrolled(&w, &c).await;
+    let code = code_for(&w, &mut rx, "mo@example.com").await;
+    verify(&w, "mo@example.com", &code)
+        .await
+        .problem(401, "totp-required");
+
+    // Not the user themselves without a code, nor another user.
+    other
+        .delete(&format!("/v1/users/{id}/mfa"))
+        .await
+        .problem(403, "forbidden");
+    c.delete(&format!("/v1/users/{id}/mfa"))
+        .await
+        .problem(403, "forbidden");
+    w.admin
+        .delete("/v1/users/nobody/mfa")
+        .await
+        .problem(404, "not-found");
+    assert_eq!(
+        w.admin.get(&format!("/v1/users/{id}")).await.expect(200)["mfa_enabled"],
+        true
+    );
+
+    let u = w.admin.delete("/v1/users/mo/mfa").await.expect(200);
+    assert_eq!(u["mfa_enabled"], false);
+    assert_eq!(u["id"], mo["id"]);
+    let events = w
+        .admin
+        .get("/v1/audit-events?action=user.mfa-reset")
+        .await
+        .expect(200);
+    let items = events["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{events}");
+    assert_eq!(items[0]["actor"], "admin");
+    assert_eq!(items[0]["target"], mo["id"]);
+    // Again: nothing to reset, no second event.
+    w.admin.delete(&format!("/v1/users/{id}/mfa")).await.expect(200);
+    let events = w
+        .admin
+        .get("/v1/audit-events?action=user.mfa-reset")
+        .await
+        .expect(200);
+    assert_eq!(events["items"].as_array().unwrap().len(), 1);
+
+    // The emailed code alone logs in again, and a new enrolment works.
+    let code = code_for(&w, &mut rx, "mo@example.com").await;
+    verify(&w, "mo@example.com", &code).await.expect(200);
+    enrolled(&w, &c).await;
+}

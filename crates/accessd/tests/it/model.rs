@@ -1,5 +1,5 @@
 //! Model-based test: random sequences of access changes by random actors,
-//! each outcome predicted by a small model of roles.md, and after every step
+//! each outcome predicted by a small model of docs/access-model.md, and after every step
 //! the server's members equal the model's and the project has an owner.
 
 use std::collections::{BTreeMap, BTreeSet};

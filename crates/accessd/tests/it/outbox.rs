@@ -185,3 +185,94 @@ fn a_bad_smtp_url_fails_at_start_up() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// A mail the relay refuses at every attempt is retried on the server's clock
+/// (each wait of `backoff_ms` crossed by moving the clock, never slept) and
+/// after `MAX_ATTEMPTS` stays as `failed`, without its code, never tried again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mail_refused_at_every_attempt_ends_failed_after_max_attempts() {
+    use accessd::mail::outbox::{MAX_ATTEMPTS, backoff_ms};
+    use sqlx::Row;
+
+    let (smtp, mut connections) = refusing_sink().await;
+    let w = crate::support::World::with(accessd::Config {
+        smtp_url: Some(smtp),
+        ..Default::default()
+    })
+    .await;
+    let svc = w.srv.app.service();
+    let mut recorded = svc.mail.attempts();
+    w.project("p", "akka").await;
+    w.admin
+        .post(
+            "/v1/projects/p/invitations",
+            json!({"emails": ["gus@example.com"], "role": "developer"}),
+        )
+        .await
+        .expect(201);
+    let row = || async {
+        let r = sqlx::query("SELECT status, attempts, subject, body_text, body_html, last_error FROM outbox")
+            .fetch_one(&svc.db.pool)
+            .await
+            .unwrap();
+        (
+            r.try_get::<String, _>("status").unwrap(),
+            r.try_get::<i64, _>("attempts").unwrap(),
+            r.try_get::<String, _>("subject").unwrap(),
+            r.try_get::<String, _>("body_text").unwrap(),
+            r.try_get::<String, _>("body_html").unwrap(),
+            r.try_get::<Option<String>, _>("last_error").unwrap(),
+        )
+    };
+    for n in 1..=MAX_ATTEMPTS {
+        tokio::time::timeout(Duration::from_secs(20), recorded.wait_for(|&a| a >= n as u64))
+            .await
+            .unwrap_or_else(|_| panic!("attempt {n} not recorded within 20 s"))
+            .unwrap();
+        let (status, attempts, _, body, _, error) = row().await;
+        assert_eq!(attempts, n);
+        assert!(
+            error.unwrap_or_default().contains("421"),
+            "the relay's refusal is kept"
+        );
+        if n < MAX_ATTEMPTS {
+            assert_eq!(status, "pending", "after attempt {n}");
+            assert!(
+                body.contains("inv_"),
+                "the code stays while the mail may still go"
+            );
+            // Not due before its backoff (2 s and up) is over; due once the
+            // clock crosses it.
+            let mut c = svc.db.pool.acquire().await.unwrap();
+            let early = accessd::store::outbox::due(&mut c, w.srv.now_ms(), 10)
+                .await
+                .unwrap();
+            assert!(early.is_empty(), "due before its backoff after attempt {n}");
+            drop(c);
+            w.srv.advance_ms(backoff_ms(n));
+            svc.mail.wake();
+        }
+    }
+    let (status, attempts, subject, body, html, error) = row().await;
+    assert_eq!((status.as_str(), attempts), ("failed", MAX_ATTEMPTS));
+    assert!(
+        subject.is_empty() && body.is_empty() && html.is_empty(),
+        "the code is gone"
+    );
+    assert!(error.is_some());
+    let mut c = svc.db.pool.acquire().await.unwrap();
+    assert_eq!(accessd::store::outbox::counts(&mut c).await.unwrap(), (0, 1));
+    // Never due again, however late.
+    let later = accessd::store::outbox::due(&mut c, w.srv.now_ms() + 365 * 86_400_000, 10)
+        .await
+        .unwrap();
+    assert!(later.is_empty());
+    let mut seen = 0;
+    while connections.try_recv().is_ok() {
+        seen += 1;
+    }
+    assert!(
+        seen >= MAX_ATTEMPTS,
+        "{seen} connections for {MAX_ATTEMPTS} attempts"
+    );
+}

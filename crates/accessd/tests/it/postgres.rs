@@ -12,7 +12,7 @@ use accessd::testing::TestDatabase;
 use serde_json::json;
 use sqlx::{Executor, Row};
 
-use crate::support::{Client, Served, accessd, postgres_or_skip};
+use crate::support::{Client, Served, accessd, postgres};
 
 async fn pool(url: &str, statement_timeout: Option<Duration>) -> db::Db {
     db::connect(
@@ -27,12 +27,10 @@ async fn pool(url: &str, statement_timeout: Option<Duration>) -> db::Db {
     .expect("connect")
 }
 
+#[ignore = "needs PostgreSQL: set ACCESSD_TEST_DATABASE_URL and pass --include-ignored (.ci/run does)"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serialization_failures_and_deadlocks_are_classified_retryable() {
-    let Some(admin) = postgres_or_skip("serialization_failures_and_deadlocks_are_classified_retryable")
-    else {
-        return;
-    };
+    let admin = postgres("serialization_failures_and_deadlocks_are_classified_retryable");
     let tdb = TestDatabase::postgres(&admin).await;
     let db = pool(&tdb.url, None).await;
     db.pool
@@ -106,11 +104,10 @@ async fn serialization_failures_and_deadlocks_are_classified_retryable() {
 
 /// `db::retry` runs a transaction that hit a real 40001 again, and the second
 /// attempt commits.
+#[ignore = "needs PostgreSQL: set ACCESSD_TEST_DATABASE_URL and pass --include-ignored (.ci/run does)"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_reruns_a_real_serialization_failure() {
-    let Some(admin) = postgres_or_skip("retry_reruns_a_real_serialization_failure") else {
-        return;
-    };
+    let admin = postgres("retry_reruns_a_real_serialization_failure");
     let tdb = TestDatabase::postgres(&admin).await;
     let db = pool(&tdb.url, None).await;
     db.pool
@@ -156,11 +153,10 @@ async fn retry_reruns_a_real_serialization_failure() {
     db.pool.close().await;
 }
 
+#[ignore = "needs PostgreSQL: set ACCESSD_TEST_DATABASE_URL and pass --include-ignored (.ci/run does)"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn statement_timeout_is_set_on_every_connection() {
-    let Some(admin) = postgres_or_skip("statement_timeout_is_set_on_every_connection") else {
-        return;
-    };
+    let admin = postgres("statement_timeout_is_set_on_every_connection");
     let tdb = TestDatabase::postgres(&admin).await;
     let db = pool(&tdb.url, Some(Duration::from_millis(250))).await;
     // Every pooled connection carries it, not only the first.
@@ -197,11 +193,10 @@ async fn statement_timeout_is_set_on_every_connection() {
     db.pool.close().await;
 }
 
+#[ignore = "needs PostgreSQL: set ACCESSD_TEST_DATABASE_URL and pass --include-ignored (.ci/run does)"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn binary_on_postgres() {
-    let Some(admin) = postgres_or_skip("binary_on_postgres") else {
-        return;
-    };
+    let admin = postgres("binary_on_postgres");
     let tdb = TestDatabase::postgres(&admin).await;
 
     // Three processes migrate one new database at once: all succeed, the

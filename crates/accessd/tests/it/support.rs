@@ -200,18 +200,16 @@ impl World {
     }
 }
 
-/// `ACCESSD_TEST_DATABASE_URL`, or `None` after saying on stderr (uncaptured,
-/// so it shows in `cargo test` output) that `test` is skipped.
-pub fn postgres_or_skip(test: &str) -> Option<String> {
-    let url = accessd::testing::postgres_admin_url();
-    if url.is_none() {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED {test}: needs PostgreSQL; set ACCESSD_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
-        );
-    }
-    url
+/// `ACCESSD_TEST_DATABASE_URL`, for the tests that need PostgreSQL. They are
+/// `#[ignore]`d with that reason, so a plain `cargo test` reports them as
+/// ignored; run with `--include-ignored` they fail without the variable instead
+/// of passing without having run.
+pub fn postgres(test: &str) -> String {
+    accessd::testing::postgres_admin_url().unwrap_or_else(|| {
+        panic!(
+            "{test} needs PostgreSQL: set ACCESSD_TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
+        )
+    })
 }
 
 /// The `accessd` binary with no `ACCESSD_*` variable inherited from the test's env.

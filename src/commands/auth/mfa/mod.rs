@@ -39,16 +39,14 @@ pub fn mfa_error(e: crate::api::ApiError) -> CliError {
     use access_api::ProblemCode;
     let code = e.code();
     let mut err = CliError::from(e);
-    err.hint = match code {
-        Some(ProblemCode::TotpRequired) => Some(
+    let hint = match code {
+        Some(ProblemCode::TotpRequired) => {
             "use the code your authenticator shows now (each code works once); check the device's clock"
-                .into(),
-        ),
-        Some(ProblemCode::MfaEnabled) => {
-            Some("to enrol a new device, run `accessctl auth mfa disable` first".into())
         }
-        Some(ProblemCode::MfaNotEnabled) => Some("enrol first: `accessctl auth mfa enroll`".into()),
-        _ => err.hint,
+        Some(ProblemCode::MfaEnabled) => "to enrol a new device, run `accessctl auth mfa disable` first",
+        Some(ProblemCode::MfaNotEnabled) => "enrol first: `accessctl auth mfa enroll`",
+        _ => return err,
     };
+    err.set_hint(hint);
     err
 }

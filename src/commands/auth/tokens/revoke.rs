@@ -33,7 +33,7 @@ pub async fn run(args: &RevokeArgs, ctx: &Ctx) -> Result<(), CliError> {
         let mut err = CliError::from(e);
         if err.kind == ErrorKind::NotFound {
             err.message = format!("no token with id '{id}'");
-            err.hint = Some("see `accessctl auth tokens list`".into());
+            err.set_hint("see `accessctl auth tokens list`");
         }
         err
     })?;

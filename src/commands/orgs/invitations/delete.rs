@@ -30,7 +30,7 @@ pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
                 let mut err = CliError::from(e);
                 if err.kind == ErrorKind::NotFound && err.message.contains(email.as_str()) {
                     err.message = format!("no open invitation for {email} in organization '{org}'");
-                    err.hint = Some("see `accessctl orgs invitations list`".into());
+                    err.set_hint("see `accessctl orgs invitations list`");
                 }
                 if emails.len() > 1 {
                     crate::output::print_item_failure(&CliError::new(err.kind, err.message.clone()));

@@ -95,7 +95,7 @@ pub fn read(ctx: &Ctx, path: &str) -> Result<OrgRole, CliError> {
     let parsed = if text.trim_start().starts_with('{') {
         serde_json::from_str::<OrgRole>(&text).map_err(|e| e.to_string())
     } else {
-        serde_norway::from_str::<OrgRole>(&text).map_err(|e| e.to_string())
+        yaml_serde::from_str::<OrgRole>(&text).map_err(|e| e.to_string())
     };
     parsed.map_err(|e| {
         CliError::usage(format!("{path}: not an org role document: {e}")).with_hint(

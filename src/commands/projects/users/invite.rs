@@ -57,7 +57,7 @@ pub async fn run(args: &InviteArgs, ctx: &Ctx) -> Result<(), CliError> {
     invite::invite(plan, &opts, ctx).await
 }
 
-/// The lowest role of the project's preset (roles.md: viewer for goldsky and akka).
+/// The lowest role of the project's preset (docs/access-model.md, "Presets": viewer for goldsky and akka).
 async fn default_role(project: &str, ctx: &Ctx) -> Result<String, CliError> {
     let found = ctx
         .api()

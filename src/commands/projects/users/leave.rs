@@ -23,13 +23,12 @@ pub async fn run(_args: &LeaveArgs, ctx: &Ctx) -> Result<(), CliError> {
             let mut err = CliError::from(e);
             if err.kind == ErrorKind::NotFound {
                 err.message = format!("you are not a member of project '{project}' (or cannot see it)");
-                err.hint = Some("see `accessctl projects list`".into());
+                err.set_hint("see `accessctl projects list`");
             }
             if last_owner {
                 err.message = format!("you are the last owner of project '{project}' and cannot leave it");
-                err.hint = Some(
+                err.set_hint(
                     "make someone else an owner first: `accessctl project users update --email E --role ROLE`"
-                        .into(),
                 );
             }
             err

@@ -30,7 +30,7 @@ pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
                 let mut err = CliError::from(e);
                 if err.kind == ErrorKind::NotFound {
                     err.message = format!("no open invitation for {email} in project '{project}'");
-                    err.hint = Some("see `accessctl roles invitations list`".into());
+                    err.set_hint("see `accessctl roles invitations list`");
                 }
                 if emails.len() > 1 {
                     crate::output::print_item_failure(&CliError::new(err.kind, err.message.clone()));

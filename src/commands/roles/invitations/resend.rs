@@ -32,7 +32,7 @@ pub async fn run(args: &ResendArgs, ctx: &Ctx) -> Result<(), CliError> {
             let mut err = CliError::from(e);
             if err.kind == ErrorKind::NotFound {
                 err.message = format!("no open invitation for {email} in project '{project}'");
-                err.hint = Some(format!(
+                err.set_hint(format!(
                     "invite them: `accessctl roles invitations invite-user {email} --role ROLE`"
                 ));
             }
