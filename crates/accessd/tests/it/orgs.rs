@@ -1090,3 +1090,45 @@ async fn presets_role(w: &World, preset: &str, role: &str) -> Value {
         .expect(200);
     role_in(&list, role)
 }
+
+/// Two accepts of one org code at once: exactly one joins; two invites of one
+/// email at once: one invitation (the org's row lock serializes them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_org_invites_and_accepts_of_one_code_have_one_winner() {
+    let w = World::new().await;
+    let (_, bob) = w.user("bob").await;
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
+    let body = invite_body(&["bob@example.com"], "viewer");
+    let (a, b) = tokio::join!(
+        w.admin.post("/v1/orgs/acme/invitations", body.clone()),
+        w.admin.post("/v1/orgs/acme/invitations", body.clone()),
+    );
+    // One answers 201 (invited), the other 200 (already invited).
+    let mut answered = [a.status.as_u16(), b.status.as_u16()];
+    answered.sort();
+    assert_eq!(answered, [200, 201]);
+    let (a, b) = (a.body, b.body);
+    let mut statuses = [
+        a["results"][0]["status"].as_str().unwrap().to_owned(),
+        b["results"][0]["status"].as_str().unwrap().to_owned(),
+    ];
+    statuses.sort();
+    assert_eq!(statuses, ["already-invited", "invited"]);
+    let code = [&a, &b]
+        .iter()
+        .find_map(|r| r["results"][0]["invitation"]["code"].as_str().map(str::to_owned))
+        .unwrap();
+    let accept = json!({"code": code});
+    let (x, y) = tokio::join!(
+        bob.post("/v1/invitations/accept", accept.clone()),
+        bob.post("/v1/invitations/accept", accept.clone()),
+    );
+    let mut codes = [x.status.as_u16(), y.status.as_u16()];
+    codes.sort();
+    assert_eq!(codes, [200, 404]);
+    let members = roles(&w.admin.get("/v1/orgs/acme/members").await.expect(200));
+    assert_eq!(members, pairs(&[("admin", "owner"), ("bob", "viewer")]));
+}
