@@ -47,6 +47,22 @@ pub fn accept_link(public_url: &str, code: &str) -> String {
 pub fn invitation(i: &Invitation<'_>) -> Rendered {
     let command = accept_command(i.public_url, i.code);
     let link = accept_link(i.public_url, i.code);
+    // The invitation page answers project invitations only: an org invitation's
+    // mail offers the command alone.
+    let browser = i.kind == "project";
+    let text_link = if browser {
+        format!("or in your browser:\n\n    {link}\n\n")
+    } else {
+        String::new()
+    };
+    let html_link = if browser {
+        format!(
+            "<p>or in your browser: <a href=\"{link}\">{link}</a></p>\n",
+            link = escape(&link)
+        )
+    } else {
+        String::new()
+    };
     let by = i.inviter.map(|u| format!(" by {u}")).unwrap_or_default();
     // Short ASCII lines, so the body goes out as 7bit and the code stays intact.
     let text = format!(
@@ -54,7 +70,7 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
          with the role '{role}' on {url}.\n\n\
          Your invitation code (valid {days} days, works once):\n\n    {code}\n\n\
          Accept it with:\n\n    {command}\n\n\
-         or in your browser:\n\n    {link}\n\n\
+         {text_link}\
          If this email already has an account on this server, log in\n\
          first (`accessctl --server {url} auth login --email <you>`).\n",
         kind = i.kind,
@@ -75,7 +91,7 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
          <p>Your invitation code (valid {days} days, works once):</p>\n\
          <p><code>{code}</code></p>\n\
          <p>Accept it with:</p>\n<pre>{command}</pre>\n\
-         <p>or in your browser: <a href=\"{link}\">{link}</a></p>\n\
+         {html_link}\
          <p>If this email already has an account on this server, log in first \
          (the page asks for a login code mailed to you).</p>\n\
          </body></html>\n",
@@ -87,7 +103,6 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
         days = i.valid_days,
         code = escape(i.code),
         command = escape(&command),
-        link = escape(&link),
     );
     Rendered {
         subject: format!("Invitation to {}", i.project),

@@ -918,6 +918,8 @@ async fn a_mailed_org_invitation_creates_the_account_as_a_member() {
     assert_eq!(to, ["erin@example.com"]);
     assert!(data.contains("Subject: Invitation to acme"), "{data}");
     assert!(data.contains("organization"), "{data}");
+    // The invitation page answers project codes only: no browser link here.
+    assert!(!data.contains("/invite?code="), "{data}");
     let at = data.find("inv_").expect("a code in the mail");
     let code: String = data[at..]
         .chars()
