@@ -494,62 +494,51 @@ fn typed() -> Typed {
     t
 }
 
-/// Reads `--flag VALUE` and `--flag=VALUE` of the global flags that choose the
-/// server, the project and the organization.
+/// What the words already typed say: the global flags that choose the server
+/// (`--flag VALUE` or `--flag=VALUE`, as typed; env fallbacks come later, in
+/// [`Typed::inputs`]) and the team of `teams add-member | remove-member NAME`.
+/// The words are parsed by the CLI's own clap command with errors ignored (the
+/// line is unfinished), so every spelling clap accepts is read the same way; the
+/// last word is the one being completed and is not a value yet.
 fn scan(words: &[String]) -> Typed {
-    let mut t = Typed::default();
-    let mut i = 0;
-    // After `teams add-member | remove-member`, the first bare word (not the value of
-    // `--email`, not the word being completed) is the team.
-    let (mut teams, mut team_next, mut after_email) = (false, false, false);
-    while i < words.len() {
-        let word = words[i].as_str();
-        i += 1;
-        if word == "--" {
-            break;
+    use clap::parser::ValueSource;
+    let done = &words[..words.len().saturating_sub(1)];
+    let argv = std::iter::once("accessctl".to_owned()).chain(done.iter().cloned());
+    let Ok(m) = Cli::command().ignore_errors(true).try_get_matches_from(argv) else {
+        return Typed::default();
+    };
+    let typed = |id: &str| -> Option<String> {
+        if m.value_source(id) != Some(ValueSource::CommandLine) {
+            return None;
         }
-        let bare = !word.is_empty() && !word.starts_with('-');
-        if team_next && bare && !after_email && i < words.len() {
-            t.team = Some(word.to_owned());
-            team_next = false;
-        }
-        after_email = word == "--email";
-        if teams && t.team.is_none() && matches!(word, "add-member" | "remove-member") {
-            team_next = true;
-        }
-        teams |= word == "teams";
-        if word == "--insecure-http" {
-            t.insecure_http = true;
-            continue;
-        }
-        let (flag, inline) = match word.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
-            _ => (word, None),
-        };
-        if !matches!(
-            flag,
-            "--context" | "--project" | "--org" | "--server" | "--timeout" | "--config"
-        ) {
-            continue;
-        }
-        let value = match inline {
-            Some(v) => Some(v),
-            None => {
-                i += 1;
-                words.get(i - 1).cloned()
+        m.try_get_one::<String>(id)
+            .ok()
+            .flatten()
+            .filter(|v| !v.is_empty())
+            .cloned()
+    };
+    let team = match m.subcommand() {
+        Some(("teams", t)) => match t.subcommand() {
+            Some(("add-member" | "remove-member", a)) => {
+                a.try_get_one::<String>("name").ok().flatten().cloned()
             }
-        }
-        .filter(|v| !v.is_empty());
-        match flag {
-            "--context" => t.context = value,
-            "--project" => t.project = value,
-            "--org" => t.org = value,
-            "--server" => t.server = value,
-            "--timeout" => t.timeout = value,
-            _ => t.config = value.map(PathBuf::from),
-        }
+            _ => None,
+        },
+        _ => None,
+    };
+    Typed {
+        context: typed("context"),
+        project: typed("project"),
+        org: typed("org"),
+        server: typed("server"),
+        timeout: typed("timeout"),
+        config: (m.value_source("config") == Some(ValueSource::CommandLine))
+            .then(|| m.try_get_one::<PathBuf>("config").ok().flatten().cloned())
+            .flatten(),
+        insecure_http: m.value_source("insecure_http") == Some(ValueSource::CommandLine)
+            && m.get_flag("insecure_http"),
+        team,
     }
-    t
 }
 
 #[cfg(test)]
@@ -563,7 +552,7 @@ mod tests {
     #[test]
     fn scan_reads_typed_global_flags() {
         let t = scan(&words(
-            "roles --context prod add-binding --project=shop --role  --config /x/c.toml --insecure-http",
+            "roles --context prod add-binding --project=shop --role x --config /x/c.toml --insecure-http ",
         ));
         assert_eq!(t.context.as_deref(), Some("prod"));
         assert_eq!(t.project.as_deref(), Some("shop"));

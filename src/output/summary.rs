@@ -32,6 +32,22 @@ pub enum BatchStatus {
     Interrupted,
 }
 
+impl BatchStatus {
+    /// How a batch run ends (docs/cli.md: exit 0 only when every item succeeded
+    /// or already was in the desired state): complete is `Ok`; some items failed
+    /// is exit 5; interrupted with items left unsent is exit 130. `summary` is the
+    /// error line.
+    pub fn into_result(self, summary: impl Into<String>) -> Result<(), crate::error::CliError> {
+        use crate::error::{CliError, ErrorKind};
+        let kind = match self {
+            BatchStatus::Complete => return Ok(()),
+            BatchStatus::SomeFailed => ErrorKind::Conflict,
+            BatchStatus::Interrupted => ErrorKind::Interrupted,
+        };
+        Err(CliError::new(kind, summary))
+    }
+}
+
 impl InviteCounts {
     /// Every email, sent or not.
     pub fn total(&self) -> usize {
@@ -136,6 +152,22 @@ fn interrupted_line(c: &InviteCounts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batch_statuses_map_to_0_5_130() {
+        assert!(BatchStatus::Complete.into_result("done").is_ok());
+        let e = BatchStatus::SomeFailed
+            .into_result("3 emails: 1 failed")
+            .unwrap_err();
+        assert_eq!(
+            (e.kind.exit_code(), e.message.as_str()),
+            (5, "3 emails: 1 failed")
+        );
+        let e = BatchStatus::Interrupted
+            .into_result("interrupted: …")
+            .unwrap_err();
+        assert_eq!(e.kind.exit_code(), 130);
+    }
 
     #[test]
     fn complete_run() {

@@ -20,6 +20,8 @@ pub struct Server {
     mail: Option<std::sync::Mutex<tokio::sync::mpsc::UnboundedReceiver<accessd::testing::SinkedMail>>>,
     rt: Option<tokio::runtime::Runtime>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// One HTTP client for every setup call ([`Server::api`]), built on first use.
+    http: std::sync::OnceLock<reqwest::Client>,
     _dir: TempDir,
 }
 
@@ -130,6 +132,7 @@ impl Server {
             mail,
             rt: Some(rt),
             shutdown: Some(tx),
+            http: std::sync::OnceLock::new(),
             _dir: dir,
         }
     }
@@ -195,8 +198,8 @@ impl Server {
         body: Option<serde_json::Value>,
     ) -> (u16, serde_json::Value) {
         let url = format!("{}{path}", self.url);
+        let client = self.http().clone();
         self.block_on(async {
-            let client = reqwest::Client::new();
             let mut req = client.request(method.parse().unwrap(), url).bearer_auth(token);
             if let Some(b) = body {
                 req = req.header("content-type", "application/json").body(b.to_string());
@@ -209,6 +212,12 @@ impl Server {
                 serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
             )
         })
+    }
+
+    /// The server's one HTTP client for setup requests (plain http: no
+    /// certificate store is read for it).
+    pub fn http(&self) -> &reqwest::Client {
+        self.http.get_or_init(reqwest::Client::new)
     }
 
     /// Creates a user (as admin) and a token for them; returns the token.

@@ -17,8 +17,8 @@ const BINDINGS: usize = 520;
 /// through the API.
 fn many_bindings(server: &Server) {
     let (url, token) = (server.url.clone(), server.admin_token.clone());
+    let http = server.http().clone();
     server.block_on(async move {
-        let http = reqwest::Client::new();
         // Eight at a time: each user is created, then bound.
         let mut tasks = tokio::task::JoinSet::new();
         for i in 0..BINDINGS {
@@ -256,8 +256,8 @@ fn the_other_paginated_lists_stream_without_loss() {
 
     // Projects: more than a page of them, by name.
     let (url, token) = (server.url.clone(), server.admin_token.clone());
+    let http = server.http().clone();
     server.block_on(async move {
-        let http = reqwest::Client::new();
         for i in 0..500 {
             let created = http
                 .post(format!("{url}/v1/projects"))

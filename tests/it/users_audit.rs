@@ -250,8 +250,8 @@ fn audit_lists_changes_with_filters() {
 fn lists_follow_pagination_across_pages() {
     let (server, home) = admin_with_project();
     // 600 users: more than one page of the largest page size (500).
+    let client = server.http().clone();
     server.block_on(async {
-        let client = reqwest::Client::new();
         for i in 0..600 {
             let resp = client
                 .post(format!("{}/v1/users", server.url))

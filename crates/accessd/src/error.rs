@@ -69,10 +69,39 @@ impl ApiError {
     pub fn code(&self) -> ProblemCode {
         match self {
             ApiError::Problem(p) => p.code,
-            ApiError::Db(e) if crate::db::is_busy(e) => ProblemCode::Unavailable,
-            ApiError::Db(e) if crate::db::is_bad_data(e) => ProblemCode::InvalidRequest,
-            ApiError::Db(_) => ProblemCode::Internal,
+            ApiError::Db(e) => db_problem_code(e),
         }
+    }
+
+    /// The problem document answered for this error. A database error says only
+    /// what the client can act on (busy: retry; a value it cannot store; else
+    /// internal) — the one place database errors become problems.
+    pub fn problem(&self) -> Problem {
+        match self {
+            ApiError::Problem(p) => (**p).clone(),
+            ApiError::Db(e) => {
+                let code = db_problem_code(e);
+                let detail = match code {
+                    ProblemCode::Unavailable => "the database is busy; retry shortly",
+                    ProblemCode::InvalidRequest => {
+                        "the request holds a value that cannot be stored (such as a NUL character)"
+                    }
+                    _ => "internal error",
+                };
+                Problem::new(code, detail)
+            }
+        }
+    }
+}
+
+/// How a database error is classified for clients.
+fn db_problem_code(e: &sqlx::Error) -> ProblemCode {
+    if crate::db::is_busy(e) {
+        ProblemCode::Unavailable
+    } else if crate::db::is_bad_data(e) {
+        ProblemCode::InvalidRequest
+    } else {
+        ProblemCode::Internal
     }
 }
 

@@ -243,7 +243,7 @@ pub(super) fn report(
     let counts = counts(results);
     let summary = summary_line(&counts);
     if several || counts.not_sent > 0 {
-        CliError::batch(counts.status(), &summary)?;
+        counts.status().into_result(&summary)?;
     }
     if several {
         out.info(&summary);

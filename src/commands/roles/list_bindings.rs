@@ -24,8 +24,8 @@ pub struct ListBindingsArgs {
     #[arg(long, value_name = "ROLE", add = crate::complete::roles())]
     role: Option<String>,
     /// Only bindings of this kind of principal
-    #[arg(long, value_name = "TYPE", value_parser = ["user", "team", "all-users"])]
-    principal_type: Option<String>,
+    #[arg(long, value_name = "TYPE", value_enum)]
+    principal_type: Option<Kind>,
     /// Also the expired bindings (marked `expired`)
     #[arg(long)]
     all: bool,
@@ -33,15 +33,28 @@ pub struct ListBindingsArgs {
     limit: common::Limit,
 }
 
+/// `--principal-type`: the kinds of principal, as typed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum Kind {
+    User,
+    Team,
+    AllUsers,
+}
+
+impl From<Kind> for PrincipalType {
+    fn from(k: Kind) -> PrincipalType {
+        match k {
+            Kind::User => PrincipalType::User,
+            Kind::Team => PrincipalType::Team,
+            Kind::AllUsers => PrincipalType::AllUsers,
+        }
+    }
+}
+
 pub async fn run(args: &ListBindingsArgs, ctx: &Ctx) -> Result<(), CliError> {
     let project = ctx.project().await?;
     let api = ctx.api().await?;
-    let principal_type = match args.principal_type.as_deref() {
-        Some("user") => Some(PrincipalType::User),
-        Some("team") => Some(PrincipalType::Team),
-        Some("all-users") => Some(PrincipalType::AllUsers),
-        _ => None,
-    };
+    let principal_type = args.principal_type.map(PrincipalType::from);
     let role = args.role.as_deref().map(common::role);
     let api = api.limited(args.limit.get());
     let mut pages = api.role_binding_pages(&project, role.as_deref(), principal_type);

@@ -21,6 +21,7 @@ use axum::extract::{Extension, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
+use rand::RngExt;
 
 use super::limits::ClientAddr;
 use super::page::{Page, text};
@@ -235,12 +236,11 @@ fn problem_of(e: &ApiError) -> (StatusCode, String) {
             p.detail.clone().unwrap_or_default(),
         ),
         ApiError::Db(err) => {
-            let status = if crate::db::is_busy(err) {
-                StatusCode::SERVICE_UNAVAILABLE
-            } else {
+            let p = e.problem();
+            if p.code == ProblemCode::Internal {
                 tracing::error!(error = %err, "database error");
-                StatusCode::INTERNAL_SERVER_ERROR
-            };
+            }
+            let status = StatusCode::from_u16(p.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             (status, "The server could not answer; try again shortly.".into())
         }
     }
@@ -433,7 +433,7 @@ fn cookie(headers: &HeaderMap) -> Option<String> {
 }
 
 fn new_token() -> String {
-    let bytes: [u8; 32] = rand::random();
+    let bytes: [u8; 32] = rand::rng().random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 

@@ -34,20 +34,14 @@ pub fn problem_response(p: &Problem) -> Response {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let ApiError::Db(e) = &self
+            && self.code() == ProblemCode::Internal
+        {
+            tracing::error!(error = %e, "database error");
+        }
         match self {
             ApiError::Problem(p) => problem_response(&p),
-            ApiError::Db(e) if crate::db::is_busy(&e) => problem_response(&Problem::new(
-                ProblemCode::Unavailable,
-                "the database is busy; retry shortly",
-            )),
-            ApiError::Db(e) if crate::db::is_bad_data(&e) => problem_response(&Problem::new(
-                ProblemCode::InvalidRequest,
-                "the request holds a value that cannot be stored (such as a NUL character)",
-            )),
-            ApiError::Db(e) => {
-                tracing::error!(error = %e, "database error");
-                problem_response(&Problem::new(ProblemCode::Internal, "internal error"))
-            }
+            db => problem_response(&db.problem()),
         }
     }
 }

@@ -52,6 +52,16 @@ impl Client {
         }
     }
 
+    /// The same server and HTTP client (one per test server: building a client
+    /// reads the certificate store), another token.
+    pub fn as_token(&self, token: Option<&str>) -> Client {
+        Client {
+            base: self.base.clone(),
+            token: token.map(str::to_owned),
+            http: self.http.clone(),
+        }
+    }
+
     pub async fn send(
         &self,
         method: Method,
@@ -142,7 +152,7 @@ impl World {
     }
 
     pub fn anon(&self) -> Client {
-        Client::new(&self.srv.url, None)
+        self.admin.as_token(None)
     }
 
     /// A new user (member of the default org) and a client with their token.
@@ -161,7 +171,7 @@ impl World {
             .post(&format!("/v1/users/{id}/tokens"), json!({"name": "test"}))
             .await
             .expect(201);
-        (u, Client::new(&self.srv.url, t["token"].as_str()))
+        (u, self.admin.as_token(t["token"].as_str()))
     }
 
     /// A project created by the admin (who becomes its owner).

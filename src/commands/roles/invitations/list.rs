@@ -12,10 +12,18 @@ use crate::error::CliError;
 )]
 pub struct ListArgs {
     /// Which invitations to show
-    #[arg(long, value_name = "STATUS", default_value = "all", value_parser = ["pending", "expired", "all"])]
-    status: String,
+    #[arg(long, value_name = "STATUS", default_value = "all", value_enum)]
+    status: Status,
     #[command(flatten)]
     limit: crate::commands::common::Limit,
+}
+
+/// `--status`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+enum Status {
+    Pending,
+    Expired,
+    All,
 }
 
 pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
@@ -26,10 +34,10 @@ pub async fn run(args: &ListArgs, ctx: &Ctx) -> Result<(), CliError> {
         .limited(args.limit.get())
         .list_invitations(&project)
         .await?;
-    invitations.retain(|i| match args.status.as_str() {
-        "pending" => i.status == InvitationStatus::Pending,
-        "expired" => i.status == InvitationStatus::Expired,
-        _ => true,
+    invitations.retain(|i| match args.status {
+        Status::Pending => i.status == InvitationStatus::Pending,
+        Status::Expired => i.status == InvitationStatus::Expired,
+        Status::All => true,
     });
     invitations.sort_by(|a, b| a.email.cmp(&b.email));
     ctx.output().list(&invitations, "No invitations in this project")
