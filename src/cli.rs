@@ -56,7 +56,8 @@ pub struct GlobalArgs {
         global = true,
         value_name = "NAME",
         env = "ACCESSCTL_ORG",
-        hide_env_values = true
+        hide_env_values = true,
+        add = complete::orgs()
     )]
     pub org: Option<String>,
 

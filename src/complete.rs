@@ -182,6 +182,11 @@ pub fn org_roles() -> ArgValueCandidates {
     remote(Kind::OrgRoles)
 }
 
+/// Emails of the current organization's open invitations, described by their org role.
+pub fn org_invitations() -> ArgValueCandidates {
+    remote(Kind::OrgInvitations)
+}
+
 /// Cluster names of the current organization.
 pub fn clusters() -> ArgValueCandidates {
     remote(Kind::Clusters)
@@ -210,6 +215,7 @@ enum Kind {
     Teams,
     Orgs,
     OrgRoles,
+    OrgInvitations,
     Clusters,
 }
 
@@ -314,6 +320,12 @@ async fn fetch(kind: Kind, team: Option<&str>, ctx: &Ctx) -> Result<Vec<Completi
             .await?
             .into_iter()
             .map(|k| (k.name, None))
+            .collect(),
+        Kind::OrgInvitations => api
+            .list_org_invitations(&ctx.settings.org.value)
+            .await?
+            .into_iter()
+            .map(|i| (i.email, Some(i.role)))
             .collect(),
         Kind::Orgs => api
             .list_orgs()
@@ -433,6 +445,7 @@ fn context_names() -> Result<Vec<CompletionCandidate>, CliError> {
 struct Typed {
     context: Option<String>,
     project: Option<String>,
+    org: Option<String>,
     server: Option<String>,
     config: Option<PathBuf>,
     timeout: Option<String>,
@@ -451,6 +464,7 @@ impl Typed {
         Inputs {
             context: from(&self.context, "ACCESSCTL_CONTEXT"),
             project: from(&self.project, "ACCESSCTL_PROJECT"),
+            org: from(&self.org, "ACCESSCTL_ORG"),
             server: from(&self.server, "ACCESSCTL_SERVER"),
             timeout: from(&self.timeout, "ACCESSCTL_TIMEOUT"),
             quiet: true,
@@ -515,6 +529,7 @@ fn scan(words: &[String]) -> Typed {
     Typed {
         context: typed("context"),
         project: typed("project"),
+        org: typed("org"),
         server: typed("server"),
         timeout: typed("timeout"),
         config: (m.value_source("config") == Some(ValueSource::CommandLine))
@@ -541,6 +556,10 @@ mod tests {
         ));
         assert_eq!(t.context.as_deref(), Some("prod"));
         assert_eq!(t.project.as_deref(), Some("shop"));
+        assert_eq!(
+            scan(&words("--org acme orgs members add --role ")).org.as_deref(),
+            Some("acme")
+        );
         assert_eq!(t.config, Some(PathBuf::from("/x/c.toml")));
         assert!(t.insecure_http);
         assert_eq!(t.server, None);

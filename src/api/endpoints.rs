@@ -153,6 +153,49 @@ impl ApiClient {
         .await
     }
 
+    pub async fn list_preset_roles(&self, preset: &str) -> Result<Vec<PresetRoleInfo>, ApiError> {
+        self.list(format!("/v1/presets/{}/roles", enc(preset))).await
+    }
+
+    pub async fn update_preset_role(
+        &self,
+        preset: &str,
+        role: &str,
+        req: &UpdatePresetRole,
+    ) -> Result<PresetRoleInfo, ApiError> {
+        self.call(
+            Method::Put,
+            format!("/v1/presets/{}/roles/{}", enc(preset), enc(role)),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn list_org_invitations(&self, org: &str) -> Result<Vec<OrgInvitation>, ApiError> {
+        self.list(format!("/v1/orgs/{}/invitations", enc(org))).await
+    }
+
+    pub async fn create_org_invitations(
+        &self,
+        org: &str,
+        req: &CreateOrgInvitations,
+    ) -> Result<OrgInviteResponse, ApiError> {
+        self.call(
+            Method::Post,
+            format!("/v1/orgs/{}/invitations", enc(org)),
+            Some(req),
+        )
+        .await
+    }
+
+    pub async fn delete_org_invitation(&self, org: &str, id_or_email: &str) -> Result<(), ApiError> {
+        self.call_empty(
+            Method::Delete,
+            format!("/v1/orgs/{}/invitations/{}", enc(org), enc(id_or_email)),
+        )
+        .await
+    }
+
     pub async fn list_org_roles(&self, org: &str) -> Result<Vec<OrgRole>, ApiError> {
         self.list(format!("/v1/orgs/{}/roles", enc(org))).await
     }

@@ -180,6 +180,8 @@ impl Tabular for Role {
         // A server-wide role is not the preset's, and not the project's own either.
         let built_in = if self.server_wide {
             "server-wide".to_owned()
+        } else if self.modified {
+            "modified".to_owned()
         } else {
             yes_no(self.built_in)
         };
@@ -238,6 +240,63 @@ impl Tabular for Invitation {
             until(&self.expires_at),
             self.expires_at.clone(),
             self.id.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+}
+
+impl Tabular for OrgInvitation {
+    const HEADERS: &'static [&'static str] = &["EMAIL", "ROLE", "STATUS", "EXPIRES", "EXPIRES", "ID"];
+    const FITS: &'static [Fit] = &[
+        Fit::KEEP,
+        Fit::KEEP,
+        Fit::KEEP,
+        Fit::drop(1).narrow(),
+        Fit::drop(1).wide(),
+        Fit::drop(2).wide(),
+    ];
+    fn row(&self) -> Vec<String> {
+        let status = match self.status {
+            InvitationStatus::Pending => "pending",
+            InvitationStatus::Expired => "expired",
+        };
+        vec![
+            self.email.clone(),
+            self.role.clone(),
+            status.to_owned(),
+            until(&self.expires_at),
+            self.expires_at.clone(),
+            self.id.clone(),
+        ]
+    }
+    fn id(&self) -> String {
+        self.email.clone()
+    }
+}
+
+/// `orgs invitations invite-user`: one row per email; CODE only in this one
+/// response, and only when the server did not mail it.
+impl Tabular for OrgInviteResult {
+    const HEADERS: &'static [&'static str] = &["EMAIL", "STATUS", "ROLE", "EXPIRES", "CODE"];
+    const FITS: &'static [Fit] = &[Fit::KEEP, Fit::KEEP, Fit::KEEP, Fit::drop(1), Fit::KEEP];
+    fn row(&self) -> Vec<String> {
+        let inv = self.invitation.as_ref();
+        let status = serde_json::to_value(self.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        vec![
+            self.email.clone(),
+            status,
+            inv.map(|i| i.role.clone()).unwrap_or_default(),
+            inv.map(|i| until(&i.expires_at)).unwrap_or_default(),
+            inv.map(|i| match i.delivery {
+                Some(InvitationDelivery::Mail) => "sent by mail".to_owned(),
+                _ => i.code.clone().unwrap_or_default(),
+            })
+            .unwrap_or_default(),
         ]
     }
     fn id(&self) -> String {
@@ -526,6 +585,8 @@ mod tests {
         check::<Role>();
         check::<PermissionInfo>();
         check::<Invitation>();
+        check::<OrgInvitation>();
+        check::<OrgInviteResult>();
         check::<Member>();
         check::<Team>();
         check::<TeamMember>();

@@ -470,6 +470,36 @@ fn team_names_complete_for_team_and_the_teams_subcommands() {
 }
 
 #[test]
+fn org_names_roles_clusters_and_org_invitations_complete() {
+    let (_server, home) = admin_with_project();
+    home.run(&["orgs", "new", "acme"]).ok();
+    home.run(&["--org", "acme", "orgs", "clusters", "create", "eu-1"])
+        .ok();
+    home.run(&["--org", "acme", "orgs", "roles", "create", "Platform Engineers"])
+        .ok();
+    home.run(&[
+        "--org",
+        "acme",
+        "orgs",
+        "invitations",
+        "invite-user",
+        "zoe@x.com",
+        "--role",
+        "viewer",
+    ])
+    .ok();
+    let (got, stderr) = bash_complete(&home, "accessctl --org a");
+    assert_eq!(got, ["acme"]);
+    assert_eq!(stderr, "");
+    let (got, _) = bash_complete(&home, "accessctl --org acme orgs members add --role platform");
+    assert_eq!(got, ["platform-engineers"]);
+    let (got, _) = bash_complete(&home, "accessctl --org acme orgs clusters delete e");
+    assert_eq!(got, ["eu-1"]);
+    let (got, _) = bash_complete(&home, "accessctl --org acme orgs invitations delete z");
+    assert_eq!(got, ["zoe@x.com"]);
+}
+
+#[test]
 fn env_login_completes_without_a_config_file() {
     let server = Server::start();
     let home = Home::new()

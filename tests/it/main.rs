@@ -21,6 +21,7 @@ mod orgs;
 mod payloads;
 mod project_users;
 mod projects;
+mod readme_walkthroughs;
 mod roles;
 mod roles_check;
 mod roles_custom;

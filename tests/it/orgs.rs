@@ -303,7 +303,7 @@ fn the_qovery_scenario_from_a_script() {
 fn server_wide_roles_from_the_cli() {
     let (server, home) = admin_with_project();
     home.run(&["projects", "new", "web"]).ok();
-    home.run(&[
+    let create = [
         "roles",
         "create",
         "release-manager",
@@ -312,9 +312,21 @@ fn server_wide_roles_from_the_cli() {
         "viewer",
         "--permission",
         "env.production.deploy",
-    ])
-    .ok()
-    .stderr_has("Created server-wide role release-manager in every project of organization default");
+    ];
+    // The plan first; without a terminal it needs --yes, and nothing is created.
+    home.run(&create)
+        .fails(2)
+        .stderr_has("Plan: create server-wide role release-manager (from viewer) in every project of organization default")
+        .stderr_has("  + env.production.deploy")
+        .stderr_has("  + services.view")
+        .stderr_has("hint: pass --yes");
+    let r = home.run(&["-q", "roles", "list"]);
+    assert!(!r.ok().stdout.contains("release-manager"));
+    let mut yes = create.to_vec();
+    yes.push("--yes");
+    home.run(&yes)
+        .ok()
+        .stderr_has("Created server-wide role release-manager in every project of organization default");
     for p in ["shop", "web"] {
         let r = home.run(&["--project", p, "roles", "list"]);
         let line = r
@@ -381,6 +393,83 @@ fn server_wide_roles_from_the_cli() {
         .stderr_has("Deleted server-wide role release-manager from every project");
     let r = home.run(&["-q", "--project", "web", "roles", "list"]);
     assert!(!r.ok().stdout.contains("release-manager"));
+}
+
+/// Loft's "change the default project roles": a server administrator's `roles
+/// update` of a preset role, planned and confirmed, in every project of the preset.
+#[test]
+fn orgs_server_admin_changes_a_default_role_for_every_project() {
+    let (server, home) = admin_with_project();
+    home.run(&["projects", "new", "web"]).ok();
+    home.run(&["projects", "new", "gold", "--role-preset", "goldsky"])
+        .ok();
+    let update = ["roles", "update", "developer", "--add-permission", "audit.view"];
+    home.run(&update)
+        .fails(2)
+        .stderr_has(
+            "Plan: change built-in role developer of preset akka in every akka project on this server",
+        )
+        .stderr_has("  + audit.view")
+        .stderr_has("hint: pass --yes");
+    let mut yes = update.to_vec();
+    yes.push("--yes");
+    home.run(&yes)
+        .ok()
+        .stderr_has("Updated role developer of preset akka in 2 project(s) (modified)");
+    for p in ["shop", "web"] {
+        let r = home.run(&["--project", p, "roles", "list"]);
+        let line = r
+            .ok()
+            .stdout
+            .lines()
+            .find(|l| l.starts_with("developer"))
+            .unwrap_or_else(|| panic!("not in {p}: {}", r.stdout))
+            .to_owned();
+        assert!(line.ends_with("modified"), "{line}");
+        let show = home.run(&["--project", p, "roles", "show", "developer", "-o", "json"]);
+        assert_eq!(show.json()["modified"], true);
+    }
+    let r = home.run(&["--project", "gold", "roles", "list"]);
+    assert!(!r.ok().stdout.contains("modified"), "{}", r.stdout);
+    // The owner-grade role stays as the preset has it; others cannot change any.
+    home.run(&[
+        "roles",
+        "update",
+        "admin",
+        "--remove-permission",
+        "audit.view",
+        "--yes",
+    ])
+    .fails(4);
+    let bob = server.user_with_token("bob", "bob@example.com", "Bob");
+    home.bind(&[], "bob@example.com", "viewer");
+    let other = Home::new();
+    other.login(&server, &bob);
+    other
+        .run(&[
+            "--project",
+            "shop",
+            "roles",
+            "update",
+            "viewer",
+            "--add-permission",
+            "audit.view",
+            "--yes",
+        ])
+        .fails(4);
+    // Removing it again: the preset's permissions, no longer modified.
+    home.run(&[
+        "roles",
+        "update",
+        "developer",
+        "--remove-permission",
+        "audit.view",
+        "--yes",
+    ])
+    .ok()
+    .stderr_has("(back to the preset's permissions)");
+    let r = home.run(&["roles", "list"]);
+    assert!(!r.ok().stdout.contains("modified"), "{}", r.stdout);
 }
 
 /// `teams` act on the `--org` organization.
@@ -459,4 +548,89 @@ fn teams_belong_to_the_org_given_with_org() {
         "bob@example.com",
     ])
     .ok();
+}
+
+#[test]
+fn orgs_invitations_invite_list_delete_and_accept_through_the_binary() {
+    let (server, home) = admin_with_project();
+    let bob_token = server.user_with_token("bob", "bob@example.com", "Bob Builder");
+    home.run(&["orgs", "new", "acme"]).ok();
+    let acme = |args: &[&str]| {
+        let mut all = vec!["--org", "acme", "orgs", "invitations"];
+        all.extend_from_slice(args);
+        home.run(&all)
+    };
+    // Input is checked before any request.
+    acme(&["invite-user", "not-an-email", "--role", "devops"]).fails(2);
+    acme(&["invite-user", "bob@example.com", "--role", "superuser"])
+        .fails(2)
+        .stderr_has("superuser");
+    let r = acme(&["invite-user", "bob@example.com", "--role", "devops"]);
+    r.ok()
+        .stderr_has("Invited bob@example.com into organization acme");
+    assert_eq!(
+        cells(r.lines()[0]),
+        ["EMAIL", "STATUS", "ROLE", "EXPIRES", "CODE"]
+    );
+    let row = cells(r.lines()[1]);
+    assert_eq!(
+        row[..3],
+        ["bob@example.com".to_string(), "invited".into(), "devops".into()]
+    );
+    let code = row[4].clone();
+    assert!(code.starts_with("inv_"), "{row:?}");
+    acme(&["invite-user", "bob@example.com", "--role", "devops"])
+        .ok()
+        .stderr_has("bob@example.com is already invited");
+    acme(&["invite-user", "bob@example.com", "--role", "viewer"])
+        .fails(5)
+        .one_error()
+        .stderr_has("already invited as 'devops'");
+    let r = acme(&["list"]);
+    assert_eq!(cells(r.ok().lines()[0]), ["EMAIL", "ROLE", "STATUS", "EXPIRES"]);
+    assert_eq!(
+        cells(r.lines()[1])[..3],
+        ["bob@example.com".to_string(), "devops".into(), "pending".into()]
+    );
+    assert!(!r.stdout.contains(&code), "the code is shown only once");
+
+    // A second invitation, revoked.
+    acme(&["invite-user", "dave@example.com", "--role", "member"]).ok();
+    acme(&["delete", "dave@example.com"])
+        .ok()
+        .stderr_has("Deleted the invitation of dave@example.com");
+    acme(&["delete", "dave@example.com"])
+        .fails(3)
+        .stderr_has("error: no open invitation for dave@example.com in organization 'acme'")
+        .stderr_has("hint: see `accessctl orgs invitations list`");
+
+    // bob accepts with his own login; the membership is there.
+    let bob = Home::new();
+    bob.login(&server, &bob_token);
+    bob.run(&["roles", "invitations", "accept", &code])
+        .ok()
+        .stderr_has("Joined organization acme as devops (bob)");
+    let r = home.run(&["--org", "acme", "-o", "json", "orgs", "members", "list"]);
+    assert!(
+        r.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["username"] == "bob" && m["role"] == "devops"),
+        "{}",
+        r.stdout
+    );
+    assert!(acme(&["list", "-q"]).ok().stdout.is_empty());
+    // bob is a devops member, not an admin: he cannot invite (exit 4).
+    bob.run(&[
+        "--org",
+        "acme",
+        "orgs",
+        "invitations",
+        "invite-user",
+        "x@example.com",
+        "--role",
+        "member",
+    ])
+    .fails(4);
 }

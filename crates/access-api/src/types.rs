@@ -199,6 +199,39 @@ pub struct Role {
     /// administrator; changed only there).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub server_wide: bool,
+    /// A built-in role whose permissions a server administrator changed for
+    /// this server (`PUT /v1/presets/{preset}/roles/{role}`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub modified: bool,
+}
+
+/// A preset's default role as this server has it: `GET /v1/presets/{preset}/roles`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresetRoleInfo {
+    pub preset: String,
+    pub name: String,
+    pub owner_grade: bool,
+    /// The permissions projects of the preset give the role on this server.
+    pub permissions: Vec<String>,
+    /// The preset's own permissions for it.
+    pub default_permissions: Vec<String>,
+    /// Whether `permissions` differ from `default_permissions`.
+    pub modified: bool,
+    /// Projects of the preset on this server (all of them have the role); only
+    /// in the `PUT` response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projects: Option<u64>,
+}
+
+/// `PUT /v1/presets/{preset}/roles/{role}` (server administrators): the role's
+/// permissions in every project of the preset on this server, now and later.
+/// The preset's own permissions again remove the change.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePresetRole {
+    pub permissions: Vec<String>,
 }
 
 /// A server-wide project role (Loft): `GET/POST /v1/orgs/{org}/project-roles`.
@@ -791,11 +824,77 @@ pub struct AcceptInvitation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AcceptResponse {
-    pub project: Ref,
-    pub binding: RoleBinding,
+    /// The project of a project invitation (absent for an org invitation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<Ref>,
+    /// The binding a project invitation created (absent for an org invitation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub binding: Option<RoleBinding>,
+    /// The org of an org invitation (absent for a project invitation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org: Option<Ref>,
+    /// The membership an org invitation created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_member: Option<OrgMember>,
     pub user: User,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<CreatedToken>,
+}
+
+/// An open invitation into an org, with one org role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgInvitation {
+    pub id: String,
+    pub org: Ref,
+    pub email: String,
+    /// A base org role or a custom org role of the org.
+    pub role: String,
+    /// Username of the inviter.
+    #[serde(default)]
+    pub invited_by: Option<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    pub status: InvitationStatus,
+    /// Only in the create response, and only with `delivery: "inviter"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Only in the create response: where the code went.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<InvitationDelivery>,
+}
+
+/// `POST /v1/orgs/{org}/invitations`: 1–100 emails, one org role.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrgInvitations {
+    pub emails: Vec<String>,
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl_days: Option<u32>,
+}
+
+/// One email's result of an org invitation request (`already-member`: the
+/// account is a member of the org with that role).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgInviteResult {
+    pub email: String,
+    pub status: InviteStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::ProblemCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation: Option<OrgInvitation>,
+}
+
+/// Response of `POST /v1/orgs/{org}/invitations`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgInviteResponse {
+    pub results: Vec<OrgInviteResult>,
 }
 
 // ---------------------------------------------------------------- audit

@@ -135,8 +135,20 @@ const TABLES: &[(&str, &[Column], &str)] = {
                 ("permissions", Text, false),
                 ("created_at", Int, false),
                 ("server_role_id", Text, true),
+                ("modified", Int, false),
             ],
             "id",
+        ),
+        (
+            "preset_role_overrides",
+            &[
+                ("preset", Text, false),
+                ("role_name", Text, false),
+                ("permissions", Text, false),
+                ("updated_at", Int, false),
+                ("updated_by", Text, true),
+            ],
+            "preset, role_name",
         ),
         (
             "role_bindings",
@@ -212,6 +224,22 @@ const TABLES: &[(&str, &[Column], &str)] = {
                 ("level", Text, false),
             ],
             "role_id, cluster_id",
+        ),
+        (
+            "org_invitations",
+            &[
+                ("id", Text, false),
+                ("org_id", Text, false),
+                ("email", Text, false),
+                ("email_norm", Text, false),
+                ("role", Text, false),
+                ("code_hash", Text, false),
+                ("mailed", Int, false),
+                ("invited_by", Text, true),
+                ("created_at", Int, false),
+                ("expires_at", Int, false),
+            ],
+            "id",
         ),
         (
             "teams",

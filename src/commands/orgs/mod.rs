@@ -2,6 +2,7 @@
 
 pub mod clusters;
 pub mod get;
+pub mod invitations;
 pub mod list;
 pub mod members;
 pub mod new;
@@ -22,6 +23,8 @@ pub enum OrgsCommand {
     #[command(subcommand)]
     Members(members::MembersCommand),
     #[command(subcommand)]
+    Invitations(invitations::InvitationsCommand),
+    #[command(subcommand)]
     Roles(roles::RolesCommand),
     #[command(subcommand)]
     Clusters(clusters::ClustersCommand),
@@ -34,6 +37,7 @@ pub async fn run(cmd: OrgsCommand, ctx: &Ctx) -> Result<(), CliError> {
         OrgsCommand::New(a) => new::run(&a, ctx).await,
         OrgsCommand::Update(a) => update::run(&a, ctx).await,
         OrgsCommand::Members(c) => members::run(c, ctx).await,
+        OrgsCommand::Invitations(c) => invitations::run(c, ctx).await,
         OrgsCommand::Roles(c) => roles::run(c, ctx).await,
         OrgsCommand::Clusters(c) => clusters::run(c, ctx).await,
     }

@@ -156,6 +156,7 @@ mod tests {
             rank,
             permissions: Vec::new(),
             server_wide: false,
+            modified: false,
         }
     }
 

@@ -13,9 +13,12 @@ const ATTEMPTS: usize = 3;
 
 /// Change a custom role: add or remove permissions, set its description
 ///
-/// The change applies to everyone bound to the role. Built-in roles (the preset's)
-/// cannot be changed. The role is read and written back with `If-Match`, so a
-/// concurrent change is never overwritten.
+/// The change applies to everyone bound to the role. The role is read and written
+/// back with `If-Match`, so a concurrent change is never overwritten. Built-in
+/// roles (the preset's) cannot be changed in one project; a server administrator
+/// changes a preset's default role (not the owner-grade one) for every project of
+/// the preset on the server, now and later: the plan is shown and confirmed (a
+/// prompt on a terminal, else `--yes`), and `roles list` marks the role `modified`.
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  accessctl roles update deployer --add-permission routes.view routes.manage\n  accessctl roles update deployer --remove-permission services.deploy\n  accessctl roles update auditor --description \"Reads the audit log\""
@@ -89,6 +92,9 @@ pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
             Ok(r) => r,
             Err(e) => return Err(common::role_error(api, e, &project, &args.role).await),
         };
+        if current.built_in && !current.server_wide && !current.owner_grade && api.me().await?.is_admin {
+            return super::global::update_default(ctx, &project, &current, &add, &remove).await;
+        }
         if current.built_in {
             return Err(CliError::auth(format!(
                 "'{}' is a built-in role of the project's preset and cannot be changed",

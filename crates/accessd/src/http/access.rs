@@ -8,8 +8,7 @@ use axum::response::Response;
 use super::extract::{ApiJson, Auth, IfMatch};
 use super::respond::{PageQuery, json, no_content, page, whole_list};
 use crate::error::ApiError;
-use crate::service::{Service, convert};
-use crate::store::BindingRow;
+use crate::service::Service;
 
 type R = Result<Response, ApiError>;
 
@@ -43,14 +42,7 @@ pub async fn list_bindings(
             limit + 1,
         )
         .await?;
-    Ok(page(
-        &uri,
-        rows,
-        limit,
-        |b: &BindingRow| (b.role_rank, b.principal_sort.clone(), b.id.clone()),
-        convert::binding,
-        Some(v),
-    ))
+    Ok(page(&uri, rows, limit, Some(v)))
 }
 
 pub async fn create_binding(
@@ -70,7 +62,7 @@ pub async fn get_binding(
     Path((p, id)): Path<(String, String)>,
 ) -> R {
     let (b, v) = svc.get_binding(&c, &p, &id).await?;
-    Ok(json(StatusCode::OK, &convert::binding(&b), Some(v)))
+    Ok(json(StatusCode::OK, &b, Some(v)))
 }
 
 pub async fn delete_binding(

@@ -9,9 +9,9 @@ use super::extract::Auth;
 use super::respond::{PageQuery, page};
 use crate::clock::parse_rfc3339;
 use crate::error::ApiError;
-use crate::service::audit::{AuditScope, event};
+use crate::service::audit::AuditScope;
 use crate::service::{Caller, Service};
-use crate::store::audit::{EventFilter, EventRow};
+use crate::store::audit::EventFilter;
 
 type R = Result<Response, ApiError>;
 
@@ -48,14 +48,7 @@ async fn list(svc: &Service, c: &Caller, scope: AuditScope<'_>, uri: &Uri, q: &A
         limit: limit + 1,
     };
     let (rows, v) = svc.list_audit(c, scope, f).await?;
-    Ok(page(
-        uri,
-        rows,
-        limit,
-        |e: &EventRow| (e.created_at, e.id.clone()),
-        event,
-        v,
-    ))
+    Ok(page(uri, rows, limit, v))
 }
 
 pub async fn project_events(

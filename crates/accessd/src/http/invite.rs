@@ -390,13 +390,19 @@ fn accepted_page(svc: &Service, r: &api::AcceptResponse, existing: bool) -> Page
     } else {
         format!(" Your account <b>{}</b> was created.", text(&r.user.username))
     };
+    // A project invitation's binding, or (an org code) the org membership.
+    let (kind, role, place) = match (&r.binding, &r.project, &r.org, &r.org_member) {
+        (Some(b), Some(p), _, _) => ("project", b.role.name.clone(), p.name.clone()),
+        (_, _, Some(o), Some(m)) => ("organization", m.role.clone(), o.name.clone()),
+        _ => ("project", String::new(), String::new()),
+    };
     Page::new(
         StatusCode::OK,
         "Invitation accepted",
         format!(
-            "<p id=\"result\">You are now <b>{role}</b> in the project <b>{project}</b>.{account}</p>\n{login}",
-            role = text(&r.binding.role.name),
-            project = text(&r.project.name),
+            "<p id=\"result\">You are now <b>{role}</b> in the {kind} <b>{place}</b>.{account}</p>\n{login}",
+            role = text(&role),
+            place = text(&place),
         ),
     )
 }

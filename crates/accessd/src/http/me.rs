@@ -8,13 +8,12 @@ use axum::response::Response;
 use super::extract::{ApiJson, Auth};
 use super::respond::{PageQuery, json, no_content, page, whole_list};
 use crate::error::ApiError;
-use crate::service::{Service, convert, users::require_admin};
-use crate::store::UserRow;
+use crate::service::{Service, users::require_admin};
 
 type R = Result<Response, ApiError>;
 
-pub async fn get_me(Auth(c): Auth) -> R {
-    Ok(json(StatusCode::OK, &convert::user(&c.user), None))
+pub async fn get_me(State(svc): State<Service>, Auth(c): Auth) -> R {
+    Ok(json(StatusCode::OK, &svc.me(&c), None))
 }
 
 pub async fn patch_me(
@@ -67,14 +66,7 @@ pub async fn list_users(
     let limit = q.limit()?;
     let after: Option<String> = q.after()?;
     let rows = svc.list_users(&c, after.as_deref(), limit + 1).await?;
-    Ok(page(
-        &uri,
-        rows,
-        limit,
-        |u: &UserRow| u.username.to_ascii_lowercase(),
-        convert::user,
-        None,
-    ))
+    Ok(page(&uri, rows, limit, None))
 }
 
 pub async fn create_user(
@@ -86,8 +78,7 @@ pub async fn create_user(
 }
 
 pub async fn get_user(State(svc): State<Service>, Auth(c): Auth, Path(id): Path<String>) -> R {
-    let u = svc.find_user_admin(&c, &id).await?;
-    Ok(json(StatusCode::OK, &convert::user(&u), None))
+    Ok(json(StatusCode::OK, &svc.get_user_admin(&c, &id).await?, None))
 }
 
 pub async fn patch_user(
@@ -111,10 +102,9 @@ pub async fn create_user_token(
     Path(id): Path<String>,
     ApiJson(req): ApiJson<api::CreateToken>,
 ) -> R {
-    let u = svc.find_user_admin(&c, &id).await?;
     Ok(json(
         StatusCode::CREATED,
-        &svc.create_token(&c, &u.id, &req).await?,
+        &svc.create_user_token(&c, &id, &req).await?,
         None,
     ))
 }

@@ -104,6 +104,16 @@ pub fn router(svc: Service, timeout: Duration) -> Router {
             "/orgs/{org}/members/{user}",
             put(orgs::set_member).delete(orgs::remove_member),
         )
+        .route("/presets/{preset}/roles", get(orgs::preset_roles))
+        .route("/presets/{preset}/roles/{role}", put(orgs::update_preset_role))
+        .route(
+            "/orgs/{org}/invitations",
+            get(orgs::invitations).post(orgs::invite),
+        )
+        .route(
+            "/orgs/{org}/invitations/{invitation}",
+            delete(orgs::delete_invitation),
+        )
         .route("/orgs/{org}/roles", get(orgs::roles).post(orgs::create_role))
         .route(
             "/orgs/{org}/roles/{role}",

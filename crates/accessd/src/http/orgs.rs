@@ -179,3 +179,53 @@ pub async fn delete_server_role(
     svc.delete_server_role(&c, &org, &role).await?;
     Ok(no_content(None))
 }
+
+/// 201 when some email was invited, 200 when none was (already invited, members…).
+pub async fn invite(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path(org): Path<String>,
+    ApiJson(req): ApiJson<api::CreateOrgInvitations>,
+) -> R {
+    let resp = svc.create_org_invitations(&c, &org, &req).await?;
+    let status = if resp
+        .results
+        .iter()
+        .any(|r| r.status == api::InviteStatus::Invited)
+    {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok(json(status, &resp, None))
+}
+
+pub async fn invitations(State(svc): State<Service>, Auth(c): Auth, Path(org): Path<String>) -> R {
+    Ok(whole_list(svc.list_org_invitations(&c, &org).await?, None))
+}
+
+pub async fn delete_invitation(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path((org, inv)): Path<(String, String)>,
+) -> R {
+    svc.delete_org_invitation(&c, &org, &inv).await?;
+    Ok(no_content(None))
+}
+
+pub async fn preset_roles(State(svc): State<Service>, Auth(c): Auth, Path(preset): Path<String>) -> R {
+    Ok(whole_list(svc.list_preset_roles(&c, &preset).await?, None))
+}
+
+pub async fn update_preset_role(
+    State(svc): State<Service>,
+    Auth(c): Auth,
+    Path((preset, role)): Path<(String, String)>,
+    ApiJson(req): ApiJson<api::UpdatePresetRole>,
+) -> R {
+    Ok(json(
+        StatusCode::OK,
+        &svc.update_preset_role(&c, &preset, &role, &req).await?,
+        None,
+    ))
+}

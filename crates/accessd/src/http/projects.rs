@@ -8,8 +8,7 @@ use axum::response::Response;
 use super::extract::{ApiJson, Auth, IfMatch};
 use super::respond::{PageQuery, json, no_content, page, whole_list};
 use crate::error::ApiError;
-use crate::service::{Service, convert};
-use crate::store::ProjectRow;
+use crate::service::Service;
 
 type R = Result<Response, ApiError>;
 
@@ -28,14 +27,7 @@ pub async fn list(
             limit + 1,
         )
         .await?;
-    Ok(page(
-        &uri,
-        rows,
-        limit,
-        |(p, _): &(ProjectRow, Vec<String>)| (p.name.to_ascii_lowercase(), p.id.clone()),
-        |(p, roles)| convert::project(p, roles.clone()),
-        None,
-    ))
+    Ok(page(&uri, rows, limit, None))
 }
 
 pub async fn create(
@@ -49,12 +41,8 @@ pub async fn create(
 }
 
 pub async fn get(State(svc): State<Service>, Auth(c): Auth, Path(p): Path<String>) -> R {
-    let acc = svc.view(&c, &p).await?;
-    Ok(json(
-        StatusCode::OK,
-        &convert::project(&acc.project, acc.my_roles()),
-        Some(acc.project.policy_version),
-    ))
+    let (project, v) = svc.get_project(&c, &p).await?;
+    Ok(json(StatusCode::OK, &project, Some(v)))
 }
 
 pub async fn patch(
@@ -64,12 +52,8 @@ pub async fn patch(
     im: IfMatch,
     ApiJson(req): ApiJson<api::UpdateProject>,
 ) -> R {
-    let acc = svc.update_project(&c, &p, im.get(), &req).await?;
-    Ok(json(
-        StatusCode::OK,
-        &convert::project(&acc.project, acc.my_roles()),
-        Some(acc.project.policy_version),
-    ))
+    let (project, v) = svc.update_project(&c, &p, im.get(), &req).await?;
+    Ok(json(StatusCode::OK, &project, Some(v)))
 }
 
 pub async fn delete(State(svc): State<Service>, Auth(c): Auth, Path(p): Path<String>, im: IfMatch) -> R {
@@ -124,12 +108,8 @@ pub async fn delete_role(
 }
 
 pub async fn my_permissions(State(svc): State<Service>, Auth(c): Auth, Path(p): Path<String>) -> R {
-    let acc = svc.view(&c, &p).await?;
-    let body = api::MyPermissions {
-        roles: acc.my_roles(),
-        permissions: acc.perms.iter().cloned().collect(),
-    };
-    Ok(json(StatusCode::OK, &body, Some(acc.project.policy_version)))
+    let (body, v) = svc.my_permissions(&c, &p).await?;
+    Ok(json(StatusCode::OK, &body, Some(v)))
 }
 
 pub async fn check(

@@ -121,25 +121,24 @@ pub fn cursor<K: Serialize>(key: &K) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(key).unwrap_or_default())
 }
 
-/// A page body plus `Link: <…>; rel="next"`. `items` holds up to limit+1
-/// rows; the extra one only says that there is a next page.
-pub fn page<R, T: Serialize, K: Serialize>(
+/// A page body plus `Link: <…>; rel="next"`. `rows` are the service's
+/// (keyset, API item) pairs, up to limit+1; the extra one only says that there
+/// is a next page, whose cursor is the last shown row's keyset.
+pub fn page<T: Serialize, K: Serialize>(
     uri: &Uri,
-    mut rows: Vec<R>,
+    mut rows: Vec<(K, T)>,
     limit: i64,
-    key: impl Fn(&R) -> K,
-    to_item: impl Fn(&R) -> T,
     etag: Option<i64>,
 ) -> Response {
     let more = rows.len() as i64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(0));
     let next = if more {
-        rows.last().map(|r| cursor(&key(r)))
+        rows.last().map(|(k, _)| cursor(k))
     } else {
         None
     };
     let body = Page {
-        items: rows.iter().map(to_item).collect(),
+        items: rows.into_iter().map(|(_, t)| t).collect::<Vec<T>>(),
         next_cursor: next.clone(),
     };
     let mut resp = json(StatusCode::OK, &body, etag);

@@ -21,6 +21,8 @@ pub struct Rendered {
 /// What an invitation mail says.
 pub struct Invitation<'a> {
     pub public_url: &'a str,
+    /// `project` or `organization`: what `project` names.
+    pub kind: &'a str,
     pub project: &'a str,
     pub role: &'a str,
     pub inviter: Option<&'a str>,
@@ -45,16 +47,33 @@ pub fn accept_link(public_url: &str, code: &str) -> String {
 pub fn invitation(i: &Invitation<'_>) -> Rendered {
     let command = accept_command(i.public_url, i.code);
     let link = accept_link(i.public_url, i.code);
+    // The invitation page answers project invitations only: an org invitation's
+    // mail offers the command alone.
+    let browser = i.kind == "project";
+    let text_link = if browser {
+        format!("or in your browser:\n\n    {link}\n\n")
+    } else {
+        String::new()
+    };
+    let html_link = if browser {
+        format!(
+            "<p>or in your browser: <a href=\"{link}\">{link}</a></p>\n",
+            link = escape(&link)
+        )
+    } else {
+        String::new()
+    };
     let by = i.inviter.map(|u| format!(" by {u}")).unwrap_or_default();
     // Short ASCII lines, so the body goes out as 7bit and the code stays intact.
     let text = format!(
-        "You have been invited{by} to the project '{project}'\n\
+        "You have been invited{by} to the {kind} '{project}'\n\
          with the role '{role}' on {url}.\n\n\
          Your invitation code (valid {days} days, works once):\n\n    {code}\n\n\
          Accept it with:\n\n    {command}\n\n\
-         or in your browser:\n\n    {link}\n\n\
+         {text_link}\
          If this email already has an account on this server, log in\n\
          first (`accessctl --server {url} auth login --email <you>`).\n",
+        kind = i.kind,
         project = i.project,
         role = i.role,
         url = i.public_url.trim_end_matches('/'),
@@ -67,15 +86,16 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
         .unwrap_or_default();
     let html = format!(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title></head><body>\n\
-         <p>You have been invited{by_html} to the project <b>{project}</b> with the role \
+         <p>You have been invited{by_html} to the {kind} <b>{project}</b> with the role \
          <b>{role}</b> on {url}.</p>\n\
          <p>Your invitation code (valid {days} days, works once):</p>\n\
          <p><code>{code}</code></p>\n\
          <p>Accept it with:</p>\n<pre>{command}</pre>\n\
-         <p>or in your browser: <a href=\"{link}\">{link}</a></p>\n\
+         {html_link}\
          <p>If this email already has an account on this server, log in first \
          (the page asks for a login code mailed to you).</p>\n\
          </body></html>\n",
+        kind = i.kind,
         title = escape(&format!("Invitation to {}", i.project)),
         project = escape(i.project),
         role = escape(i.role),
@@ -83,7 +103,6 @@ pub fn invitation(i: &Invitation<'_>) -> Rendered {
         days = i.valid_days,
         code = escape(i.code),
         command = escape(&command),
-        link = escape(&link),
     );
     Rendered {
         subject: format!("Invitation to {}", i.project),
@@ -164,6 +183,7 @@ mod tests {
     #[test]
     fn escapes_hostile_names_in_html() {
         let r = invitation(&Invitation {
+            kind: "project",
             public_url: "https://access.example.com/",
             project: "<script>alert('x')</script>&",
             role: "dev\"eloper",

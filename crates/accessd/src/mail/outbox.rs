@@ -129,7 +129,7 @@ async fn batch(svc: &Service, url: &str, from: &str) -> Result<bool, sqlx::Error
 /// What the mail is about, for logs: the invitation id or "login code".
 fn about(row: &MailRow) -> &str {
     match (row.kind.as_str(), row.ref_id.as_deref()) {
-        ("invitation", Some(id)) => id,
+        ("invitation" | "org_invitation", Some(id)) => id,
         _ => "login code",
     }
 }

@@ -27,7 +27,7 @@ fn username_base(email: &str) -> String {
 
 /// How an invitation is answered.
 #[derive(Clone, Copy)]
-enum Answer {
+pub(super) enum Answer {
     /// `first_token`: a new account gets a token in the answer.
     Accept {
         first_token: bool,
@@ -59,6 +59,19 @@ fn expired() -> ApiError {
 }
 
 impl Service {
+    /// A free username for a new account of `email`: its local part, then
+    /// `-2`, `-3`… when taken.
+    pub(super) async fn free_username(&self, tx: &mut crate::store::Conn, email: &str) -> ApiResult<String> {
+        let base = username_base(email);
+        let mut username = base.clone();
+        let mut n = 1;
+        while store::users::username_taken(tx, &username).await?.is_some() {
+            n += 1;
+            username = format!("{base}-{n}");
+        }
+        Ok(username)
+    }
+
     /// Accepts by code. With a caller, the caller must own the invited email
     /// (403 `email-mismatch` otherwise). Without one, the email must have no
     /// account yet (401 `unauthenticated` otherwise: holding a code must not
@@ -137,8 +150,14 @@ impl Service {
         let first = {
             let mut c = self.conn().await?;
             store::invitations::by_code_hash(&mut c, &hash).await?
-        }
-        .ok_or_else(gone)?;
+        };
+        let Some(first) = first else {
+            // Not a project invitation: an org invitation, or nothing.
+            return self
+                .answer_org_invitation(caller, ids, &hash, answer)
+                .await?
+                .ok_or_else(gone);
+        };
         retry(|| async {
             let now = self.now();
             let mut tx = self.begin().await?;
@@ -206,13 +225,7 @@ impl Service {
                 Some(u) if u.disabled => return Err(ApiError::forbidden("that account is disabled")),
                 Some(u) => u,
                 None => {
-                    let base = username_base(&inv.email);
-                    let mut username = base.clone();
-                    let mut n = 1;
-                    while store::users::username_taken(&mut tx, &username).await?.is_some() {
-                        n += 1;
-                        username = format!("{base}-{n}");
-                    }
+                    let username = self.free_username(&mut tx, &inv.email).await?;
                     let u = store::users::insert_user(
                         &mut tx,
                         &NewUser {
@@ -272,11 +285,13 @@ impl Service {
             .await?;
             tx.commit().await?;
             Ok(Some(api::AcceptResponse {
-                project: api::Ref {
+                project: Some(api::Ref {
                     id: project.id.clone(),
                     name: project.name.clone(),
-                },
-                binding: convert::binding(&binding),
+                }),
+                binding: Some(convert::binding(&binding)),
+                org: None,
+                org_member: None,
                 user: convert::user(&user),
                 token: token.clone(),
             }))

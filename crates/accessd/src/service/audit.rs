@@ -46,7 +46,7 @@ impl Service {
         caller: &Caller,
         scope: AuditScope<'_>,
         filter: EventFilter<'_>,
-    ) -> ApiResult<(Vec<EventRow>, Option<i64>)> {
+    ) -> ApiResult<(Vec<((i64, String), api::AuditEvent)>, Option<i64>)> {
         let mut c = self.conn().await?;
         let (project_id, org_id, version) = match scope {
             AuditScope::Project(key) => {
@@ -86,6 +86,12 @@ impl Service {
             org_id: org_id.as_deref(),
             ..filter
         };
-        Ok((store::audit::list(&mut c, &f).await?, version))
+        let rows = store::audit::list(&mut c, &f).await?;
+        Ok((
+            rows.iter()
+                .map(|e| ((e.created_at, e.id.clone()), event(e)))
+                .collect(),
+            version,
+        ))
     }
 }

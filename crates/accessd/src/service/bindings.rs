@@ -9,6 +9,9 @@ use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, BindingRow, Conn, UserRow};
 
+/// The keyset a role-binding page is ordered by: (role rank, principal, id).
+pub type BindingKey = (i64, String, String);
+
 /// A resolved principal of a new binding.
 pub struct Target {
     pub principal_type: &'static str,
@@ -249,14 +252,19 @@ impl Service {
         .await
     }
 
-    pub async fn get_binding(&self, caller: &Caller, key: &str, id: &str) -> ApiResult<(BindingRow, i64)> {
+    pub async fn get_binding(
+        &self,
+        caller: &Caller,
+        key: &str,
+        id: &str,
+    ) -> ApiResult<(api::RoleBinding, i64)> {
         let acc = self.view(caller, key).await?;
         acc.require("members.view")?;
         let mut c = self.conn().await?;
         let b = store::bindings::get_binding(&mut c, &acc.project.id, id)
             .await?
             .ok_or_else(|| ApiError::not_found("role binding"))?;
-        Ok((b, acc.project.policy_version))
+        Ok((convert::binding(&b), acc.project.policy_version))
     }
 
     pub async fn delete_binding(
@@ -305,7 +313,7 @@ impl Service {
         id_prefix: Option<&str>,
         after: Option<(i64, String, String)>,
         limit: i64,
-    ) -> ApiResult<(Vec<BindingRow>, i64)> {
+    ) -> ApiResult<(Vec<(BindingKey, api::RoleBinding)>, i64)> {
         // One pooled connection for the whole page: a second acquire right after
         // the first is released can find none idle yet (sqlx returns it from a
         // task) and open another.
@@ -342,6 +350,15 @@ impl Service {
         for b in &mut rows {
             b.mfa_required = policy.covers(b.owner_grade);
         }
-        Ok((rows, acc.project.policy_version))
+        let page = rows
+            .iter()
+            .map(|b| {
+                (
+                    (b.role_rank, b.principal_sort.clone(), b.id.clone()),
+                    convert::binding(b),
+                )
+            })
+            .collect();
+        Ok((page, acc.project.policy_version))
     }
 }

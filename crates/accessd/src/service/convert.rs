@@ -64,6 +64,7 @@ pub fn role(r: &RoleRow) -> api::Role {
         rank: r.rank,
         permissions: r.permissions.clone(),
         server_wide: r.server_role_id.is_some(),
+        modified: r.modified,
     }
 }
 

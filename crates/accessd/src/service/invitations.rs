@@ -23,7 +23,7 @@ impl Service {
     /// The code and delivery of a new code in a create or resend response:
     /// with mail delivery configured the code goes only to the invitee's
     /// mailbox, never to the inviter.
-    fn handed_out(&self, code: String) -> (Option<String>, Option<api::InvitationDelivery>) {
+    pub(super) fn handed_out(&self, code: String) -> (Option<String>, Option<api::InvitationDelivery>) {
         if self.config.smtp_url.is_some() {
             (None, Some(api::InvitationDelivery::Mail))
         } else {
@@ -47,6 +47,7 @@ impl Service {
         let public_url = crate::mail::public_url(self);
         let m = crate::mail::message::invitation(&crate::mail::message::Invitation {
             public_url: &public_url,
+            kind: "project",
             project,
             role: &row.role_name,
             inviter: Some(inviter),
@@ -57,7 +58,7 @@ impl Service {
         Ok(())
     }
 
-    fn ttl_ms(&self, ttl_days: Option<u32>) -> i64 {
+    pub(super) fn ttl_ms(&self, ttl_days: Option<u32>) -> i64 {
         i64::from(ttl_days.unwrap_or(self.config.invitation_ttl_days)) * DAY_MS
     }
 

@@ -42,7 +42,7 @@ pub fn member(m: &OrgMemberRow) -> api::OrgMember {
 
 /// The caller's standing for a membership change from `from` (none: not a
 /// member yet) to `to` (none: removed).
-fn may_change(
+pub(super) fn may_change(
     caller_role: Option<&str>,
     server_admin: bool,
     from: Option<&str>,
@@ -93,7 +93,7 @@ impl Service {
 
     /// [`Service::org_for`], then the org's row lock (membership changes
     /// serialize on it).
-    async fn locked_org(&self, c: &mut Conn, caller: &Caller, key: &str) -> ApiResult<OrgRow> {
+    pub(super) async fn locked_org(&self, c: &mut Conn, caller: &Caller, key: &str) -> ApiResult<OrgRow> {
         let (org, _) = self.org_for(c, caller, key).await?;
         if !store::orgs::lock_org(c, &org.id).await? {
             return Err(org_not_found(key));

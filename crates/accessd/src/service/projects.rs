@@ -102,12 +102,21 @@ impl Service {
             )
             .await?;
             let mut owner_role = None;
+            // The server's changes to the preset's roles (Loft) apply to new projects too.
+            let overrides = store::preset_roles::overrides(&mut tx, preset.name).await?;
             for (rank, r) in preset.roles.iter().enumerate() {
-                let perms: Vec<String> = r.permissions.iter().map(|p| p.to_string()).collect();
+                let changed = overrides
+                    .iter()
+                    .find(|(n, _)| n == r.name)
+                    .map(|(_, p)| p.clone());
+                let modified = changed.is_some();
+                let perms: Vec<String> =
+                    changed.unwrap_or_else(|| r.permissions.iter().map(|p| p.to_string()).collect());
                 let rid = store::projects::insert_role(
                     &mut tx,
                     &id,
                     &store::projects::NewRole {
+                        modified,
                         name: r.name,
                         description: Some(r.description),
                         built_in: true,
@@ -163,7 +172,7 @@ impl Service {
         caller: &Caller,
         after: Option<(&str, &str)>,
         limit: i64,
-    ) -> ApiResult<Vec<(ProjectRow, Vec<String>)>> {
+    ) -> ApiResult<Vec<((String, String), api::Project)>> {
         let mut c = self.conn().await?;
         let now = self.now();
         let rows = store::projects::list_visible_projects(
@@ -185,7 +194,10 @@ impl Service {
                     roles.push(b.role_name);
                 }
             }
-            out.push((p, roles));
+            out.push((
+                (p.name.to_ascii_lowercase(), p.id.clone()),
+                convert::project(&p, roles),
+            ));
         }
         Ok(out)
     }
@@ -196,7 +208,7 @@ impl Service {
         key: &str,
         if_match: Option<&str>,
         req: &api::UpdateProject,
-    ) -> ApiResult<Access> {
+    ) -> ApiResult<(api::Project, i64)> {
         let mut errors = Vec::new();
         if let Some(n) = &req.name
             && let Err(m) = validate::name("project name", n.trim())
@@ -248,7 +260,7 @@ impl Service {
                 // no audit event; the answer is the project as it is.
                 tx.rollback().await?;
                 acc.project.policy_version -= 1;
-                return Ok(acc);
+                return Ok(project_of(&acc));
             }
             store::projects::update_project(&mut tx, &acc.project.id, &name, description.as_deref()).await?;
             if require_mfa != acc.project.require_mfa {
@@ -267,9 +279,24 @@ impl Service {
             )
             .await?;
             tx.commit().await?;
-            Ok(acc)
+            Ok(project_of(&acc))
         })
         .await
+    }
+
+    /// A project as the caller sees it (404 unless they may view it), with its version.
+    pub async fn get_project(&self, caller: &Caller, key: &str) -> ApiResult<(api::Project, i64)> {
+        Ok(project_of(&self.view(caller, key).await?))
+    }
+
+    /// The caller's roles and permissions in a project.
+    pub async fn my_permissions(&self, caller: &Caller, key: &str) -> ApiResult<(api::MyPermissions, i64)> {
+        let acc = self.view(caller, key).await?;
+        let body = api::MyPermissions {
+            roles: acc.my_roles(),
+            permissions: acc.perms.iter().cloned().collect(),
+        };
+        Ok((body, acc.project.policy_version))
     }
 
     pub async fn delete_project(&self, caller: &Caller, key: &str, if_match: Option<&str>) -> ApiResult<()> {
@@ -291,4 +318,12 @@ impl Service {
         })
         .await
     }
+}
+
+/// The project of an access as the wire has it, with its version.
+fn project_of(acc: &Access) -> (api::Project, i64) {
+    (
+        convert::project(&acc.project, acc.my_roles()),
+        acc.project.policy_version,
+    )
 }

@@ -76,6 +76,7 @@ impl Service {
                 .unwrap_or(0)
                 .max(CUSTOM_RANK);
             let new = store::projects::NewRole {
+                modified: false,
                 name,
                 description: req.description.as_deref(),
                 built_in: false,
@@ -103,6 +104,7 @@ impl Service {
                 rank,
                 permissions: perms.clone(),
                 server_wide: false,
+                modified: false,
             };
             Ok((role, acc.project.policy_version))
         })
@@ -181,6 +183,7 @@ impl Service {
                 rank: r.rank,
                 permissions: perms.clone(),
                 server_wide: false,
+                modified: false,
             };
             Ok((out, acc.project.policy_version))
         })

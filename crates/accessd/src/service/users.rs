@@ -103,7 +103,7 @@ impl Service {
         .await
     }
 
-    pub async fn find_user_admin(&self, caller: &Caller, key: &str) -> ApiResult<UserRow> {
+    pub(super) async fn find_user_admin(&self, caller: &Caller, key: &str) -> ApiResult<UserRow> {
         require_admin(caller)?;
         let mut c = self.conn().await?;
         store::users::find_user(&mut c, key)
@@ -111,15 +111,40 @@ impl Service {
             .ok_or_else(|| ApiError::new(ProblemCode::NotFound, format!("user '{key}' not found")))
     }
 
+    /// The caller, as the wire has them.
+    pub fn me(&self, caller: &Caller) -> api::User {
+        convert::user(&caller.user)
+    }
+
+    /// A user by id, username or email (server administrators).
+    pub async fn get_user_admin(&self, caller: &Caller, key: &str) -> ApiResult<api::User> {
+        Ok(convert::user(&self.find_user_admin(caller, key).await?))
+    }
+
+    /// A token for another user (server administrators), shown once.
+    pub async fn create_user_token(
+        &self,
+        caller: &Caller,
+        key: &str,
+        req: &api::CreateToken,
+    ) -> ApiResult<api::CreatedToken> {
+        let u = self.find_user_admin(caller, key).await?;
+        self.create_token(caller, &u.id, req).await
+    }
+
     pub async fn list_users(
         &self,
         caller: &Caller,
         after: Option<&str>,
         limit: i64,
-    ) -> ApiResult<Vec<UserRow>> {
+    ) -> ApiResult<Vec<(String, api::User)>> {
         require_admin(caller)?;
         let mut c = self.conn().await?;
-        Ok(store::users::list_users(&mut c, after, limit).await?)
+        let rows = store::users::list_users(&mut c, after, limit).await?;
+        Ok(rows
+            .iter()
+            .map(|u| (u.username.to_ascii_lowercase(), convert::user(u)))
+            .collect())
     }
 
     /// PATCH a user. Only administrators change `disabled` / `is_admin`;

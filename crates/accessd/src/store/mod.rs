@@ -5,9 +5,11 @@ pub mod audit;
 pub mod bindings;
 pub mod invitations;
 pub mod login_codes;
+pub mod org_invitations;
 pub mod org_roles;
 pub mod orgs;
 pub mod outbox;
+pub mod preset_roles;
 pub mod projects;
 pub mod server_roles;
 pub mod teams;
@@ -91,7 +93,7 @@ impl ProjectRow {
 }
 
 pub const ROLE_COLS: &str = "r.id, r.project_id, r.name, r.description, r.built_in, r.owner_grade, r.rank, r.permissions, \
-     r.server_role_id";
+     r.server_role_id, r.modified";
 
 #[derive(Debug, Clone)]
 pub struct RoleRow {
@@ -105,6 +107,8 @@ pub struct RoleRow {
     pub permissions: Vec<String>,
     /// Set on the copy of a server-wide role (see [`server_roles`]).
     pub server_role_id: Option<String>,
+    /// A built-in role whose permissions the server changed (see [`preset_roles`]).
+    pub modified: bool,
 }
 
 impl RoleRow {
@@ -120,6 +124,7 @@ impl RoleRow {
             rank: r.try_get("rank")?,
             permissions: perms.split_whitespace().map(str::to_owned).collect(),
             server_role_id: r.try_get("server_role_id")?,
+            modified: flag(r, "modified")?,
         })
     }
 }

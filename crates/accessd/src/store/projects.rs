@@ -188,6 +188,8 @@ pub async fn list_visible_projects(
 // ---------------------------------------------------------------- roles
 
 pub struct NewRole<'a> {
+    /// A built-in role with the server's permissions instead of the preset's.
+    pub modified: bool,
     pub name: &'a str,
     pub description: Option<&'a str>,
     pub built_in: bool,
@@ -205,7 +207,7 @@ pub async fn insert_role(
     let id = new_id();
     sqlx::query(
         "INSERT INTO roles (id, project_id, name, name_norm, description, built_in, owner_grade, \
-         rank, permissions, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         rank, permissions, created_at, modified) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(&id)
     .bind(project_id)
@@ -217,6 +219,7 @@ pub async fn insert_role(
     .bind(r.rank)
     .bind(r.permissions.join(" "))
     .bind(now)
+    .bind(i64::from(r.modified))
     .execute(&mut *c)
     .await?;
     Ok(id)

@@ -679,3 +679,458 @@ async fn server_wide_roles_exist_in_every_project_of_the_org() {
     let roles = w.admin.get("/v1/projects/g/roles").await.expect(200);
     assert!(!roles.to_string().contains("release-manager"));
 }
+
+// ------------------------------------------------------------ org invitations
+
+fn invite_body(emails: &[&str], role: &str) -> Value {
+    json!({"emails": emails, "role": role})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_org_invitation_adds_the_member_with_its_role_once_accepted_by_that_account() {
+    let w = World::new().await;
+    let (_, bob) = w.user("bob").await;
+    let (_, carol) = w.user("carol").await;
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
+    let r = w
+        .admin
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["bob@example.com"], "DevOps"),
+        )
+        .await
+        .expect(201);
+    let inv = &r["results"][0];
+    assert_eq!(inv["status"], "invited", "{r}");
+    assert_eq!(inv["invitation"]["role"], "devops");
+    assert_eq!(inv["invitation"]["org"]["name"], "acme");
+    // No mail delivery: the inviter is the delivery channel.
+    assert_eq!(inv["invitation"]["delivery"], "inviter");
+    let code = inv["invitation"]["code"].as_str().unwrap().to_owned();
+    assert!(code.starts_with("inv_"));
+
+    // The same again: already invited (no code); another role: a conflict.
+    let again = w
+        .admin
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["BOB@example.com"], "devops"),
+        )
+        .await
+        .expect(200);
+    assert_eq!(again["results"][0]["status"], "already-invited");
+    assert!(!again.to_string().contains("inv_"), "{again}");
+    let other = w
+        .admin
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["bob@example.com"], "viewer"),
+        )
+        .await
+        .expect(200);
+    assert_eq!(other["results"][0]["status"], "conflict");
+    assert_eq!(other["results"][0]["problem"], "invitation-exists");
+
+    // Listed without the code.
+    let list = w.admin.get("/v1/orgs/acme/invitations").await.expect(200);
+    assert_eq!(list["items"][0]["email"], "bob@example.com");
+    assert_eq!(list["items"][0]["status"], "pending");
+    assert!(!list.to_string().contains("inv_"), "{list}");
+    // Only the org's owners and admins (and server administrators) see them.
+    bob.get("/v1/orgs/acme/invitations")
+        .await
+        .problem(404, "not-found");
+
+    // The code alone does not bind an existing account, nor another account.
+    w.anon()
+        .post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .problem(401, "unauthenticated");
+    carol
+        .post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .problem(403, "email-mismatch");
+    let before = roles(&w.admin.get("/v1/orgs/acme/members").await.expect(200));
+    assert_eq!(before, pairs(&[("admin", "owner")]));
+
+    let acc = bob
+        .post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .expect(200);
+    assert_eq!(acc["org"]["name"], "acme");
+    assert_eq!(acc["org_member"]["role"], "devops");
+    assert!(
+        acc.get("project").is_none() && acc.get("token").is_none(),
+        "{acc}"
+    );
+    let after = roles(&w.admin.get("/v1/orgs/acme/members").await.expect(200));
+    assert_eq!(after, pairs(&[("admin", "owner"), ("bob", "devops")]));
+    // A used code is gone; the member is not invited again.
+    bob.post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .problem(404, "not-found");
+    let member = w
+        .admin
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["bob@example.com"], "devops"),
+        )
+        .await
+        .expect(200);
+    assert_eq!(member["results"][0]["status"], "already-member");
+    let list = w.admin.get("/v1/orgs/acme/invitations").await.expect(200);
+    assert_eq!(list["items"].as_array().unwrap().len(), 0, "{list}");
+
+    let actions: Vec<String> = w.admin.get("/v1/orgs/acme/audit-events").await.expect(200)["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        actions.contains(&"org.invitation.create".to_owned()),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&"org.invitation.accept".to_owned()),
+        "{actions:?}"
+    );
+    let audit = w.admin.get("/v1/audit-events?limit=500").await.expect(200);
+    assert!(!audit.to_string().contains(&code), "a code in the audit log");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn orgs_invite_with_the_roles_the_inviter_may_give_and_a_handed_code_mints_no_account() {
+    let w = World::new().await;
+    let (_, bob) = w.user("bob").await;
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
+    // bob is no member: the org does not exist for him.
+    bob.post(
+        "/v1/orgs/acme/invitations",
+        invite_body(&["x@example.com"], "member"),
+    )
+    .await
+    .problem(404, "not-found");
+    put_member(&w.admin, "acme", "bob", Some("devops"))
+        .await
+        .expect(201);
+    bob.post(
+        "/v1/orgs/acme/invitations",
+        invite_body(&["x@example.com"], "member"),
+    )
+    .await
+    .problem(403, "forbidden");
+    put_member(&w.admin, "acme", "bob", Some("admin"))
+        .await
+        .expect(200);
+    // Admins invite with every role but owner.
+    bob.post(
+        "/v1/orgs/acme/invitations",
+        invite_body(&["x@example.com"], "owner"),
+    )
+    .await
+    .problem(403, "privilege-escalation");
+    bob.post(
+        "/v1/orgs/acme/invitations",
+        invite_body(&["x@example.com"], "root"),
+    )
+    .await
+    .problem(422, "validation-failed");
+    // A custom org role works like a base one.
+    w.admin
+        .post("/v1/orgs/acme/roles", json!({"name": "Platform Engineers"}))
+        .await
+        .expect(201);
+    let r = bob
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["dave@example.com", "not-an-email"], "platform engineers"),
+        )
+        .await
+        .expect(201);
+    assert_eq!(r["results"][0]["invitation"]["role"], "platform-engineers");
+    assert_eq!(r["results"][1]["status"], "invalid");
+    let code = r["results"][0]["invitation"]["code"].as_str().unwrap().to_owned();
+    // The inviter holds the code (no mail): it creates no account.
+    w.anon()
+        .post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .problem(401, "unauthenticated");
+    let users = w.admin.get("/v1/users").await.expect(200);
+    assert!(!users.to_string().contains("dave@example.com"), "{users}");
+    // Revoking: by email; an owner's invitation only by an owner.
+    let owner_inv = w
+        .admin
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["olga@example.com"], "owner"),
+        )
+        .await
+        .expect(201);
+    assert_eq!(owner_inv["results"][0]["status"], "invited");
+    bob.delete("/v1/orgs/acme/invitations/olga@example.com")
+        .await
+        .problem(403, "privilege-escalation");
+    bob.delete("/v1/orgs/acme/invitations/DAVE@example.com")
+        .await
+        .expect(204);
+    bob.delete("/v1/orgs/acme/invitations/dave@example.com")
+        .await
+        .problem(404, "not-found");
+    w.anon()
+        .post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .problem(404, "not-found");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mailed_org_invitation_creates_the_account_as_a_member() {
+    let (url, mut rx) = crate::mail::sink().await;
+    let w = World::with(accessd::Config {
+        smtp_url: Some(url),
+        ..Default::default()
+    })
+    .await;
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
+    let r = w
+        .admin
+        .post(
+            "/v1/orgs/acme/invitations",
+            invite_body(&["erin@example.com"], "viewer"),
+        )
+        .await
+        .expect(201);
+    assert_eq!(r["results"][0]["invitation"]["delivery"], "mail");
+    assert!(!r.to_string().contains("inv_"), "{r}");
+    let (to, data) = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
+        .await
+        .expect("no mail within 30 s")
+        .expect("sink closed");
+    assert_eq!(to, ["erin@example.com"]);
+    assert!(data.contains("Subject: Invitation to acme"), "{data}");
+    assert!(data.contains("organization"), "{data}");
+    // The invitation page answers project codes only: no browser link here.
+    assert!(!data.contains("/invite?code="), "{data}");
+    let at = data.find("inv_").expect("a code in the mail");
+    let code: String = data[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
+        .collect();
+    let acc = w
+        .anon()
+        .post("/v1/invitations/accept", json!({"code": code}))
+        .await
+        .expect(200);
+    assert_eq!(acc["user"]["email"], "erin@example.com");
+    assert!(acc["token"]["token"].as_str().unwrap().starts_with("acc_"));
+    let members = roles(&w.admin.get("/v1/orgs/acme/members").await.expect(200));
+    assert_eq!(members, pairs(&[("admin", "owner"), ("erin", "viewer")]));
+}
+
+// ------------------------------------------------- the server's preset roles
+
+fn role_in(list: &Value, name: &str) -> Value {
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .cloned()
+        .unwrap_or_else(|| panic!("no role {name} in {list}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_admins_change_a_presets_default_role_for_every_project_of_it() {
+    let w = World::new().await;
+    let (_, bob) = w.user("bob").await;
+    w.project("p", "akka").await;
+    w.project("g", "goldsky").await;
+    w.bind("p", "bob", "developer").await;
+    let akka = presets_role(&w, "akka", "developer").await;
+    let mut perms: Vec<String> = serde_json::from_value(akka["default_permissions"].clone()).unwrap();
+    assert!(!perms.contains(&"audit.view".to_owned()));
+    perms.push("audit.view".into());
+    let body = json!({"permissions": perms});
+
+    bob.put("/v1/presets/akka/roles/developer", body.clone())
+        .await
+        .problem(403, "forbidden");
+    w.admin
+        .put("/v1/presets/akka/roles/admin", body.clone())
+        .await
+        .problem(403, "role-immutable");
+    w.admin
+        .put(
+            "/v1/presets/akka/roles/developer",
+            json!({"permissions": ["owners.manage"]}),
+        )
+        .await
+        .problem(422, "validation-failed");
+    w.admin
+        .put(
+            "/v1/presets/akka/roles/developer",
+            json!({"permissions": ["no.such"]}),
+        )
+        .await
+        .problem(422, "validation-failed");
+    w.admin
+        .put("/v1/presets/nope/roles/developer", body.clone())
+        .await
+        .problem(404, "not-found");
+    let check = |c: &Client| {
+        let c = c.clone();
+        async move {
+            c.post(
+                "/v1/projects/p/permissions:check",
+                json!({"permissions": ["audit.view"]}),
+            )
+            .await
+            .expect(200)["results"][0]["allowed"]
+                .clone()
+        }
+    };
+    assert_eq!(check(&bob).await, false);
+    let etag = w.admin.get("/v1/projects/p/roles").await.header("etag");
+
+    let changed = w
+        .admin
+        .put("/v1/presets/akka/roles/developer", body.clone())
+        .await
+        .expect(200);
+    assert_eq!(changed["modified"], true);
+    assert_eq!(changed["projects"], 1, "{changed}");
+    // The name stays; the project's copy is marked, its version moved, and the
+    // binding grants the new permission at once.
+    let roles = w.admin.get("/v1/projects/p/roles").await;
+    assert_ne!(roles.header("etag"), etag);
+    let dev = role_in(&roles.expect(200), "developer");
+    assert_eq!(dev["modified"], true);
+    assert_eq!(dev["built_in"], true);
+    assert!(
+        dev["permissions"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("audit.view"))
+    );
+    assert_eq!(check(&bob).await, true);
+    // Another preset is untouched; a new project of the preset gets the change.
+    let g = w.admin.get("/v1/projects/g/roles").await.expect(200);
+    assert!(
+        g["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r.get("modified").is_none())
+    );
+    w.project("q", "akka").await;
+    let q = role_in(
+        &w.admin.get("/v1/projects/q/roles").await.expect(200),
+        "developer",
+    );
+    assert_eq!(q["modified"], true);
+    assert_eq!(presets_role(&w, "akka", "developer").await["modified"], true);
+    // Still a built-in role: not changed from the project.
+    w.admin
+        .put(
+            "/v1/projects/p/roles/developer",
+            json!({"permissions": ["project.view"]}),
+        )
+        .await
+        .problem(403, "role-immutable");
+
+    // Audited, once per real change.
+    let events = w
+        .admin
+        .get("/v1/audit-events?action=preset_role.update")
+        .await
+        .expect(200);
+    assert_eq!(events["items"].as_array().unwrap().len(), 1, "{events}");
+    w.admin
+        .put("/v1/presets/akka/roles/developer", body.clone())
+        .await
+        .expect(200);
+    let events = w
+        .admin
+        .get("/v1/audit-events?action=preset_role.update")
+        .await
+        .expect(200);
+    assert_eq!(events["items"].as_array().unwrap().len(), 1, "{events}");
+
+    // The preset's own permissions again: no longer modified, in every project.
+    let back = w
+        .admin
+        .put(
+            "/v1/presets/akka/roles/developer",
+            json!({"permissions": akka["default_permissions"]}),
+        )
+        .await
+        .expect(200);
+    assert_eq!(back["modified"], false);
+    assert_eq!(back["projects"], 2);
+    let dev = role_in(
+        &w.admin.get("/v1/projects/p/roles").await.expect(200),
+        "developer",
+    );
+    assert!(dev.get("modified").is_none(), "{dev}");
+    assert_eq!(check(&bob).await, false);
+}
+
+async fn presets_role(w: &World, preset: &str, role: &str) -> Value {
+    let list = w
+        .admin
+        .get(&format!("/v1/presets/{preset}/roles"))
+        .await
+        .expect(200);
+    role_in(&list, role)
+}
+
+/// Two accepts of one org code at once: exactly one joins; two invites of one
+/// email at once: one invitation (the org's row lock serializes them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_org_invites_and_accepts_of_one_code_have_one_winner() {
+    let w = World::new().await;
+    let (_, bob) = w.user("bob").await;
+    w.admin
+        .post("/v1/orgs", json!({"name": "acme"}))
+        .await
+        .expect(201);
+    let body = invite_body(&["bob@example.com"], "viewer");
+    let (a, b) = tokio::join!(
+        w.admin.post("/v1/orgs/acme/invitations", body.clone()),
+        w.admin.post("/v1/orgs/acme/invitations", body.clone()),
+    );
+    // One answers 201 (invited), the other 200 (already invited).
+    let mut answered = [a.status.as_u16(), b.status.as_u16()];
+    answered.sort();
+    assert_eq!(answered, [200, 201]);
+    let (a, b) = (a.body, b.body);
+    let mut statuses = [
+        a["results"][0]["status"].as_str().unwrap().to_owned(),
+        b["results"][0]["status"].as_str().unwrap().to_owned(),
+    ];
+    statuses.sort();
+    assert_eq!(statuses, ["already-invited", "invited"]);
+    let code = [&a, &b]
+        .iter()
+        .find_map(|r| r["results"][0]["invitation"]["code"].as_str().map(str::to_owned))
+        .unwrap();
+    let accept = json!({"code": code});
+    let (x, y) = tokio::join!(
+        bob.post("/v1/invitations/accept", accept.clone()),
+        bob.post("/v1/invitations/accept", accept.clone()),
+    );
+    let mut codes = [x.status.as_u16(), y.status.as_u16()];
+    codes.sort();
+    assert_eq!(codes, [200, 404]);
+    let members = roles(&w.admin.get("/v1/orgs/acme/members").await.expect(200));
+    assert_eq!(members, pairs(&[("admin", "owner"), ("bob", "viewer")]));
+}

@@ -89,6 +89,21 @@ async fn seed(w: &World) -> Seeded {
         )
         .await
         .expect(201);
+    // An org invitation, and a default role the server changed (modified copies).
+    w.admin
+        .post(
+            "/v1/orgs/default/invitations",
+            json!({"emails": ["orgy@example.com"], "role": "viewer"}),
+        )
+        .await
+        .expect(201);
+    w.admin
+        .put(
+            "/v1/presets/akka/roles/viewer",
+            json!({"permissions": ["project.view", "audit.view"]}),
+        )
+        .await
+        .expect(200);
     // An invitation that is expired by now: created 8 days in the past.
     w.srv.advance_ms(-8 * DAY_MS);
     let inv = w

@@ -1,10 +1,10 @@
 //! `accessctl roles invitations accept CODE`: POST /v1/invitations/accept. Needs no
-//! project. A new account's first token is saved for the context, which (like `auth
+//! project; accepts org invitations too (`orgs invitations invite-user`). A new account's first token is saved for the context, which (like `auth
 //! login`) becomes current with the invited project as its project. An invitation
 //! for an existing account needs that account's login (the context's token, sent only
 //! to the server it was saved for).
 
-use access_api::{AcceptInvitation, ProblemCode};
+use access_api::{AcceptInvitation, AcceptResponse, ProblemCode};
 
 use crate::commands::auth::login::context_name;
 use crate::context::Ctx;
@@ -12,7 +12,7 @@ use crate::credentials::{Secret, TokenSource};
 use crate::error::CliError;
 use crate::output::Table;
 
-/// Accept an invitation with its code
+/// Accept an invitation (to a project or an organization) with its code
 #[derive(clap::Args, Debug)]
 #[command(
     after_help = "Examples:\n  accessctl --server https://access.example.com --context work roles invitations accept inv_..."
@@ -42,10 +42,18 @@ pub async fn run(args: &AcceptArgs, ctx: &Ctx) -> Result<(), CliError> {
         .await
         .map_err(|e| existing_account(ctx, e))?;
     let out = ctx.output();
-    let project = accepted.project.name.clone();
+    if let (Some(org), Some(m)) = (&accepted.org, &accepted.org_member) {
+        return joined_org(ctx, &accepted, &org.name, &m.role, target);
+    }
+    let (Some(project), Some(binding)) = (&accepted.project, &accepted.binding) else {
+        return Err(CliError::other(
+            "the server's answer names neither a project nor an organization",
+        ));
+    };
+    let project = project.name.clone();
     out.info(&format!(
         "Joined project {project} as {} ({})",
-        accepted.binding.role.name, accepted.user.username
+        binding.role.name, accepted.user.username
     ));
     match (&accepted.token, target) {
         (Some(token), Some((context, url))) => {
@@ -94,16 +102,68 @@ pub async fn run(args: &AcceptArgs, ctx: &Ctx) -> Result<(), CliError> {
     }
     let mut table = Table::new(&["PROJECT", "ROLE", "USERNAME", "EMAIL", "ROLE BINDING ID"]);
     table.push(
-        accepted.binding.id.clone(),
+        binding.id.clone(),
         vec![
-            accepted.project.name.clone(),
-            accepted.binding.role.name.clone(),
+            project.clone(),
+            binding.role.name.clone(),
             accepted.user.username.clone(),
             accepted.user.email.clone(),
-            accepted.binding.id.clone(),
+            binding.id.clone(),
         ],
     );
     // The token went to the credential store; never print it.
+    let mut shown = accepted.clone();
+    shown.token = None;
+    out.print(&shown, &table)
+}
+
+/// An org invitation: the membership, and a new account's first token saved for
+/// the context (which becomes current, with the org as its `org`).
+fn joined_org(
+    ctx: &Ctx,
+    accepted: &AcceptResponse,
+    org: &str,
+    role: &str,
+    target: Option<(String, String)>,
+) -> Result<(), CliError> {
+    let out = ctx.output();
+    out.info(&format!(
+        "Joined organization {org} as {role} ({})",
+        accepted.user.username
+    ));
+    if let (Some(token), Some((context, url))) = (&accepted.token, target) {
+        let saved = ctx
+            .tokens()
+            .set(&context, &Secret::new(token.token.clone()), &url)?;
+        ctx.config().update(|c| {
+            let table = c.contexts.entry(context.clone()).or_default();
+            table.server = Some(url.clone());
+            table.org = Some(org.to_owned());
+            c.current_context = Some(context.clone());
+            Ok(())
+        })?;
+        if let TokenSource::File(path) = saved {
+            out.warn(&format!(
+                "no OS keyring available; token saved to {} (mode 0600)",
+                path.display()
+            ));
+        }
+        out.info(&format!(
+            "Saved your new token for context {context}, now the current context, with org {org}"
+        ));
+    } else {
+        out.info(&format!("Act on it with `--org {org}`"));
+    }
+    let mut table = Table::new(&["ORG", "ROLE", "USERNAME", "EMAIL"]);
+    table.push(
+        org.to_owned(),
+        vec![
+            org.to_owned(),
+            role.to_owned(),
+            accepted.user.username.clone(),
+            accepted.user.email.clone(),
+        ],
+    );
     let mut shown = accepted.clone();
     shown.token = None;
     out.print(&shown, &table)
