@@ -218,29 +218,49 @@ impl Tabular for PermissionInfo {
     }
 }
 
+/// The columns of an open invitation, a project's or an org's.
+const INVITATION_HEADERS: &[&str] = &["EMAIL", "ROLE", "STATUS", "EXPIRES", "EXPIRES", "ID"];
+const INVITATION_FITS: &[Fit] = &[
+    Fit::KEEP,
+    Fit::KEEP,
+    Fit::KEEP,
+    Fit::drop(1).narrow(),
+    Fit::drop(1).wide(),
+    Fit::drop(2).wide(),
+];
+
+fn invitation_row(
+    email: &str,
+    role: &str,
+    status: InvitationStatus,
+    expires_at: &str,
+    id: &str,
+) -> Vec<String> {
+    let status = match status {
+        InvitationStatus::Pending => "pending",
+        InvitationStatus::Expired => "expired",
+    };
+    vec![
+        email.to_owned(),
+        role.to_owned(),
+        status.to_owned(),
+        until(expires_at),
+        expires_at.to_owned(),
+        id.to_owned(),
+    ]
+}
+
 impl Tabular for Invitation {
-    const HEADERS: &'static [&'static str] = &["EMAIL", "ROLE", "STATUS", "EXPIRES", "EXPIRES", "ID"];
-    const FITS: &'static [Fit] = &[
-        Fit::KEEP,
-        Fit::KEEP,
-        Fit::KEEP,
-        Fit::drop(1).narrow(),
-        Fit::drop(1).wide(),
-        Fit::drop(2).wide(),
-    ];
+    const HEADERS: &'static [&'static str] = INVITATION_HEADERS;
+    const FITS: &'static [Fit] = INVITATION_FITS;
     fn row(&self) -> Vec<String> {
-        let status = match self.status {
-            InvitationStatus::Pending => "pending",
-            InvitationStatus::Expired => "expired",
-        };
-        vec![
-            self.email.clone(),
-            self.role.name.clone(),
-            status.to_owned(),
-            until(&self.expires_at),
-            self.expires_at.clone(),
-            self.id.clone(),
-        ]
+        invitation_row(
+            &self.email,
+            &self.role.name,
+            self.status,
+            &self.expires_at,
+            &self.id,
+        )
     }
     fn id(&self) -> String {
         self.email.clone()
@@ -248,28 +268,10 @@ impl Tabular for Invitation {
 }
 
 impl Tabular for OrgInvitation {
-    const HEADERS: &'static [&'static str] = &["EMAIL", "ROLE", "STATUS", "EXPIRES", "EXPIRES", "ID"];
-    const FITS: &'static [Fit] = &[
-        Fit::KEEP,
-        Fit::KEEP,
-        Fit::KEEP,
-        Fit::drop(1).narrow(),
-        Fit::drop(1).wide(),
-        Fit::drop(2).wide(),
-    ];
+    const HEADERS: &'static [&'static str] = INVITATION_HEADERS;
+    const FITS: &'static [Fit] = INVITATION_FITS;
     fn row(&self) -> Vec<String> {
-        let status = match self.status {
-            InvitationStatus::Pending => "pending",
-            InvitationStatus::Expired => "expired",
-        };
-        vec![
-            self.email.clone(),
-            self.role.clone(),
-            status.to_owned(),
-            until(&self.expires_at),
-            self.expires_at.clone(),
-            self.id.clone(),
-        ]
+        invitation_row(&self.email, &self.role, self.status, &self.expires_at, &self.id)
     }
     fn id(&self) -> String {
         self.email.clone()

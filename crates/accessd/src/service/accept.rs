@@ -59,6 +59,31 @@ fn expired() -> ApiError {
 }
 
 impl Service {
+    /// The account an invitation creates for an email that has none: the
+    /// username from the email ([`Service::free_username`]), no name, not an
+    /// administrator; with `first_token`, its first token (named `first`).
+    pub(super) async fn invitee_account(
+        &self,
+        tx: &mut crate::store::Conn,
+        email: &str,
+        first_token: bool,
+        now: i64,
+    ) -> ApiResult<(store::UserRow, Option<api::CreatedToken>)> {
+        let username = self.free_username(tx, email).await?;
+        let new = NewUser {
+            username: &username,
+            email,
+            name: None,
+            is_admin: false,
+        };
+        let user = store::users::insert_user(tx, &new, now).await?;
+        let token = match first_token {
+            true => Some(issue_token(tx, &user.id, "first", now, None).await?),
+            false => None,
+        };
+        Ok((user, token))
+    }
+
     /// A free username for a new account of `email`: its local part, then
     /// `-2`, `-3`… when taken.
     pub(super) async fn free_username(&self, tx: &mut crate::store::Conn, email: &str) -> ApiResult<String> {
@@ -225,21 +250,8 @@ impl Service {
                 Some(u) if u.disabled => return Err(ApiError::forbidden("that account is disabled")),
                 Some(u) => u,
                 None => {
-                    let username = self.free_username(&mut tx, &inv.email).await?;
-                    let u = store::users::insert_user(
-                        &mut tx,
-                        &NewUser {
-                            username: &username,
-                            email: &inv.email,
-                            name: None,
-                            is_admin: false,
-                        },
-                        now,
-                    )
-                    .await?;
-                    if first_token {
-                        token = Some(issue_token(&mut tx, &u.id, "first", now, None).await?);
-                    }
+                    let (u, first) = self.invitee_account(&mut tx, &inv.email, first_token, now).await?;
+                    token = first;
                     u
                 }
             };

@@ -69,17 +69,7 @@ impl Service {
         if_match: Option<&str>,
         req: &api::CreateInvitations,
     ) -> ApiResult<(api::InviteResponse, i64)> {
-        if req.emails.is_empty() || req.emails.len() > validate::MAX_INVITE_BATCH {
-            return Err(ApiError::field(
-                "emails",
-                format!("give 1 to {} emails", validate::MAX_INVITE_BATCH),
-            ));
-        }
-        if let Some(t) = req.ttl_days
-            && !(1..=30).contains(&t)
-        {
-            return Err(ApiError::field("ttl_days", "must be between 1 and 30"));
-        }
+        super::invitations::check_batch(req.emails.len(), req.ttl_days)?;
         let done = retry(|| async {
             let now = self.now();
             let (mut tx, acc) = self.begin_project(caller, key, if_match).await?;
@@ -296,4 +286,21 @@ impl Service {
         self.mail.wake();
         Ok(done)
     }
+}
+
+/// The limits of one invitation request (project or org): 1 to
+/// `MAX_INVITE_BATCH` emails, a lifetime of 1 to 30 days.
+pub(super) fn check_batch(emails: usize, ttl_days: Option<u32>) -> ApiResult<()> {
+    if emails == 0 || emails > validate::MAX_INVITE_BATCH {
+        return Err(ApiError::field(
+            "emails",
+            format!("give 1 to {} emails", validate::MAX_INVITE_BATCH),
+        ));
+    }
+    if let Some(t) = ttl_days
+        && !(1..=30).contains(&t)
+    {
+        return Err(ApiError::field("ttl_days", "must be between 1 and 30"));
+    }
+    Ok(())
 }

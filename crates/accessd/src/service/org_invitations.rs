@@ -19,14 +19,14 @@
 use access_api::{self as api, InviteStatus, ProblemCode, validate};
 
 use super::accept::Answer;
-use super::auth::{hash_secret, issue_token, new_invitation_code};
+use super::auth::{hash_secret, new_invitation_code};
 use super::orgs::{may_change, member};
 use super::{Caller, RequestIds, Service, convert};
 use crate::clock::{DAY_MS, rfc3339};
 use crate::db::retry;
 use crate::error::{ApiError, ApiResult};
 use crate::store::org_invitations::{NewOrgInvitation, OrgInvitationRow};
-use crate::store::{self, Conn, users::NewUser};
+use crate::store::{self, Conn};
 
 fn result(email: &str, status: InviteStatus) -> api::OrgInviteResult {
     api::OrgInviteResult {
@@ -90,17 +90,7 @@ impl Service {
         key: &str,
         req: &api::CreateOrgInvitations,
     ) -> ApiResult<api::OrgInviteResponse> {
-        if req.emails.is_empty() || req.emails.len() > validate::MAX_INVITE_BATCH {
-            return Err(ApiError::field(
-                "emails",
-                format!("give 1 to {} emails", validate::MAX_INVITE_BATCH),
-            ));
-        }
-        if let Some(t) = req.ttl_days
-            && !(1..=30).contains(&t)
-        {
-            return Err(ApiError::field("ttl_days", "must be between 1 and 30"));
-        }
+        super::invitations::check_batch(req.emails.len(), req.ttl_days)?;
         let done = retry(|| async {
             let now = self.now();
             let mut tx = self.begin().await?;
@@ -357,21 +347,8 @@ impl Service {
                     ));
                 }
                 None => {
-                    let username = self.free_username(&mut tx, &inv.email).await?;
-                    let u = store::users::insert_user(
-                        &mut tx,
-                        &NewUser {
-                            username: &username,
-                            email: &inv.email,
-                            name: None,
-                            is_admin: false,
-                        },
-                        now,
-                    )
-                    .await?;
-                    if first_token {
-                        token = Some(issue_token(&mut tx, &u.id, "first", now, None).await?);
-                    }
+                    let (u, first) = self.invitee_account(&mut tx, &inv.email, first_token, now).await?;
+                    token = first;
                     u
                 }
             };

@@ -57,23 +57,9 @@ pub async fn run(args: &AcceptArgs, ctx: &Ctx) -> Result<(), CliError> {
     ));
     match (&accepted.token, target) {
         (Some(token), Some((context, url))) => {
-            // The token first: a locked keyring leaves the config as it was.
-            let saved = ctx
-                .tokens()
-                .set(&context, &Secret::new(token.token.clone()), &url)?;
-            ctx.config().update(|c| {
-                let table = c.contexts.entry(context.clone()).or_default();
-                table.server = Some(url.clone());
-                table.project = Some(project.clone());
-                c.current_context = Some(context.clone());
-                Ok(())
+            save_first_token(ctx, &token.token, &context, &url, |t| {
+                t.project = Some(project.clone())
             })?;
-            if let TokenSource::File(path) = saved {
-                out.warn(&format!(
-                    "no OS keyring available; token saved to {} (mode 0600)",
-                    path.display()
-                ));
-            }
             out.info(&format!(
                 "Saved your new token for context {context}, now the current context, with project {project}"
             ));
@@ -132,22 +118,9 @@ fn joined_org(
         accepted.user.username
     ));
     if let (Some(token), Some((context, url))) = (&accepted.token, target) {
-        let saved = ctx
-            .tokens()
-            .set(&context, &Secret::new(token.token.clone()), &url)?;
-        ctx.config().update(|c| {
-            let table = c.contexts.entry(context.clone()).or_default();
-            table.server = Some(url.clone());
-            table.org = Some(org.to_owned());
-            c.current_context = Some(context.clone());
-            Ok(())
+        save_first_token(ctx, &token.token, &context, &url, |t| {
+            t.org = Some(org.to_owned())
         })?;
-        if let TokenSource::File(path) = saved {
-            out.warn(&format!(
-                "no OS keyring available; token saved to {} (mode 0600)",
-                path.display()
-            ));
-        }
         out.info(&format!(
             "Saved your new token for context {context}, now the current context, with org {org}"
         ));
@@ -187,4 +160,32 @@ fn existing_account(ctx: &Ctx, e: crate::api::ApiError) -> CliError {
             "log in first with `accessctl auth login --server {url}` (a token of that account), then run `accessctl roles invitations accept CODE` again in that context"
         ),
     )
+}
+
+/// Saves the token an accept made for a new account as context `context` of
+/// `url`, which becomes the current context; `select` sets what else the
+/// context holds (the project or the org joined). The token first: a locked
+/// keyring leaves the config as it was.
+fn save_first_token(
+    ctx: &Ctx,
+    token: &str,
+    context: &str,
+    url: &str,
+    select: impl FnOnce(&mut crate::config::ContextConfig),
+) -> Result<(), CliError> {
+    let saved = ctx.tokens().set(context, &Secret::new(token.to_owned()), url)?;
+    ctx.config().update(|c| {
+        let table = c.contexts.entry(context.to_owned()).or_default();
+        table.server = Some(url.to_owned());
+        select(table);
+        c.current_context = Some(context.to_owned());
+        Ok(())
+    })?;
+    if let TokenSource::File(path) = saved {
+        ctx.output().warn(&format!(
+            "no OS keyring available; token saved to {} (mode 0600)",
+            path.display()
+        ));
+    }
+    Ok(())
 }
