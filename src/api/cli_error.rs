@@ -31,64 +31,59 @@ impl fmt::Display for Cause {
 impl std::error::Error for Cause {}
 
 fn from_api(err: ApiError) -> CliError {
-    {
-        match err {
-            ApiError::Problem { status, problem } => {
-                let kind = ErrorKind::from_status(status);
-                let mut message =
-                    scrub_http(&problem.detail.clone().unwrap_or_else(|| problem.title.clone()));
-                if message.is_empty() {
-                    message = problem.code.title().to_owned();
-                }
-                for e in &problem.errors {
-                    let m = scrub_http(&e.message);
-                    if !message.contains(&m) {
-                        message.push_str(&format!("; {}: {m}", e.field));
-                    }
-                }
-                let mut hint = problem_hint(status, &problem);
-                // The hint lists the valid roles; the message need not say them again.
-                if !problem.valid_roles.is_empty()
-                    && let Some((head, _)) = message.split_once("; valid roles:")
-                {
-                    message.truncate(head.len());
-                }
-                if problem.code == ProblemCode::PrivilegeEscalation
-                    && let Some(role) = owner_grade_role(&problem)
-                {
-                    message = if role.eq_ignore_ascii_case("owner") {
-                        "only an owner can grant or revoke the owner role".to_owned()
-                    } else {
-                        format!(
-                            "only an owner (role '{role}') can grant or revoke the owner-grade role '{role}'"
-                        )
-                    };
-                    hint = Some("ask an owner of the project to do it".into());
-                }
-                let mut e = CliError::new(kind, message);
-                e.hints.extend(hint);
-                e
+    match err {
+        ApiError::Problem { status, problem } => {
+            let kind = ErrorKind::from_status(status);
+            let mut message = scrub_http(&problem.detail.clone().unwrap_or_else(|| problem.title.clone()));
+            if message.is_empty() {
+                message = problem.code.title().to_owned();
             }
-            ApiError::Status { status, .. } => CliError::new(
-                ErrorKind::from_status(status),
-                format!("the server answered {status} without a problem document"),
-            ),
-            ApiError::InsecureHttp(url) => {
-                CliError::usage(format!("refusing to send a token over plain http to {url}"))
-                    .with_hint("use https://, or pass --insecure-http if you really mean it")
+            for e in &problem.errors {
+                let m = scrub_http(&e.message);
+                if !message.contains(&m) {
+                    message.push_str(&format!("; {}: {m}", e.field));
+                }
             }
-            ApiError::Timeout(after) => CliError::other(format!(
-                "the request timed out after {}",
-                crate::timeparse::format_duration(after)
-            ))
-            .with_hint("raise it with --timeout, e.g. --timeout 30s"),
-            ApiError::Busy(after) => CliError::other(err_busy(after)).with_hint(
-                "try again later; a --timeout longer than the wait lets accessctl wait for it (up to 30 s)",
-            ),
-            ApiError::Connect(msg) => CliError::other(format!("cannot reach the server: {msg}"))
-                .with_hint("check that the server is running and --server / the context's server is right"),
-            other => CliError::other(other.to_string()),
+            let mut hint = problem_hint(status, &problem);
+            // The hint lists the valid roles; the message need not say them again.
+            if !problem.valid_roles.is_empty()
+                && let Some((head, _)) = message.split_once("; valid roles:")
+            {
+                message.truncate(head.len());
+            }
+            if problem.code == ProblemCode::PrivilegeEscalation
+                && let Some(role) = owner_grade_role(&problem)
+            {
+                message = if role.eq_ignore_ascii_case("owner") {
+                    "only an owner can grant or revoke the owner role".to_owned()
+                } else {
+                    format!("only an owner (role '{role}') can grant or revoke the owner-grade role '{role}'")
+                };
+                hint = Some("ask an owner of the project to do it".into());
+            }
+            let mut e = CliError::new(kind, message);
+            e.hints.extend(hint);
+            e
         }
+        ApiError::Status { status, .. } => CliError::new(
+            ErrorKind::from_status(status),
+            format!("the server answered {status} without a problem document"),
+        ),
+        ApiError::InsecureHttp(url) => {
+            CliError::usage(format!("refusing to send a token over plain http to {url}"))
+                .with_hint("use https://, or pass --insecure-http if you really mean it")
+        }
+        ApiError::Timeout(after) => CliError::other(format!(
+            "the request timed out after {}",
+            crate::timeparse::format_duration(after)
+        ))
+        .with_hint("raise it with --timeout, e.g. --timeout 30s"),
+        ApiError::Busy(after) => CliError::other(err_busy(after)).with_hint(
+            "try again later; a --timeout longer than the wait lets accessctl wait for it (up to 30 s)",
+        ),
+        ApiError::Connect(msg) => CliError::other(format!("cannot reach the server: {msg}"))
+            .with_hint("check that the server is running and --server / the context's server is right"),
+        other => CliError::other(other.to_string()),
     }
 }
 
