@@ -243,7 +243,13 @@ where
 
 fn fetch_blocking(kind: Kind) -> Result<Vec<CompletionCandidate>, CliError> {
     let line = typed();
-    let mut ctx = crate::build_ctx(line.config.clone(), &line.inputs(), true)?.without_retries();
+    let mut ctx = crate::build_ctx(
+        &crate::process::Process::inherited(),
+        line.config.clone(),
+        &line.inputs(),
+        true,
+    )?
+    .without_retries();
     let team = line.team.clone();
     ctx.settings.timeout.value = ctx.settings.timeout.value.min(DEADLINE);
     // Completion never creates the local database; it only reads one that exists.

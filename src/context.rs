@@ -31,6 +31,8 @@ pub struct Environment {
     pub editor: Option<String>,
     /// Where temp files go (`$TMPDIR` or the OS default), for `roles edit`.
     pub temp_dir: PathBuf,
+    /// The run's stdin (`--from-file -`, `--with-token`, answers to prompts).
+    pub stdin: crate::process::Stdin,
 }
 
 /// The context of one command run.
@@ -250,9 +252,9 @@ impl Ctx {
             first.make_ascii_uppercase();
         }
         self.output.prompt(&format!("{question}? [y/N] "));
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
+        let line = self
+            .stdin()
+            .read_line()
             .map_err(|e| CliError::io("cannot read the answer", e))?;
         if matches!(line.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             Ok(())
@@ -266,11 +268,16 @@ impl Ctx {
         self.env.stdin_tty
     }
 
+    /// The run's stdin.
+    pub fn stdin(&self) -> &crate::process::Stdin {
+        &self.env.stdin
+    }
+
     /// The email list of `--from-file FILE|-` (stdin for `-`): invalid lines come
     /// back beside the entries; an unreadable, non-UTF-8, empty or broken (a quote
     /// never closed) input is bad input (exit 2).
     pub fn read_email_list(&self, path: &str) -> Result<crate::input::emails::EmailList, CliError> {
-        crate::input::emails::read_email_list(path).map_err(|e| {
+        crate::input::emails::read_email_list(path, self.stdin()).map_err(|e| {
             let hint = e.hint();
             let err = CliError::usage(e.to_string());
             match hint {
@@ -309,16 +316,12 @@ impl Ctx {
     /// The text of an input file given on the command line, or of stdin for `-`
     /// (`--from-file FILE|-`); an unreadable one is bad input (exit 2).
     pub fn read_input(&self, path: &str) -> Result<String, CliError> {
-        use std::io::Read;
-        let mut text = String::new();
         if path == "-" {
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))?;
+            self.stdin()
+                .read_to_string()
+                .map_err(|e| CliError::usage(format!("cannot read stdin: {e}")))
         } else {
-            text = std::fs::read_to_string(path)
-                .map_err(|e| CliError::usage(format!("cannot read '{path}': {e}")))?;
+            std::fs::read_to_string(path).map_err(|e| CliError::usage(format!("cannot read '{path}': {e}")))
         }
-        Ok(text)
     }
 }

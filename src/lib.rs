@@ -19,12 +19,12 @@ pub mod interrupt;
 pub mod local;
 pub mod origin;
 pub mod output;
+pub mod process;
 pub mod settings;
 pub mod suggest;
 pub mod terminal;
 pub mod timeparse;
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -36,6 +36,7 @@ use crate::context::{Ctx, Environment};
 use crate::credentials::{Secret, TokenStore};
 use crate::error::{CliError, ErrorKind};
 use crate::output::Output;
+use crate::process::Process;
 use crate::settings::{OutputFormat, Settings};
 
 /// The whole program: parse, resolve, run, map the result to an exit code.
@@ -49,45 +50,54 @@ pub fn main() -> ExitCode {
 }
 
 fn real_main() -> ExitCode {
-    let matches = match Cli::command().try_get_matches() {
+    ExitCode::from(run_in(&Process::inherited(), std::env::args_os()))
+}
+
+/// One run of the program in `process` (the process's own in `main`, a test's
+/// in the CLI's tests): parses `args` (the program name first), resolves the
+/// settings, runs the command and prints its error; returns the exit code.
+pub fn run_in(process: &Process, args: impl IntoIterator<Item = std::ffi::OsString>) -> u8 {
+    let plain = Output::new(OutputFormat::Text, false, false).with_streams(process.streams.clone());
+    let matches = match Cli::command().try_get_matches_from(args) {
         Ok(m) => m,
-        Err(e) => return ExitCode::from(output::print_clap(&e)),
+        Err(e) => return plain.clap(&e),
     };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(c) => c,
-        Err(e) => return ExitCode::from(output::print_clap(&e)),
+        Err(e) => return plain.clap(&e),
     };
     let quiet = cli.global.quiet;
     if let cli::Command::Completion(args) = &cli.command {
         // Needs no settings: a broken config file must not break the shell's startup.
-        let output = Output::new(OutputFormat::Text, quiet, true, false);
-        let shell = std::env::var("SHELL").ok().filter(|s| !s.is_empty());
+        let output = Output::new(OutputFormat::Text, quiet, false).with_streams(process.streams.clone());
+        let shell = process.var("SHELL").filter(|s| !s.is_empty());
         return finish(
             commands::completion::print(args, shell.as_deref(), &output),
             &output,
         );
     }
-    match prepare(&cli, &matches) {
+    match prepare(&cli, &matches, process) {
         Ok(ctx) => {
             let output = ctx.output().clone();
-            finish(execute(cli, ctx), &output)
+            finish(execute(cli, ctx, process.signals), &output)
         }
         Err(e) => {
             let inputs = cli::inputs(&cli.global, &matches);
-            Output::new(OutputFormat::Text, quiet, true, false)
-                .with_terminal(terminal(&inputs))
+            Output::new(OutputFormat::Text, quiet, false)
+                .with_streams(process.streams.clone())
+                .with_terminal(terminal(process, &inputs))
                 .error(&e);
-            e.exit_code()
+            e.kind.exit_code()
         }
     }
 }
 
-fn finish(result: Result<(), CliError>, output: &Output) -> ExitCode {
+fn finish(result: Result<(), CliError>, output: &Output) -> u8 {
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => 0,
         Err(e) => {
             output.error(&e);
-            e.exit_code()
+            e.kind.exit_code()
         }
     }
 }
@@ -95,15 +105,15 @@ fn finish(result: Result<(), CliError>, output: &Output) -> ExitCode {
 /// The terminal facts of this run (size, colour, pager), read once (part of
 /// `prepare`: `COLUMNS`, `LINES`, `NO_COLOR`, `CLICOLOR_FORCE`, `ACCESSCTL_PAGER`,
 /// `PAGER`).
-fn terminal(inputs: &settings::Inputs) -> output::Terminal {
-    output::Terminal::detect(|k| std::env::var(k).ok(), inputs.no_color, inputs.no_pager)
+fn terminal(process: &Process, inputs: &settings::Inputs) -> output::Terminal {
+    output::Terminal::detect(process, inputs.no_color, inputs.no_pager)
 }
 
 /// Resolves settings and gathers the environment: the only place that reads env vars
 /// (besides clap's documented fallbacks).
-fn prepare(cli: &Cli, matches: &clap::ArgMatches) -> Result<Ctx, CliError> {
+fn prepare(cli: &Cli, matches: &clap::ArgMatches, process: &Process) -> Result<Ctx, CliError> {
     let inputs = cli::inputs(&cli.global, matches);
-    build_ctx(cli.global.config.clone(), &inputs, true)
+    build_ctx(process, cli.global.config.clone(), &inputs, true)
 }
 
 /// Builds the [`Ctx`] from the command line's inputs: finds the config file, resolves
@@ -111,51 +121,55 @@ fn prepare(cli: &Cli, matches: &clap::ArgMatches) -> Result<Ctx, CliError> {
 /// and by dynamic completion (`complete.rs`), so both talk to the same server the same
 /// way.
 pub(crate) fn build_ctx(
+    process: &Process,
     config_flag: Option<PathBuf>,
     inputs: &settings::Inputs,
     use_keyring: bool,
 ) -> Result<Ctx, CliError> {
-    let dirs = directories::ProjectDirs::from("", "", "accessctl")
-        .ok_or_else(|| CliError::other("cannot find your home directory (is HOME set?)"))?;
-    let config_path = config_flag.unwrap_or_else(|| dirs.config_dir().join("config.toml"));
+    let (config_dir, data_dir) = match &process.dirs {
+        Some(dirs) => dirs.clone(),
+        None => {
+            let dirs = directories::ProjectDirs::from("", "", "accessctl")
+                .ok_or_else(|| CliError::other("cannot find your home directory (is HOME set?)"))?;
+            (dirs.config_dir().to_path_buf(), dirs.data_dir().to_path_buf())
+        }
+    };
+    let config_path = config_flag.unwrap_or_else(|| config_dir.join("config.toml"));
     let config = ConfigStore::new(config_path.clone());
     let settings = Settings::resolve(inputs, &config.load()?)?;
-    let output = Output::new(
-        settings.output.value,
-        settings.quiet,
-        settings.no_color,
-        settings.verbose,
-    )
-    .with_terminal(terminal(inputs))
-    .with_filter(settings.filter.clone());
+    let output = Output::new(settings.output.value, settings.quiet, settings.verbose)
+        .with_streams(process.streams.clone())
+        .with_terminal(terminal(process, inputs))
+        .with_filter(settings.filter.clone());
     let credentials_path = config_path
         .parent()
         .map(|d| d.join("credentials.toml"))
         .unwrap_or_else(|| PathBuf::from("credentials.toml"));
-    let env_token = std::env::var("ACCESSCTL_TOKEN")
-        .ok()
-        .filter(|t| !t.trim().is_empty());
+    let env_token = process.var("ACCESSCTL_TOKEN").filter(|t| !t.trim().is_empty());
     let tokens = TokenStore::new(
         env_token.map(|t| Secret::new(t.trim())),
         credentials_path,
         use_keyring,
     );
     let env = Environment {
-        data_dir: dirs.data_dir().to_path_buf(),
-        os_user: std::env::var("USER")
-            .ok()
-            .or_else(|| std::env::var("USERNAME").ok()),
-        stdin_tty: std::io::stdin().is_terminal(),
-        shell: std::env::var("SHELL").ok().filter(|s| !s.is_empty()),
+        data_dir,
+        os_user: process.var("USER").or_else(|| process.var("USERNAME")),
+        stdin_tty: process.stdin_tty,
+        shell: process.var("SHELL").filter(|s| !s.is_empty()),
         editor: ["VISUAL", "EDITOR"]
             .iter()
-            .find_map(|k| std::env::var(k).ok().filter(|v| !v.trim().is_empty())),
-        temp_dir: std::env::temp_dir(),
+            .find_map(|k| process.var(k).filter(|v| !v.trim().is_empty())),
+        temp_dir: process
+            .var("TMPDIR")
+            .filter(|d| !d.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(std::env::temp_dir),
+        stdin: process.stdin.clone(),
     };
     Ok(Ctx::new(settings, output, config, tokens, env))
 }
 
-fn execute(cli: Cli, ctx: Ctx) -> Result<(), CliError> {
+fn execute(cli: Cli, ctx: Ctx, signals: bool) -> Result<(), CliError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -164,7 +178,11 @@ fn execute(cli: Cli, ctx: Ctx) -> Result<(), CliError> {
     runtime.block_on(async {
         // The handler is installed before the command starts, so an early Ctrl-C is
         // never the default kill. Work that claimed Ctrl-C gets the first one.
-        let interrupted = ctx.interrupts().listen()?;
+        let interrupted: std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> = if signals {
+            Box::pin(ctx.interrupts().listen()?)
+        } else {
+            Box::pin(std::future::pending())
+        };
         tokio::select! {
             biased;
             _ = interrupted => Err(CliError::new(ErrorKind::Interrupted, "interrupted")),

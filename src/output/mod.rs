@@ -13,7 +13,6 @@ pub mod table;
 pub mod template;
 pub mod views;
 
-use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -22,6 +21,7 @@ pub use table::Table;
 pub use views::Tabular;
 
 use crate::error::CliError;
+use crate::process::{Process, Streams};
 use crate::settings::OutputFormat;
 use sanitize::sanitize;
 
@@ -33,6 +33,7 @@ pub struct Output {
     term: Terminal,
     verbose: bool,
     filter: Option<Filter>,
+    streams: Streams,
 }
 
 /// What replaces the `-o` format: `--jq EXPR` or `--template TPL` (clap lets a
@@ -67,16 +68,16 @@ pub const DEFAULT_PAGER: &str = "less -FRX";
 pub const FALLBACK_WIDTH: usize = 80;
 
 impl Terminal {
-    /// The terminal as the process sees it: `env` reads an environment variable
+    /// The terminal as the run's [`Process`] sees it, and its environment
     /// (`COLUMNS`, `LINES`, `NO_COLOR`, `CLICOLOR_FORCE`, `ACCESSCTL_PAGER`, `PAGER`).
     /// `NO_COLOR` set to anything non-empty (or `--no-color`) turns colour off;
     /// `CLICOLOR_FORCE` set to anything but `0` turns it on even when piped.
-    pub fn detect(env: impl Fn(&str) -> Option<String>, no_color: bool, no_pager: bool) -> Terminal {
+    pub fn detect(process: &Process, no_color: bool, no_pager: bool) -> Terminal {
         Terminal::from_facts(
-            std::io::stdout().is_terminal(),
-            std::io::stderr().is_terminal(),
-            terminal_size::terminal_size_of(std::io::stdout()).map(|(w, h)| (w.0 as usize, h.0 as usize)),
-            env,
+            process.stdout_tty,
+            process.stderr_tty,
+            process.size,
+            |k| process.var(k),
             no_color,
             no_pager,
         )
@@ -130,30 +131,29 @@ impl Terminal {
 }
 
 impl Output {
-    /// An output on a terminal found out without the environment (no pager, no
-    /// colour unless on a terminal and not `no_color`); [`Output::with_terminal`]
-    /// gives it what `prepare` found.
-    pub fn new(format: OutputFormat, quiet: bool, no_color: bool, verbose: bool) -> Self {
-        let term = Terminal::from_facts(
-            std::io::stdout().is_terminal(),
-            std::io::stderr().is_terminal(),
-            terminal_size::terminal_size_of(std::io::stdout()).map(|(w, h)| (w.0 as usize, h.0 as usize)),
-            |_| None,
-            no_color,
-            true,
-        );
+    /// An output on the process's stdout and stderr, as if neither were a terminal
+    /// (no colour, no pager); [`Output::with_terminal`] and [`Output::with_streams`]
+    /// give it what `prepare` found.
+    pub fn new(format: OutputFormat, quiet: bool, verbose: bool) -> Self {
         Output {
             format,
             quiet,
-            term,
+            term: Terminal::default(),
             verbose,
             filter: None,
+            streams: Streams::Inherited,
         }
     }
 
     /// The terminal `prepare` found.
     pub fn with_terminal(mut self, term: Terminal) -> Self {
         self.term = term;
+        self
+    }
+
+    /// Where stdout and stderr go (the run's [`Process`]).
+    pub fn with_streams(mut self, streams: Streams) -> Self {
+        self.streams = streams;
         self
     }
 
@@ -348,8 +348,7 @@ impl Output {
     }
 
     fn stdout(&self, text: &str) -> Result<(), CliError> {
-        let mut out = std::io::stdout().lock();
-        match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        match self.streams.stdout(text.as_bytes()) {
             Ok(()) => Ok(()),
             // A closed pipe (`| head`) is the reader's choice, not our failure.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
@@ -360,32 +359,32 @@ impl Output {
     /// A message for the person at the terminal (stderr; silent with `-q`).
     pub fn info(&self, msg: &str) {
         if !self.quiet {
-            stderr_line(&sanitize(msg));
+            self.stderr_line(&sanitize(msg));
         }
     }
 
     /// A warning (stderr, even with `-q`).
     pub fn warn(&self, msg: &str) {
-        stderr_line(&format!("{}{}", self.prefix(Prefix::Warning), sanitize(msg)));
+        self.stderr_line(&format!("{}{}", self.prefix(Prefix::Warning), sanitize(msg)));
     }
 
     /// The `error:` line and its `hint:`, the prefixes coloured like clap's on a
     /// terminal.
     pub fn error(&self, err: &CliError) {
-        stderr_line(&format!(
+        self.stderr_line(&format!(
             "{}{}",
             self.prefix(Prefix::Error),
             sanitize(&err.message)
         ));
         for hint in &err.hints {
-            stderr_line(&format!("{}{}", self.prefix(Prefix::Hint), sanitize(hint)));
+            self.stderr_line(&format!("{}{}", self.prefix(Prefix::Hint), sanitize(hint)));
         }
         if self.verbose {
             // The chain of causes, for whoever debugs it (never secrets: no
             // error of this program holds a token or a code).
             let mut cause = std::error::Error::source(err);
             while let Some(c) = cause {
-                stderr_line(&format!("  caused by: {}", sanitize(&c.to_string())));
+                self.stderr_line(&format!("  caused by: {}", sanitize(&c.to_string())));
                 cause = c.source();
             }
         }
@@ -397,28 +396,60 @@ impl Output {
 
     /// A prompt on stderr (no newline).
     pub fn prompt(&self, msg: &str) {
-        let mut e = std::io::stderr().lock();
-        let _ = write!(e, "{}", sanitize(msg));
-        let _ = e.flush();
+        self.streams.stderr(sanitize(msg).as_bytes());
     }
 
     /// A progress bar counting `unit` on stderr: drawn only when stderr is a terminal
     /// and not with `-q`.
     pub fn progress(&self, unit: &str) -> progress::Progress {
-        progress::Progress::new(!self.quiet && std::io::stderr().is_terminal(), unit)
+        progress::Progress::new(!self.quiet && self.term.stderr_tty, unit, self.streams.clone())
     }
 
     /// Where the API client announces a wait before a retry: stderr, only when it
     /// is a terminal and not with `-q` (a script sees only the outcome).
     pub fn notifier(&self) -> Option<crate::api::Tracer> {
-        (!self.quiet && std::io::stderr().is_terminal())
-            .then(|| Arc::new(|line: &str| stderr_line(&sanitize(line))) as crate::api::Tracer)
+        let streams = self.streams.clone();
+        (!self.quiet && self.term.stderr_tty)
+            .then(|| Arc::new(move |line: &str| stderr_line(&streams, &sanitize(line))) as crate::api::Tracer)
     }
 
     /// The `-v` trace sink, when verbose.
     pub fn tracer(&self) -> Option<crate::api::Tracer> {
+        let streams = self.streams.clone();
         self.verbose
-            .then(|| Arc::new(|line: &str| stderr_line(&sanitize(line))) as crate::api::Tracer)
+            .then(|| Arc::new(move |line: &str| stderr_line(&streams, &sanitize(line))) as crate::api::Tracer)
+    }
+
+    /// One failed item of a batch (an invalid email, a conflict) on stderr, shown
+    /// even with `-q`. It is a result line, not the run's error: the run's single
+    /// `error:` line is its summary.
+    pub fn item_failure(&self, err: &CliError) {
+        self.stderr_line(&sanitize(&err.message));
+    }
+
+    /// Prints a clap parse failure or `--help`/`--version`; returns the exit code.
+    pub fn clap(&self, err: &clap::Error) -> u8 {
+        if err.kind() == clap::error::ErrorKind::DisplayVersion {
+            // Subcommands would print `accessctl-roles-list 0.1.0`.
+            let _ = self
+                .streams
+                .stdout(format!("accessctl {}\n", env!("CARGO_PKG_VERSION")).as_bytes());
+            return 0;
+        }
+        match &self.streams {
+            Streams::Inherited => {
+                let _ = err.print();
+            }
+            streams if err.use_stderr() => streams.stderr(err.render().to_string().as_bytes()),
+            streams => {
+                let _ = streams.stdout(err.render().to_string().as_bytes());
+            }
+        }
+        if err.use_stderr() { 2 } else { 0 }
+    }
+
+    fn stderr_line(&self, line: &str) {
+        stderr_line(&self.streams, line);
     }
 }
 
@@ -447,34 +478,6 @@ impl Prefix {
     }
 }
 
-/// Prints a failure without colour: `error: …` and optionally `hint: …`, on stderr
-/// (prefer [`Output::error`]).
-pub fn print_error(err: &CliError) {
-    stderr_line(&format!("error: {}", sanitize(&err.message)));
-    for hint in &err.hints {
-        stderr_line(&format!("hint: {}", sanitize(hint)));
-    }
-}
-
-/// One failed item of a batch (an invalid email, a conflict) on stderr, shown even
-/// with `-q`. It is a result line, not the run's error: the run's single `error:`
-/// line is its summary.
-pub fn print_item_failure(err: &CliError) {
-    stderr_line(&sanitize(&err.message));
-}
-
-/// Prints a clap parse failure or `--help`/`--version`; returns the exit code.
-pub fn print_clap(err: &clap::Error) -> u8 {
-    if err.kind() == clap::error::ErrorKind::DisplayVersion {
-        // Subcommands would print `accessctl-roles-list 0.1.0`.
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "accessctl {}", env!("CARGO_PKG_VERSION"));
-        return 0;
-    }
-    let _ = err.print();
-    if err.use_stderr() { 2 } else { 0 }
-}
-
 /// Replaces the panic message (and any backtrace) with one `error:` line.
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
@@ -484,14 +487,14 @@ pub fn install_panic_hook() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        stderr_line(&format!("error: internal error: {}", sanitize(&msg)));
-        stderr_line("hint: this is a bug in accessctl; please report it");
+        let streams = Streams::Inherited;
+        stderr_line(&streams, &format!("error: internal error: {}", sanitize(&msg)));
+        stderr_line(&streams, "hint: this is a bug in accessctl; please report it");
     }));
 }
 
-fn stderr_line(line: &str) {
-    let mut e = std::io::stderr().lock();
-    let _ = writeln!(e, "{line}");
+fn stderr_line(streams: &Streams, line: &str) {
+    streams.stderr(format!("{line}\n").as_bytes());
 }
 
 /// Sanitizes every string (and object key) of `value` for a terminal.

@@ -8,15 +8,17 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressFinish, ProgressStyle};
 
 use super::sanitize::sanitize;
+use crate::process::Streams;
 
 /// A progress bar, or nothing when stderr is not a terminal (or with `-q`).
 pub struct Progress {
     bar: Option<ProgressBar>,
+    streams: Streams,
 }
 
 impl Progress {
     /// `unit` names what is counted (`emails`).
-    pub(super) fn new(enabled: bool, unit: &str) -> Progress {
+    pub(super) fn new(enabled: bool, unit: &str, streams: Streams) -> Progress {
         let bar = enabled.then(|| {
             let style = ProgressStyle::with_template(&format!("[{{bar:40}}] {{pos}}/{{len}} {unit}"))
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
@@ -25,7 +27,7 @@ impl Progress {
                 .with_style(style)
                 .with_finish(ProgressFinish::AndClear)
         });
-        Progress { bar }
+        Progress { bar, streams }
     }
 
     /// `done` of `total` are finished.
@@ -46,8 +48,8 @@ impl Progress {
     pub fn line(&self, msg: &str) {
         let msg = sanitize(msg);
         match &self.bar {
-            Some(bar) => bar.suspend(|| super::stderr_line(&msg)),
-            None => super::stderr_line(&msg),
+            Some(bar) => bar.suspend(|| super::stderr_line(&self.streams, &msg)),
+            None => super::stderr_line(&self.streams, &msg),
         }
     }
 

@@ -30,7 +30,7 @@ enum Mode {
 }
 
 /// A list being printed (to stdout, or a buffer in tests); see the module doc.
-pub struct ListStream<'a, T, W: Write = std::io::Stdout> {
+pub struct ListStream<'a, T, W: Write = crate::process::StdoutWriter> {
     out: &'a Output,
     sink: W,
     mode: Mode,
@@ -44,7 +44,7 @@ impl Output {
     /// Starts printing a list that arrives in pages; `empty` goes to stderr (text
     /// mode) when there are none.
     pub fn list_stream<'a, T: Tabular + Serialize>(&'a self, empty: &'a str) -> ListStream<'a, T> {
-        self.list_stream_to(empty, std::io::stdout())
+        self.list_stream_to(empty, self.streams.stdout_writer())
     }
 
     fn list_stream_to<'a, T: Tabular + Serialize, W: Write>(
@@ -271,7 +271,7 @@ mod tests {
 
     #[test]
     fn a_failure_after_the_first_page_leaves_json_unterminated() {
-        let out = Output::new(OutputFormat::Json, false, true, false);
+        let out = Output::new(OutputFormat::Json, false, false);
         let mut buf = Vec::new();
         let mut list = out.list_stream_to::<RoleBinding, _>("none", &mut buf);
         list.page((0..3).map(binding).collect()).unwrap();
@@ -296,7 +296,7 @@ mod tests {
             (OutputFormat::Tsv, false),
             (OutputFormat::Json, true),
         ] {
-            let out = Output::new(format, quiet, true, false);
+            let out = Output::new(format, quiet, false);
             for n in [0, 1, 23] {
                 for page in [1, 5, 23, 50] {
                     assert_eq!(

@@ -685,6 +685,33 @@ impl Home {
         }
     }
 
+    /// Runs accessctl in this process (`accessctl::run_in` with a captured
+    /// [`accessctl::process::Process`]): the same HOME, USER and extra environment,
+    /// stdin empty, no terminal. Only for runs that read no other environment
+    /// (clap's `ACCESSCTL_*` fallbacks and jq's `$ENV` read this process's).
+    pub fn run_in_process(&self, args: impl CommandLine) -> Run {
+        let mut env = vec![
+            ("HOME".to_owned(), self.path().display().to_string()),
+            ("USER".to_owned(), "tester".to_owned()),
+        ];
+        env.extend(self.env.iter().cloned());
+        let (process, captured) = accessctl::process::Process::captured(
+            env,
+            None,
+            self.path().join(".config/accessctl"),
+            self.path().join(".local/share/accessctl"),
+        );
+        let mut argv = vec![std::ffi::OsString::from("accessctl")];
+        argv.extend(args.to_args().into_iter().map(Into::into));
+        let code = accessctl::run_in(&process, argv);
+        Run {
+            code: i32::from(code),
+            stdout: String::from_utf8(captured.stdout()).unwrap(),
+            stderr: String::from_utf8(captured.stderr()).unwrap(),
+            home: self.path().to_path_buf(),
+        }
+    }
+
     /// `auth login --with-token` as context `test`, which becomes current.
     pub fn login(&self, server: &Server, token: &str) -> Run {
         let args = [

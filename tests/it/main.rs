@@ -10,6 +10,7 @@ mod config;
 mod errors;
 mod formats;
 mod help;
+mod in_process;
 mod invitations;
 mod jq;
 mod json;

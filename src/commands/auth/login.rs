@@ -3,7 +3,6 @@
 //! /v1/users/me, saves it and makes the context current. With `--email`, the token
 //! comes from a mailed login code instead (see `login_email.rs`).
 
-use std::io::Read;
 use std::sync::Arc;
 
 use crate::api::ApiClient;
@@ -138,11 +137,9 @@ fn host_of(server: &str) -> String {
 
 async fn read_token(args: &LoginArgs, ctx: &Ctx) -> Result<Secret, CliError> {
     let raw = if args.with_token {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| CliError::io("cannot read the token from stdin", e))?;
-        s
+        ctx.stdin()
+            .read_to_string()
+            .map_err(|e| CliError::io("cannot read the token from stdin", e))?
     } else if ctx.stdin_is_tty() {
         crate::terminal::prompt_hidden("Paste your API token: ").await?
     } else {

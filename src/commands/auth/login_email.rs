@@ -78,11 +78,9 @@ async fn read(ctx: &Ctx, prompt: &'static str, what: &str) -> Result<String, Cli
     let raw = if ctx.stdin_is_tty() {
         crate::terminal::prompt_hidden(prompt).await?
     } else {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| CliError::io(format!("cannot read the {what} from stdin"), e))?;
-        line
+        ctx.stdin()
+            .read_line()
+            .map_err(|e| CliError::io(format!("cannot read the {what} from stdin"), e))?
     };
     let answer = raw.trim().to_owned();
     if answer.is_empty() {

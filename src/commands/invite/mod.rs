@@ -26,17 +26,17 @@ pub fn email_list(args: &[String], from_file: Option<&str>, ctx: &Ctx) -> Result
     };
     let list = emails::merge(args, file).map_err(|e| CliError::usage(e.to_string()))?;
     if list.entries.is_empty() {
-        return Err(nothing_valid(&list.invalid));
+        return Err(nothing_valid(&list.invalid, ctx.output()));
     }
     Ok(list)
 }
 
-fn nothing_valid(invalid: &[InvalidLine]) -> CliError {
+fn nothing_valid(invalid: &[InvalidLine], out: &crate::output::Output) -> CliError {
     if let [one] = invalid {
         return CliError::usage(one.to_string());
     }
     for line in invalid {
-        crate::output::print_item_failure(&CliError::usage(line.to_string()));
+        out.item_failure(&CliError::usage(line.to_string()));
     }
     CliError::usage(format!(
         "none of the {} emails is valid; nothing was sent",

@@ -212,7 +212,7 @@ pub(super) fn report(
     if let Some(err) = common_failure(failures, answered, results) {
         if several {
             for r in results.iter().filter(|r| r.status == EmailStatus::Invalid) {
-                r.error().iter().for_each(crate::output::print_item_failure);
+                r.error().iter().for_each(|e| out.item_failure(e));
             }
         }
         return Err(err);
@@ -230,7 +230,7 @@ pub(super) fn report(
                 out.info(&format!("{}: already a member with role {}", r.email, r.role()))
             }
             _ => match r.error() {
-                Some(err) if several => crate::output::print_item_failure(&err),
+                Some(err) if several => out.item_failure(&err),
                 Some(err) => single_error = Some(err),
                 None => {}
             },

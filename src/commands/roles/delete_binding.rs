@@ -28,10 +28,8 @@ pub async fn run(args: &DeleteBindingArgs, ctx: &Ctx) -> Result<(), CliError> {
             Ok(id) => id,
             Err(err) => {
                 if args.ids.len() > 1 {
-                    crate::output::print_item_failure(&CliError::new(
-                        err.kind,
-                        format!("{given}: {}", err.message),
-                    ));
+                    ctx.output()
+                        .item_failure(&CliError::new(err.kind, format!("{given}: {}", err.message)));
                 }
                 failures.push(err);
                 continue;
@@ -47,10 +45,8 @@ pub async fn run(args: &DeleteBindingArgs, ctx: &Ctx) -> Result<(), CliError> {
                     err.set_hint("see `accessctl roles list-bindings`");
                 }
                 if args.ids.len() > 1 {
-                    crate::output::print_item_failure(&CliError::new(
-                        err.kind,
-                        format!("{id}: {}", err.message),
-                    ));
+                    ctx.output()
+                        .item_failure(&CliError::new(err.kind, format!("{id}: {}", err.message)));
                 }
                 failures.push(err);
             }

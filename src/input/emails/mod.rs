@@ -140,10 +140,10 @@ fn join_lines(lines: &[usize]) -> String {
     s.join(", ")
 }
 
-/// Reads `FILE`, or standard input for `-`; errors name the file as `'FILE'`.
-pub fn read_email_list(path: &str) -> Result<EmailList, EmailListError> {
+/// Reads `FILE`, or `stdin` for `-`; errors name the file as `'FILE'`.
+pub fn read_email_list(path: &str, stdin: &crate::process::Stdin) -> Result<EmailList, EmailListError> {
     if path == "-" {
-        parse_email_list("standard input", io::stdin().lock())
+        stdin.with_reader(|r| parse_email_list("standard input", r))
     } else {
         let name = format!("'{path}'");
         let file = std::fs::File::open(path).map_err(|source| EmailListError::Read {

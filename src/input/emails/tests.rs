@@ -365,11 +365,11 @@ fn reads_a_file_by_path() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("emails.csv");
     std::fs::write(&path, "email,role\na@example.com,admin\n").unwrap();
-    let list = read_email_list(path.to_str().unwrap()).unwrap();
+    let list = read_email_list(path.to_str().unwrap(), &crate::process::Stdin::Inherited).unwrap();
     assert_eq!(list.entries, vec![entry("a@example.com", Some("admin"), 2)]);
     assert!(list.invalid.is_empty());
     std::fs::write(&path, "# nobody\n").unwrap();
-    let err = read_email_list(path.to_str().unwrap()).unwrap_err();
+    let err = read_email_list(path.to_str().unwrap(), &crate::process::Stdin::Inherited).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!(
@@ -379,7 +379,7 @@ fn reads_a_file_by_path() {
     );
 
     let missing = dir.path().join("nope.txt");
-    let err = read_email_list(missing.to_str().unwrap()).unwrap_err();
+    let err = read_email_list(missing.to_str().unwrap(), &crate::process::Stdin::Inherited).unwrap_err();
     assert!(matches!(err, EmailListError::Read { .. }), "{err:?}");
     assert!(err.to_string().starts_with("cannot read "), "{err}");
     assert!(err.to_string().contains("nope.txt"), "{err}");

@@ -21,13 +21,10 @@ pub async fn run(args: &DisableArgs, ctx: &Ctx) -> Result<(), CliError> {
         None if ctx.stdin_is_tty() => {
             crate::terminal::prompt_hidden("TOTP code from your authenticator: ").await?
         }
-        None => {
-            let mut line = String::new();
-            std::io::stdin()
-                .read_line(&mut line)
-                .map_err(|e| CliError::io("cannot read the TOTP code from stdin", e))?;
-            line
-        }
+        None => ctx
+            .stdin()
+            .read_line()
+            .map_err(|e| CliError::io("cannot read the TOTP code from stdin", e))?,
     };
     let code = super::totp_code(&given)?;
     let user = ctx

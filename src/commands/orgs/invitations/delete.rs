@@ -33,7 +33,8 @@ pub async fn run(args: &DeleteArgs, ctx: &Ctx) -> Result<(), CliError> {
                     err.set_hint("see `accessctl orgs invitations list`");
                 }
                 if emails.len() > 1 {
-                    crate::output::print_item_failure(&CliError::new(err.kind, err.message.clone()));
+                    ctx.output()
+                        .item_failure(&CliError::new(err.kind, err.message.clone()));
                 }
                 failures.push(err);
             }

@@ -77,7 +77,7 @@ pub async fn run(args: &InviteUserArgs, ctx: &Ctx) -> Result<(), CliError> {
         out.list(&resp.results, "No results")?;
         if resp.results.len() > 1 {
             for f in &failures {
-                crate::output::print_item_failure(f);
+                ctx.output().item_failure(f);
             }
         }
     }
