@@ -2,7 +2,6 @@
 //! to. This is the only place that knows exit codes (cli.md, "Errors and exit codes").
 
 use std::fmt;
-use std::process::ExitCode;
 
 /// The class of a failure; each maps to one exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,11 +150,6 @@ impl CliError {
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hints.push(hint.into());
         self
-    }
-
-    /// The exit code of this error.
-    pub fn exit_code(&self) -> ExitCode {
-        ExitCode::from(self.kind.exit_code())
     }
 
     /// An I/O failure on a local file.

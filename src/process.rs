@@ -154,10 +154,7 @@ impl Streams {
                 out.write_all(bytes).and_then(|()| out.flush())
             }
             Streams::Captured(c) => {
-                c.stdout
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend_from_slice(bytes);
+                append(&c.stdout, bytes);
                 Ok(())
             }
         }
@@ -171,10 +168,7 @@ impl Streams {
                 let _ = e.write_all(bytes).and_then(|()| e.flush());
             }
             Streams::Captured(c) => {
-                c.stderr
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend_from_slice(bytes);
+                append(&c.stderr, bytes);
             }
         }
     }
@@ -185,6 +179,14 @@ impl Streams {
     }
 }
 
+/// Adds `bytes` to a captured stream.
+fn append(stream: &Mutex<Vec<u8>>, bytes: &[u8]) {
+    stream
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .extend_from_slice(bytes);
+}
+
 /// Stdout of a [`Streams`] as a writer; each `write` goes straight through.
 pub struct StdoutWriter(Streams);
 
@@ -193,10 +195,7 @@ impl Write for StdoutWriter {
         match &self.0 {
             Streams::Inherited => io::stdout().lock().write(buf),
             Streams::Captured(c) => {
-                c.stdout
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend_from_slice(buf);
+                append(&c.stdout, buf);
                 Ok(buf.len())
             }
         }
