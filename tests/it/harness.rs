@@ -431,6 +431,12 @@ impl CommandLine for &Vec<&str> {
     }
 }
 
+impl CommandLine for &[String] {
+    fn to_args(&self) -> Vec<String> {
+        self.to_vec()
+    }
+}
+
 impl CommandLine for &Vec<String> {
     fn to_args(&self) -> Vec<String> {
         self.to_vec()
@@ -661,7 +667,58 @@ impl Home {
         out
     }
 
+    /// Runs accessctl with `stdin` as its standard input (`None`: none). In this
+    /// process when the run reads nothing from the environment but what its
+    /// [`accessctl::process::Process`] holds ([`Home::in_process`]), else the binary.
     pub fn run_stdin(&self, args: impl CommandLine, stdin: Option<&str>) -> Run {
+        let args = args.to_args();
+        if self.in_process(&args) {
+            self.run_in_process_stdin(&args, stdin)
+        } else {
+            self.run_binary(&args, stdin)
+        }
+    }
+
+    /// Whether a run of `args` prints the same in this process as the binary does.
+    /// Not when something reads this process's own environment instead of the
+    /// run's: clap's `ACCESSCTL_*` fallbacks, clap_complete's `COMPLETE`, jq's `$ENV`
+    /// and `env`; nor when the run starts an editor or a pager (they inherit this
+    /// process's environment), or the directories come from `XDG_*`.
+    /// `ACCESSCTL_TEST_BINARY=1` runs the binary for every run (the suite as it was,
+    /// for comparing the two and timing them).
+    pub fn in_process(&self, args: &[String]) -> bool {
+        if std::env::var_os("ACCESSCTL_TEST_BINARY").is_some_and(|v| v == "1") {
+            return false;
+        }
+        const READ_FROM_THE_PROCESS: &[&str] = &[
+            "ACCESSCTL_CONTEXT",
+            "ACCESSCTL_PROJECT",
+            "ACCESSCTL_ORG",
+            "ACCESSCTL_SERVER",
+            "ACCESSCTL_OUTPUT",
+            "ACCESSCTL_CONFIG",
+            "ACCESSCTL_TIMEOUT",
+            "ACCESSCTL_DISABLE_PROMPTS",
+            "COMPLETE",
+        ];
+        let home_sets = |k: &str| {
+            READ_FROM_THE_PROCESS.contains(&k)
+                || k.starts_with("XDG_")
+                || matches!(k, "EDITOR" | "VISUAL" | "PAGER" | "ACCESSCTL_PAGER")
+        };
+        let jq_reads_env = args
+            .iter()
+            .any(|a| a.starts_with("--jq") || a.starts_with("--template"))
+            && args.iter().any(|a| a.contains("env") || a.contains("ENV"));
+        !jq_reads_env
+            && !self.env.iter().any(|(k, _)| home_sets(k))
+            && !READ_FROM_THE_PROCESS
+                .iter()
+                .any(|k| std::env::var_os(k).is_some())
+    }
+
+    /// Runs the accessctl binary, whatever [`Home::in_process`] says.
+    pub fn run_binary(&self, args: impl CommandLine, stdin: Option<&str>) -> Run {
         let mut cmd = self.command(args);
         if stdin.is_some() {
             cmd.stdin(Stdio::piped());
@@ -688,8 +745,12 @@ impl Home {
     /// Runs accessctl in this process (`accessctl::run_in` with a captured
     /// [`accessctl::process::Process`]): the same HOME, USER and extra environment,
     /// stdin empty, no terminal. Only for runs that read no other environment
-    /// (clap's `ACCESSCTL_*` fallbacks and jq's `$ENV` read this process's).
+    /// (see [`Home::in_process`]).
     pub fn run_in_process(&self, args: impl CommandLine) -> Run {
+        self.run_in_process_stdin(&args.to_args(), None)
+    }
+
+    fn run_in_process_stdin(&self, args: &[String], stdin: Option<&str>) -> Run {
         let mut env = vec![
             ("HOME".to_owned(), self.path().display().to_string()),
             ("USER".to_owned(), "tester".to_owned()),
@@ -697,12 +758,12 @@ impl Home {
         env.extend(self.env.iter().cloned());
         let (process, captured) = accessctl::process::Process::captured(
             env,
-            None,
+            stdin.map(|s| s.as_bytes().to_vec()),
             self.path().join(".config/accessctl"),
             self.path().join(".local/share/accessctl"),
         );
         let mut argv = vec![std::ffi::OsString::from("accessctl")];
-        argv.extend(args.to_args().into_iter().map(Into::into));
+        argv.extend(args.iter().map(Into::into));
         let code = accessctl::run_in(&process, argv);
         Run {
             code: i32::from(code),

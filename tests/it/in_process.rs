@@ -1,5 +1,6 @@
 //! The in-process run (`accessctl::run_in` with a captured `Process`) prints what
-//! the binary prints: the first step of moving CLI behaviour tests in-process.
+//! the binary prints (`Home::run` runs in-process by default; this holds it to the
+//! binary's transcript, `ACCESSCTL_TEST_BINARY=1` runs the whole suite on the binary).
 
 use crate::harness::admin_with_project;
 
@@ -18,7 +19,7 @@ fn an_in_process_run_prints_what_the_binary_prints() {
         "--version",
         "-v roles list",
     ] {
-        let binary = home.run(line);
+        let binary = home.run_binary(line, None);
         let in_process = home.run_in_process(line);
         assert_eq!(in_process.code, binary.code, "{line}");
         // `-v` traces carry per-run request IDs and timings; compare their shape.
