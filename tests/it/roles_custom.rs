@@ -5,241 +5,244 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use crate::harness::{Home, admin_with_project, cells};
+use insta::assert_snapshot;
 
-fn permissions_of(home: &Home, role: &str) -> Vec<String> {
-    let r = home.run(&["-o", "json", "roles", "show", role]);
-    r.ok();
-    r.json()["permissions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p.as_str().unwrap().to_owned())
-        .collect()
-}
+use crate::harness::{Home, admin_with_project};
 
 #[test]
 fn create_update_delete_a_custom_role() {
     let (_server, home) = admin_with_project();
-    let r = home.run(&[
-        "roles",
-        "create",
-        "Deployer",
-        "--permission",
-        "services.view",
-        "PROJECT.VIEW",
-        "--permission",
-        "services.deploy",
-        "--description",
-        "Ships services",
-    ]);
-    r.ok()
-        .stderr_has("Created role Deployer in project shop")
-        .stderr_has("Role Deployer (custom): Ships services");
-    assert_eq!(cells(r.lines()[0]), ["PERMISSION", "DESCRIPTION"]);
-    let shown: Vec<String> = r.lines()[1..].iter().map(|l| cells(l)[0].clone()).collect();
-    assert_eq!(shown, ["project.view", "services.deploy", "services.view"]);
-    // Like `roles show`: the Role as JSON, the permissions with -q.
-    let names = home.run(&["-q", "roles", "list"]);
-    assert_eq!(names.lines().last().copied(), Some("Deployer"));
+    // Like `roles show`: the role's permissions, its line on stderr.
+    assert_snapshot!(home.run(
+        "roles create Deployer --permission services.view PROJECT.VIEW --permission services.deploy --description 'Ships services'"
+    ), @"
+    PERMISSION       DESCRIPTION
+    project.view     See the project, its settings and that it exists
+    services.deploy  Deploy services
+    services.view    See services
+    ----- stderr -----
+    Created role Deployer in project shop
+    Role Deployer (custom): Ships services
+    ");
+    assert_snapshot!(home.run("-q roles list"), @"
+    admin
+    developer
+    viewer
+    backoffice
+    Deployer
+    ");
 
-    let r = home.run(&[
-        "-o",
-        "json",
-        "roles",
-        "update",
-        "deployer",
-        "--add-permission",
-        "routes.view",
-        "routes.manage",
-        "--remove-permission",
-        "services.deploy",
-    ]);
+    let r = home.run(
+        "-o json roles update deployer --add-permission routes.view routes.manage --remove-permission services.deploy",
+    );
     r.ok();
     let role = r.json();
     assert_eq!(role["name"], "Deployer");
     assert_eq!(role["built_in"], false);
-    assert_eq!(
-        permissions_of(&home, "deployer"),
-        ["project.view", "routes.manage", "routes.view", "services.view"]
-    );
+    assert_snapshot!(home.run("roles show deployer"), @"
+    PERMISSION     DESCRIPTION
+    project.view   See the project, its settings and that it exists
+    routes.manage  Create, change and delete routes
+    routes.view    See routes
+    services.view  See services
+    ----- stderr -----
+    Role Deployer (custom): Ships services
+    ");
     // Adding what it has and removing what it lacks changes nothing, and says so.
-    let r = home.run(&[
-        "roles",
-        "update",
-        "deployer",
-        "--add-permission",
-        "routes.view",
-        "--remove-permission",
-        "secrets.view",
-    ]);
-    r.ok()
-        .stderr_has("role Deployer already has routes.view")
-        .stderr_has("role Deployer does not have secrets.view")
-        .stderr_has("No changes to role Deployer");
-    let r = home.run(&["roles", "update", "deployer", "--description", "Ships and routes"]);
-    r.ok().stderr_has("Role Deployer (custom): Ships and routes");
-    assert_eq!(
-        permissions_of(&home, "deployer").len(),
-        4,
-        "the description alone keeps the permissions"
-    );
+    assert_snapshot!(home.run(
+        "roles update deployer --add-permission routes.view --remove-permission secrets.view"
+    ), @"
+    PERMISSION     DESCRIPTION
+    project.view   See the project, its settings and that it exists
+    routes.manage  Create, change and delete routes
+    routes.view    See routes
+    services.view  See services
+    ----- stderr -----
+    role Deployer already has routes.view
+    role Deployer does not have secrets.view
+    No changes to role Deployer
+    Role Deployer (custom): Ships services
+    ");
+    // The description alone keeps the permissions.
+    assert_snapshot!(home.run("roles update deployer --description 'Ships and routes'"), @"
+    PERMISSION     DESCRIPTION
+    project.view   See the project, its settings and that it exists
+    routes.manage  Create, change and delete routes
+    routes.view    See routes
+    services.view  See services
+    ----- stderr -----
+    Updated role Deployer
+    Role Deployer (custom): Ships and routes
+    ");
 
-    home.run(&["-q", "roles", "delete", "DEPLOYER"]).ok();
-    home.run(&["roles", "show", "deployer"]).fails(3);
-    let r = home.run(&["roles", "delete", "deployer"]);
-    r.fails(3)
-        .stderr_has("error: no role 'deployer' in project 'shop'")
-        .stderr_has("hint: valid roles: admin, developer, viewer, backoffice");
+    assert_snapshot!(home.session(&[
+        "-q roles delete DEPLOYER",
+        "roles show deployer",
+        "roles delete deployer",
+    ]), @"
+    $ accessctl -q roles delete DEPLOYER
+    $ accessctl roles show deployer
+    ----- stderr -----
+    error: no role 'deployer' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 3 -----
+    $ accessctl roles delete deployer
+    ----- stderr -----
+    error: no role 'deployer' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 3 -----
+    ");
 }
 
 #[test]
 fn invalid_and_refused_changes_have_their_exit_codes() {
     let (server, home) = admin_with_project();
-    home.run(&["roles", "create", "ops", "--permission", "services.view"])
-        .ok();
+    home.run("roles create ops --permission services.view").ok();
     // 2: an unknown permission, named, with where to look; nothing is created.
-    home.run(&[
-        "roles",
-        "create",
-        "wizard",
-        "--permission",
-        "services.view",
-        "magic.cast",
-    ])
-    .fails(2)
-    .stderr_has("error: unknown permission 'magic.cast'\n")
-    .stderr_has("hint: see the catalogue with `accessctl roles permissions`");
-    home.run(&["roles", "show", "wizard"]).fails(3);
-    home.run(&["roles", "update", "ops", "--add-permission", "a.b", "c.d"])
-        .fails(2)
-        .stderr_has("error: unknown permissions: a.b, c.d");
-    home.run(&["roles", "update", "ops"])
-        .fails(2)
-        .stderr_has("nothing to change");
-    home.run(&[
-        "roles",
-        "update",
-        "ops",
-        "--add-permission",
-        "routes.view",
-        "--remove-permission",
-        "routes.view",
-    ])
-    .fails(2)
-    .stderr_has("'routes.view' is both added and removed");
-    home.run(&["roles", "create", "bad name!", "--permission", "services.view"])
-        .fails(2);
+    assert_snapshot!(home.session(&[
+        "roles create wizard --permission services.view magic.cast",
+        "roles show wizard",
+        "roles update ops --add-permission a.b c.d",
+        "roles update ops",
+        "roles update ops --add-permission routes.view --remove-permission routes.view",
+        "roles create 'bad name!' --permission services.view",
+    ]), @"
+    $ accessctl roles create wizard --permission services.view magic.cast
+    ----- stderr -----
+    error: unknown permission 'magic.cast'
+    hint: see the catalogue with `accessctl roles permissions`
+    ----- exit 2 -----
+    $ accessctl roles show wizard
+    ----- stderr -----
+    error: no role 'wizard' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice, ops
+    ----- exit 3 -----
+    $ accessctl roles update ops --add-permission a.b c.d
+    ----- stderr -----
+    error: unknown permissions: a.b, c.d
+    hint: see the catalogue with `accessctl roles permissions`
+    ----- exit 2 -----
+    $ accessctl roles update ops
+    ----- stderr -----
+    error: nothing to change
+    hint: pass --add-permission, --remove-permission or --description
+    ----- exit 2 -----
+    $ accessctl roles update ops --add-permission routes.view --remove-permission routes.view
+    ----- stderr -----
+    error: 'routes.view' is both added and removed
+    ----- exit 2 -----
+    $ accessctl roles create 'bad name!' --permission services.view
+    ----- stderr -----
+    error: role name may hold only ASCII letters, digits, '.', '_' and '-', and must start with a letter or digit
+    ----- exit 2 -----
+    ");
     // 2: custom roles are never owner-grade.
-    home.run(&["roles", "create", "boss", "--permission", "owners.manage"])
-        .fails(2)
-        .stderr_has("never owner-grade");
+    assert_snapshot!(home.run("roles create boss --permission owners.manage"), @"
+    ----- stderr -----
+    error: permissions: custom roles are never owner-grade: owners.manage is not allowed
+    ----- exit 2 -----
+    ");
     // 5: the name is taken (case-insensitively).
-    home.run(&["roles", "create", "OPS", "--permission", "services.view"])
-        .fails(5)
-        .stderr_has("already has a role 'OPS'")
-        .stderr_has("hint: change it with `accessctl roles update OPS");
+    assert_snapshot!(home.run("roles create OPS --permission services.view"), @"
+    ----- stderr -----
+    error: project 'shop' already has a role 'OPS'
+    hint: change it with `accessctl roles update OPS --add-permission …`
+    ----- exit 5 -----
+    ");
     // 4: built-in roles cannot be changed or deleted.
-    for args in [
-        &["roles", "update", "admin", "--add-permission", "billing.manage"][..],
-        &["roles", "update", "viewer", "--description", "x"],
-        &["roles", "delete", "developer"],
-    ] {
-        home.run(args)
-            .fails(4)
-            .stderr_has("is a built-in role of the project's preset and cannot be changed")
-            .stderr_has("hint: ")
-            .stderr_has("`accessctl roles create`");
-    }
+    assert_snapshot!(home.session(&[
+        "roles update admin --add-permission billing.manage",
+        "roles update viewer --description x",
+        "roles delete developer",
+    ]), @"
+    $ accessctl roles update admin --add-permission billing.manage
+    ----- stderr -----
+    error: 'admin' is a built-in role of the project's preset and cannot be changed
+    hint: make a custom role with `accessctl roles create`
+    ----- exit 4 -----
+    $ accessctl roles update viewer --description x
+    ----- stderr -----
+    error: 'viewer' is a built-in role of the project's preset and cannot be changed
+    hint: built-in roles come from the project's preset; make a custom role with `accessctl roles create`
+    ----- exit 4 -----
+    $ accessctl roles delete developer
+    ----- stderr -----
+    error: 'developer' is a built-in role of the project's preset and cannot be changed
+    hint: built-in roles come from the project's preset; make a custom role with `accessctl roles create`
+    ----- exit 4 -----
+    ");
     // 3: no such role.
-    home.run(&["roles", "update", "ghost", "--add-permission", "routes.view"])
-        .fails(3)
-        .stderr_has("no role 'ghost' in project 'shop'");
+    assert_snapshot!(home.run("roles update ghost --add-permission routes.view"), @"
+    ----- stderr -----
+    error: no role 'ghost' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice, ops
+    ----- exit 3 -----
+    ");
     // 5: a role still bound (or offered by an invitation) is not deleted.
     server.user_with_token("bob", "bob@example.com", "Bob");
-    home.run(&["roles", "add-binding", "--username", "bob", "--role", "ops"])
-        .ok();
-    home.run(&["roles", "delete", "ops"])
-        .fails(5)
-        .stderr_has("role 'ops' is used by 1 binding(s)")
-        .stderr_has("hint: see `accessctl roles list-bindings --role ops`");
-    let id = home.run(&["-q", "roles", "list-bindings", "--role", "ops"]);
+    home.run("roles add-binding --username bob --role ops").ok();
+    assert_snapshot!(home.run("roles delete ops"), @"
+    ----- stderr -----
+    error: role 'ops' is used by 1 binding(s) or invitation(s); remove them first
+    hint: see `accessctl roles list-bindings --role ops` and `accessctl roles invitations list`
+    ----- exit 5 -----
+    ");
+    let id = home.run("-q roles list-bindings --role ops");
     home.run(&["roles", "delete-binding", id.stdout.trim()]).ok();
-    home.run(&[
-        "roles",
-        "invitations",
-        "invite-user",
-        "dan@example.com",
-        "--role",
-        "ops",
-    ])
-    .ok();
-    home.run(&["roles", "delete", "ops"]).fails(5);
-    home.run(&["roles", "invitations", "delete", "dan@example.com"])
+    home.run("roles invitations invite-user dan@example.com --role ops")
         .ok();
-    home.run(&["roles", "delete", "ops"])
-        .ok()
-        .stderr_has("Deleted role ops from project shop");
+    assert_snapshot!(home.session(&[
+        "roles delete ops",
+        "roles invitations delete dan@example.com",
+        "roles delete ops",
+    ]), @"
+    $ accessctl roles delete ops
+    ----- stderr -----
+    error: role 'ops' is used by 1 binding(s) or invitation(s); remove them first
+    hint: see `accessctl roles list-bindings --role ops` and `accessctl roles invitations list`
+    ----- exit 5 -----
+    $ accessctl roles invitations delete dan@example.com
+    ----- stderr -----
+    Deleted the invitation of dan@example.com
+    $ accessctl roles delete ops
+    ----- stderr -----
+    Deleted role ops from project shop
+    ");
 }
 
 #[test]
 fn a_custom_role_never_exceeds_its_creator() {
     let (server, home) = admin_with_project();
     let bob_token = server.user_with_token("bob", "bob@example.com", "Bob");
-    home.run(&[
-        "roles",
-        "create",
-        "role-admin",
-        "--permission",
-        "project.view",
-        "roles.view",
-        "roles.manage",
-        "services.view",
-    ])
-    .ok();
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--username",
-        "bob",
-        "--role",
-        "role-admin",
-    ])
-    .ok();
+    home.run("roles create role-admin --permission project.view roles.view roles.manage services.view")
+        .ok();
+    home.run("roles add-binding --username bob --role role-admin")
+        .ok();
     let bob = Home::new();
     bob.login(&server, &bob_token);
-    bob.run(&[
-        "--project",
-        "shop",
-        "roles",
-        "create",
-        "viewer2",
-        "--permission",
-        "services.view",
-    ])
-    .ok();
-    bob.run(&[
-        "--project",
-        "shop",
-        "roles",
-        "create",
-        "deployer",
-        "--permission",
-        "services.deploy",
-    ])
-    .fails(4)
-    .stderr_has("you lack services.deploy");
-    bob.run(&[
-        "--project",
-        "shop",
-        "roles",
-        "update",
-        "viewer2",
-        "--add-permission",
-        "secrets.view",
-    ])
-    .fails(4);
-    assert_eq!(permissions_of(&home, "viewer2"), ["services.view"]);
+    assert_snapshot!(bob.session(&[
+        "--project shop roles create viewer2 --permission services.view",
+        "--project shop roles create deployer --permission services.deploy",
+        "--project shop roles update viewer2 --add-permission secrets.view",
+    ]), @"
+    $ accessctl --project shop roles create viewer2 --permission services.view
+    PERMISSION     DESCRIPTION
+    services.view  See services
+    ----- stderr -----
+    Created role viewer2 in project shop
+    Role viewer2 (custom): 
+    $ accessctl --project shop roles create deployer --permission services.deploy
+    ----- stderr -----
+    error: a custom role can only hold permissions you hold; you lack services.deploy
+    hint: you can only grant or revoke roles whose permissions you hold yourself
+    ----- exit 4 -----
+    $ accessctl --project shop roles update viewer2 --add-permission secrets.view
+    ----- stderr -----
+    error: a custom role can only hold permissions you hold; you lack secrets.view
+    hint: you can only grant or revoke roles whose permissions you hold yourself
+    ----- exit 4 -----
+    ");
+    assert_snapshot!(home.run("-q roles show viewer2"), @"services.view");
 }
 
 /// A server for `roles update`: GET answers the role with `ETag: "<version>"`; PUT
@@ -328,9 +331,10 @@ fn update_writes_with_if_match_and_rereads_when_the_project_changed() {
         .env("ACCESSCTL_SERVER", &url)
         .env("ACCESSCTL_TOKEN", "acc_test")
         .env("ACCESSCTL_PROJECT", "p");
-    let r = home.run(&["-q", "roles", "update", "ops", "--add-permission", "routes.view"]);
-    r.ok();
-    assert_eq!(r.lines(), ["routes.view", "services.view"]);
+    assert_snapshot!(home.run("-q roles update ops --add-permission routes.view"), @"
+    routes.view
+    services.view
+    ");
     let writes: Vec<Option<String>> = log
         .lock()
         .unwrap()
