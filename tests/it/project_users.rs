@@ -1,6 +1,8 @@
 //! `project users list | invite | update | remove | leave` (the Goldsky tree) and the
 //! Goldsky owner hierarchy, checked against a model written down here.
 
+use insta::assert_snapshot;
+
 use crate::harness::{Home, Server, cells};
 
 /// A machine that talks to `server` as the holder of `token`, project `project`,
@@ -60,7 +62,7 @@ fn admin(server: &Server, project: &str) -> Home {
 /// A goldsky project created by the server admin.
 fn goldsky(server: &Server, project: &str) -> Home {
     let home = admin(server, project);
-    home.run(&["projects", "new", project, "--role-preset", "goldsky"])
+    home.run(&format!("projects new {project} --role-preset goldsky"))
         .ok();
     home
 }
@@ -79,49 +81,46 @@ fn code_for(stdout: &str, email: &str) -> String {
 fn goldsky_docs_commands_work_verbatim() {
     let server = Server::start();
     let home = goldsky(&server, "web");
-    let r = home.run(&[
-        "project", "users", "invite", "--emails", "a@x.com", "b@x.com", "--role", "editor",
-    ]);
-    r.ok();
-    assert_eq!(
-        cells(r.lines()[0]),
-        ["EMAIL", "STATUS", "ROLE", "EXPIRES", "CODE"]
-    );
-    assert_eq!(cells(r.lines()[1])[..3], ["a@x.com", "invited", "editor"]);
-    assert_eq!(cells(r.lines()[2])[..3], ["b@x.com", "invited", "editor"]);
+    let r = home.run("project users invite --emails a@x.com b@x.com --role editor");
+    assert_snapshot!(r, @"
+    EMAIL    STATUS   ROLE    EXPIRES  CODE
+    a@x.com  invited  editor  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    b@x.com  invited  editor  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    Share each code with its invitee: `accessctl roles invitations accept CODE`
+    2 emails: 2 invited, 0 already invited, 0 failed
+    ");
     let code = code_for(&r.stdout, "a@x.com");
     // a@x.com accepts on their own machine (a new account, its first token saved).
     let a = Home::new().env("ACCESSCTL_SERVER", &server.url);
-    a.run(&["roles", "invitations", "accept", &code]).ok();
+    // The new context is named after the server's host and port; the port is the
+    // test server's, so it is shown as [PORT].
+    let port = server.url.rsplit(':').next().unwrap();
+    let accepted = a
+        .run(&["roles", "invitations", "accept", &code])
+        .to_string()
+        .replace(&format!("127.0.0.1-{port}"), "127.0.0.1-[PORT]");
+    assert_snapshot!(accepted, @"
+    PROJECT  ROLE    USERNAME  EMAIL    ROLE BINDING ID
+    web      editor  a         a@x.com  00000000-0000-0000-0000-000000000001
+    ----- stderr -----
+    Joined project web as editor (a)
+    warning: no OS keyring available; token saved to [HOME]/.config/accessctl/credentials.toml (mode 0600)
+    Saved your new token for context 127.0.0.1-[PORT], now the current context, with project web
+    ");
 
-    let r = home.run(&[
-        "project", "users", "update", "--email", "a@x.com", "--role", "admin",
-    ]);
-    r.ok().stderr_has("a@x.com now has role admin");
-    assert_eq!(cells(r.lines()[1]), ["admin", "a@x.com", "member"]);
-
-    let r = home.run(&["project", "users", "list"]);
-    r.ok();
-    assert_eq!(cells(r.lines()[0]), ["ROLE", "EMAIL", "NAME", "STATUS"]);
-    let rows: Vec<Vec<String>> = r.lines()[1..].iter().map(|l| cells(l)).collect();
-    assert!(
-        rows.contains(&vec![
-            "owner".into(),
-            "admin@example.com".into(),
-            "Ada Admin".into(),
-            "member".into()
-        ]),
-        "{rows:?}"
-    );
-    assert!(
-        rows.contains(&vec!["admin".into(), "a@x.com".into(), "member".into()]),
-        "{rows:?}"
-    );
-    assert!(
-        rows.contains(&vec!["editor".into(), "b@x.com".into(), "pending".into()]),
-        "{rows:?}"
-    );
-    assert_eq!(rows.len(), 3);
+    assert_snapshot!(home.run("project users update --email a@x.com --role admin"), @"
+    ROLE   EMAIL    NAME  STATUS
+    admin  a@x.com        member
+    ----- stderr -----
+    a@x.com now has role admin in project web
+    ");
+    assert_snapshot!(home.run("project users list"), @"
+    ROLE    EMAIL              NAME       STATUS
+    admin   a@x.com                       member
+    owner   admin@example.com  Ada Admin  member
+    editor  b@x.com                       pending
+    ");
     assert_eq!(
         roles_of(&server, "web", "a@x.com"),
         Some((vec!["admin".into()], "member".into()))
@@ -132,39 +131,66 @@ fn goldsky_docs_commands_work_verbatim() {
 fn list_json_quiet_and_expired_invitations() {
     let server = Server::start();
     let home = goldsky(&server, "web");
-    home.run(&["project", "users", "invite", "--emails", "old@x.com"])
-        .ok();
+    home.run("project users invite --emails old@x.com").ok();
     server.advance_clock(8 * 24 * 60 * 60 * 1000);
-    home.run(&["project", "users", "invite", "--emails", "new@x.com"])
-        .ok();
-    let r = home.run(&["project", "users", "list"]);
-    r.ok();
-    let rows: Vec<Vec<String>> = r.lines()[1..].iter().map(|l| cells(l)).collect();
-    assert!(
-        rows.contains(&vec!["viewer".into(), "old@x.com".into(), "expired".into()]),
-        "{rows:?}"
-    );
-    assert!(
-        rows.contains(&vec!["viewer".into(), "new@x.com".into(), "pending".into()]),
-        "{rows:?}"
-    );
-
-    let json = home.run(&["-o", "json", "project", "users", "list"]);
-    json.ok();
-    let items = json.json();
-    let old = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "old@x.com")
-        .unwrap();
-    assert_eq!(old["status"], "expired");
-    assert_eq!(old["roles"][0]["name"], "viewer");
-    let quiet = home.run(&["-q", "project", "users", "list"]);
-    quiet.ok();
-    let mut ids: Vec<&str> = quiet.stdout.lines().collect();
-    ids.sort();
-    assert_eq!(ids, ["admin@example.com", "new@x.com", "old@x.com"]);
+    home.run("project users invite --emails new@x.com").ok();
+    assert_snapshot!(home.run("project users list"), @"
+    ROLE    EMAIL              NAME       STATUS
+    owner   admin@example.com  Ada Admin  member
+    viewer  new@x.com                     pending
+    viewer  old@x.com                     expired
+    ");
+    assert_snapshot!(home.run("-o json project users list"), @r#"
+    [
+      {
+        "email": "admin@example.com",
+        "user_id": "00000000-0000-0000-0000-000000000001",
+        "username": "admin",
+        "name": "Ada Admin",
+        "roles": [
+          {
+            "id": "00000000-0000-0000-0000-000000000002",
+            "name": "owner"
+          }
+        ],
+        "status": "member",
+        "invitation_id": null
+      },
+      {
+        "email": "new@x.com",
+        "user_id": null,
+        "username": null,
+        "name": null,
+        "roles": [
+          {
+            "id": "00000000-0000-0000-0000-000000000003",
+            "name": "viewer"
+          }
+        ],
+        "status": "pending",
+        "invitation_id": "00000000-0000-0000-0000-000000000004"
+      },
+      {
+        "email": "old@x.com",
+        "user_id": null,
+        "username": null,
+        "name": null,
+        "roles": [
+          {
+            "id": "00000000-0000-0000-0000-000000000003",
+            "name": "viewer"
+          }
+        ],
+        "status": "expired",
+        "invitation_id": "00000000-0000-0000-0000-000000000005"
+      }
+    ]
+    "#);
+    assert_snapshot!(home.run("-q project users list"), @"
+    admin@example.com
+    new@x.com
+    old@x.com
+    ");
 }
 
 #[test]
@@ -172,9 +198,12 @@ fn invite_default_role_from_file_and_stdin() {
     let server = Server::start();
     let home = goldsky(&server, "web");
     // No --role: the goldsky preset's lowest role.
-    home.run(&["project", "users", "invite", "--emails", "v@x.com"])
-        .ok()
-        .stdout_has("viewer");
+    assert_snapshot!(home.run("project users invite --emails v@x.com"), @"
+    EMAIL    STATUS   ROLE    EXPIRES  CODE
+    v@x.com  invited  viewer  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    Share each code with its invitee: `accessctl roles invitations accept CODE`
+    ");
     assert_eq!(
         roles_of(&server, "web", "v@x.com"),
         Some((vec!["viewer".into()], "pending".into()))
@@ -182,41 +211,35 @@ fn invite_default_role_from_file_and_stdin() {
 
     let file = home.path().join("team.txt");
     std::fs::write(&file, "# the team\nf1@x.com\n\n   f2@x.com   # lead\n#f3@x.com\n").unwrap();
-    let r = home.run(&[
-        "project",
-        "users",
-        "invite",
-        "--from-file",
-        file.to_str().unwrap(),
-        "--role",
-        "Editor",
-    ]);
-    r.ok();
-    assert_eq!(r.lines().len(), 3, "{}", r.stdout);
+    let f = file.to_str().unwrap();
+    assert_snapshot!(home.run(&format!("project users invite --from-file {f} --role Editor")), @"
+    EMAIL     STATUS   ROLE    EXPIRES  CODE
+    f1@x.com  invited  editor  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    f2@x.com  invited  editor  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    Share each code with its invitee: `accessctl roles invitations accept CODE`
+    2 emails: 2 invited, 0 already invited, 0 failed
+    ");
     assert_eq!(
         roles_of(&server, "web", "f2@x.com"),
         Some((vec!["editor".into()], "pending".into()))
     );
     assert_eq!(roles_of(&server, "web", "f3@x.com"), None);
 
-    let r = home.run_stdin(
-        &[
-            "project",
-            "users",
-            "invite",
-            "--from-file",
-            "-",
-            "--emails",
-            "s0@x.com",
-            "--role",
-            "ADMIN",
-        ],
-        Some("s1@x.com\n# s2@x.com\ns1@x.com\n\nf1@x.com\n"),
-    );
     // f1 was invited as editor: a pending invitation with another role is in the way.
-    r.code(5)
-        .stderr_has("f1@x.com: already invited as 'editor'")
-        .stderr_has("error: 3 emails: 2 invited, 0 already invited, 1 failed (1 conflict)\n");
+    assert_snapshot!(home.run_stdin(
+        "project users invite --from-file - --emails s0@x.com --role ADMIN",
+        Some("s1@x.com\n# s2@x.com\ns1@x.com\n\nf1@x.com\n"),
+    ), @"
+    EMAIL     STATUS   ROLE   EXPIRES  CODE
+    s0@x.com  invited  admin  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    s1@x.com  invited  admin  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    f1@x.com: already invited as 'editor'; revoke that invitation first
+    Share each code with its invitee: `accessctl roles invitations accept CODE`
+    error: 3 emails: 2 invited, 0 already invited, 1 failed (1 conflict)
+    ----- exit 5 -----
+    ");
     assert_eq!(
         roles_of(&server, "web", "s0@x.com"),
         Some((vec!["admin".into()], "pending".into()))
@@ -226,103 +249,124 @@ fn invite_default_role_from_file_and_stdin() {
         Some((vec!["admin".into()], "pending".into()))
     );
 
-    home.run(&[
-        "project",
-        "users",
-        "invite",
-        "--from-file",
-        "/nonexistent/emails.txt",
-    ])
-    .fails(2)
-    .stderr_has("cannot read '/nonexistent/emails.txt'");
-    home.run_stdin(
-        &["project", "users", "invite", "--from-file", "-"],
-        Some("# nobody\n\n"),
-    )
-    .fails(2)
-    .stderr_has("error: standard input has no emails (only blank lines and comments)");
-    home.run(&["project", "users", "invite"]).code(2);
+    assert_snapshot!(home.run("project users invite --from-file /nonexistent/emails.txt"), @"
+    ----- stderr -----
+    error: cannot read '/nonexistent/emails.txt': No such file or directory (os error 2)
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run_stdin("project users invite --from-file -", Some("# nobody\n\n")), @"
+    ----- stderr -----
+    error: standard input has no emails (only blank lines and comments)
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run("project users invite"), @"
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      --emails <EMAIL>...
+
+    Usage: accessctl projects users invite --project <NAME|ID> --server <URL> --emails <EMAIL>...
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
 fn invite_mixed_valid_and_invalid_then_rerun_is_idempotent() {
     let server = Server::start();
     let home = goldsky(&server, "web");
-    let args = [
-        "project",
-        "users",
-        "invite",
-        "--emails",
-        "ok1@x.com",
-        "bad@",
-        "ok2@x.com",
-        "--role",
-        "editor",
-    ];
-    let r = home.run(&args);
-    r.code(5)
-        .one_error()
-        .stderr_has("invalid email 'bad@'")
-        .stderr_has("error: 3 emails: 2 invited, 0 already invited, 1 failed (1 invalid)\n");
-    assert_eq!(cells(r.lines()[1])[..2], ["ok1@x.com", "invited"]);
-    assert_eq!(cells(r.lines()[2])[..2], ["ok2@x.com", "invited"]);
+    let line = "project users invite --emails ok1@x.com bad@ ok2@x.com --role editor";
+    assert_snapshot!(home.run(line), @"
+    EMAIL      STATUS   ROLE    EXPIRES  CODE
+    ok1@x.com  invited  editor  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ok2@x.com  invited  editor  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    invalid email 'bad@': email's domain needs a dot (like example.com)
+    Share each code with its invitee: `accessctl roles invitations accept CODE`
+    error: 3 emails: 2 invited, 0 already invited, 1 failed (1 invalid)
+    ----- exit 5 -----
+    ");
     // Run again: the valid ones are already in the desired state, the invalid one still fails.
-    let r = home.run(&args);
-    r.code(5)
-        .stderr_has("ok1@x.com: already invited as editor")
-        .stderr_has("ok2@x.com: already invited as editor");
-    assert_eq!(r.stdout, "");
+    assert_snapshot!(home.run(line), @"
+    ----- stderr -----
+    invalid email 'bad@': email's domain needs a dot (like example.com)
+    ok1@x.com: already invited as editor; `accessctl roles invitations resend ok1@x.com` gets a new code
+    ok2@x.com: already invited as editor; `accessctl roles invitations resend ok2@x.com` gets a new code
+    error: 3 emails: 0 invited, 2 already invited, 1 failed (1 invalid)
+    ----- exit 5 -----
+    ");
     // Without the typo, the batch is done: exit 0, nothing new.
-    let r = home.run(&[
-        "project",
-        "users",
-        "invite",
-        "--emails",
-        "OK1@x.com",
-        "ok2@x.com",
-        "--role",
-        "Editor",
-    ]);
-    r.ok().stderr_has("already invited");
-    assert_eq!(r.stdout, "");
+    assert_snapshot!(home.run("project users invite --emails OK1@x.com ok2@x.com --role Editor"), @"
+    ----- stderr -----
+    ok1@x.com: already invited as editor; `accessctl roles invitations resend ok1@x.com` gets a new code
+    ok2@x.com: already invited as editor; `accessctl roles invitations resend ok2@x.com` gets a new code
+    2 emails: 0 invited, 2 already invited, 0 failed
+    ");
 
     // JSON: one result per email, the invalid one included.
-    let r = home.run(&[
-        "-o", "json", "project", "users", "invite", "--emails", "j@x.com", "j@",
-    ]);
-    r.code(5);
-    let results = r.json();
-    let status = |email: &str| {
-        results
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["email"] == email)
-            .map(|x| x["status"].as_str().unwrap().to_owned())
-    };
-    assert_eq!(status("j@x.com").as_deref(), Some("invited"));
-    assert_eq!(status("j@").as_deref(), Some("invalid"));
-    assert_eq!(results.as_array().unwrap().len(), 2);
+    assert_snapshot!(home.run("-o json project users invite --emails j@x.com j@"), @r#"
+    [
+      {
+        "email": "j@",
+        "status": "invalid",
+        "detail": "email's domain needs a dot (like example.com)"
+      },
+      {
+        "email": "j@x.com",
+        "status": "invited",
+        "role": "viewer",
+        "invitation": {
+          "id": "00000000-0000-0000-0000-000000000001",
+          "project": {
+            "id": "00000000-0000-0000-0000-000000000002",
+            "name": "web"
+          },
+          "email": "j@x.com",
+          "role": {
+            "id": "00000000-0000-0000-0000-000000000003",
+            "name": "viewer"
+          },
+          "invited_by": "admin",
+          "created_at": "[TIME]",
+          "expires_at": "[TIME]",
+          "status": "pending",
+          "code": "inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+          "delivery": "inviter"
+        }
+      }
+    ]
+    ----- stderr -----
+    invalid email 'j@': email's domain needs a dot (like example.com)
+    error: 2 emails: 1 invited, 0 already invited, 1 failed (1 invalid)
+    ----- exit 5 -----
+    "#);
 
     // Only invalid emails: nothing is sent, exit 2.
-    home.run(&["project", "users", "invite", "--emails", "nope"])
-        .fails(2)
-        .stderr_has("invalid email 'nope'");
-    home.run(&["project", "users", "invite", "--emails", "nope", "x@"])
-        .code(2)
-        .stderr_has("none of the 2 emails is valid");
+    assert_snapshot!(home.run("project users invite --emails nope"), @"
+    ----- stderr -----
+    error: invalid email 'nope': email has no '@'
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run("project users invite --emails nope x@"), @"
+    ----- stderr -----
+    invalid email 'nope': email has no '@'
+    invalid email 'x@': email's domain needs a dot (like example.com)
+    error: none of the 2 emails is valid; nothing was sent
+    ----- exit 2 -----
+    ");
 
     // A member with that very role: already in the desired state; another role: conflict.
     let (carl, _) = user(&server, "carl");
     set_role(&server, "web", &carl, "editor");
-    home.run(&[
-        "project", "users", "invite", "--emails", &carl, "--role", "editor",
-    ])
-    .ok()
-    .stderr_has("already a member with role editor");
-    home.run(&["project", "users", "invite", "--emails", &carl, "--role", "admin"])
-        .fails(5)
-        .stderr_has("already a member with role(s) editor");
+    assert_snapshot!(home.run(&format!("project users invite --emails {carl} --role editor")), @"
+    ----- stderr -----
+    carl@example.com: already a member with role editor
+    ");
+    assert_snapshot!(home.run(&format!("project users invite --emails {carl} --role admin")), @"
+    ----- stderr -----
+    error: carl@example.com: already a member with role(s) editor; change their role instead of inviting them
+    ----- exit 5 -----
+    ");
 }
 
 #[test]
@@ -331,42 +375,39 @@ fn unknown_role_lists_valid_ones_and_roles_are_case_insensitive() {
     let home = goldsky(&server, "web");
     let (dan, _) = user(&server, "dan");
     set_role(&server, "web", &dan, "viewer");
-    home.run(&["project", "users", "update", "--email", &dan, "--role", "boss"])
-        .fails(2)
-        .stderr_has("unknown role 'boss'")
-        .stderr_has("hint: valid roles: owner, admin, editor, viewer");
-    home.run(&[
-        "project", "users", "invite", "--emails", "z@x.com", "--role", "boss",
-    ])
-    .fails(2)
-    .stderr_has("hint: valid roles: owner, admin, editor, viewer");
-    home.run(&[
-        "project",
-        "users",
-        "update",
-        "--email",
-        "DAN@Example.com",
-        "--role",
-        "Admin",
-    ])
-    .ok();
+    assert_snapshot!(home.run("project users update --email dan@example.com --role boss"), @"
+    ----- stderr -----
+    error: unknown role 'boss' in project 'web'
+    hint: valid roles: owner, admin, editor, viewer
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run("project users invite --emails z@x.com --role boss"), @"
+    ----- stderr -----
+    error: unknown role 'boss' in project 'web'
+    hint: valid roles: owner, admin, editor, viewer
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run("project users update --email DAN@Example.com --role Admin"), @"
+    ROLE   EMAIL            NAME  STATUS
+    admin  dan@example.com  DAN   member
+    ----- stderr -----
+    DAN@Example.com now has role admin in project web
+    ");
     assert_eq!(
         roles_of(&server, "web", &dan),
         Some((vec!["admin".into()], "member".into()))
     );
-    home.run(&[
-        "project",
-        "users",
-        "update",
-        "--email",
-        &dan,
-        "--role",
-        "not a role!",
-    ])
-    .fails(2);
-    home.run(&["project", "users", "update", "--email", "dan", "--role", "admin"])
-        .fails(2)
-        .stderr_has("invalid email 'dan'");
+    assert_snapshot!(home.run("project users update --email dan@example.com --role 'not a role!'"), @"
+    ----- stderr -----
+    error: unknown role 'not a role!' in project 'web'
+    hint: valid roles: owner, admin, editor, viewer
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run("project users update --email dan --role admin"), @"
+    ----- stderr -----
+    error: invalid email 'dan': email has no '@'
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
@@ -379,38 +420,44 @@ fn update_replaces_every_role_and_remove_and_missing_members() {
         home.bind(&[], &eve, role);
     }
     assert_eq!(roles_of(&server, "web", &eve).unwrap().0, ["editor", "viewer"]);
-    home.run(&["project", "users", "update", "--email", &eve, "--role", "viewer"])
-        .ok();
+    assert_snapshot!(home.run("project users update --email eve@example.com --role viewer"), @"
+    ROLE    EMAIL            NAME  STATUS
+    viewer  eve@example.com  EVE   member
+    ----- stderr -----
+    eve@example.com now has role viewer in project web
+    ");
     assert_eq!(roles_of(&server, "web", &eve).unwrap().0, ["viewer"]);
 
-    home.run(&["project", "users", "remove", "--email", &eve])
-        .ok()
-        .stderr_has(&format!("Removed {eve} from project web"));
+    assert_snapshot!(home.run("project users remove --email eve@example.com"), @"
+    ----- stderr -----
+    Removed eve@example.com from project web
+    ");
     assert_eq!(roles_of(&server, "web", &eve), None);
     // Only invited: remove revokes the invitation (its pending row disappears).
-    home.run(&["project", "users", "invite", "--emails", "inv@x.com"])
-        .ok();
-    home.run(&["project", "users", "remove", "--email", "Inv@x.com"])
-        .ok()
-        .stderr_has("Revoked the invitation of Inv@x.com");
+    home.run("project users invite --emails inv@x.com").ok();
+    assert_snapshot!(home.run("project users remove --email Inv@x.com"), @"
+    ----- stderr -----
+    Revoked the invitation of Inv@x.com to project web
+    ");
     assert_eq!(roles_of(&server, "web", "inv@x.com"), None);
-    home.run(&["project", "users", "remove", "--email", &eve])
-        .fails(3)
-        .stderr_has("is not a member of project 'web'")
-        .stderr_has("hint: see `accessctl project users list`");
-    home.run(&[
-        "project",
-        "users",
-        "update",
-        "--email",
-        "ghost@x.com",
-        "--role",
-        "viewer",
-    ])
-    .fails(3)
-    .stderr_has("ghost@x.com is not a member of project 'web'");
-    home.run(&["--project", "nope", "project", "users", "list"])
-        .fails(3);
+    assert_snapshot!(home.run("project users remove --email eve@example.com"), @"
+    ----- stderr -----
+    error: 'eve@example.com' is not a member of project 'web'
+    hint: see `accessctl project users list`; invite them with `accessctl project users invite --emails eve@example.com`
+    ----- exit 3 -----
+    ");
+    assert_snapshot!(home.run("project users update --email ghost@x.com --role viewer"), @"
+    ----- stderr -----
+    error: ghost@x.com is not a member of project 'web'
+    hint: see `accessctl project users list`; invite them with `accessctl project users invite --emails ghost@x.com`
+    ----- exit 3 -----
+    ");
+    assert_snapshot!(home.run("--project nope project users list"), @"
+    ----- stderr -----
+    error: no project 'nope' (or you cannot see it)
+    hint: see `accessctl projects list`
+    ----- exit 3 -----
+    ");
 }
 
 #[test]
@@ -418,49 +465,72 @@ fn last_owner_cannot_leave_be_removed_or_demoted() {
     let server = Server::start();
     let (olive, olive_token) = user(&server, "olive");
     let owner = as_user(&server, &olive_token, "solo");
-    owner
-        .run(&["projects", "new", "solo", "--role-preset", "goldsky"])
-        .ok();
-    owner
-        .run(&["project", "users", "leave"])
-        .fails(5)
-        .stderr_has("you are the last owner of project 'solo'")
-        .stderr_has("hint: make someone else an owner first");
-    owner
-        .run(&["project", "users", "remove", "--email", &olive])
-        .fails(5)
-        .stderr_has("without an owner");
-    owner
-        .run(&["project", "users", "update", "--email", &olive, "--role", "admin"])
-        .fails(5)
-        .stderr_has("without an owner");
+    owner.run("projects new solo --role-preset goldsky").ok();
+    assert_snapshot!(owner.run("project users leave"), @"
+    ----- stderr -----
+    error: you are the last owner of project 'solo' and cannot leave it
+    hint: make someone else an owner first: `accessctl project users update --email E --role ROLE`
+    ----- exit 5 -----
+    ");
+    assert_snapshot!(owner.run("project users remove --email olive@example.com"), @"
+    ----- stderr -----
+    error: that would leave project 'solo' without an owner; make someone else an owner first
+    hint: grant the owner role to someone else first
+    ----- exit 5 -----
+    ");
+    assert_snapshot!(owner.run("project users update --email olive@example.com --role admin"), @"
+    ----- stderr -----
+    error: that would leave project 'solo' without an owner; make someone else an owner first
+    hint: grant the owner role to someone else first
+    ----- exit 5 -----
+    ");
     // Not even the org's owner can remove the last project owner.
-    admin(&server, "solo")
-        .run(&["project", "users", "remove", "--email", &olive])
-        .fails(5);
+    assert_snapshot!(admin(&server, "solo").run("project users remove --email olive@example.com"), @"
+    ----- stderr -----
+    error: that would leave project 'solo' without an owner; make someone else an owner first
+    hint: grant the owner role to someone else first
+    ----- exit 5 -----
+    ");
     assert_eq!(roles_of(&server, "solo", &olive).unwrap().0, ["owner"]);
 
     // With a second owner, the first may leave; anyone else may always leave.
-    let (pat, pat_token) = user(&server, "pat");
+    let (_pat, pat_token) = user(&server, "pat");
     let (vic, vic_token) = user(&server, "vic");
-    owner
-        .run(&["project", "users", "update", "--email", &pat, "--role", "owner"])
-        .ok();
-    owner
-        .run(&["project", "users", "update", "--email", &vic, "--role", "viewer"])
-        .ok();
-    as_user(&server, &vic_token, "solo")
-        .run(&["project", "users", "leave"])
-        .ok()
-        .stderr_has("You left project solo");
-    owner.run(&["project", "users", "leave"]).ok();
+    assert_snapshot!(owner.run("project users update --email pat@example.com --role owner"), @"
+    ROLE   EMAIL            NAME  STATUS
+    owner  pat@example.com  PAT   member
+    ----- stderr -----
+    pat@example.com now has role owner in project solo
+    ");
+    assert_snapshot!(owner.run("project users update --email vic@example.com --role viewer"), @"
+    ROLE    EMAIL            NAME  STATUS
+    viewer  vic@example.com  VIC   member
+    ----- stderr -----
+    vic@example.com now has role viewer in project solo
+    ");
+    assert_snapshot!(as_user(&server, &vic_token, "solo").run("project users leave"), @"
+    ----- stderr -----
+    You left project solo
+    ");
+    assert_snapshot!(owner.run("project users leave"), @"
+    ----- stderr -----
+    You left project solo
+    ");
     assert_eq!(roles_of(&server, "solo", &olive), None);
     assert_eq!(roles_of(&server, "solo", &vic), None);
     // Gone from the project, olive cannot see it any more.
-    owner.run(&["project", "users", "leave"]).fails(3);
-    as_user(&server, &pat_token, "solo")
-        .run(&["project", "users", "leave"])
-        .fails(5);
+    assert_snapshot!(owner.run("project users leave"), @"
+    ----- stderr -----
+    error: you are not a member of project 'solo' (or cannot see it)
+    hint: see `accessctl projects list`
+    ----- exit 3 -----
+    ");
+    assert_snapshot!(as_user(&server, &pat_token, "solo").run("project users leave"), @"
+    ----- stderr -----
+    error: you are the last owner of project 'solo' and cannot leave it
+    hint: make someone else an owner first: `accessctl project users update --email E --role ROLE`
+    ----- exit 5 -----
+    ");
 }
 
 // ------------------------------------------------------------ the hierarchy table
@@ -556,6 +626,7 @@ fn goldsky_hierarchy_table() {
     // of every command.
     let mut n = 0;
     let mut seen = std::collections::HashSet::new();
+    let mut transcript = String::new();
     for (caller, home) in &callers {
         for action in [
             Action::Invite,
@@ -598,53 +669,30 @@ fn goldsky_hierarchy_table() {
                         (email, Some(target), None, vec![target])
                     }
                 };
-                let args: Vec<&str> = match action {
-                    Action::Invite => vec![
-                        "project",
-                        "users",
-                        "invite",
-                        "--emails",
-                        &email,
-                        "--role",
-                        target.name(),
-                    ],
-                    Action::UpdateTo => vec![
-                        "project",
-                        "users",
-                        "update",
-                        "--email",
-                        &email,
-                        "--role",
-                        target.name(),
-                    ],
-                    Action::UpdateFrom => {
-                        vec![
-                            "project",
-                            "users",
-                            "update",
-                            "--email",
-                            &email,
-                            "--role",
-                            other(target).name(),
-                        ]
+                let line = match action {
+                    Action::Invite => {
+                        format!("project users invite --emails {email} --role {}", target.name())
                     }
-                    Action::Remove => vec!["project", "users", "remove", "--email", &email],
+                    Action::UpdateTo => {
+                        format!("project users update --email {email} --role {}", target.name())
+                    }
+                    Action::UpdateFrom => format!(
+                        "project users update --email {email} --role {}",
+                        other(target).name()
+                    ),
+                    Action::Remove => format!("project users remove --email {email}"),
                 };
                 let expected = model(*caller, &involved);
                 let row = format!("{caller:?} {action:?} {target:?}: expected {expected:?}");
-                let r = home.run(&args);
-                let (code, needle) = match expected {
-                    Outcome::Done => (0, ""),
-                    Outcome::NotFound => (3, "no project 'gs' (or you cannot see it)"),
-                    Outcome::Forbidden => (4, "permission in this project"),
-                    Outcome::OwnersOnly => (4, "error: only an owner can grant or revoke the owner role"),
+                let r = home.run(&line);
+                let code = match expected {
+                    Outcome::Done => 0,
+                    Outcome::NotFound => 3,
+                    Outcome::Forbidden | Outcome::OwnersOnly => 4,
                 };
-                assert_eq!(
-                    r.code, code,
-                    "{row}\nstdout:\n{}\nstderr:\n{}",
-                    r.stdout, r.stderr
-                );
-                assert!(r.stderr.contains(needle), "{row}\nstderr:\n{}", r.stderr);
+                assert_eq!(r.code, code, "{row}\n{r}");
+                // What each outcome prints: the snapshot of the whole table below.
+                transcript.push_str(&format!("# {row}\n$ accessctl {line}\n{r}"));
                 // The state on the server agrees with the outcome.
                 let state = roles_of(&server, "gs", &email);
                 let want = if expected == Outcome::Done { after } else { before };
@@ -662,4 +710,96 @@ fn goldsky_hierarchy_table() {
     }
     // Every action met every outcome: done, not found, forbidden, owners only.
     assert_eq!(n, 16, "{seen:?}");
+    assert_snapshot!(transcript, @"
+    # Some(Owner) Invite Owner: expected Done
+    $ accessctl project users invite --emails t1@example.com --role owner
+    EMAIL           STATUS   ROLE   EXPIRES  CODE
+    t1@example.com  invited  owner  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    Share each code with its invitee: `accessctl roles invitations accept CODE`
+    # Some(Owner) UpdateTo Owner: expected Done
+    $ accessctl project users update --email t2@example.com --role owner
+    ROLE   EMAIL           NAME  STATUS
+    owner  t2@example.com  T2    member
+    ----- stderr -----
+    t2@example.com now has role owner in project gs
+    # Some(Owner) UpdateFrom Owner: expected Done
+    $ accessctl project users update --email t3@example.com --role viewer
+    ROLE    EMAIL           NAME  STATUS
+    viewer  t3@example.com  T3    member
+    ----- stderr -----
+    t3@example.com now has role viewer in project gs
+    # Some(Owner) Remove Owner: expected Done
+    $ accessctl project users remove --email t4@example.com
+    ----- stderr -----
+    Removed t4@example.com from project gs
+    # Some(Admin) Invite Owner: expected OwnersOnly
+    $ accessctl project users invite --emails t5@example.com --role owner
+    ----- stderr -----
+    error: only an owner can grant or revoke the owner role
+    hint: ask an owner of the project to do it
+    ----- exit 4 -----
+    # Some(Admin) UpdateTo Owner: expected OwnersOnly
+    $ accessctl project users update --email t6@example.com --role owner
+    ----- stderr -----
+    error: only an owner can grant or revoke the owner role
+    hint: ask an owner of the project to do it
+    ----- exit 4 -----
+    # Some(Admin) UpdateFrom Owner: expected OwnersOnly
+    $ accessctl project users update --email t7@example.com --role viewer
+    ----- stderr -----
+    error: only an owner can grant or revoke the owner role
+    hint: ask an owner of the project to do it
+    ----- exit 4 -----
+    # Some(Admin) Remove Owner: expected OwnersOnly
+    $ accessctl project users remove --email t8@example.com
+    ----- stderr -----
+    error: only an owner can grant or revoke the owner role
+    hint: ask an owner of the project to do it
+    ----- exit 4 -----
+    # Some(Editor) Invite Owner: expected Forbidden
+    $ accessctl project users invite --emails t9@example.com --role owner
+    ----- stderr -----
+    error: you need the 'invitations.manage' permission in this project for that
+    ----- exit 4 -----
+    # Some(Editor) UpdateTo Owner: expected Forbidden
+    $ accessctl project users update --email t10@example.com --role owner
+    ----- stderr -----
+    error: you need the 'members.manage' permission in this project for that
+    ----- exit 4 -----
+    # Some(Editor) UpdateFrom Owner: expected Forbidden
+    $ accessctl project users update --email t11@example.com --role viewer
+    ----- stderr -----
+    error: you need the 'members.manage' permission in this project for that
+    ----- exit 4 -----
+    # Some(Editor) Remove Owner: expected Forbidden
+    $ accessctl project users remove --email t12@example.com
+    ----- stderr -----
+    error: you need the 'members.manage' permission in this project for that
+    ----- exit 4 -----
+    # None Invite Owner: expected NotFound
+    $ accessctl project users invite --emails t13@example.com --role owner
+    ----- stderr -----
+    error: no project 'gs' (or you cannot see it)
+    hint: see `accessctl projects list`
+    ----- exit 3 -----
+    # None UpdateTo Owner: expected NotFound
+    $ accessctl project users update --email t14@example.com --role owner
+    ----- stderr -----
+    error: no project 'gs' (or you cannot see it)
+    hint: see `accessctl project users list`; invite them with `accessctl project users invite --emails t14@example.com`
+    ----- exit 3 -----
+    # None UpdateFrom Owner: expected NotFound
+    $ accessctl project users update --email t15@example.com --role viewer
+    ----- stderr -----
+    error: no project 'gs' (or you cannot see it)
+    hint: see `accessctl project users list`; invite them with `accessctl project users invite --emails t15@example.com`
+    ----- exit 3 -----
+    # None Remove Owner: expected NotFound
+    $ accessctl project users remove --email t16@example.com
+    ----- stderr -----
+    error: no project 'gs' (or you cannot see it)
+    hint: see `accessctl project users list`; invite them with `accessctl project users invite --emails t16@example.com`
+    ----- exit 3 -----
+    ");
 }
