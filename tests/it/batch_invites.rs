@@ -1,26 +1,68 @@
 //! Batch invitations: `roles invitations invite-user` and `project users invite` with
 //! `--from-file`, idempotency keys, Ctrl-C, the progress bar and whole-request failures.
+//! Each step is the command line a user types and its whole transcript as an inline
+//! snapshot; a run that prints hundreds of results has its stderr and exit code
+//! snapshotted ([`stderr_and_exit`]) and its results checked structurally.
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
 
+use insta::assert_snapshot;
+
 use crate::harness::{BIN, Gate, Home, Run, Server, admin_with_project, admin_with_project_on, dead_url};
 
 /// `invite-user` reading the emails from stdin, as viewers.
-const FROM_STDIN: &[&str] = &[
-    "roles",
-    "invitations",
-    "invite-user",
-    "--from-file",
-    "-",
-    "--role",
-    "viewer",
-];
+const FROM_STDIN: &str = "roles invitations invite-user --from-file - --role viewer";
 
-/// `FROM_STDIN` after the global flags `flags`.
-fn from_stdin(flags: &[&'static str]) -> Vec<&'static str> {
-    [flags, FROM_STDIN].concat()
+/// The run's transcript without its stdout, for a run whose stdout is hundreds of
+/// results (checked structurally instead).
+fn stderr_and_exit(run: &Run) -> Run {
+    Run {
+        code: run.code,
+        stdout: String::new(),
+        stderr: run.stderr.clone(),
+        home: run.home.clone(),
+    }
+}
+
+/// [`stderr_and_exit`], with each run of consecutive stderr lines that differ only
+/// in their leading email (a re-run's `EMAIL: already invited as viewer; …`, one
+/// per email, hundreds of them) folded into one: `[N×]` and the line with `EMAIL`
+/// for the email. Which emails they were is checked in the JSON results.
+fn folded(run: &Run) -> Run {
+    let mut stderr = String::new();
+    // The template of the current run of lines, its first line and its length.
+    let mut pending: Option<(String, String, usize)> = None;
+    let flush = |stderr: &mut String, pending: &mut Option<(String, String, usize)>| match pending.take() {
+        Some((_, first, 1)) => stderr.push_str(&format!("{first}\n")),
+        Some((template, _, n)) => stderr.push_str(&format!("[{n}×] {template}\n")),
+        None => {}
+    };
+    for line in run.stderr.lines() {
+        let email = line
+            .split_once(": ")
+            .map(|(e, _)| e)
+            .filter(|e| e.contains('@') && !e.contains(' '));
+        let Some(email) = email else {
+            flush(&mut stderr, &mut pending);
+            stderr.push_str(&format!("{line}\n"));
+            continue;
+        };
+        let template = line.replace(email, "EMAIL");
+        match &mut pending {
+            Some((t, _, n)) if *t == template => *n += 1,
+            _ => {
+                flush(&mut stderr, &mut pending);
+                pending = Some((template, line.to_owned(), 1));
+            }
+        }
+    }
+    flush(&mut stderr, &mut pending);
+    Run {
+        stderr,
+        ..stderr_and_exit(run)
+    }
 }
 
 /// `user1@example.com` … `user{n}@example.com`, one a line.
@@ -72,23 +114,32 @@ fn emails_with(results: &[(String, String)], status: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// The issue's done-when, for one way of giving the 1,000 emails.
-fn thousand_then_rerun(home: &Home, args: &[&str], stdin: Option<&str>) {
+/// The issue's done-when, for one way of giving the 1,000 emails. Every way
+/// prints the same transcripts (so the snapshots, shared by three tests, allow
+/// duplicates).
+fn thousand_then_rerun(home: &Home, line: &str, stdin: Option<&str>) {
     let all = numbered_set(1..=1000);
-    let mut json_args = vec!["-o", "json"];
-    json_args.extend_from_slice(args);
-    let r = home.run_stdin(&json_args, stdin);
-    r.ok()
-        .stderr_has("1000 emails: 1000 invited, 0 already invited, 0 failed");
+    let line = format!("-o json {line}");
+    let r = home.run_stdin(&line, stdin);
+    insta::allow_duplicates! {
+        assert_snapshot!(stderr_and_exit(&r), @"
+        ----- stderr -----
+        1000 emails: 1000 invited, 0 already invited, 0 failed
+        ");
+    }
     let results = statuses(&r);
     assert_eq!(results.len(), 1000);
     assert_eq!(emails_with(&results, "invited"), all);
     server_has_exactly(home, &all);
 
-    let again = home.run_stdin(&json_args, stdin);
-    again
-        .ok()
-        .stderr_has("1000 emails: 0 invited, 1000 already invited, 0 failed");
+    let again = home.run_stdin(&line, stdin);
+    insta::allow_duplicates! {
+        assert_snapshot!(folded(&again), @"
+        ----- stderr -----
+        [1000×] EMAIL: already invited as viewer; `accessctl roles invitations resend EMAIL` gets a new code
+        1000 emails: 0 invited, 1000 already invited, 0 failed
+        ");
+    }
     let results = statuses(&again);
     assert_eq!(results.len(), 1000);
     assert_eq!(emails_with(&results, "already-invited"), all);
@@ -106,18 +157,10 @@ fn a_thousand_emails_from_a_file_then_a_rerun() {
     let (_server, home) = admin_with_project();
     let file = home.path().join("people.txt");
     std::fs::write(&file, numbered(1000)).unwrap();
-    let path = file.to_str().unwrap();
+    let path = file.display();
     thousand_then_rerun(
         &home,
-        &[
-            "roles",
-            "invitations",
-            "invite-user",
-            "--from-file",
-            path,
-            "--role",
-            "viewer",
-        ],
+        &format!("roles invitations invite-user --from-file {path} --role viewer"),
         None,
     );
 }
@@ -127,10 +170,10 @@ fn a_thousand_emails_with_project_users_invite() {
     let (_server, home) = admin_with_project();
     let file = home.path().join("people.txt");
     std::fs::write(&file, numbered(1000)).unwrap();
-    let path = file.to_str().unwrap();
+    let path = file.display();
     // No --role: the project's preset (akka) gives its lowest role.
-    thousand_then_rerun(&home, &["project", "users", "invite", "--from-file", path], None);
-    let r = home.run(&["-o", "json", "roles", "invitations", "list"]);
+    thousand_then_rerun(&home, &format!("project users invite --from-file {path}"), None);
+    let r = home.run("-o json roles invitations list");
     assert!(
         r.json()
             .as_array()
@@ -157,37 +200,23 @@ fn csv_with_roles_comments_and_invalid_lines() {
          ANN@example.com,admin\n",
     )
     .unwrap();
-    let path = file.to_str().unwrap();
-    let args = [
-        "roles",
-        "invitations",
-        "invite-user",
-        "--from-file",
-        path,
-        "--role",
-        "viewer",
-    ];
-    let r = home.run(&args);
-    r.code(5)
-        .one_error()
-        .stderr_has("invalid email 'not-an-email' on line 6: email has no '@'\n")
-        .stderr_has("invalid email 'dee@example.com' on line 8: role may hold only")
-        .stderr_has("error: 5 emails: 3 invited, 0 already invited, 2 failed (2 invalid)\n");
-    let rows: Vec<Vec<String>> = r.lines()[1..].iter().map(|l| crate::harness::cells(l)).collect();
-    let row_of = |email: &str| rows.iter().find(|c| c[0] == email).unwrap()[..3].to_vec();
-    assert_eq!(row_of("ann@example.com"), ["ann@example.com", "invited", "admin"]);
-    assert_eq!(
-        row_of("bob@example.com"),
-        ["bob@example.com", "invited", "developer"]
-    );
-    assert_eq!(
-        row_of("cid@example.com"),
-        ["cid@example.com", "invited", "viewer"]
-    );
-    assert_eq!(rows.len(), 3);
+    let path = file.display();
+    let line = format!("roles invitations invite-user --from-file {path} --role viewer");
+    assert_snapshot!(home.run(&line), @"
+    EMAIL            STATUS   ROLE       EXPIRES  CODE
+    ann@example.com  invited  admin      in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    bob@example.com  invited  developer  in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    cid@example.com  invited  viewer     in 6d    inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    invalid email 'not-an-email' on line 6: email has no '@'
+    invalid email 'dee@example.com' on line 8: role may hold only ASCII letters, digits, '.', '_' and '-', and must start with a letter or digit
+    Share each code with its invitee: `accessctl roles invitations accept CODE`
+    error: 5 emails: 3 invited, 0 already invited, 2 failed (2 invalid)
+    ----- exit 5 -----
+    ");
 
     // The server has the rows' roles; the invalid ones were never sent.
-    let list = home.run(&["-o", "json", "roles", "invitations", "list"]).json();
+    let list = home.run("-o json roles invitations list").json();
     let mut got: Vec<(String, String)> = list
         .as_array()
         .unwrap()
@@ -210,24 +239,103 @@ fn csv_with_roles_comments_and_invalid_lines() {
     );
 
     // JSON: every entry, the invalid ones with their line; a re-run is done already.
-    let r = home.run(&[&["-o", "json"][..], &args].concat());
-    r.code(5);
-    let results = r.json();
-    let results = results.as_array().unwrap();
-    assert_eq!(results.len(), 5);
-    let bad = results.iter().find(|x| x["email"] == "not-an-email").unwrap();
-    assert_eq!(bad["status"], "invalid");
-    assert_eq!(bad["line"], 6);
-    assert_eq!(bad["detail"], "email has no '@'");
-    let bob = results.iter().find(|x| x["email"] == "bob@example.com").unwrap();
-    assert_eq!(bob["status"], "already-invited");
-    assert_eq!(bob["role"], "developer");
-    assert_eq!(bob["line"], 5);
+    assert_snapshot!(home.run(&format!("-o json {line}")), @r#"
+    [
+      {
+        "email": "not-an-email",
+        "status": "invalid",
+        "detail": "email has no '@'",
+        "line": 6
+      },
+      {
+        "email": "dee@example.com",
+        "status": "invalid",
+        "detail": "role may hold only ASCII letters, digits, '.', '_' and '-', and must start with a letter or digit",
+        "line": 8
+      },
+      {
+        "email": "ann@example.com",
+        "status": "already-invited",
+        "role": "admin",
+        "invitation": {
+          "id": "00000000-0000-0000-0000-000000000001",
+          "project": {
+            "id": "00000000-0000-0000-0000-000000000002",
+            "name": "shop"
+          },
+          "email": "ann@example.com",
+          "role": {
+            "id": "00000000-0000-0000-0000-000000000003",
+            "name": "admin"
+          },
+          "invited_by": "admin",
+          "created_at": "[TIME]",
+          "expires_at": "[TIME]",
+          "status": "pending"
+        },
+        "line": 3
+      },
+      {
+        "email": "bob@example.com",
+        "status": "already-invited",
+        "role": "developer",
+        "invitation": {
+          "id": "00000000-0000-0000-0000-000000000004",
+          "project": {
+            "id": "00000000-0000-0000-0000-000000000002",
+            "name": "shop"
+          },
+          "email": "bob@example.com",
+          "role": {
+            "id": "00000000-0000-0000-0000-000000000005",
+            "name": "developer"
+          },
+          "invited_by": "admin",
+          "created_at": "[TIME]",
+          "expires_at": "[TIME]",
+          "status": "pending"
+        },
+        "line": 5
+      },
+      {
+        "email": "cid@example.com",
+        "status": "already-invited",
+        "role": "viewer",
+        "invitation": {
+          "id": "00000000-0000-0000-0000-000000000006",
+          "project": {
+            "id": "00000000-0000-0000-0000-000000000002",
+            "name": "shop"
+          },
+          "email": "cid@example.com",
+          "role": {
+            "id": "00000000-0000-0000-0000-000000000007",
+            "name": "viewer"
+          },
+          "invited_by": "admin",
+          "created_at": "[TIME]",
+          "expires_at": "[TIME]",
+          "status": "pending"
+        },
+        "line": 7
+      }
+    ]
+    ----- stderr -----
+    invalid email 'not-an-email' on line 6: email has no '@'
+    invalid email 'dee@example.com' on line 8: role may hold only ASCII letters, digits, '.', '_' and '-', and must start with a letter or digit
+    ann@example.com: already invited as admin; `accessctl roles invitations resend ann@example.com` gets a new code
+    bob@example.com: already invited as developer; `accessctl roles invitations resend bob@example.com` gets a new code
+    cid@example.com: already invited as viewer; `accessctl roles invitations resend cid@example.com` gets a new code
+    error: 5 emails: 0 invited, 3 already invited, 2 failed (2 invalid)
+    ----- exit 5 -----
+    "#);
 
     // Without --role every row needs its own: the lines without one are named.
-    home.run(&["roles", "invitations", "invite-user", "--from-file", path])
-        .fails(2)
-        .stderr_has("error: 1 email without a role (line 7): pass --role or add a role column");
+    assert_snapshot!(home.run(&format!("roles invitations invite-user --from-file {path}")), @"
+    ----- stderr -----
+    error: 1 email without a role (line 7): pass --role or add a role column
+    ----- exit 2 -----
+    ");
 }
 
 /// What spreadsheets and address books export: a BOM, `;` or TAB, an `E-mail` or
@@ -246,50 +354,98 @@ fn real_exports_are_read_with_physical_line_numbers() {
          Dee;;dee@example.com;\r\n",
     )
     .unwrap();
-    let args = |file: &str| {
-        [
-            "-o",
-            "json",
-            "roles",
-            "invitations",
-            "invite-user",
-            "--from-file",
-            file,
-            "--role",
-            "viewer",
-        ]
-        .map(str::to_owned)
+    let invite = |file: &std::path::Path| {
+        home.run(&format!(
+            "-o json roles invitations invite-user --from-file {} --role viewer",
+            file.display()
+        ))
     };
-    let path = semicolons.to_str().unwrap().to_owned();
-    let a = args(&path);
-    let r = home.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
-    r.code(5)
-        .one_error()
-        .stderr_has("invalid email 'cid@' on line 5: ");
-    let results = r.json();
-    let got: Vec<(String, String, u64)> = results
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| {
-            (
-                x["email"].as_str().unwrap().to_owned(),
-                x["status"].as_str().unwrap().to_owned(),
-                x["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        got,
-        [
-            ("cid@".to_owned(), "invalid".to_owned(), 5),
-            ("ada@example.com".to_owned(), "invited".to_owned(), 2),
-            ("bob@example.com".to_owned(), "invited".to_owned(), 4),
-            ("dee@example.com".to_owned(), "invited".to_owned(), 8),
-        ]
-    );
-    assert_eq!(results[1]["role"], "admin");
-    assert_eq!(results[2]["role"], "viewer");
+    assert_snapshot!(invite(&semicolons), @r#"
+    [
+      {
+        "email": "cid@",
+        "status": "invalid",
+        "detail": "email's domain needs a dot (like example.com)",
+        "line": 5
+      },
+      {
+        "email": "ada@example.com",
+        "status": "invited",
+        "role": "admin",
+        "invitation": {
+          "id": "00000000-0000-0000-0000-000000000001",
+          "project": {
+            "id": "00000000-0000-0000-0000-000000000002",
+            "name": "shop"
+          },
+          "email": "ada@example.com",
+          "role": {
+            "id": "00000000-0000-0000-0000-000000000003",
+            "name": "admin"
+          },
+          "invited_by": "admin",
+          "created_at": "[TIME]",
+          "expires_at": "[TIME]",
+          "status": "pending",
+          "code": "inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+          "delivery": "inviter"
+        },
+        "line": 2
+      },
+      {
+        "email": "bob@example.com",
+        "status": "invited",
+        "role": "viewer",
+        "invitation": {
+          "id": "00000000-0000-0000-0000-000000000004",
+          "project": {
+            "id": "00000000-0000-0000-0000-000000000002",
+            "name": "shop"
+          },
+          "email": "bob@example.com",
+          "role": {
+            "id": "00000000-0000-0000-0000-000000000005",
+            "name": "viewer"
+          },
+          "invited_by": "admin",
+          "created_at": "[TIME]",
+          "expires_at": "[TIME]",
+          "status": "pending",
+          "code": "inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+          "delivery": "inviter"
+        },
+        "line": 4
+      },
+      {
+        "email": "dee@example.com",
+        "status": "invited",
+        "role": "viewer",
+        "invitation": {
+          "id": "00000000-0000-0000-0000-000000000006",
+          "project": {
+            "id": "00000000-0000-0000-0000-000000000002",
+            "name": "shop"
+          },
+          "email": "dee@example.com",
+          "role": {
+            "id": "00000000-0000-0000-0000-000000000005",
+            "name": "viewer"
+          },
+          "invited_by": "admin",
+          "created_at": "[TIME]",
+          "expires_at": "[TIME]",
+          "status": "pending",
+          "code": "inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+          "delivery": "inviter"
+        },
+        "line": 8
+      }
+    ]
+    ----- stderr -----
+    invalid email 'cid@' on line 5: email's domain needs a dot (like example.com)
+    error: 4 emails: 3 invited, 0 already invited, 1 failed (1 invalid)
+    ----- exit 5 -----
+    "#);
 
     // Tab-separated, the email column last, one header name of Google's export.
     let tabs = home.path().join("export.tsv");
@@ -299,12 +455,34 @@ fn real_exports_are_read_with_physical_line_numbers() {
          Eve\tE\teve@example.com\n",
     )
     .unwrap();
-    let path = tabs.to_str().unwrap().to_owned();
-    let a = args(&path);
-    let r = home.run(&a.iter().map(String::as_str).collect::<Vec<_>>());
-    r.ok();
-    assert_eq!(r.json()[0]["email"], "eve@example.com");
-    assert_eq!(r.json()[0]["line"], 2);
+    assert_snapshot!(invite(&tabs), @r#"
+    [
+      {
+        "email": "eve@example.com",
+        "status": "invited",
+        "role": "viewer",
+        "invitation": {
+          "id": "00000000-0000-0000-0000-000000000001",
+          "project": {
+            "id": "00000000-0000-0000-0000-000000000002",
+            "name": "shop"
+          },
+          "email": "eve@example.com",
+          "role": {
+            "id": "00000000-0000-0000-0000-000000000003",
+            "name": "viewer"
+          },
+          "invited_by": "admin",
+          "created_at": "[TIME]",
+          "expires_at": "[TIME]",
+          "status": "pending",
+          "code": "inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+          "delivery": "inviter"
+        },
+        "line": 2
+      }
+    ]
+    "#);
     let mut all = invitations(&home);
     all.sort();
     assert_eq!(
@@ -321,55 +499,61 @@ fn real_exports_are_read_with_physical_line_numbers() {
 #[test]
 fn unusable_input_is_exit_2_and_sends_nothing() {
     let (_server, home) = admin_with_project();
-    let invite = |file: &str, stdin: Option<&str>| {
-        home.run_stdin(
-            &[
-                "roles",
-                "invitations",
-                "invite-user",
-                "--from-file",
-                file,
-                "--role",
-                "viewer",
-            ],
-            stdin,
-        )
+    let invite = |file: &std::path::Path| {
+        home.run(&format!(
+            "roles invitations invite-user --from-file {} --role viewer",
+            file.display()
+        ))
     };
-    invite("/nonexistent/emails.txt", None)
-        .fails(2)
-        .stderr_has("error: cannot read '/nonexistent/emails.txt': ");
+    assert_snapshot!(home.run("roles invitations invite-user --from-file /nonexistent/emails.txt --role viewer"), @"
+    ----- stderr -----
+    error: cannot read '/nonexistent/emails.txt': No such file or directory (os error 2)
+    ----- exit 2 -----
+    ");
     let dir = home.path().join("a-directory");
     std::fs::create_dir(&dir).unwrap();
-    invite(dir.to_str().unwrap(), None)
-        .fails(2)
-        .stderr_has("error: cannot read '");
+    assert_snapshot!(invite(&dir), @"
+    ----- stderr -----
+    error: cannot read '[HOME]/a-directory': Is a directory (os error 21)
+    ----- exit 2 -----
+    ");
     let latin1 = home.path().join("latin1.txt");
     std::fs::write(&latin1, b"a@example.com\nj\xf6rg@example.com\n").unwrap();
-    invite(latin1.to_str().unwrap(), None)
-        .fails(2)
-        .stderr_has("line 2 is not valid UTF-8");
-    invite("-", Some("# nobody yet\n\n"))
-        .fails(2)
-        .stderr_has("error: standard input has no emails (only blank lines and comments)");
-    let r = invite("-", Some("bad\nworse@\n"));
-    r.fails(2)
-        .stderr_has("invalid email 'bad' on line 1: email has no '@'\n")
-        .stderr_has("error: none of the 2 emails is valid; nothing was sent\n");
-    assert_eq!(r.stdout, "");
+    assert_snapshot!(invite(&latin1), @"
+    ----- stderr -----
+    error: '[HOME]/latin1.txt': line 2 is not valid UTF-8
+    hint: save the file as UTF-8; nothing was sent
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run_stdin(FROM_STDIN, Some("# nobody yet\n\n")), @"
+    ----- stderr -----
+    error: standard input has no emails (only blank lines and comments)
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run_stdin(FROM_STDIN, Some("bad\nworse@\n")), @"
+    ----- stderr -----
+    invalid email 'bad' on line 1: email has no '@'
+    invalid email 'worse@' on line 2: email's domain needs a dot (like example.com)
+    error: none of the 2 emails is valid; nothing was sent
+    ----- exit 2 -----
+    ");
     // A quote never closed would read the rest of the file as one cell: a bad file.
-    let r = invite(
-        "-",
+    let r = home.run_stdin(
+        FROM_STDIN,
         Some("Name,Email\nAnn,ann@example.com\n\"Bob,bob@example.com\nCid,cid@example.com\n"),
     );
-    r.fails(2)
-        .one_error()
-        .stderr_has("error: standard input: the quote opened on line 3 is never closed\n")
-        .stderr_has("hint: close the quote; inside a quoted field a quote is written twice");
-    assert_eq!(r.stdout, "");
+    assert_snapshot!(r, @r#"
+    ----- stderr -----
+    error: standard input: the quote opened on line 3 is never closed
+    hint: close the quote; inside a quoted field a quote is written twice (""); nothing was sent
+    ----- exit 2 -----
+    "#);
     // One invalid argument is that email's error alone.
-    home.run(&["roles", "invitations", "invite-user", "nope", "--role", "viewer"])
-        .fails(2)
-        .stderr_has("error: invalid email 'nope': email has no '@'\n");
+    assert_snapshot!(home.run("roles invitations invite-user nope --role viewer"), @"
+    ----- stderr -----
+    error: invalid email 'nope': email has no '@'
+    ----- exit 2 -----
+    ");
     assert_eq!(invitations(&home), Vec::<String>::new());
 }
 
@@ -378,16 +562,23 @@ fn the_same_idempotency_key_replays_instead_of_inviting_twice() {
     let (_server, home) = admin_with_project();
     let emails = numbered(150);
     let run = |key: &str| {
-        let mut args = from_stdin(&["-o", "json"]);
-        args.extend(["--idempotency-key", key]);
-        home.run_stdin(&args, Some(&emails))
+        home.run_stdin(
+            &format!("-o json {FROM_STDIN} --idempotency-key {key}"),
+            Some(&emails),
+        )
     };
     let first = run("hr-import-2024-06");
-    first.ok();
+    assert_snapshot!(stderr_and_exit(&first), @"
+    ----- stderr -----
+    150 emails: 150 invited, 0 already invited, 0 failed
+    ");
     assert_eq!(emails_with(&statuses(&first), "invited").len(), 150);
     // The same key and the same batches: the server replays its first answers.
     let replay = run("hr-import-2024-06");
-    replay.ok();
+    assert_snapshot!(stderr_and_exit(&replay), @"
+    ----- stderr -----
+    150 emails: 150 invited, 0 already invited, 0 failed
+    ");
     let results = statuses(&replay);
     assert_eq!(emails_with(&results, "invited"), numbered_set(1..=150));
     assert!(
@@ -399,36 +590,51 @@ fn the_same_idempotency_key_replays_instead_of_inviting_twice() {
     server_has_exactly(&home, &numbered_set(1..=150));
     // Another key is a new run: already invited.
     let other = run("hr-import-2024-07");
-    other.ok();
+    assert_snapshot!(folded(&other), @"
+    ----- stderr -----
+    [150×] EMAIL: already invited as viewer; `accessctl roles invitations resend EMAIL` gets a new code
+    150 emails: 0 invited, 150 already invited, 0 failed
+    ");
     assert_eq!(emails_with(&statuses(&other), "already-invited").len(), 150);
     server_has_exactly(&home, &numbered_set(1..=150));
 
-    for bad in ["has space", "", "ключ", &"k".repeat(129)] {
-        let r = home.run(&[
-            "roles",
-            "invitations",
-            "invite-user",
-            "x@example.com",
-            "--role",
-            "viewer",
-            "--idempotency-key",
-            bad,
-        ]);
-        r.code(2)
-            .stderr_has("error: invalid value")
-            .stderr_has("--idempotency-key");
-    }
-    home.run(&[
-        "project",
-        "users",
-        "invite",
-        "--emails",
-        "x@example.com",
-        "--idempotency-key",
-        "a/b",
-    ])
-    .code(2)
-    .stderr_has("--idempotency-key");
+    let invite = "roles invitations invite-user x@example.com --role viewer";
+    assert_snapshot!(home.run(&format!("{invite} --idempotency-key 'has space'")), @"
+    ----- stderr -----
+    error: invalid value 'has space' for '--idempotency-key <KEY>': must be 1 to 128 characters of ASCII letters, digits, '-', '_', '.' and ':'
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run(&format!("{invite} --idempotency-key ''")), @"
+    ----- stderr -----
+    error: invalid value '' for '--idempotency-key <KEY>': must be 1 to 128 characters of ASCII letters, digits, '-', '_', '.' and ':'
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run(&format!("{invite} --idempotency-key ключ")), @"
+    ----- stderr -----
+    error: invalid value 'ключ' for '--idempotency-key <KEY>': must be 1 to 128 characters of ASCII letters, digits, '-', '_', '.' and ':'
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
+    let long = "k".repeat(129);
+    assert_snapshot!(home.run(&format!("{invite} --idempotency-key {long}")), @"
+    ----- stderr -----
+    error: invalid value 'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk' for '--idempotency-key <KEY>': must be 1 to 128 characters of ASCII letters, digits, '-', '_', '.' and ':'
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run("project users invite --emails x@example.com --idempotency-key a/b"), @"
+    ----- stderr -----
+    error: invalid value 'a/b' for '--idempotency-key <KEY>': must be 1 to 128 characters of ASCII letters, digits, '-', '_', '.' and ':'
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
     server_has_exactly(&home, &numbered_set(1..=150));
 }
 
@@ -442,7 +648,7 @@ struct Interrupted {
 
 impl Interrupted {
     fn start(home: &Home, output: &str, emails: &str) -> Interrupted {
-        let mut cmd = home.command(&[&[output], FROM_STDIN].concat());
+        let mut cmd = home.command(&format!("{output} {FROM_STDIN}"));
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -515,15 +721,18 @@ fn interrupt_after_six_batches(output: &str) -> (Server, Home, Run) {
     gate.open();
     let run = child.finish();
     assert_eq!(gate.held(), 4, "no batch started after Ctrl-C");
-    run.code(130).stderr_has(
-        "error: interrupted: 600 of 1000 sent (600 invited); 400 not sent — re-run the same command to finish (already invited emails are skipped)\n",
-    );
     (server, home, run)
 }
 
 #[test]
 fn ctrl_c_finishes_the_requests_in_flight_and_json_says_what_was_sent() {
     let (_server, home, run) = interrupt_after_six_batches("-ojson");
+    assert_snapshot!(stderr_and_exit(&run), @"
+    ----- stderr -----
+    interrupted: finishing 4 requests in flight (Ctrl-C again to quit now)
+    error: interrupted: 600 of 1000 sent (600 invited); 400 not sent — re-run the same command to finish (already invited emails are skipped)
+    ----- exit 130 -----
+    ");
     let results = statuses(&run);
     assert_eq!(results.len(), 1000, "every email has a result");
     let invited = emails_with(&results, "invited");
@@ -532,10 +741,12 @@ fn ctrl_c_finishes_the_requests_in_flight_and_json_says_what_was_sent() {
     server_has_exactly(&home, &invited);
 
     // A re-run finishes the rest.
-    let again = home.run_stdin(&from_stdin(&["-o", "json"]), Some(&numbered(1000)));
-    again
-        .ok()
-        .stderr_has("1000 emails: 400 invited, 600 already invited, 0 failed\n");
+    let again = home.run_stdin(&format!("-o json {FROM_STDIN}"), Some(&numbered(1000)));
+    assert_snapshot!(folded(&again), @"
+    ----- stderr -----
+    [600×] EMAIL: already invited as viewer; `accessctl roles invitations resend EMAIL` gets a new code
+    1000 emails: 400 invited, 600 already invited, 0 failed
+    ");
     let results = statuses(&again);
     assert_eq!(emails_with(&results, "already-invited"), numbered_set(1..=600));
     assert_eq!(emails_with(&results, "invited"), numbered_set(601..=1000));
@@ -545,6 +756,12 @@ fn ctrl_c_finishes_the_requests_in_flight_and_json_says_what_was_sent() {
 #[test]
 fn ctrl_c_with_quiet_prints_the_codes_that_were_created() {
     let (_server, home, run) = interrupt_after_six_batches("-q");
+    assert_snapshot!(stderr_and_exit(&run), @"
+    ----- stderr -----
+    interrupted: finishing 4 requests in flight (Ctrl-C again to quit now)
+    error: interrupted: 600 of 1000 sent (600 invited); 400 not sent — re-run the same command to finish (already invited emails are skipped)
+    ----- exit 130 -----
+    ");
     let printed: BTreeSet<String> = run.stdout.lines().map(str::to_owned).collect();
     assert_eq!(run.stdout.lines().count(), 600);
     assert_eq!(printed.len(), 600, "600 distinct codes");
@@ -564,9 +781,12 @@ fn a_second_ctrl_c_quits_at_once() {
     // The child exits while its 4 requests are still held by the server.
     let run = child.finish();
     gate.open();
-    run.code(130);
-    assert!(run.stderr.ends_with("error: interrupted\n"), "{}", run.stderr);
-    assert_eq!(run.stdout, "");
+    assert_snapshot!(run, @"
+    ----- stderr -----
+    interrupted: finishing 4 requests in flight (Ctrl-C again to quit now)
+    error: interrupted
+    ----- exit 130 -----
+    ");
 }
 
 #[test]
@@ -574,24 +794,18 @@ fn progress_bar_only_on_a_terminal() {
     let (server, home) = admin_with_project();
     let file = home.path().join("people.txt");
     std::fs::write(&file, numbered(250)).unwrap();
-    let path = file.to_str().unwrap();
+    let path = file.display();
 
-    // Not a terminal: nothing but the info line and the summary on stderr.
-    let r = home.run(&[
-        "roles",
-        "invitations",
-        "invite-user",
-        "--from-file",
-        path,
-        "--role",
-        "viewer",
-    ]);
-    r.ok();
-    assert_eq!(
-        r.stderr,
-        "Share each code with its invitee: `accessctl roles invitations accept CODE`\n\
-         250 emails: 250 invited, 0 already invited, 0 failed\n"
-    );
+    // Not a terminal: nothing but the info line and the summary on stderr (stdout
+    // is the 250 results).
+    let r = home.run(&format!(
+        "roles invitations invite-user --from-file {path} --role viewer"
+    ));
+    assert_snapshot!(stderr_and_exit(&r), @"
+    ----- stderr -----
+    Share each code with its invitee: `accessctl roles invitations accept CODE`
+    250 emails: 250 invited, 0 already invited, 0 failed
+    ");
     assert!(!r.stderr.contains('\r') && !r.stderr.contains('\u{1b}'));
 
     // On a pty (util-linux `script`), stdout to a file: stderr shows the bar, then
@@ -631,39 +845,47 @@ fn progress_bar_only_on_a_terminal() {
 }
 
 /// 250 emails: three batches, all failing the same way.
-fn every_batch_fails(home: &Home, extra: &[&str]) -> Run {
-    let mut args = vec!["roles", "invitations", "invite-user", "--from-file", "-"];
-    args.extend_from_slice(extra);
-    home.run_stdin(&args, Some(&numbered(250)))
+fn every_batch_fails(home: &Home, extra: &str) -> Run {
+    let line = format!("roles invitations invite-user --from-file - {extra}");
+    home.run_stdin(&line, Some(&numbered(250)))
 }
 
 #[test]
 fn when_every_request_fails_the_same_way_that_is_the_error() {
     let (server, home) = admin_with_project();
     // Unknown role: exit 2 with the valid roles, once.
-    every_batch_fails(&home, &["--role", "wizard"])
-        .fails(2)
-        .stderr_has("unknown role 'wizard'")
-        .stderr_has("hint: valid roles: ");
-    every_batch_fails(&home, &["-o", "json", "--role", "wizard"]).fails(2);
+    assert_snapshot!(every_batch_fails(&home, "--role wizard"), @"
+    ----- stderr -----
+    error: unknown role 'wizard' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(every_batch_fails(&home, "-o json --role wizard"), @"
+    ----- stderr -----
+    error: unknown role 'wizard' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 2 -----
+    ");
 
     // Not logged in (a token the server does not know): exit 4.
     let stranger = Home::new().env("ACCESSCTL_TOKEN", "acc_not-a-real-token");
-    every_batch_fails(
-        &stranger,
-        &["--server", &server.url, "--project", "shop", "--role", "viewer"],
-    )
-    .fails(4)
-    .stderr_has("hint: run `accessctl auth login`");
+    let extra = format!("--server {} --project shop --role viewer", server.url);
+    assert_snapshot!(every_batch_fails(&stranger, &extra), @"
+    ----- stderr -----
+    error: a valid bearer token is required
+    hint: run `accessctl auth login`
+    ----- exit 4 -----
+    ");
 
     // Server down: exit 1 after the retries.
     let offline = Home::new().env("ACCESSCTL_TOKEN", "acc_whatever");
-    every_batch_fails(
-        &offline,
-        &["--server", &dead_url(), "--project", "shop", "--role", "viewer"],
-    )
-    .fails(1)
-    .stderr_has("error: cannot reach the server");
+    let extra = format!("--server {} --project shop --role viewer", dead_url());
+    assert_snapshot!(every_batch_fails(&offline, &extra), @"
+    ----- stderr -----
+    error: cannot reach the server: Connection refused (os error 111)
+    hint: check that the server is running and --server / the context's server is right
+    ----- exit 1 -----
+    ");
     assert_eq!(invitations(&home), Vec::<String>::new());
 }
 
@@ -675,22 +897,14 @@ fn a_failed_request_fails_only_its_batch() {
         csv.push_str(&format!("user{i}@example.com,viewer\n"));
     }
     csv.push_str("wiz1@example.com,wizard\nwiz2@example.com,wizard\n");
-    let r = home.run_stdin(
-        &[
-            "-o",
-            "json",
-            "roles",
-            "invitations",
-            "invite-user",
-            "--from-file",
-            "-",
-        ],
-        Some(&csv),
-    );
-    r.code(5)
-        .one_error()
-        .stderr_has("wiz1@example.com: not invited: unknown role 'wizard'")
-        .stderr_has("error: 152 emails: 150 invited, 0 already invited, 2 failed (2 in failed requests)\n");
+    let r = home.run_stdin("-o json roles invitations invite-user --from-file -", Some(&csv));
+    assert_snapshot!(stderr_and_exit(&r), @"
+    ----- stderr -----
+    wiz1@example.com: not invited: unknown role 'wizard' in project 'shop'
+    wiz2@example.com: not invited: unknown role 'wizard' in project 'shop'
+    error: 152 emails: 150 invited, 0 already invited, 2 failed (2 in failed requests)
+    ----- exit 5 -----
+    ");
     let results = r.json();
     let wiz = results
         .as_array()

@@ -1,6 +1,7 @@
 //! Failures that need no real server: unreachable, slow, broken or hostile servers,
 //! and input rejected before any request. Each: one `error:` line, empty stdout, the
-//! documented exit code, no backtrace (RUST_BACKTRACE=1 is set).
+//! documented exit code, no backtrace (RUST_BACKTRACE=1 is set). Each step is the
+//! command line and the binary's whole transcript as an inline snapshot.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -8,7 +9,27 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::harness::{Home, dead_url};
+use insta::assert_snapshot;
+
+use crate::harness::{CommandLine, Home, Run, dead_url};
+
+/// Runs the accessctl binary: what these tests prove (exit codes, no panic or
+/// backtrace with RUST_BACKTRACE=1) is the binary's. The harness's
+/// `home.run_binary(args, None)` once it has one.
+fn run_binary(home: &Home, args: impl CommandLine) -> Run {
+    let out = home
+        .command(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        home: home.path().to_path_buf(),
+    }
+}
 
 /// A server that answers every request with `response` and counts requests.
 fn canned(response: String) -> (String, Arc<AtomicUsize>) {
@@ -56,10 +77,13 @@ fn remote(url: &str) -> Home {
 #[test]
 fn server_down_is_exit_1_with_a_hint() {
     let home = remote(&dead_url());
-    let r = home.run(&["roles", "list-bindings"]);
-    r.fails(1)
-        .stderr_has("cannot reach the server")
-        .stderr_has("hint:");
+    let r = run_binary(&home, "roles list-bindings");
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    error: cannot reach the server: Connection refused (os error 111)
+    hint: check that the server is running and --server / the context's server is right
+    ----- exit 1 -----
+    ");
     assert!(!r.stderr.contains("acc_canarytoken"));
 }
 
@@ -69,7 +93,7 @@ fn a_server_that_never_answers_times_out() {
     let url = format!("http://{}", listener.local_addr().unwrap());
     let home = remote(&url);
     let child = home
-        .command(&["--timeout", "1s", "roles", "list"])
+        .command("--timeout 1s roles list")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -79,13 +103,18 @@ fn a_server_that_never_answers_times_out() {
     let arrived = Instant::now();
     let out = child.wait_with_output().unwrap();
     let elapsed = arrived.elapsed();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.starts_with("error: the request timed out after 1s\n"),
-        "{stderr}"
-    );
-    assert!(out.stdout.is_empty());
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        home: home.path().to_path_buf(),
+    };
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    error: the request timed out after 1s
+    hint: raise it with --timeout, e.g. --timeout 30s
+    ----- exit 1 -----
+    ");
     // timeout + 1 s (a little slack for a loaded machine).
     assert!(elapsed < Duration::from_millis(2500), "{elapsed:?}");
 }
@@ -98,10 +127,11 @@ fn gets_retry_503_three_times() {
         "retry-after: 0\r\n",
         r#"{"type":"about:blank","title":"Service unavailable","status":503,"code":"unavailable","detail":"busy"}"#,
     ));
-    remote(&url)
-        .run(&["roles", "list"])
-        .fails(1)
-        .stderr_has("error: busy");
+    assert_snapshot!(run_binary(&remote(&url), "roles list"), @"
+    ----- stderr -----
+    error: busy
+    ----- exit 1 -----
+    ");
     assert_eq!(count.load(Ordering::SeqCst), 4);
 }
 
@@ -113,11 +143,12 @@ fn unkeyed_failures_are_not_retried_and_4xx_never() {
         "",
         r#"{"title":"Last owner","status":409,"code":"last-owner","detail":"the project would have no owner"}"#,
     ));
-    remote(&url)
-        .run(&["roles", "delete-binding", "b1"])
-        .fails(5)
-        .stderr_has("the project would have no owner")
-        .stderr_has("hint: grant the owner role to someone else first");
+    assert_snapshot!(run_binary(&remote(&url), "roles delete-binding b1"), @"
+    ----- stderr -----
+    error: the project would have no owner
+    hint: grant the owner role to someone else first
+    ----- exit 5 -----
+    ");
     assert_eq!(count.load(Ordering::SeqCst), 1);
 }
 
@@ -129,44 +160,82 @@ fn html_500_and_invalid_json_are_exit_1() {
         "",
         "<html>oops</html>",
     ));
-    remote(&url).run(&["roles", "list"]).fails(1).stderr_has("500");
+    assert_snapshot!(run_binary(&remote(&url), "roles list"), @"
+    ----- stderr -----
+    error: the server answered 500 without a problem document
+    ----- exit 1 -----
+    ");
     let (url, _) = canned(http("200 OK", "application/json", "", "{not json"));
-    remote(&url)
-        .run(&["roles", "list"])
-        .fails(1)
-        .stderr_has("invalid response");
+    assert_snapshot!(run_binary(&remote(&url), "roles list"), @"
+    ----- stderr -----
+    error: invalid response from the server: key must be a string at line 1 column 2
+    ----- exit 1 -----
+    ");
     let (url, _) = canned(http(
         "200 OK",
         "application/json",
         "",
         r#"{"items":[],"next_cursor":"#,
     ));
-    remote(&url)
-        .run(&["projects", "list"])
-        .fails(1)
-        .stderr_has("invalid response");
+    assert_snapshot!(run_binary(&remote(&url), "projects list"), @"
+    ----- stderr -----
+    error: invalid response from the server: EOF while parsing a value at line 1 column 26
+    ----- exit 1 -----
+    ");
 }
 
+/// `roles list` against a server answering each status with a problem whose
+/// detail is `d` and the status: the transcripts one after another.
 #[test]
 fn status_codes_map_to_exit_codes() {
-    for (status, code, expected) in [
-        ("401 Unauthorized", "unauthenticated", 4),
-        ("403 Forbidden", "forbidden", 4),
-        ("404 Not Found", "not-found", 3),
-        ("410 Gone", "invitation-expired", 5),
-        ("412 Precondition Failed", "precondition-failed", 5),
-        ("422 Unprocessable Entity", "validation-failed", 2),
-        ("400 Bad Request", "invalid-request", 2),
+    let mut transcripts = String::new();
+    for (status, code) in [
+        ("401 Unauthorized", "unauthenticated"),
+        ("403 Forbidden", "forbidden"),
+        ("404 Not Found", "not-found"),
+        ("410 Gone", "invitation-expired"),
+        ("412 Precondition Failed", "precondition-failed"),
+        ("422 Unprocessable Entity", "validation-failed"),
+        ("400 Bad Request", "invalid-request"),
     ] {
         let n: u16 = status[..3].parse().unwrap();
         let body = format!(r#"{{"title":"t","status":{n},"code":"{code}","detail":"d{n}"}}"#);
         let (url, _) = canned(http(status, "application/problem+json", "", &body));
-        let r = remote(&url).run(&["roles", "list"]);
-        r.fails(expected).stderr_has(&format!("error: d{n}"));
-        if n == 401 {
-            r.stderr_has("hint: run `accessctl auth login`");
-        }
+        let r = run_binary(&remote(&url), "roles list");
+        transcripts.push_str(&format!("$ accessctl roles list  # {status}, {code}\n{r}"));
     }
+    assert_snapshot!(transcripts, @"
+    $ accessctl roles list  # 401 Unauthorized, unauthenticated
+    ----- stderr -----
+    error: d401
+    hint: run `accessctl auth login`
+    ----- exit 4 -----
+    $ accessctl roles list  # 403 Forbidden, forbidden
+    ----- stderr -----
+    error: d403
+    ----- exit 4 -----
+    $ accessctl roles list  # 404 Not Found, not-found
+    ----- stderr -----
+    error: d404
+    ----- exit 3 -----
+    $ accessctl roles list  # 410 Gone, invitation-expired
+    ----- stderr -----
+    error: d410
+    ----- exit 5 -----
+    $ accessctl roles list  # 412 Precondition Failed, precondition-failed
+    ----- stderr -----
+    error: d412
+    hint: it changed after it was read; run the command again to see the new state
+    ----- exit 5 -----
+    $ accessctl roles list  # 422 Unprocessable Entity, validation-failed
+    ----- stderr -----
+    error: d422
+    ----- exit 2 -----
+    $ accessctl roles list  # 400 Bad Request, invalid-request
+    ----- stderr -----
+    error: d400
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
@@ -177,10 +246,11 @@ fn repeated_cursor_is_an_error_not_a_loop() {
         "",
         r#"{"items":[],"next_cursor":"same"}"#,
     ));
-    remote(&url)
-        .run(&["projects", "list"])
-        .fails(1)
-        .stderr_has("repeated a pagination cursor");
+    assert_snapshot!(run_binary(&remote(&url), "projects list"), @"
+    ----- stderr -----
+    error: the server repeated a pagination cursor; stopping instead of looping
+    ----- exit 1 -----
+    ");
     assert_eq!(count.load(Ordering::SeqCst), 2);
 }
 
@@ -193,10 +263,11 @@ fn redirect_to_another_origin_is_refused() {
         &format!("location: {other}/v1/projects\r\n"),
         "",
     ));
-    remote(&url)
-        .run(&["projects", "list"])
-        .fails(1)
-        .stderr_has("another origin");
+    assert_snapshot!(run_binary(&remote(&url), "projects list"), @"
+    ----- stderr -----
+    error: refusing to follow a redirect: redirect to another origin ([SERVER])
+    ----- exit 1 -----
+    ");
     assert_eq!(
         other_count.load(Ordering::SeqCst),
         0,
@@ -207,45 +278,42 @@ fn redirect_to_another_origin_is_refused() {
 #[test]
 fn token_over_plain_http_to_a_remote_host_is_refused_before_connecting() {
     let home = remote("http://accessd.invalid:8080");
-    home.run(&["roles", "list"])
-        .fails(2)
-        .stderr_has("plain http")
-        .stderr_has("--insecure-http");
+    assert_snapshot!(run_binary(&home, "roles list"), @"
+    ----- stderr -----
+    error: refusing to send a token over plain http to http://accessd.invalid:8080/
+    hint: use https://, or pass --insecure-http if you really mean it
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
 fn invalid_email_is_rejected_before_any_request() {
     let (url, count) = canned(http("200 OK", "application/json", "", "{}"));
     let home = remote(&url);
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "not-an-email",
-        "--role",
-        "developer",
-    ])
-    .fails(2)
-    .stderr_has("invalid email 'not-an-email'");
+    assert_snapshot!(run_binary(&home, "roles add-binding --email not-an-email --role developer"), @"
+    ----- stderr -----
+    error: invalid email 'not-an-email': email has no '@'
+    ----- exit 2 -----
+    ");
     // invite-user sends the valid emails of a batch (exit 5 for the invalid ones), so
     // only a batch with no valid email at all is rejected before any request.
-    home.run(&["roles", "invitations", "invite-user", "bad@", "--role", "admin"])
-        .fails(2)
-        .stderr_has("invalid email 'bad@'");
-    home.run(&[
-        "roles",
-        "invitations",
-        "invite-user",
-        "worse",
-        "bad@",
-        "--role",
-        "admin",
-    ])
-    .fails(2)
-    .stderr_has("invalid email 'worse': ")
-    .stderr_has("invalid email 'bad@': ")
-    .stderr_has("error: none of the 2 emails is valid; nothing was sent");
-    home.run(&["roles", "invitations", "delete", "x"]).fails(2);
+    assert_snapshot!(run_binary(&home, "roles invitations invite-user bad@ --role admin"), @"
+    ----- stderr -----
+    error: invalid email 'bad@': email's domain needs a dot (like example.com)
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(run_binary(&home, "roles invitations invite-user worse bad@ --role admin"), @"
+    ----- stderr -----
+    invalid email 'worse': email has no '@'
+    invalid email 'bad@': email's domain needs a dot (like example.com)
+    error: none of the 2 emails is valid; nothing was sent
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(run_binary(&home, "roles invitations delete x"), @"
+    ----- stderr -----
+    error: invalid email 'x': email has no '@'
+    ----- exit 2 -----
+    ");
     assert_eq!(count.load(Ordering::SeqCst), 0);
 }
 
@@ -257,20 +325,27 @@ fn verbose_trace_redacts_the_token() {
         "x-request-id: req-1\r\n",
         r#"{"items":[],"next_cursor":null}"#,
     ));
-    let r = remote(&url).run(&["-v", "projects", "list"]);
-    r.ok()
-        .stderr_has("> GET ")
-        .stderr_has("Authorization: Bearer ***")
-        .stderr_has("< 200");
+    let mut r = run_binary(&remote(&url), "-v projects list");
     assert!(!r.stderr.contains("acc_canarytoken"));
+    // The request's duration (`in 1ms`) differs from run to run.
+    let duration = regex::Regex::new(r" in \d+ms ").unwrap();
+    r.stderr = duration.replace_all(&r.stderr, " in [DURATION] ").into_owned();
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    > GET [SERVER]/v1/projects?limit=500 (Authorization: Bearer ***)
+    < 200 GET in [DURATION] (request id req-1)
+    No projects
+    ");
 }
 
 #[test]
 fn unknown_context_without_server_is_not_found() {
-    Home::new()
-        .run(&["--context", "nope", "roles", "list"])
-        .fails(3)
-        .stderr_has("no context named 'nope'");
+    assert_snapshot!(run_binary(&Home::new(), "--context nope roles list"), @"
+    ----- stderr -----
+    error: no context named 'nope'
+    hint: see `accessctl config contexts list`, or log in with `accessctl auth login --context NAME`
+    ----- exit 3 -----
+    ");
 }
 
 #[cfg(unix)]
@@ -279,7 +354,7 @@ fn ctrl_c_is_exit_130() {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let home = remote(&format!("http://{}", listener.local_addr().unwrap()));
     let child = home
-        .command(&["--timeout", "60s", "roles", "list"])
+        .command("--timeout 60s roles list")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -294,9 +369,17 @@ fn ctrl_c_is_exit_130() {
             .success()
     );
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: interrupted\n");
-    assert!(out.stdout.is_empty());
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        home: home.path().to_path_buf(),
+    };
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    error: interrupted
+    ----- exit 130 -----
+    ");
 }
 
 /// Every command that talks to the server, with arguments that pass local checks.
@@ -389,7 +472,7 @@ fn fault_matrix(fault: &str, response: String, expected: i32) {
         if fault == "invalid-json" && args.iter().any(|a| NO_BODY.contains(a)) {
             continue;
         }
-        let r = home.run(args);
+        let r = run_binary(&home, args);
         assert_eq!(r.code, expected, "{fault} {args:?}\n{}", r.stderr);
         r.fails(expected);
         assert!(!r.stderr.contains("acc_canarytoken"), "{fault} {args:?}");
@@ -459,55 +542,46 @@ fn server_errors_hint_the_request_id() {
         "",
         body,
     ));
-    remote(&url)
-        .run(&["roles", "list"])
-        .fails(1)
-        .stderr_has("error: internal error")
-        .stderr_has("hint: if this persists, report request id req-42");
+    assert_snapshot!(run_binary(&remote(&url), "roles list"), @"
+    ----- stderr -----
+    error: internal error
+    hint: if this persists, report request id req-42 to the server's operator
+    ----- exit 1 -----
+    ");
 }
 
 #[test]
 fn a_huge_body_is_an_error_not_an_oom() {
     let body = format!("{{\"items\":[\"{}\"]}}", "x".repeat(40 * 1024 * 1024));
     let (url, _) = canned(http("200 OK", "application/json", "", &body));
-    remote(&url)
-        .run(&["projects", "list"])
-        .fails(1)
-        .stderr_has("larger than");
+    assert_snapshot!(run_binary(&remote(&url), "projects list"), @"
+    ----- stderr -----
+    error: invalid response from the server: response larger than 33554432 bytes
+    ----- exit 1 -----
+    ");
 }
 
 #[test]
 fn times_out_of_range_are_usage_errors_naming_the_range() {
     let (_server, home) = crate::harness::admin_with_project();
-    let add = |t: &str| {
-        home.run(&[
-            "roles",
-            "add-binding",
-            "--all-users",
-            "--role",
-            "viewer",
-            "--expires-at",
-            t,
-        ])
-    };
-    add("999999999999999d").fails(2).one_error().stderr_has(
-        "error: invalid time '999999999999999d': out of range; times go from 0001-01-01 to 9999-12-31",
-    );
-    home.run(&["audit", "list", "--since", "99999999999999999999s"])
-        .fails(2)
-        .stderr_has("out of range");
-    home.run(&["audit", "list", "--since", "7y"])
-        .fails(2)
-        .stderr_has("error: invalid time '7y'");
+    assert_snapshot!(home.run("roles add-binding --all-users --role viewer --expires-at 999999999999999d"), @"
+    ----- stderr -----
+    error: invalid time '999999999999999d': out of range; times go from 0001-01-01 to 9999-12-31
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run("audit list --since 99999999999999999999s"), @"
+    ----- stderr -----
+    error: invalid time '99999999999999999999s': out of range; times go from 0001-01-01 to 9999-12-31
+    ----- exit 2 -----
+    ");
+    assert_snapshot!(home.run("audit list --since 7y"), @"
+    ----- stderr -----
+    error: invalid time '7y': use RFC 3339 ([TIME]), a date (2026-01-31) or a duration (24h, 7d, 1d12h) (months and years are not durations)
+    ----- exit 2 -----
+    ");
     // A combined duration is accepted.
-    add("1d12h").ok();
-    let r = home.run(&[
-        "-o",
-        "json",
-        "roles",
-        "list-bindings",
-        "--principal-type",
-        "all-users",
-    ]);
+    home.run("roles add-binding --all-users --role viewer --expires-at 1d12h")
+        .ok();
+    let r = home.run("-o json roles list-bindings --principal-type all-users");
     assert!(r.ok().json()[0]["expires_at"].is_string(), "{}", r.stdout);
 }
