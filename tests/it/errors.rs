@@ -11,25 +11,7 @@ use std::time::{Duration, Instant};
 
 use insta::assert_snapshot;
 
-use crate::harness::{CommandLine, Home, Run, dead_url};
-
-/// Runs the accessctl binary: what these tests prove (exit codes, no panic or
-/// backtrace with RUST_BACKTRACE=1) is the binary's. The harness's
-/// `home.run_binary(args, None)` once it has one.
-fn run_binary(home: &Home, args: impl CommandLine) -> Run {
-    let out = home
-        .command(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        home: home.path().to_path_buf(),
-    }
-}
+use crate::harness::{Home, Run, dead_url};
 
 /// A server that answers every request with `response` and counts requests.
 fn canned(response: String) -> (String, Arc<AtomicUsize>) {
@@ -77,7 +59,7 @@ fn remote(url: &str) -> Home {
 #[test]
 fn server_down_is_exit_1_with_a_hint() {
     let home = remote(&dead_url());
-    let r = run_binary(&home, "roles list-bindings");
+    let r = home.run_binary("roles list-bindings", None);
     assert_snapshot!(r, @"
     ----- stderr -----
     error: cannot reach the server: Connection refused (os error 111)
@@ -127,7 +109,7 @@ fn gets_retry_503_three_times() {
         "retry-after: 0\r\n",
         r#"{"type":"about:blank","title":"Service unavailable","status":503,"code":"unavailable","detail":"busy"}"#,
     ));
-    assert_snapshot!(run_binary(&remote(&url), "roles list"), @"
+    assert_snapshot!(remote(&url).run_binary("roles list", None), @"
     ----- stderr -----
     error: busy
     ----- exit 1 -----
@@ -143,7 +125,7 @@ fn unkeyed_failures_are_not_retried_and_4xx_never() {
         "",
         r#"{"title":"Last owner","status":409,"code":"last-owner","detail":"the project would have no owner"}"#,
     ));
-    assert_snapshot!(run_binary(&remote(&url), "roles delete-binding b1"), @"
+    assert_snapshot!(remote(&url).run_binary("roles delete-binding b1", None), @"
     ----- stderr -----
     error: the project would have no owner
     hint: grant the owner role to someone else first
@@ -160,13 +142,13 @@ fn html_500_and_invalid_json_are_exit_1() {
         "",
         "<html>oops</html>",
     ));
-    assert_snapshot!(run_binary(&remote(&url), "roles list"), @"
+    assert_snapshot!(remote(&url).run_binary("roles list", None), @"
     ----- stderr -----
     error: the server answered 500 without a problem document
     ----- exit 1 -----
     ");
     let (url, _) = canned(http("200 OK", "application/json", "", "{not json"));
-    assert_snapshot!(run_binary(&remote(&url), "roles list"), @"
+    assert_snapshot!(remote(&url).run_binary("roles list", None), @"
     ----- stderr -----
     error: invalid response from the server: key must be a string at line 1 column 2
     ----- exit 1 -----
@@ -177,7 +159,7 @@ fn html_500_and_invalid_json_are_exit_1() {
         "",
         r#"{"items":[],"next_cursor":"#,
     ));
-    assert_snapshot!(run_binary(&remote(&url), "projects list"), @"
+    assert_snapshot!(remote(&url).run_binary("projects list", None), @"
     ----- stderr -----
     error: invalid response from the server: EOF while parsing a value at line 1 column 26
     ----- exit 1 -----
@@ -201,7 +183,7 @@ fn status_codes_map_to_exit_codes() {
         let n: u16 = status[..3].parse().unwrap();
         let body = format!(r#"{{"title":"t","status":{n},"code":"{code}","detail":"d{n}"}}"#);
         let (url, _) = canned(http(status, "application/problem+json", "", &body));
-        let r = run_binary(&remote(&url), "roles list");
+        let r = remote(&url).run_binary("roles list", None);
         transcripts.push_str(&format!("$ accessctl roles list  # {status}, {code}\n{r}"));
     }
     assert_snapshot!(transcripts, @"
@@ -246,7 +228,7 @@ fn repeated_cursor_is_an_error_not_a_loop() {
         "",
         r#"{"items":[],"next_cursor":"same"}"#,
     ));
-    assert_snapshot!(run_binary(&remote(&url), "projects list"), @"
+    assert_snapshot!(remote(&url).run_binary("projects list", None), @"
     ----- stderr -----
     error: the server repeated a pagination cursor; stopping instead of looping
     ----- exit 1 -----
@@ -263,7 +245,7 @@ fn redirect_to_another_origin_is_refused() {
         &format!("location: {other}/v1/projects\r\n"),
         "",
     ));
-    assert_snapshot!(run_binary(&remote(&url), "projects list"), @"
+    assert_snapshot!(remote(&url).run_binary("projects list", None), @"
     ----- stderr -----
     error: refusing to follow a redirect: redirect to another origin ([SERVER])
     ----- exit 1 -----
@@ -278,7 +260,7 @@ fn redirect_to_another_origin_is_refused() {
 #[test]
 fn token_over_plain_http_to_a_remote_host_is_refused_before_connecting() {
     let home = remote("http://accessd.invalid:8080");
-    assert_snapshot!(run_binary(&home, "roles list"), @"
+    assert_snapshot!(home.run_binary("roles list", None), @"
     ----- stderr -----
     error: refusing to send a token over plain http to http://accessd.invalid:8080/
     hint: use https://, or pass --insecure-http if you really mean it
@@ -290,26 +272,26 @@ fn token_over_plain_http_to_a_remote_host_is_refused_before_connecting() {
 fn invalid_email_is_rejected_before_any_request() {
     let (url, count) = canned(http("200 OK", "application/json", "", "{}"));
     let home = remote(&url);
-    assert_snapshot!(run_binary(&home, "roles add-binding --email not-an-email --role developer"), @"
+    assert_snapshot!(home.run_binary("roles add-binding --email not-an-email --role developer", None), @"
     ----- stderr -----
     error: invalid email 'not-an-email': email has no '@'
     ----- exit 2 -----
     ");
     // invite-user sends the valid emails of a batch (exit 5 for the invalid ones), so
     // only a batch with no valid email at all is rejected before any request.
-    assert_snapshot!(run_binary(&home, "roles invitations invite-user bad@ --role admin"), @"
+    assert_snapshot!(home.run_binary("roles invitations invite-user bad@ --role admin", None), @"
     ----- stderr -----
     error: invalid email 'bad@': email's domain needs a dot (like example.com)
     ----- exit 2 -----
     ");
-    assert_snapshot!(run_binary(&home, "roles invitations invite-user worse bad@ --role admin"), @"
+    assert_snapshot!(home.run_binary("roles invitations invite-user worse bad@ --role admin", None), @"
     ----- stderr -----
     invalid email 'worse': email has no '@'
     invalid email 'bad@': email's domain needs a dot (like example.com)
     error: none of the 2 emails is valid; nothing was sent
     ----- exit 2 -----
     ");
-    assert_snapshot!(run_binary(&home, "roles invitations delete x"), @"
+    assert_snapshot!(home.run_binary("roles invitations delete x", None), @"
     ----- stderr -----
     error: invalid email 'x': email has no '@'
     ----- exit 2 -----
@@ -325,7 +307,7 @@ fn verbose_trace_redacts_the_token() {
         "x-request-id: req-1\r\n",
         r#"{"items":[],"next_cursor":null}"#,
     ));
-    let mut r = run_binary(&remote(&url), "-v projects list");
+    let mut r = remote(&url).run_binary("-v projects list", None);
     assert!(!r.stderr.contains("acc_canarytoken"));
     // The request's duration (`in 1ms`) differs from run to run.
     let duration = regex::Regex::new(r" in \d+ms ").unwrap();
@@ -340,7 +322,7 @@ fn verbose_trace_redacts_the_token() {
 
 #[test]
 fn unknown_context_without_server_is_not_found() {
-    assert_snapshot!(run_binary(&Home::new(), "--context nope roles list"), @"
+    assert_snapshot!(Home::new().run_binary("--context nope roles list", None), @"
     ----- stderr -----
     error: no context named 'nope'
     hint: see `accessctl config contexts list`, or log in with `accessctl auth login --context NAME`
@@ -472,7 +454,7 @@ fn fault_matrix(fault: &str, response: String, expected: i32) {
         if fault == "invalid-json" && args.iter().any(|a| NO_BODY.contains(a)) {
             continue;
         }
-        let r = run_binary(&home, args);
+        let r = home.run_binary(args, None);
         assert_eq!(r.code, expected, "{fault} {args:?}\n{}", r.stderr);
         r.fails(expected);
         assert!(!r.stderr.contains("acc_canarytoken"), "{fault} {args:?}");
@@ -542,7 +524,7 @@ fn server_errors_hint_the_request_id() {
         "",
         body,
     ));
-    assert_snapshot!(run_binary(&remote(&url), "roles list"), @"
+    assert_snapshot!(remote(&url).run_binary("roles list", None), @"
     ----- stderr -----
     error: internal error
     hint: if this persists, report request id req-42 to the server's operator
@@ -554,7 +536,7 @@ fn server_errors_hint_the_request_id() {
 fn a_huge_body_is_an_error_not_an_oom() {
     let body = format!("{{\"items\":[\"{}\"]}}", "x".repeat(40 * 1024 * 1024));
     let (url, _) = canned(http("200 OK", "application/json", "", &body));
-    assert_snapshot!(run_binary(&remote(&url), "projects list"), @"
+    assert_snapshot!(remote(&url).run_binary("projects list", None), @"
     ----- stderr -----
     error: invalid response from the server: response larger than 33554432 bytes
     ----- exit 1 -----
