@@ -22,29 +22,42 @@ fn invite_list_resend_delete_doc_examples() {
     dana@example.com  admin  pending  in 6d
     ");
     assert!(!r.stdout.contains(&code), "list never shows codes");
-    assert_eq!(
-        home.run(&["-q", "roles", "invitations", "list", "--status", "expired"])
-            .stdout,
-        ""
-    );
-    assert_eq!(
-        home.run(&["-q", "roles", "invitations", "list", "--status", "pending"])
-            .stdout,
-        "dana@example.com\n"
-    );
+    assert_snapshot!(home.session(&[
+        "-q roles invitations list --status expired",
+        "-q roles invitations list --status pending",
+    ]), @"
+    $ accessctl -q roles invitations list --status expired
+    $ accessctl -q roles invitations list --status pending
+    dana@example.com
+    ");
 
-    let r = home.run(&["-o", "json", "roles", "invitations", "resend", "dana@example.com"]);
-    r.ok().stderr_has("Renewed");
-    let renewed = r.json();
-    assert_eq!(renewed["email"], "dana@example.com");
-    assert_ne!(renewed["code"].as_str().unwrap(), code);
-    let r = home.run(&["-q", "roles", "invitations", "resend", "dana@example.com"]);
-    r.ok();
-    assert!(
-        r.stdout.starts_with("inv_") && r.lines().len() == 1,
-        "-q prints the new code: {}",
-        r.stdout
-    );
+    let r = home.run("-o json roles invitations resend dana@example.com");
+    // A new code (the transcript shows every code as inv_xxx…).
+    assert_ne!(r.json()["code"].as_str().unwrap(), code);
+    assert_snapshot!(r, @r#"
+    {
+      "id": "00000000-0000-0000-0000-000000000001",
+      "project": {
+        "id": "00000000-0000-0000-0000-000000000002",
+        "name": "shop"
+      },
+      "email": "dana@example.com",
+      "role": {
+        "id": "00000000-0000-0000-0000-000000000003",
+        "name": "admin"
+      },
+      "invited_by": "admin",
+      "created_at": "[TIME]",
+      "expires_at": "[TIME]",
+      "status": "pending",
+      "code": "inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+      "delivery": "inviter"
+    }
+    ----- stderr -----
+    Renewed the invitation of dana@example.com
+    "#);
+    // -q prints the new code.
+    assert_snapshot!(home.run("-q roles invitations resend dana@example.com"), @"inv_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
 
     assert_snapshot!(home.session(&[
         "roles invitations delete dana@example.com",
