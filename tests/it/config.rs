@@ -2,36 +2,74 @@
 
 use std::process::Stdio;
 
+use insta::assert_snapshot;
+
 use crate::harness::{BIN, Home};
 
 #[test]
 fn set_get_unset_and_where_values_come_from() {
     let home = Home::new();
-    home.run(&["config", "set", "output", "JSON"])
-        .ok()
-        .stderr_has("Set output = json in context local");
-    let r = home.run(&["config", "get", "output"]);
-    r.ok();
-    assert_eq!(r.stdout, "json\n");
-    home.run(&["config", "set", "timeout", "30s"]).ok();
-    let r = home.run(&["-o", "json", "config", "list"]);
-    r.ok();
-    let rows = r.json();
-    let row = |k: &str| {
-        rows.as_array()
-            .unwrap()
-            .iter()
-            .find(|e| e["key"] == k)
-            .unwrap()
-            .clone()
-    };
-    assert_eq!(row("context")["value"], "local");
-    assert_eq!(row("context")["source"], "default");
-    assert_eq!(row("output")["source"], "flag --output");
-    assert_eq!(row("timeout")["value"], "30s");
-    assert_eq!(row("timeout")["source"], "context local");
-    let r = home.run(&["config", "get", "timeout"]);
-    assert_eq!(r.stdout, "30s\n");
+    assert_snapshot!(home.session(&[
+        "config set output JSON",
+        "config get output",
+        "config set timeout 30s",
+        "-o json config list",
+        "config get timeout",
+    ]), @r#"
+    $ accessctl config set output JSON
+    ----- stderr -----
+    Set output = json in context local
+    $ accessctl config get output
+    json
+    $ accessctl config set timeout 30s
+    ----- stderr -----
+    Set timeout = 30s in context local
+    $ accessctl -o json config list
+    [
+      {
+        "key": "context",
+        "value": "local",
+        "source": "default"
+      },
+      {
+        "key": "project",
+        "value": "default",
+        "source": "local context (on first use)"
+      },
+      {
+        "key": "org",
+        "value": "default",
+        "source": "default"
+      },
+      {
+        "key": "output",
+        "value": "json",
+        "source": "flag --output"
+      },
+      {
+        "key": "timeout",
+        "value": "30s",
+        "source": "context local"
+      },
+      {
+        "key": "server",
+        "value": "embedded",
+        "source": "local context"
+      },
+      {
+        "key": "token",
+        "value": "none needed",
+        "source": "local context"
+      },
+      {
+        "key": "config",
+        "value": "[HOME]/.config/accessctl/config.toml",
+        "source": "file"
+      }
+    ]
+    $ accessctl config get timeout
+    30s
+    "#);
 }
 
 #[test]
@@ -39,53 +77,89 @@ fn env_overrides_context_and_list_says_so() {
     let home = Home::new()
         .env("ACCESSCTL_TIMEOUT", "5s")
         .env("ACCESSCTL_PROJECT", "shop");
-    home.run(&["config", "set", "timeout", "30s"]).ok();
-    let r = home.run(&["config", "list"]);
-    r.ok();
-    let line = r
-        .lines()
-        .into_iter()
-        .find(|l| l.starts_with("timeout"))
-        .unwrap()
-        .to_owned();
-    assert_eq!(
-        line.split_whitespace().collect::<Vec<_>>(),
-        ["timeout", "5s", "env", "ACCESSCTL_TIMEOUT"]
-    );
-    assert!(
-        r.stdout.lines().next().unwrap().starts_with("KEY"),
-        "{}",
-        r.stdout
-    );
-    let r = home.run(&["config", "get", "project"]);
-    assert_eq!(r.stdout, "shop\n");
+    assert_snapshot!(home.session(&[
+        "config set timeout 30s",
+        "config list",
+        "config get project",
+    ]), @"
+    $ accessctl config set timeout 30s
+    ----- stderr -----
+    Set timeout = 30s in context local
+    $ accessctl config list
+    KEY      VALUE                                          SOURCE
+    context  local                                          default
+    project  shop                                           env ACCESSCTL_PROJECT
+    org      default                                        default
+    output   text                                           default
+    timeout  5s                                             env ACCESSCTL_TIMEOUT
+    server   embedded                                       local context
+    token    none needed                                    local context
+    config   [HOME]/.config/accessctl/config.toml  file
+    $ accessctl config get project
+    shop
+    ");
 }
 
 #[test]
 fn unset_and_missing_values() {
     let home = Home::new();
-    home.run(&["config", "get", "server"])
-        .fails(3)
-        .stderr_has("hint: set it with");
-    home.run(&["config", "set", "project", "shop"]).ok();
-    home.run(&["config", "unset", "project"])
-        .ok()
-        .stderr_has("Unset project");
-    home.run(&["config", "unset", "project"])
-        .ok()
-        .stderr_has("was not set");
+    assert_snapshot!(home.session(&[
+        "config get server",
+        "config set project shop",
+        "config unset project",
+        "config unset project",
+    ]), @"
+    $ accessctl config get server
+    ----- stderr -----
+    error: server is not set in context local
+    hint: set it with `accessctl config set server VALUE`
+    ----- exit 3 -----
+    $ accessctl config set project shop
+    ----- stderr -----
+    Set project = shop in context local
+    $ accessctl config unset project
+    ----- stderr -----
+    Unset project in context local
+    $ accessctl config unset project
+    ----- stderr -----
+    project was not set in context local
+    ");
 }
 
 #[test]
 fn bad_keys_and_values_are_usage_errors() {
     let home = Home::new();
-    home.run(&["config", "get", "colour"])
-        .fails(2)
-        .stderr_has("hint: keys: project, org, output, timeout, server");
-    home.run(&["config", "set", "output", "xml"]).fails(2);
-    home.run(&["config", "set", "timeout", "soon"]).fails(2);
-    home.run(&["config", "set", "server", "ftp://x"]).fails(2);
-    home.run(&["config", "set", "project", "a/b"]).fails(2);
+    assert_snapshot!(home.session(&[
+        "config get colour",
+        "config set output xml",
+        "config set timeout soon",
+        "config set server ftp://x",
+        "config set project a/b",
+    ]), @"
+    $ accessctl config get colour
+    ----- stderr -----
+    error: unknown config key 'colour'
+    hint: keys: project, org, output, timeout, server
+    ----- exit 2 -----
+    $ accessctl config set output xml
+    ----- stderr -----
+    error: invalid output format 'xml'
+    hint: one of: text, json, json-compact, yaml, csv, tsv
+    ----- exit 2 -----
+    $ accessctl config set timeout soon
+    ----- stderr -----
+    error: invalid timeout 'soon': expected a duration like 10s, 1m30s, 1.5s or 500ms
+    ----- exit 2 -----
+    $ accessctl config set server ftp://x
+    ----- stderr -----
+    error: invalid server URL 'ftp://x'
+    hint: use https://HOST[:PORT]
+    ----- exit 2 -----
+    $ accessctl config set project a/b
+    ----- stderr -----
+    error: project may hold only ASCII letters, digits, '.', '_' and '-', and must start with a letter or digit
+    ----- exit 2 -----
+    ");
     assert!(
         !home.config_path().exists(),
         "nothing written on a rejected value"
@@ -95,66 +169,146 @@ fn bad_keys_and_values_are_usage_errors() {
 #[test]
 fn contexts_list_current_use_rename_delete() {
     let home = Home::new();
-    let r = home.run(&["config", "contexts", "list"]);
-    r.ok();
-    assert_eq!(
-        r.lines()[0].split_whitespace().collect::<Vec<_>>(),
-        ["CURRENT", "NAME", "SERVER", "PROJECT"]
-    );
-    assert_eq!(
-        r.lines()[1].split_whitespace().collect::<Vec<_>>(),
-        ["*", "local", "embedded"]
-    );
-    assert_eq!(home.run(&["config", "contexts", "current"]).stdout, "local\n");
-
-    home.run(&[
-        "--context",
-        "prod",
-        "config",
-        "set",
-        "server",
-        "https://prod.example/",
-    ])
-    .ok();
-    home.run(&["--context", "prod", "config", "set", "project", "shop"])
-        .ok();
-    home.run(&["config", "contexts", "use", "prod"])
-        .ok()
-        .stderr_has("Switched to context prod");
-    assert_eq!(home.run(&["config", "contexts", "current"]).stdout, "prod\n");
-    assert_eq!(
-        home.run(&["config", "get", "server"]).stdout,
-        "https://prod.example\n"
-    );
-
-    home.run(&["config", "contexts", "rename", "prod", "production"])
-        .ok();
-    assert_eq!(
-        home.run(&["config", "contexts", "current"]).stdout,
-        "production\n"
-    );
-    let r = home.run(&["-q", "config", "contexts", "list"]);
-    assert_eq!(r.stdout, "local\nproduction\n");
-
-    home.run(&["config", "contexts", "use", "nope"]).fails(3);
-    home.run(&["config", "contexts", "rename", "nope", "x"]).fails(3);
-    home.run(&["config", "contexts", "rename", "production", "local"])
-        .fails(2);
-    home.run(&["config", "contexts", "delete", "production"]).ok();
-    assert_eq!(home.run(&["config", "contexts", "current"]).stdout, "local\n");
-    home.run(&["config", "contexts", "delete", "production"]).fails(3);
+    assert_snapshot!(home.session(&[
+        "config contexts list",
+        "config contexts current",
+        "--context prod config set server https://prod.example/",
+        "--context prod config set project shop",
+        "config contexts use prod",
+        "config contexts current",
+        "config get server",
+        "config contexts rename prod production",
+        "config contexts current",
+        "-q config contexts list",
+        "config contexts use nope",
+        "config contexts rename nope x",
+        "config contexts rename production local",
+        "config contexts delete production",
+        "config contexts current",
+        "config contexts delete production",
+    ]), @"
+    $ accessctl config contexts list
+    CURRENT  NAME   SERVER    PROJECT
+    *        local  embedded
+    $ accessctl config contexts current
+    local
+    $ accessctl --context prod config set server https://prod.example/
+    ----- stderr -----
+    Set server = https://prod.example in context prod
+    $ accessctl --context prod config set project shop
+    ----- stderr -----
+    Set project = shop in context prod
+    $ accessctl config contexts use prod
+    ----- stderr -----
+    Switched to context prod
+    $ accessctl config contexts current
+    prod
+    $ accessctl config get server
+    https://prod.example
+    $ accessctl config contexts rename prod production
+    ----- stderr -----
+    Renamed context prod to production
+    $ accessctl config contexts current
+    production
+    $ accessctl -q config contexts list
+    local
+    production
+    $ accessctl config contexts use nope
+    ----- stderr -----
+    error: no context named 'nope'
+    hint: see `accessctl config contexts list`
+    ----- exit 3 -----
+    $ accessctl config contexts rename nope x
+    ----- stderr -----
+    error: no context named 'nope'
+    hint: see `accessctl config contexts list`
+    ----- exit 3 -----
+    $ accessctl config contexts rename production local
+    ----- stderr -----
+    error: the local context cannot be renamed, nor can another take its name
+    ----- exit 2 -----
+    $ accessctl config contexts delete production
+    ----- stderr -----
+    Deleted context production
+    $ accessctl config contexts current
+    local
+    $ accessctl config contexts delete production
+    ----- stderr -----
+    error: no context named 'production'
+    hint: see `accessctl config contexts list`
+    ----- exit 3 -----
+    ");
 }
 
 #[test]
 fn hostile_context_names_are_rejected_before_any_file_call() {
     let home = Home::new();
     let long = "x".repeat(65);
-    for bad in ["../evil", "a/b", "a\\b", ".hidden", long.as_str()] {
-        home.run(&["--context", bad, "config", "set", "project", "p"])
-            .fails(2)
-            .stderr_has("invalid context name");
-        home.run(&["config", "contexts", "use", bad]).fails(2);
-    }
+    let set_long = format!("--context {long} config set project p");
+    let use_long = format!("config contexts use {long}");
+    assert_snapshot!(home.session(&[
+        "--context ../evil config set project p",
+        "config contexts use ../evil",
+        "--context a/b config set project p",
+        "config contexts use a/b",
+        r"--context 'a\b' config set project p",
+        r"config contexts use 'a\b'",
+        "--context .hidden config set project p",
+        "config contexts use .hidden",
+        &set_long,
+        &use_long,
+    ]), @r#"
+    $ accessctl --context ../evil config set project p
+    ----- stderr -----
+    error: invalid context name "../evil"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    $ accessctl config contexts use ../evil
+    ----- stderr -----
+    error: invalid context name "../evil"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    $ accessctl --context a/b config set project p
+    ----- stderr -----
+    error: invalid context name "a/b"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    $ accessctl config contexts use a/b
+    ----- stderr -----
+    error: invalid context name "a/b"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    $ accessctl --context 'a\b' config set project p
+    ----- stderr -----
+    error: invalid context name "a\\b"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    $ accessctl config contexts use 'a\b'
+    ----- stderr -----
+    error: invalid context name "a\\b"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    $ accessctl --context .hidden config set project p
+    ----- stderr -----
+    error: invalid context name ".hidden"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    $ accessctl config contexts use .hidden
+    ----- stderr -----
+    error: invalid context name ".hidden"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    $ accessctl --context xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx config set project p
+    ----- stderr -----
+    error: invalid context name "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    $ accessctl config contexts use xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    error: invalid context name "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+    hint: use 1-64 characters without '/', '\', '..', control characters or a leading '.'
+    ----- exit 2 -----
+    "#);
     assert!(!home.config_path().exists());
 }
 
@@ -165,11 +319,18 @@ fn corrupt_config_names_file_and_line_and_is_never_reset() {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let text = "current_context = \"local\"\n\n[contexts.local]\nproject = = \"x\"\n";
     std::fs::write(&path, text).unwrap();
-    let r = home.run(&["config", "set", "project", "p"]);
-    r.fails(1)
-        .stderr_has(&format!("{}:4:", path.display()))
-        .stderr_has("hint:");
-    home.run(&["roles", "list"]).fails(1);
+    assert_snapshot!(home.session(&["config set project p", "roles list"]), @"
+    $ accessctl config set project p
+    ----- stderr -----
+    error: [HOME]/.config/accessctl/config.toml:4: cannot parse config: extra `=`, expected nothing
+    hint: fix or remove that line; the file was left as it is
+    ----- exit 1 -----
+    $ accessctl roles list
+    ----- stderr -----
+    error: [HOME]/.config/accessctl/config.toml:4: cannot parse config: extra `=`, expected nothing
+    hint: fix or remove that line; the file was left as it is
+    ----- exit 1 -----
+    ");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
 }
 
@@ -264,50 +425,103 @@ fn killed_writers_never_leave_a_broken_file() {
 /// negative, too long and overflowing values are exit 2 naming the valid range.
 #[test]
 fn timeouts_use_the_shared_duration_parser() {
+    assert_snapshot!(Home::new().session(&[
+        "--timeout 1m30s config get timeout",
+        "--timeout 1.5s config get timeout",
+        "--timeout '90 seconds' config get timeout",
+    ]), @"
+    $ accessctl --timeout 1m30s config get timeout
+    1m30s
+    $ accessctl --timeout 1.5s config get timeout
+    1.5s
+    $ accessctl --timeout '90 seconds' config get timeout
+    1m30s
+    ");
+    assert_snapshot!(Home::new().env("ACCESSCTL_TIMEOUT", "250ms").run("config get timeout"), @"250ms");
+
     let home = Home::new();
-    for (args, env, shown) in [
-        (vec!["--timeout", "1m30s"], None, "1m30s"),
-        (vec!["--timeout", "1.5s"], None, "1.5s"),
-        (vec!["--timeout", "90 seconds"], None, "1m30s"),
-        (vec![], Some("250ms"), "250ms"),
-    ] {
-        let mut home = Home::new();
-        if let Some(v) = env {
-            home = home.env("ACCESSCTL_TIMEOUT", v);
-        }
-        let r = home.run(&[&args[..], &["config", "get", "timeout"]].concat());
-        r.ok();
-        assert_eq!(r.stdout, format!("{shown}\n"), "{args:?} {env:?}");
-    }
-    const RANGE: &str = "a timeout is more than 0s and at most 24h\n";
-    for (value, says) in [
-        ("0s", "must be positive"),
-        ("-5s", "must be positive"),
-        ("25h", "too long"),
-        ("999999999999999d", "out of range"),
-    ] {
-        home.run(&[&format!("--timeout={value}"), "roles", "list"])
-            .fails(2)
-            .one_error()
-            .stderr_has(&format!(
-                "error: invalid timeout '{value}' (from flag --timeout): {says}; {RANGE}"
-            ));
-        Home::new()
-            .env("ACCESSCTL_TIMEOUT", value)
-            .run(&["roles", "list"])
-            .fails(2)
-            .stderr_has(&format!("(from env ACCESSCTL_TIMEOUT): {says}; {RANGE}"));
-        home.run(&["config", "set", "timeout", "--", value])
-            .fails(2)
-            .stderr_has(&format!("{says}; {RANGE}"));
-    }
-    home.run(&["--timeout", "soon", "roles", "list"])
-        .fails(2)
-        .stderr_has("expected a duration like 10s, 1m30s, 1.5s or 500ms");
+    assert_snapshot!(home.session(&[
+        "--timeout=0s roles list",
+        "--timeout=-5s roles list",
+        "--timeout=25h roles list",
+        "--timeout=999999999999999d roles list",
+        "config set timeout -- 0s",
+        "config set timeout -- -5s",
+        "config set timeout -- 25h",
+        "config set timeout -- 999999999999999d",
+        "--timeout soon roles list",
+    ]), @"
+    $ accessctl --timeout=0s roles list
+    ----- stderr -----
+    error: invalid timeout '0s' (from flag --timeout): must be positive; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ accessctl --timeout=-5s roles list
+    ----- stderr -----
+    error: invalid timeout '-5s' (from flag --timeout): must be positive; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ accessctl --timeout=25h roles list
+    ----- stderr -----
+    error: invalid timeout '25h' (from flag --timeout): too long; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ accessctl --timeout=999999999999999d roles list
+    ----- stderr -----
+    error: invalid timeout '999999999999999d' (from flag --timeout): out of range; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ accessctl config set timeout -- 0s
+    ----- stderr -----
+    error: invalid timeout '0s': must be positive; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ accessctl config set timeout -- -5s
+    ----- stderr -----
+    error: invalid timeout '-5s': must be positive; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ accessctl config set timeout -- 25h
+    ----- stderr -----
+    error: invalid timeout '25h': too long; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ accessctl config set timeout -- 999999999999999d
+    ----- stderr -----
+    error: invalid timeout '999999999999999d': out of range; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ accessctl --timeout soon roles list
+    ----- stderr -----
+    error: invalid timeout 'soon' (from flag --timeout): expected a duration like 10s, 1m30s, 1.5s or 500ms
+    ----- exit 2 -----
+    ");
+    let from_env: String = ["0s", "-5s", "25h", "999999999999999d"]
+        .iter()
+        .map(|v| {
+            let r = Home::new().env("ACCESSCTL_TIMEOUT", v).run("roles list");
+            format!("$ ACCESSCTL_TIMEOUT={v} accessctl roles list\n{r}")
+        })
+        .collect();
+    assert_snapshot!(from_env, @"
+    $ ACCESSCTL_TIMEOUT=0s accessctl roles list
+    ----- stderr -----
+    error: invalid timeout '0s' (from env ACCESSCTL_TIMEOUT): must be positive; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ ACCESSCTL_TIMEOUT=-5s accessctl roles list
+    ----- stderr -----
+    error: invalid timeout '-5s' (from env ACCESSCTL_TIMEOUT): must be positive; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ ACCESSCTL_TIMEOUT=25h accessctl roles list
+    ----- stderr -----
+    error: invalid timeout '25h' (from env ACCESSCTL_TIMEOUT): too long; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    $ ACCESSCTL_TIMEOUT=999999999999999d accessctl roles list
+    ----- stderr -----
+    error: invalid timeout '999999999999999d' (from env ACCESSCTL_TIMEOUT): out of range; a timeout is more than 0s and at most 24h
+    ----- exit 2 -----
+    ");
     assert!(
         !home.config_path().exists(),
         "nothing written on a rejected value"
     );
-    home.run(&["config", "set", "timeout", "1m30s"]).ok();
-    assert_eq!(home.run(&["config", "get", "timeout"]).stdout, "1m30s\n");
+    assert_snapshot!(home.session(&["config set timeout 1m30s", "config get timeout"]), @"
+    $ accessctl config set timeout 1m30s
+    ----- stderr -----
+    Set timeout = 1m30s in context local
+    $ accessctl config get timeout
+    1m30s
+    ");
 }

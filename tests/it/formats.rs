@@ -2,6 +2,7 @@
 //! `--template` fail the way scripts need: a bad expression is a usage error before
 //! any request, a failure on the data is exit 1 after the work is done.
 
+use insta::assert_snapshot;
 use serde_json::Value;
 
 use crate::harness::{Home, Server, admin_with_project, cells};
@@ -179,103 +180,120 @@ fn every_format_of_every_list_command_agrees_with_json() {
 fn jq_and_template_on_single_results_and_mutations() {
     let (server, home) = admin_with_project();
     server.user_with_token("bob", "bob@example.com", "Bob Builder");
-    let r = home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "bob@example.com",
-        "--role",
-        "viewer",
-        "--jq",
-        ".principal.email + \" \" + .role.name",
-    ]);
-    r.ok();
-    assert_eq!(r.stdout, "bob@example.com viewer\n");
-    let r = home.run(&["projects", "get", "--template", "{{ name }}: {{ description }}"]);
-    r.ok();
-    assert_eq!(r.stdout, "shop: The shop\n");
-    // -o json-compact makes --jq's non-string results compact.
-    let r = home.run(&[
-        "-o",
-        "json-compact",
-        "projects",
-        "get",
-        "--jq",
-        "{name, role_preset}",
-    ]);
-    r.ok();
-    assert_eq!(r.stdout, "{\"name\":\"shop\",\"role_preset\":\"akka\"}\n");
-    let r = home.run(&["projects", "get", "--jq", "{name}"]);
-    assert_eq!(r.stdout, "{\n  \"name\": \"shop\"\n}\n");
-    // A bare value (config get) is a JSON string to --jq.
-    let r = home.run(&["config", "get", "project", "--jq", "ascii_upcase"]);
-    r.ok();
-    assert_eq!(r.stdout, "SHOP\n");
+    assert_snapshot!(home.session(&[
+        r#"roles add-binding --email bob@example.com --role viewer --jq '.principal.email + " " + .role.name'"#,
+        "projects get --template '{{ name }}: {{ description }}'",
+        // -o json-compact makes --jq's non-string results compact.
+        "-o json-compact projects get --jq '{name, role_preset}'",
+        "projects get --jq '{name}'",
+        // A bare value (config get) is a JSON string to --jq.
+        "config get project --jq ascii_upcase",
+    ]), @r#"
+    $ accessctl roles add-binding --email bob@example.com --role viewer --jq '.principal.email + " " + .role.name'
+    bob@example.com viewer
+    ----- stderr -----
+    Granted role viewer in project shop
+    $ accessctl projects get --template '{{ name }}: {{ description }}'
+    shop: The shop
+    $ accessctl -o json-compact projects get --jq '{name, role_preset}'
+    {"name":"shop","role_preset":"akka"}
+    $ accessctl projects get --jq '{name}'
+    {
+      "name": "shop"
+    }
+    $ accessctl config get project --jq ascii_upcase
+    SHOP
+    "#);
 }
 
 #[test]
 fn bad_expressions_are_usage_errors_before_any_request() {
-    // The server is dead: a usage error must come before any request is tried.
+    // The server is dead (port 9, discard): a usage error must come before any
+    // request is tried.
     let home = Home::new();
-    home.run(&["config", "contexts", "list"]).ok();
-    let dead = ["--server", "http://127.0.0.1:9", "roles", "list-bindings"];
-    let run = |extra: &[&str]| {
-        let mut args = dead.to_vec();
-        args.extend_from_slice(extra);
-        home.run_stdin(&args, None)
-    };
-    run(&["--jq", ".[] | selectt(.x)"])
-        .fails(2)
-        .stderr_has("error: invalid --jq expression at column 7: undefined function `selectt/1`")
-        .stderr_has("hint: --jq takes a jq filter");
-    run(&["--jq", ".[] |\n  (.a"])
-        .fails(2)
-        .stderr_has("invalid --jq expression at line 2, column");
-    run(&["--template", "{% if %}"])
-        .fails(2)
-        .stderr_has("error: invalid --template at line 1");
-    run(&["--jq", ".", "--template", "x"])
-        .code(2)
-        .stderr_has("'--jq <EXPR>' cannot be used with '--template <TPL>'");
-    run(&["-q", "--jq", "."])
-        .code(2)
-        .stderr_has("cannot be used with");
-    run(&["-q", "--template", "x"])
-        .code(2)
-        .stderr_has("cannot be used with");
+    home.run("config contexts list").ok();
+    assert_snapshot!(home.session(&[
+        "--server http://127.0.0.1:9 roles list-bindings --jq '.[] | selectt(.x)'",
+        "--server http://127.0.0.1:9 roles list-bindings --jq '.[] |
+  (.a'",
+        "--server http://127.0.0.1:9 roles list-bindings --template '{% if %}'",
+        "--server http://127.0.0.1:9 roles list-bindings --jq . --template x",
+        "--server http://127.0.0.1:9 roles list-bindings -q --jq .",
+        "--server http://127.0.0.1:9 roles list-bindings -q --template x",
+    ]), @"
+    $ accessctl --server http://127.0.0.1:9 roles list-bindings --jq '.[] | selectt(.x)'
+    ----- stderr -----
+    error: invalid --jq expression at column 7: undefined function `selectt/1`
+    hint: --jq takes a jq filter over the JSON that `-o json` prints, e.g. '.[].email'
+    ----- exit 2 -----
+    $ accessctl --server http://127.0.0.1:9 roles list-bindings --jq '.[] |
+      (.a'
+    ----- stderr -----
+    error: invalid --jq expression at line 2, column 3: unclosed parenthesis `(`
+    hint: --jq takes a jq filter over the JSON that `-o json` prints, e.g. '.[].email'
+    ----- exit 2 -----
+    $ accessctl --server http://127.0.0.1:9 roles list-bindings --template '{% if %}'
+    ----- stderr -----
+    error: invalid --template at line 1: unexpected end of block
+    hint: --template takes minijinja syntax over the fields that `-o json` prints, e.g. '{{ email }}'
+    ----- exit 2 -----
+    $ accessctl --server http://127.0.0.1:9 roles list-bindings --jq . --template x
+    ----- stderr -----
+    error: the argument '--jq <EXPR>' cannot be used with '--template <TPL>'
+
+    Usage: accessctl roles list-bindings --jq <EXPR>
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    $ accessctl --server http://127.0.0.1:9 roles list-bindings -q --jq .
+    ----- stderr -----
+    error: the argument '--quiet' cannot be used with '--jq <EXPR>'
+
+    Usage: accessctl roles list-bindings --quiet
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    $ accessctl --server http://127.0.0.1:9 roles list-bindings -q --template x
+    ----- stderr -----
+    error: the argument '--quiet' cannot be used with '--template <TPL>'
+
+    Usage: accessctl roles list-bindings --quiet
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
 fn failures_on_the_data_are_exit_1_after_the_work_is_done() {
     let (server, home) = admin_with_project();
     server.user_with_token("bob", "bob@example.com", "Bob Builder");
-    home.run(&["roles", "list-bindings", "--jq", ".[0].role.name | .x"])
-        .fails(1)
-        .stderr_has("error: --jq expression failed: cannot index")
-        .stderr_has("hint: the command itself succeeded");
-    home.run(&["roles", "list", "--template", "{{ nmae }}"])
-        .fails(1)
-        .stderr_has("error: --template uses `nmae` at line 1, which is not defined (item 1)");
-    // The mutation happened even though its output could not be formatted.
-    home.run(&[
-        "roles",
-        "add-binding",
-        "--email",
-        "bob@example.com",
-        "--role",
-        "viewer",
-        "--template",
-        "{{ role.nmae.x }}",
-    ])
-    .fails(1)
-    .stderr_has("role.nmae");
-    let bound = home.run(&[
-        "roles",
-        "list-bindings",
-        "--jq",
-        "[.[].principal.email] | index(\"bob@example.com\") != null",
-    ]);
-    assert_eq!(bound.stdout, "true\n");
+    assert_snapshot!(home.session(&[
+        "roles list-bindings --jq '.[0].role.name | .x'",
+        "roles list --template '{{ nmae }}'",
+        // The mutation happens even though its output cannot be formatted.
+        "roles add-binding --email bob@example.com --role viewer --template '{{ role.nmae.x }}'",
+        r#"roles list-bindings --jq '[.[].principal.email] | index("bob@example.com") != null'"#,
+    ]), @r#"
+    $ accessctl roles list-bindings --jq '.[0].role.name | .x'
+    ----- stderr -----
+    error: --jq expression failed: cannot index "admin" with "x"
+    hint: the command itself succeeded; only formatting its output failed (compare with -o json)
+    ----- exit 1 -----
+    $ accessctl roles list --template '{{ nmae }}'
+    ----- stderr -----
+    error: --template uses `nmae` at line 1, which is not defined (item 1)
+    hint: the command itself succeeded; only formatting its output failed (compare with -o json)
+    ----- exit 1 -----
+    $ accessctl roles add-binding --email bob@example.com --role viewer --template '{{ role.nmae.x }}'
+    ----- stderr -----
+    Granted role viewer in project shop
+    error: --template uses `role.nmae` at line 1, which is not defined
+    hint: the command itself succeeded; only formatting its output failed (compare with -o json)
+    ----- exit 1 -----
+    $ accessctl roles list-bindings --jq '[.[].principal.email] | index("bob@example.com") != null'
+    true
+    "#);
 }
 
 #[test]
@@ -286,31 +304,26 @@ fn jq_strings_and_templates_are_sanitized_and_jq_json_is_exact() {
     let name = "Eve\u{202e}gnp.exe\u{200b}";
     server.user_with_token("eve", "eve@example.com", name);
     home.bind(&[], "eve@example.com", "viewer");
-    let eve = ".[] | select(.principal.username == \"eve\") | .principal";
-    let jq = home.run(&["roles", "list-bindings", "--jq", &format!("{eve} | .name")]);
-    assert_eq!(jq.stdout, "Eve\\u{202e}gnp.exe\\u{200b}\n");
+    let jq = home
+        .run(r#"roles list-bindings --jq '.[] | select(.principal.username == "eve") | .principal | .name'"#);
+    assert_snapshot!(jq, @r"Eve\u{202e}gnp.exe\u{200b}");
     // @tsv rows keep their TABs.
-    let tsv = home.run(&[
-        "roles",
-        "list-bindings",
-        "--jq",
-        &format!("{eve} | [.username, .name] | @tsv"),
-    ]);
+    let tsv = home.run(r#"roles list-bindings --jq '.[] | select(.principal.username == "eve") | .principal | [.username, .name] | @tsv'"#);
     assert_eq!(tsv.stdout, "eve\tEve\\u{202e}gnp.exe\\u{200b}\n");
     // A JSON result escapes instead, and round-trips exactly.
-    let exact = home.run(&["roles", "list-bindings", "--jq", &format!("[{eve} | .name]")]);
-    assert!(exact.stdout.contains("\\u202e"), "{}", exact.stdout);
-    assert_eq!(exact.json(), serde_json::json!([name]));
-    let tpl = home.run(&[
-        "users",
-        "list",
-        "--template",
-        "{% if username == 'eve' %}<{{ name }}>{% endif %}",
-    ]);
-    assert!(
-        tpl.stdout.contains("<Eve\\u{202e}gnp.exe\\u{200b}>"),
-        "{:?}",
-        tpl.stdout
+    let exact = home.run(
+        r#"roles list-bindings --jq '[.[] | select(.principal.username == "eve") | .principal | .name]'"#,
     );
+    assert_snapshot!(exact, @r#"
+    [
+      "Eve\u202egnp.exe\u200b"
+    ]
+    "#);
+    assert_eq!(exact.json(), serde_json::json!([name]));
+    let tpl = home.run("users list --template \"{% if username == 'eve' %}<{{ name }}>{% endif %}\"");
+    assert_snapshot!(tpl, @r"
+
+    <Eve\u{202e}gnp.exe\u{200b}>
+    ");
     assert!(!tpl.stdout.contains('\u{202e}'));
 }

@@ -6,7 +6,30 @@ use std::process::Stdio;
 
 use accessd::testing::mailed_login_code;
 
+use insta::assert_snapshot;
+
 use crate::harness::{Home, Run, Server, dead_url};
+
+/// The run with the `-v` trace's request durations (`in 12ms`) shown as `in [N]ms`:
+/// they differ from run to run.
+fn no_durations(r: Run) -> Run {
+    let ms = regex::Regex::new(r" in \d+ms").unwrap();
+    Run {
+        stderr: ms.replace_all(&r.stderr, " in [N]ms").into_owned(),
+        ..r
+    }
+}
+
+/// The run with `text` (a second local URL, a name made of the server's port)
+/// shown as `shown`: the transcript shows every local server as `[SERVER]`, and
+/// keeps a port that is part of another word.
+fn replaced(r: Run, text: &str, shown: &str) -> Run {
+    Run {
+        stdout: r.stdout.replace(text, shown),
+        stderr: r.stderr.replace(text, shown),
+        ..r
+    }
+}
 
 /// Starts `accessctl args…`, waits for the mail, then writes `lines(code)` to its
 /// stdin; returns the run and the code.
@@ -33,7 +56,7 @@ fn login_with_mail(
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
-        home: Default::default(),
+        home: home.path().to_path_buf(),
     };
     (run, code)
 }
@@ -55,13 +78,20 @@ fn login_by_an_emailed_code_saves_the_token_for_that_server() {
         "Nia@Example.com",
     ];
     let (r, code) = login_with_mail(&server, &home, &args, |c| format!("{c}\n"));
-    r.ok()
-        .stderr_has("If Nia@Example.com has an account on this server, a login code is on its way (valid 10 minutes).")
-        .stderr_has(&format!("Logged in to {} as nia (context mail)", server.url))
-        .stderr_has("> POST ")
-        .stderr_has("/v1/auth/email-code/verify (no token)");
-    assert!(r.stdout.is_empty(), "{r:?}");
     assert!(!r.stderr.contains(&code), "the code reached the -v trace");
+    assert!(!r.stderr.contains("acc_"), "the token reached the -v trace");
+    assert_snapshot!(no_durations(r), @"
+    ----- stderr -----
+    > POST [SERVER]/v1/auth/email-code (no token)
+    < 202 POST in [N]ms (request id 00000000-0000-0000-0000-000000000001)
+    If Nia@Example.com has an account on this server, a login code is on its way (valid 10 minutes).
+    > POST [SERVER]/v1/auth/email-code/verify (no token)
+    < 200 POST in [N]ms (request id 00000000-0000-0000-0000-000000000002)
+    > GET [SERVER]/v1/users/me (Authorization: Bearer ***)
+    < 200 GET in [N]ms (request id 00000000-0000-0000-0000-000000000003)
+    warning: no OS keyring available; token saved to [HOME]/.config/accessctl/credentials.toml (mode 0600)
+    Logged in to [SERVER] as nia (context mail)
+    ");
     let status = home.run(&["-o", "json", "auth", "status"]).ok().json();
     assert_eq!(
         (status["username"].as_str(), status["context"].as_str()),
@@ -69,12 +99,15 @@ fn login_by_an_emailed_code_saves_the_token_for_that_server() {
         "{status}"
     );
     let creds = std::fs::read_to_string(home.config_path().with_file_name("credentials.toml")).unwrap();
-    assert!(creds.contains("acc_") && !r.stderr.contains("acc_"));
+    assert!(creds.contains("acc_"));
     // The token stays with its server (the origin rule of token login).
     let other = dead_url();
-    home.run(&["--server", &other, "projects", "list"])
-        .fails(4)
-        .stderr_has(&format!("error: not logged in to {other}"));
+    assert_snapshot!(replaced(home.run(&["--server", &other, "projects", "list"]), &other, "[OTHER]"), @"
+    ----- stderr -----
+    error: not logged in to [OTHER]
+    hint: accessctl auth login --server [OTHER] (the token of context mail was saved for [SERVER] and is sent nowhere else)
+    ----- exit 4 -----
+    ");
 
     // A wrong code: exit 4 and how to go on; nothing saved for the context.
     let home2 = Home::new();
@@ -91,10 +124,14 @@ fn login_by_an_emailed_code_saves_the_token_for_that_server() {
     let (r, _) = login_with_mail(&server, &home2, &args, |c| {
         format!("{:08}\n", (c.parse::<u32>().unwrap() + 1) % 100_000_000)
     });
-    r.fails(4)
-        .one_error()
-        .stderr_has("error: the login code is wrong, used or expired")
-        .stderr_has("hint: ask for a new code");
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    If nia@example.com has an account on this server, a login code is on its way (valid 10 minutes).
+    error: the login code is wrong, used or expired; ask for a new one
+    hint: ask for a new code: run the same `accessctl auth login --email` again
+    ----- exit 4 -----
+    ");
+    // Nothing saved for the context.
     assert!(
         !home2.config_path().exists()
             || !std::fs::read_to_string(home2.config_path())
@@ -107,22 +144,27 @@ fn login_by_an_emailed_code_saves_the_token_for_that_server() {
 fn login_by_email_without_mail_delivery_says_what_to_do() {
     let server = Server::start();
     let home = Home::new();
-    home.run(&[
+    let r = home.run(&[
         "auth",
         "login",
         "--server",
         &server.url,
         "--email",
         "nia@example.com",
-    ])
-    .fails(1)
-    .one_error()
-    .stderr_has("has no mail delivery configured")
-    .stderr_has("hint: ask a server administrator for a token (`accessctl users tokens create USER NAME`)");
-    home.run(&["auth", "login", "--server", &server.url, "--email", "nia@"])
-        .fails(2)
-        .stderr_has("invalid email");
-    home.run(&[
+    ]);
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    error: [SERVER] has no mail delivery configured: it cannot mail login codes
+    hint: ask a server administrator for a token (`accessctl users tokens create USER NAME`), then `accessctl auth login --server URL`
+    ----- exit 1 -----
+    ");
+    let r = home.run(&["auth", "login", "--server", &server.url, "--email", "nia@"]);
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    error: invalid email 'nia@': email's domain needs a dot (like example.com)
+    ----- exit 2 -----
+    ");
+    let r = home.run(&[
         "auth",
         "login",
         "--server",
@@ -130,8 +172,16 @@ fn login_by_email_without_mail_delivery_says_what_to_do() {
         "--email",
         "nia@example.com",
         "--with-token",
-    ])
-    .fails(2);
+    ]);
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    error: the argument '--email <EMAIL>' cannot be used with '--with-token'
+
+    Usage: accessctl auth login --server <URL> --email <EMAIL>
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
 }
 
 /// The command in an invitation mail, run exactly as written by someone with a
@@ -172,8 +222,24 @@ fn the_mailed_accept_command_works_as_written() {
         ]
     );
     let invitee = Home::new();
-    invitee.run(&words[1..]).ok();
+    // The new context is named after the server's host and port.
+    let context = server.url.replace("http://", "").replace(':', "-");
+    let r = replaced(invitee.run(&words[1..]), &context, "127.0.0.1-[PORT]");
+    assert_snapshot!(r, @"
+    PROJECT  ROLE       USERNAME  EMAIL            ROLE BINDING ID
+    p        developer  gus       gus@example.com  00000000-0000-0000-0000-000000000001
+    ----- stderr -----
+    Joined project p as developer (gus)
+    warning: no OS keyring available; token saved to [HOME]/.config/accessctl/credentials.toml (mode 0600)
+    Saved your new token for context 127.0.0.1-[PORT], now the current context, with project p
+    ");
     let (s, members) = server.api(&server.admin_token, "GET", "/v1/projects/p/members", None);
     assert_eq!(s, 200);
-    assert!(members.to_string().contains("gus@example.com"), "{members}");
+    let gus = members["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == "gus@example.com")
+        .unwrap_or_else(|| panic!("gus is no member: {members}"));
+    assert_eq!(gus["status"], "member", "{members}");
 }

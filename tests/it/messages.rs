@@ -24,142 +24,158 @@ fn no_error_names_http_paths_or_methods() {
     bob.login(&server, &bob_token);
     home.run(&["teams", "create", "backend"]).ok();
 
-    let mut runs: Vec<(&str, Run)> = vec![
-        // Not found, in each shape the server has.
-        (
-            "not a member",
-            home.run(&[
-                "roles",
-                "add-binding",
-                "--email",
-                "ghost@example.com",
-                "--role",
-                "viewer",
-            ]),
-        ),
-        (
-            "no team (binding)",
-            home.run(&["roles", "add-binding", "--team", "ghost", "--role", "viewer"]),
-        ),
-        ("no team", home.run(&["teams", "members", "ghost"])),
-        (
-            "no team (delete)",
-            home.run(&["--yes", "teams", "delete", "ghost"]),
-        ),
-        ("no project", home.run(&["--project", "ghost", "roles", "list"])),
-        ("no role", home.run(&["roles", "show", "ghost"])),
-        (
-            "no binding",
-            home.run(&["roles", "delete-binding", "01ARZ3NDEKTSV4RRFFQ69G5FAV"]),
-        ),
-        (
-            "no invitation",
-            home.run(&["roles", "invitations", "resend", "ghost@example.com"]),
-        ),
-        // Conflicts.
-        ("team taken", home.run(&["teams", "create", "backend"])),
-        ("project taken", home.run(&["projects", "new", "shop"])),
-        ("built-in role", home.run(&["--yes", "roles", "delete", "viewer"])),
-        (
-            "member with another role",
-            home.run(&[
-                "roles",
-                "invitations",
-                "invite-user",
-                "bob@example.com",
-                "--role",
-                "admin",
-            ]),
-        ),
-        (
-            "last owner",
-            home.run(&["project", "users", "remove", "--email", "admin@example.com"]),
-        ),
-        // Permission denied.
-        (
-            "forbidden",
-            bob.run(&[
-                "--project",
-                "shop",
-                "roles",
-                "add-binding",
-                "--all-users",
-                "--role",
-                "viewer",
-            ]),
-        ),
-        ("server-wide audit", bob.run(&["audit", "list", "--server-wide"])),
-        ("org audit", bob.run(&["--org", "default", "audit", "list"])),
-        (
-            "users",
-            bob.run(&["users", "create", "--username", "x", "--email", "x@example.com"]),
-        ),
-        // Usage.
-        (
-            "unknown role",
-            home.run(&["roles", "add-binding", "--username", "bob", "--role", "nope"]),
-        ),
-        ("unknown permission", home.run(&["roles", "check", "nope.nope"])),
-        (
-            "unknown permission (create)",
-            home.run(&["roles", "create", "r1", "--permission", "nope.nope"]),
-        ),
-        ("unknown action", home.run(&["audit", "list", "--action", "nope"])),
-        (
-            "no principal",
-            home.run(&["roles", "add-binding", "--role", "viewer"]),
-        ),
-    ];
     // Already invited: a result line, not an error, and also in the CLI's words.
-    home.run(&[
-        "roles",
-        "invitations",
-        "invite-user",
-        "new@example.com",
-        "--role",
-        "viewer",
-    ])
-    .ok();
-    runs.push((
-        "already invited",
-        home.run(&[
-            "roles",
-            "invitations",
-            "invite-user",
-            "new@example.com",
-            "--role",
-            "viewer",
-        ]),
-    ));
-    for (what, r) in &runs {
-        assert!(!names_http(&r.stderr), "{what}: stderr names HTTP:\n{}", r.stderr);
+    home.run("roles invitations invite-user new@example.com --role viewer")
+        .ok();
+    let admin = home.session(&[
+        // Not found, in each shape the server has.
+        "roles add-binding --email ghost@example.com --role viewer",
+        "roles add-binding --team ghost --role viewer",
+        "teams members ghost",
+        "--yes teams delete ghost",
+        "--project ghost roles list",
+        "roles show ghost",
+        "roles delete-binding 01ARZ3NDEKTSV4RRFFQ69G5FAV",
+        "roles invitations resend ghost@example.com",
+        // Conflicts.
+        "teams create backend",
+        "projects new shop",
+        "--yes roles delete viewer",
+        "roles invitations invite-user bob@example.com --role admin",
+        "project users remove --email admin@example.com",
+        // Usage.
+        "roles add-binding --username bob --role nope",
+        "roles check nope.nope",
+        "roles create r1 --permission nope.nope",
+        "audit list --action nope",
+        "roles add-binding --role viewer",
+        // Already invited.
+        "roles invitations invite-user new@example.com --role viewer",
+    ]);
+    // Permission denied.
+    let denied = bob.session(&[
+        "--project shop roles add-binding --all-users --role viewer",
+        "audit list --server-wide",
+        "--org default audit list",
+        "users create --username x --email x@example.com",
+    ]);
+    for session in [&admin, &denied] {
+        assert!(!names_http(session), "a message names HTTP:\n{session}");
     }
-    // Each provoked what it meant to (an error that never happened proves nothing).
-    for (what, code) in [
-        ("not a member", 3),
-        ("no team (binding)", 3),
-        ("no team", 3),
-        ("no project", 3),
-        ("team taken", 5),
-        ("member with another role", 5),
-        ("last owner", 5),
-        ("forbidden", 4),
-        ("server-wide audit", 4),
-        ("org audit", 4),
-        ("unknown role", 2),
-        ("unknown action", 2),
-    ] {
-        let (_, r) = runs.iter().find(|(w, _)| *w == what).unwrap();
-        assert_eq!(r.code, code, "{what}: {}", r.stderr);
-        assert!(r.stderr.contains("error: "), "{what}: {}", r.stderr);
-    }
-    let get = |what: &str| &runs.iter().find(|(w, _)| *w == what).unwrap().1;
-    get("not a member")
-        .stderr_has("hint: invite them with `accessctl roles invitations invite-user EMAIL --role ROLE`");
-    get("member with another role").stderr_has("already a member with role(s) viewer");
-    get("already invited").stderr_has(
-        "new@example.com: already invited as viewer; `accessctl roles invitations resend new@example.com` gets a new code",
-    );
+    assert_snapshot!(admin, @"
+    $ accessctl roles add-binding --email ghost@example.com --role viewer
+    ----- stderr -----
+    error: no member of project 'shop' or its org matches 'ghost@example.com'; only members can be bound directly: invite them to this project (accepting binds them in this project only), or ask an org owner or admin or a server administrator to add them to the org
+    hint: invite them with `accessctl roles invitations invite-user EMAIL --role ROLE`
+    ----- exit 3 -----
+    $ accessctl roles add-binding --team ghost --role viewer
+    ----- stderr -----
+    error: no team 'ghost'
+    hint: see `accessctl teams list`
+    ----- exit 3 -----
+    $ accessctl teams members ghost
+    ----- stderr -----
+    error: no team 'ghost'
+    hint: see `accessctl teams list`
+    ----- exit 3 -----
+    $ accessctl --yes teams delete ghost
+    ----- stderr -----
+    error: no team 'ghost'
+    hint: see `accessctl teams list`
+    ----- exit 3 -----
+    $ accessctl --project ghost roles list
+    ----- stderr -----
+    error: no project 'ghost' (or you cannot see it)
+    hint: see `accessctl projects list`
+    ----- exit 3 -----
+    $ accessctl roles show ghost
+    ----- stderr -----
+    error: no role 'ghost' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 3 -----
+    $ accessctl roles delete-binding 01ARZ3NDEKTSV4RRFFQ69G5FAV
+    ----- stderr -----
+    error: no role binding '01ARZ3NDEKTSV4RRFFQ69G5FAV' in project 'shop'
+    hint: see `accessctl roles list-bindings`
+    ----- exit 3 -----
+    $ accessctl roles invitations resend ghost@example.com
+    ----- stderr -----
+    error: no open invitation for ghost@example.com in project 'shop'
+    hint: invite them: `accessctl roles invitations invite-user ghost@example.com --role ROLE`
+    ----- exit 3 -----
+    $ accessctl teams create backend
+    ----- stderr -----
+    error: a team named 'backend' exists in org 'default'
+    ----- exit 5 -----
+    $ accessctl projects new shop
+    ----- stderr -----
+    error: a project named 'shop' exists in this org; choose another name
+    ----- exit 5 -----
+    $ accessctl --yes roles delete viewer
+    ----- stderr -----
+    error: 'viewer' is a built-in role of the project's preset and cannot be changed
+    hint: built-in roles come from the project's preset; make a custom role with `accessctl roles create`
+    ----- exit 4 -----
+    $ accessctl roles invitations invite-user bob@example.com --role admin
+    ----- stderr -----
+    error: bob@example.com: already a member with role(s) viewer; change their role instead of inviting them
+    ----- exit 5 -----
+    $ accessctl project users remove --email admin@example.com
+    ----- stderr -----
+    error: that would leave project 'shop' without an owner; make someone else an owner first
+    hint: grant the owner role to someone else first
+    ----- exit 5 -----
+    $ accessctl roles add-binding --username bob --role nope
+    ----- stderr -----
+    error: unknown role 'nope' in project 'shop'
+    hint: valid roles: admin, developer, viewer, backoffice
+    ----- exit 2 -----
+    $ accessctl roles check nope.nope
+    ----- stderr -----
+    error: unknown permission 'nope.nope'
+    hint: see the catalogue with `accessctl roles permissions`
+    ----- exit 2 -----
+    $ accessctl roles create r1 --permission nope.nope
+    ----- stderr -----
+    error: unknown permission 'nope.nope'
+    hint: see the catalogue with `accessctl roles permissions`
+    ----- exit 2 -----
+    $ accessctl audit list --action nope
+    ----- stderr -----
+    error: unknown audit action 'nope'
+    hint: one of: server.bootstrap, server.admin-recover, project.create, project.update, project.delete, role.create, role.update, role.delete, role_binding.create, role_binding.delete, policy.apply, member.update, member.remove, member.leave, invitation.create, invitation.resend, invitation.delete, invitation.accept, invitation.decline, org.create, org.update, org.member.add, org.member.update, org.member.remove, org.invitation.create, org.invitation.delete, org.invitation.accept, org.invitation.decline, org.role.create, org.role.update, org.role.delete, org.cluster.create, org.cluster.delete, server_role.create, server_role.update, server_role.delete, preset_role.update, team.create, team.delete, team.member.add, team.member.remove, user.create, user.update, user.delete, token.create, token.revoke, auth.email-login, user.mfa-enable, user.mfa-disable, user.mfa-reset
+    ----- exit 2 -----
+    $ accessctl roles add-binding --role viewer
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      <--email <EMAIL>|--username <USERNAME>|--user-id <ID>|--team <TEAM>|--all-users>
+
+    Usage: accessctl roles add-binding --role <ROLE> <--email <EMAIL>|--username <USERNAME>|--user-id <ID>|--team <TEAM>|--all-users>
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    $ accessctl roles invitations invite-user new@example.com --role viewer
+    ----- stderr -----
+    new@example.com: already invited as viewer; `accessctl roles invitations resend new@example.com` gets a new code
+    ");
+    assert_snapshot!(denied, @"
+    $ accessctl --project shop roles add-binding --all-users --role viewer
+    ----- stderr -----
+    error: you need the 'members.manage' permission in this project for that
+    ----- exit 4 -----
+    $ accessctl audit list --server-wide
+    ----- stderr -----
+    error: only a server administrator can do that
+    ----- exit 4 -----
+    $ accessctl --org default audit list
+    ----- stderr -----
+    error: only an owner or admin of org 'default' can read its audit log
+    ----- exit 4 -----
+    $ accessctl users create --username x --email x@example.com
+    ----- stderr -----
+    error: only a server administrator can do that
+    ----- exit 4 -----
+    ");
 }
 
 #[test]
@@ -321,16 +337,27 @@ fn audit_lists_org_and_server_events_and_apply_records_its_bindings() {
         !from_context.contains(&"team.create".to_owned()),
         "{from_context:?}"
     );
-    home.run(&["--org", "nope", "audit", "list"])
-        .fails(3)
-        .stderr_has("error: org 'nope' not found");
-    home.run(&["--org", "default", "audit", "list", "--server-wide"])
-        .fails(2);
+    assert_snapshot!(home.session(&[
+        "--org nope audit list",
+        "--org default audit list --server-wide",
+    ]), @"
+    $ accessctl --org nope audit list
+    ----- stderr -----
+    error: org 'nope' not found
+    ----- exit 3 -----
+    $ accessctl --org default audit list --server-wide
+    ----- stderr -----
+    error: --org and --server-wide cannot be used together
+    hint: --server-wide lists every org's events
+    ----- exit 2 -----
+    ");
     let bob = Home::new();
     bob.login(&server, &bob_token);
-    bob.run(&["--org", "default", "audit", "list"])
-        .fails(4)
-        .stderr_has("only an owner or admin of org 'default' can read its audit log");
+    assert_snapshot!(bob.run("--org default audit list"), @"
+    ----- stderr -----
+    error: only an owner or admin of org 'default' can read its audit log
+    ----- exit 4 -----
+    ");
 
     // roles apply: the event names the bindings added and removed.
     let doc = "bindings:\n  - role: admin\n    principal: {type: user, email: admin@example.com}\n  - role: viewer\n    principal: {type: all-users}\n";
@@ -344,14 +371,17 @@ fn audit_lists_org_and_server_events_and_apply_records_its_bindings() {
     assert_eq!(d["added_bindings"][0]["role"], "viewer", "{d}");
     assert_eq!(d["added_bindings"][0]["principal"], "all-users", "{d}");
     assert!(d["added_bindings"][0]["binding_id"].is_string(), "{d}");
-    let r = home.run(&["audit", "list", "--action", "policy.apply"]);
-    r.ok().stdout_has("+viewer for all-users");
+    // Wide: the time itself ([TIME]), not `0s ago`, which may tick over.
+    assert_snapshot!(home.run("-o wide audit list --action policy.apply"), @"
+    TIME                      ACTION        ACTOR  PROJECT  TARGET
+    [TIME]  policy.apply  admin  shop     +viewer for all-users
+    ");
     // TARGET of a binding event names the role and the principal.
-    home.run(&["roles", "add-binding", "--team", "backend", "--role", "developer"])
-        .ok();
-    home.run(&["audit", "list", "--action", "role_binding.create"])
-        .ok()
-        .stdout_has("developer for team:backend (");
+    home.run("roles add-binding --team backend --role developer").ok();
+    assert_snapshot!(home.run("-o wide audit list --action role_binding.create"), @"
+    TIME                      ACTION               ACTOR  PROJECT  TARGET
+    [TIME]  role_binding.create  admin  shop     developer for team:backend (00000000-0000-0000-0000-000000000001)
+    ");
 }
 
 #[test]

@@ -8,7 +8,9 @@ use std::net::TcpListener;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 
-use crate::harness::{BIN, Home, Server, admin_with_project};
+use insta::assert_snapshot;
+
+use crate::harness::{BIN, Home, Run, Server, admin_with_project};
 
 /// A listener on 127.0.0.1:0 that records the head (request line and headers) of
 /// every request and answers `response`.
@@ -76,27 +78,30 @@ fn http(status: &str, extra: &str, body: &str) -> String {
 }
 
 /// Runs accessctl in `home` with extra environment variables.
-fn run_env(home: &Home, env: &[(&str, &str)], args: &[&str]) -> crate::harness::Run {
+fn run_env(home: &Home, env: &[(&str, &str)], args: &[&str]) -> Run {
     let mut cmd = home.command(args);
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
     let out = cmd.output().unwrap();
-    crate::harness::Run {
+    Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).unwrap(),
         stderr: String::from_utf8(out.stderr).unwrap(),
-        home: Default::default(),
+        home: home.path().to_path_buf(),
     }
 }
 
-/// `not logged in to URL` with the login hint for exactly that URL, exit 4.
-#[track_caller]
-fn not_logged_in(r: &crate::harness::Run, url: &str) {
-    r.fails(4)
-        .stderr_has(&format!("error: not logged in to {url}\n"))
-        .stderr_has(&format!("hint: accessctl auth login --server {url}"));
+/// The run with the recorder's URL shown as `[OTHER]`: the transcript's own
+/// normalisation shows every local server as `[SERVER]`, and these tests are about
+/// which of the two a message names.
+fn other(r: Run, other: &Recorder) -> Run {
+    Run {
+        stdout: r.stdout.replace(&other.url, "[OTHER]"),
+        stderr: r.stderr.replace(&other.url, "[OTHER]"),
+        ..r
+    }
 }
 
 /// Fails on the old code: `--server`, `ACCESSCTL_SERVER` and a `config set server`
@@ -106,56 +111,89 @@ fn a_stored_token_never_goes_to_another_origin() {
     let server = Server::start();
     let home = Home::new();
     home.login(&server, &server.admin_token);
-    let other = Recorder::empty_pages();
+    let rec = Recorder::empty_pages();
 
-    not_logged_in(
-        &home.run(&["--server", &other.url, "projects", "list"]),
-        &other.url,
-    );
-    not_logged_in(
-        &run_env(&home, &[("ACCESSCTL_SERVER", &other.url)], &["projects", "list"]),
-        &other.url,
-    );
+    assert_snapshot!(other(home.run(&["--server", &rec.url, "projects", "list"]), &rec), @"
+    ----- stderr -----
+    error: not logged in to [OTHER]
+    hint: accessctl auth login --server [OTHER] (the token of context test was saved for [SERVER] and is sent nowhere else)
+    ----- exit 4 -----
+    ");
+    assert_snapshot!(other(
+        run_env(&home, &[("ACCESSCTL_SERVER", &rec.url)], &["projects", "list"]),
+        &rec,
+    ), @"
+    ----- stderr -----
+    error: not logged in to [OTHER]
+    hint: accessctl auth login --server [OTHER] (the token of context test was saved for [SERVER] and is sent nowhere else)
+    ----- exit 4 -----
+    ");
     // `auth token` hands out only the token of the server in effect.
-    not_logged_in(&home.run(&["--server", &other.url, "auth", "token"]), &other.url);
+    assert_snapshot!(other(home.run(&["--server", &rec.url, "auth", "token"]), &rec), @"
+    ----- stderr -----
+    error: not logged in to [OTHER]
+    hint: accessctl auth login --server [OTHER] (the token of context test was saved for [SERVER] and is sent nowhere else)
+    ----- exit 4 -----
+    ");
     // Dynamic completion: silent, and no token either.
     let completion = home
-        .command(&["--", BIN, "--server", &other.url, "projects", "get", ""])
+        .command(&["--", BIN, "--server", &rec.url, "projects", "get", ""])
         .env("COMPLETE", "fish")
         .output()
         .unwrap();
     assert!(completion.stderr.is_empty(), "{completion:?}");
 
     // The context's server changed after login: the token stays with the old one.
-    home.run(&["config", "set", "server", &other.url]).ok();
-    not_logged_in(&home.run(&["projects", "list"]), &other.url);
-    not_logged_in(&home.run(&["auth", "status"]), &other.url);
-    other.saw_no_token(&server.admin_token);
+    assert_snapshot!(other(home.run(&["config", "set", "server", &rec.url]), &rec), @"
+    ----- stderr -----
+    Set server = [OTHER] in context test
+    ");
+    assert_snapshot!(other(home.run("projects list"), &rec), @"
+    ----- stderr -----
+    error: not logged in to [OTHER]
+    hint: accessctl auth login --server [OTHER] (the token of context test was saved for [SERVER] and is sent nowhere else)
+    ----- exit 4 -----
+    ");
+    assert_snapshot!(other(home.run("auth status"), &rec), @"
+    ----- stderr -----
+    error: not logged in to [OTHER]
+    hint: accessctl auth login --server [OTHER] (the token of context test was saved for [SERVER] and is sent nowhere else)
+    ----- exit 4 -----
+    ");
+    rec.saw_no_token(&server.admin_token);
     home.run(&["config", "set", "server", &format!("{}/", server.url)])
         .ok();
-    home.run(&["projects", "list"]).ok();
+    assert_snapshot!(home.run("projects list"), @"
+    ----- stderr -----
+    No projects
+    ");
 
     // Same origin after normalisation (case, trailing slash): the token is sent.
     let upper = server.url.replace("http://", "HTTP://");
-    home.run(&["--server", &format!("{upper}/"), "projects", "list"])
-        .ok();
+    assert_snapshot!(home.run(&["--server", &format!("{upper}/"), "projects", "list"]), @"
+    ----- stderr -----
+    No projects
+    ");
 
     // ACCESSCTL_TOKEN is the one token that goes wherever the run is pointed.
-    run_env(
+    assert_snapshot!(run_env(
         &home,
         &[
             ("ACCESSCTL_TOKEN", "acc_env_token"),
-            ("ACCESSCTL_SERVER", &other.url),
+            ("ACCESSCTL_SERVER", &rec.url),
         ],
         &["projects", "list"],
-    )
-    .ok();
-    let heads = other.heads();
+    ), @"
+    ----- stderr -----
+    No projects
+    ");
+    let heads = rec.heads();
     assert_eq!(
         heads.len(),
         1,
         "only the ACCESSCTL_TOKEN run connected: {heads:?}"
     );
+    // What the recorder received, not what the CLI printed.
     assert!(
         heads[0]
             .to_ascii_lowercase()
@@ -173,18 +211,32 @@ fn a_token_saved_without_origin_stays_with_the_configured_server() {
     home.login(&server, &server.admin_token);
     let creds = home.config_path().with_file_name("credentials.toml");
     std::fs::write(&creds, format!("[tokens]\ntest = \"{}\"\n", server.admin_token)).unwrap();
-    home.run(&["projects", "list"]).ok();
-    let other = Recorder::empty_pages();
-    not_logged_in(
-        &home.run(&["--server", &other.url, "projects", "list"]),
-        &other.url,
+    assert_snapshot!(home.run("projects list"), @"
+    ----- stderr -----
+    No projects
+    ");
+    let rec = Recorder::empty_pages();
+    assert_snapshot!(other(home.run(&["--server", &rec.url, "projects", "list"]), &rec), @"
+    ----- stderr -----
+    error: not logged in to [OTHER]
+    hint: accessctl auth login --server [OTHER] (the token of context test was saved for [SERVER] and is sent nowhere else)
+    ----- exit 4 -----
+    ");
+    home.run(&["config", "set", "server", &rec.url]).ok();
+    assert_snapshot!(other(home.run("projects list"), &rec), @"
+    ----- stderr -----
+    error: not logged in to [OTHER]
+    hint: accessctl auth login --server [OTHER] (the token of context test was saved for [SERVER] and is sent nowhere else)
+    ----- exit 4 -----
+    ");
+    rec.saw_no_token(&server.admin_token);
+    assert!(rec.heads().is_empty());
+    // The file now records the origin beside the token.
+    let parsed: toml::Value = toml::from_str(&std::fs::read_to_string(&creds).unwrap()).unwrap();
+    assert_eq!(
+        parsed["tokens"]["test"]["origin"].as_str(),
+        Some(server.url.as_str())
     );
-    home.run(&["config", "set", "server", &other.url]).ok();
-    not_logged_in(&home.run(&["projects", "list"]), &other.url);
-    other.saw_no_token(&server.admin_token);
-    assert!(other.heads().is_empty());
-    let text = std::fs::read_to_string(&creds).unwrap();
-    assert!(text.contains(&format!("origin = \"{}\"", server.url)), "{text}");
 }
 
 /// Without a keyring service (this machine), login falls back to credentials.toml
@@ -193,8 +245,20 @@ fn a_token_saved_without_origin_stays_with_the_configured_server() {
 fn without_a_keyring_the_file_holds_token_and_origin() {
     let server = Server::start();
     let home = Home::new();
-    home.login(&server, &server.admin_token)
-        .stderr_has("warning: no OS keyring available; token saved to");
+    let login = &[
+        "auth",
+        "login",
+        "--server",
+        &server.url,
+        "--context",
+        "test",
+        "--with-token",
+    ];
+    assert_snapshot!(home.run_stdin(login, Some(&server.admin_token)), @"
+    ----- stderr -----
+    warning: no OS keyring available; token saved to [HOME]/.config/accessctl/credentials.toml (mode 0600)
+    Logged in to [SERVER] as admin (context test)
+    ");
     let creds = home.config_path().with_file_name("credentials.toml");
     let parsed: toml::Value = toml::from_str(&std::fs::read_to_string(creds).unwrap()).unwrap();
     assert_eq!(
@@ -230,7 +294,7 @@ fn accept_selects_the_invited_project() {
     let (server, home) = admin_with_project();
     let code = invite(&home, "ivy@example.com");
     let ivy = Home::new();
-    ivy.run(&[
+    let accept = &[
         "--server",
         &server.url,
         "--context",
@@ -239,13 +303,23 @@ fn accept_selects_the_invited_project() {
         "invitations",
         "accept",
         &code,
-    ])
-    .ok()
-    .stderr_has("now the current context, with project shop");
-    assert_eq!(ivy.run(&["config", "get", "project"]).stdout, "shop\n");
-    ivy.run(&["roles", "list-bindings"])
-        .ok()
-        .stdout_has("ivy@example.com");
+    ];
+    assert_snapshot!(ivy.run(accept), @"
+    PROJECT  ROLE       USERNAME  EMAIL            ROLE BINDING ID
+    shop     developer  ivy       ivy@example.com  00000000-0000-0000-0000-000000000001
+    ----- stderr -----
+    Joined project shop as developer (ivy)
+    warning: no OS keyring available; token saved to [HOME]/.config/accessctl/credentials.toml (mode 0600)
+    Saved your new token for context work, now the current context, with project shop
+    ");
+    assert_snapshot!(ivy.session(&["config get project", "roles list-bindings"]), @"
+    $ accessctl config get project
+    shop
+    $ accessctl roles list-bindings
+    ROLE BINDING ID                       ROLE       PRINCIPAL                      MFA
+    00000000-0000-0000-0000-000000000001  admin      Ada Admin <admin@example.com>  no
+    00000000-0000-0000-0000-000000000002  developer  ivy <ivy@example.com>          no
+    ");
 }
 
 /// Fails on the old code: accepting with `--server` elsewhere sent the current
@@ -255,11 +329,15 @@ fn accept_sends_no_token_to_another_origin() {
     let server = Server::start();
     let home = Home::new();
     home.login(&server, &server.admin_token);
-    let other = Recorder::empty_pages();
-    let r = home.run(&["--server", &other.url, "roles", "invitations", "accept", "inv_x"]);
-    assert_ne!(r.code, 0);
-    assert_eq!(other.heads().len(), 1, "accept without a token still connects");
-    other.saw_no_token(&server.admin_token);
+    let rec = Recorder::empty_pages();
+    let r = home.run(&["--server", &rec.url, "roles", "invitations", "accept", "inv_x"]);
+    assert_snapshot!(other(r, &rec), @"
+    ----- stderr -----
+    error: invalid response from the server: missing field `user` at line 1 column 31
+    ----- exit 1 -----
+    ");
+    assert_eq!(rec.heads().len(), 1, "accept without a token still connects");
+    rec.saw_no_token(&server.admin_token);
 }
 
 /// Needs the server side of interface 4 (branch trust-accept): an invitation for an
@@ -273,30 +351,34 @@ fn accept_for_an_existing_account_needs_its_login_trust_accept() {
     let code = invite(&home, "bob@example.com");
     let bob = Home::new();
     let r = bob.run(&["--server", &server.url, "roles", "invitations", "accept", &code]);
-    r.fails(4)
-        .stderr_has(
-            "error: this invitation is for an existing account; accept it logged in as that account\n",
-        )
-        .stderr_has(&format!(
-            "hint: log in first with `accessctl auth login --server {}`",
-            server.url
-        ));
     assert!(!r.stderr.contains(&code), "the code is never echoed");
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    error: this invitation is for an existing account; accept it logged in as that account
+    hint: log in first with `accessctl auth login --server [SERVER]` (a token of that account), then run `accessctl roles invitations accept CODE` again in that context
+    ----- exit 4 -----
+    ");
 
     bob.login(&server, &bob_token);
-    bob.run(&["roles", "invitations", "accept", &code])
-        .ok()
-        .stderr_has("Project shop is now the project of context test");
-    bob.run(&["roles", "list-bindings"])
-        .ok()
-        .stdout_has("bob@example.com");
+    assert_snapshot!(bob.run(&["roles", "invitations", "accept", &code]), @"
+    PROJECT  ROLE       USERNAME  EMAIL            ROLE BINDING ID
+    shop     developer  bob       bob@example.com  00000000-0000-0000-0000-000000000001
+    ----- stderr -----
+    Joined project shop as developer (bob)
+    Project shop is now the project of context test
+    ");
+    assert_snapshot!(bob.run("roles list-bindings"), @"
+    ROLE BINDING ID                       ROLE       PRINCIPAL                      MFA
+    00000000-0000-0000-0000-000000000001  admin      Ada Admin <admin@example.com>  no
+    00000000-0000-0000-0000-000000000002  developer  Bob <bob@example.com>          no
+    ");
 }
 
 /// Fails on the old code (which slept 3 × 30 s): a `Retry-After` longer than the
 /// `--timeout` budget fails at once, after exactly one request.
 #[test]
 fn a_busy_server_fails_at_once_when_its_wait_exceeds_the_timeout() {
-    for status in ["503 Service Unavailable", "429 Too Many Requests"] {
+    let busy = |status: &str| {
         let busy = Recorder::start(http(
             status,
             "retry-after: 30\r\n",
@@ -312,10 +394,21 @@ fn a_busy_server_fails_at_once_when_its_wait_exceeds_the_timeout() {
             ],
             &["--timeout", "3s", "roles", "list"],
         );
-        r.fails(1)
-            .stderr_has("error: the server is busy; it asks to retry in 30 s\n");
         assert_eq!(busy.heads().len(), 1, "{status}: no retry was slept for");
-    }
+        r
+    };
+    assert_snapshot!(busy("503 Service Unavailable"), @"
+    ----- stderr -----
+    error: the server is busy; it asks to retry in 30 s
+    hint: try again later; a --timeout longer than the wait lets accessctl wait for it (up to 30 s)
+    ----- exit 1 -----
+    ");
+    assert_snapshot!(busy("429 Too Many Requests"), @"
+    ----- stderr -----
+    error: the server is busy; it asks to retry in 30 s
+    hint: try again later; a --timeout longer than the wait lets accessctl wait for it (up to 30 s)
+    ----- exit 1 -----
+    ");
 }
 
 /// Fails on the old code (0644): the local context's database is private.
@@ -389,11 +482,13 @@ fn waits_are_announced_on_a_terminal() {
         .output()
         .expect("util-linux `script` runs the CLI on a pty");
     let shown = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
-    for n in 1..=3 {
-        let line = format!("the server is busy (503); retrying in 1 s (retry {n} of 3)\n");
-        assert!(shown.contains(&line), "{shown}");
-    }
-    assert!(shown.contains("error: busy"), "{shown}");
+    // The pty merges stdout and stderr (stdout is empty here).
+    assert_snapshot!(shown, @"
+    the server is busy (503); retrying in 1 s (retry 1 of 3)
+    the server is busy (503); retrying in 1 s (retry 2 of 3)
+    the server is busy (503); retrying in 1 s (retry 3 of 3)
+    error: busy
+    ");
     assert_eq!(busy.heads().len(), 4);
     // Not on a pipe.
     let r = run_env(
@@ -405,6 +500,10 @@ fn waits_are_announced_on_a_terminal() {
         ],
         &["--timeout", "1500ms", "roles", "list"],
     );
-    r.fails(1);
-    assert!(!r.stderr.contains("retrying"), "{}", r.stderr);
+    assert_snapshot!(r, @"
+    ----- stderr -----
+    error: the server is busy; it asks to retry in 1 s
+    hint: try again later; a --timeout longer than the wait lets accessctl wait for it (up to 30 s)
+    ----- exit 1 -----
+    ");
 }

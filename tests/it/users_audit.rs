@@ -1,97 +1,133 @@
 //! `users list | create | update | disable | enable | delete | tokens create` and
 //! `audit list`.
 
-use crate::harness::{Home, admin_with_project, cells};
+use insta::assert_snapshot;
+
+use crate::harness::{Home, Run, admin_with_project, cells};
+
+/// The run with the `-v` trace's request durations (`in 12ms`) shown as `in [N]ms`:
+/// they differ from run to run and the transcript's own normalisation keeps them.
+fn no_durations(r: Run) -> Run {
+    let ms = regex::Regex::new(r" in \d+ms").unwrap();
+    Run {
+        stderr: ms.replace_all(&r.stderr, " in [N]ms").into_owned(),
+        ..r
+    }
+}
 
 #[test]
 fn users_create_list_disable() {
     let (server, home) = admin_with_project();
-    let r = home.run(&[
-        "users",
-        "create",
-        "--username",
-        "hank",
-        "--email",
-        "hank@example.com",
-        "--name",
-        "Hank Hill",
-    ]);
-    r.ok().stderr_has("Created user hank");
-    assert_eq!(cells(r.lines()[0]), ["USERNAME", "hank"]);
-    let r = home.run(&["users", "list"]);
-    assert_eq!(
-        cells(r.lines()[0]),
-        ["USERNAME", "EMAIL", "NAME", "ADMIN", "DISABLED"]
-    );
-    let r = home.run(&["-o", "wide", "users", "list"]);
-    assert_eq!(
-        cells(r.lines()[0]),
-        ["USERNAME", "EMAIL", "NAME", "ADMIN", "DISABLED", "ID"]
-    );
-    assert_eq!(home.run(&["-q", "users", "list"]).stdout, "admin\nhank\n");
+    assert_snapshot!(home.run("users create --username hank --email hank@example.com --name 'Hank Hill'"), @"
+    USERNAME  hank
+    EMAIL     hank@example.com
+    NAME      Hank Hill
+    ADMIN     no
+    DISABLED  no
+    ID        00000000-0000-0000-0000-000000000001
+    ----- stderr -----
+    Created user hank
+    ");
+    assert_snapshot!(home.session(&["users list", "-o wide users list", "-q users list"]), @"
+    $ accessctl users list
+    USERNAME  EMAIL              NAME       ADMIN  DISABLED
+    admin     admin@example.com  Ada Admin  yes    no
+    hank      hank@example.com   Hank Hill  no     no
+    $ accessctl -o wide users list
+    USERNAME  EMAIL              NAME       ADMIN  DISABLED  ID
+    admin     admin@example.com  Ada Admin  yes    no        00000000-0000-0000-0000-000000000001
+    hank      hank@example.com   Hank Hill  no     no        00000000-0000-0000-0000-000000000002
+    $ accessctl -q users list
+    admin
+    hank
+    ");
 
-    home.run(&[
-        "users",
-        "create",
-        "--username",
-        "hank",
-        "--email",
-        "hank2@example.com",
-    ])
-    .fails(5);
-    home.run(&["users", "create", "--username", "ivy", "--email", "ivy@"])
-        .fails(2)
-        .stderr_has("invalid email");
-    home.run(&[
-        "users",
-        "create",
-        "--username",
-        "-ivy",
-        "--email",
-        "ivy@example.com",
-    ])
-    .fails(2);
+    assert_snapshot!(home.session(&[
+        "users create --username hank --email hank2@example.com",
+        "users create --username ivy --email ivy@",
+        "users create --username -ivy --email ivy@example.com",
+    ]), @"
+    $ accessctl users create --username hank --email hank2@example.com
+    ----- stderr -----
+    error: username 'hank' is taken
+    ----- exit 5 -----
+    $ accessctl users create --username ivy --email ivy@
+    ----- stderr -----
+    error: invalid email 'ivy@': email's domain needs a dot (like example.com)
+    ----- exit 2 -----
+    $ accessctl users create --username -ivy --email ivy@example.com
+    ----- stderr -----
+    error: unexpected argument '-i' found
 
-    let json = home
-        .run(&["-o", "json", "users", "disable", "HANK@example.com"])
-        .json();
-    assert_eq!(json["disabled"], true);
-    home.run(&["users", "disable", "nobody"]).fails(3);
+    Usage: accessctl users create [OPTIONS] --username <USERNAME> --email <EMAIL>
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
+
+    assert_snapshot!(home.session(&[
+        "-o json users disable HANK@example.com",
+        "users disable nobody",
+    ]), @r#"
+    $ accessctl -o json users disable HANK@example.com
+    {
+      "id": "00000000-0000-0000-0000-000000000001",
+      "username": "hank",
+      "email": "hank@example.com",
+      "name": "Hank Hill",
+      "is_admin": false,
+      "disabled": true,
+      "mfa_enabled": false,
+      "created_at": "[TIME]"
+    }
+    ----- stderr -----
+    Disabled user hank
+    $ accessctl users disable nobody
+    ----- stderr -----
+    error: no user 'nobody'
+    hint: see `accessctl users list`
+    ----- exit 3 -----
+    "#);
 
     let jo = server.user_with_token("jo", "jo@example.com", "Jo");
     let jo_home = Home::new()
         .env("ACCESSCTL_TOKEN", &jo)
         .env("ACCESSCTL_SERVER", &server.url);
-    jo_home.run(&["users", "list"]).fails(4);
+    assert_snapshot!(jo_home.run("users list"), @"
+    ----- stderr -----
+    error: only a server administrator can do that
+    ----- exit 4 -----
+    ");
 }
 
 #[test]
 fn users_tokens_create_issues_a_working_token_once() {
     let (server, home) = admin_with_project();
-    home.run(&[
-        "users",
-        "create",
-        "--username",
-        "lee",
-        "--email",
-        "lee@example.com",
-    ])
-    .ok();
-    let id = home.run(&["-o", "json", "users", "list"]).json()[1]["id"]
+    home.run("users create --username lee --email lee@example.com")
+        .ok();
+    let id = home.run("-o json users list").json()[1]["id"]
         .as_str()
         .unwrap()
         .to_owned();
     // -q: only the token, on stdout; the note goes nowhere.
-    let r = home.run(&["-q", "users", "tokens", "create", "LEE", "laptop"]);
-    r.ok();
+    let r = home.run("-q users tokens create LEE laptop");
+    assert_snapshot!(r, @"acc_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
     let token = r.stdout.trim().to_owned();
-    assert!(
-        token.starts_with("acc_") && r.stdout.lines().count() == 1,
-        "{r:?}"
-    );
-    assert!(r.stderr.is_empty(), "{r:?}");
     let lee = Home::new();
-    lee.login(&server, &token).stderr_has("as lee (context test)");
+    let login = &[
+        "auth",
+        "login",
+        "--server",
+        &server.url,
+        "--context",
+        "test",
+        "--with-token",
+    ];
+    assert_snapshot!(lee.run_stdin(login, Some(&token)), @"
+    ----- stderr -----
+    warning: no OS keyring available; token saved to [HOME]/.config/accessctl/credentials.toml (mode 0600)
+    Logged in to [SERVER] as lee (context test)
+    ");
     // Without -q: a note on stderr, the token once on stdout; by id prefix and
     // with an expiry.
     let r = home.run(&[
@@ -104,12 +140,18 @@ fn users_tokens_create_issues_a_working_token_once() {
         "--expires-in-days",
         "30",
     ]);
-    r.ok()
-        .stderr_has("Created token ci (")
-        .stderr_has("for lee. Copy it now");
     let token2 = cells(r.lines()[1])[0].clone();
-    assert!(token2.starts_with("acc_"), "{r:?}");
     assert!(!r.stderr.contains(&token2), "the token reached the -v trace");
+    assert_snapshot!(no_durations(r), @"
+    TOKEN
+    acc_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
+    ----- stderr -----
+    > GET [SERVER]/v1/users?limit=500 (Authorization: Bearer ***)
+    < 200 GET in [N]ms (request id 00000000-0000-0000-0000-000000000001)
+    > POST [SERVER]/v1/users/00000000-0000-0000-0000-000000000002/tokens (Authorization: Bearer ***)
+    < 201 POST in [N]ms (request id 00000000-0000-0000-0000-000000000003)
+    Created token ci (00000000-0000-0000-0000-000000000004) for lee. Copy it now: it is shown only once.
+    ");
     let (status, tokens) = server.api(&token2, "GET", "/v1/users/me/tokens", None);
     assert_eq!(status, 200);
     let ci = tokens["items"]
@@ -119,89 +161,164 @@ fn users_tokens_create_issues_a_working_token_once() {
         .find(|t| t["name"] == "ci")
         .unwrap();
     assert!(ci["expires_at"].is_string(), "{ci}");
-    home.run(&["users", "tokens", "create", "nobody", "x"]).fails(3);
-    home.run(&["users", "tokens", "create", "lee", " "])
-        .fails(2)
-        .stderr_has("the token name is empty");
-    home.run(&["users", "tokens", "create", "lee", "x", "--expires-in-days", "0"])
-        .fails(2);
+    assert_snapshot!(home.session(&[
+        "users tokens create nobody x",
+        "users tokens create lee ' '",
+        "users tokens create lee x --expires-in-days 0",
+    ]), @"
+    $ accessctl users tokens create nobody x
+    ----- stderr -----
+    error: no user 'nobody'
+    hint: see `accessctl users list`
+    ----- exit 3 -----
+    $ accessctl users tokens create lee ' '
+    ----- stderr -----
+    error: the token name is empty
+    ----- exit 2 -----
+    $ accessctl users tokens create lee x --expires-in-days 0
+    ----- stderr -----
+    error: invalid value '0' for '--expires-in-days <N>': 0 is not in 1..=3650
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
 fn users_update_enable_delete_and_the_last_admin() {
     let (server, home) = admin_with_project();
     let mo = server.user_with_token("mo", "mo@example.com", "Mo");
-    let r = home.run(&[
-        "-o",
-        "json",
-        "users",
-        "update",
-        "mo",
-        "--name",
-        "Mo Mowgli",
-        "--admin",
-    ]);
-    let u = r.ok().json();
-    assert_eq!(
-        (u["name"].as_str(), u["is_admin"].as_bool()),
-        (Some("Mo Mowgli"), Some(true))
-    );
-    let u = home
-        .run(&["-o", "json", "users", "update", "mo@example.com", "--no-admin"])
-        .json();
-    assert_eq!(u["is_admin"], false);
-    home.run(&["users", "update", "mo"]).fails(2).stderr_has("--name");
-    home.run(&["users", "update", "mo", "--admin", "--no-admin"])
-        .fails(2);
+    assert_snapshot!(home.session(&[
+        "-o json users update mo --name 'Mo Mowgli' --admin",
+        "-o json users update mo@example.com --no-admin",
+        "users update mo",
+        "users update mo --admin --no-admin",
+    ]), @r#"
+    $ accessctl -o json users update mo --name 'Mo Mowgli' --admin
+    {
+      "id": "00000000-0000-0000-0000-000000000001",
+      "username": "mo",
+      "email": "mo@example.com",
+      "name": "Mo Mowgli",
+      "is_admin": true,
+      "disabled": false,
+      "mfa_enabled": false,
+      "created_at": "[TIME]"
+    }
+    ----- stderr -----
+    Updated user mo
+    $ accessctl -o json users update mo@example.com --no-admin
+    {
+      "id": "00000000-0000-0000-0000-000000000001",
+      "username": "mo",
+      "email": "mo@example.com",
+      "name": "Mo Mowgli",
+      "is_admin": false,
+      "disabled": false,
+      "mfa_enabled": false,
+      "created_at": "[TIME]"
+    }
+    ----- stderr -----
+    Updated user mo
+    $ accessctl users update mo
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      <--name <NAME>|--admin|--no-admin|--reset-mfa>
+
+    Usage: accessctl users update <--name <NAME>|--admin|--no-admin|--reset-mfa> <USER>
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    $ accessctl users update mo --admin --no-admin
+    ----- stderr -----
+    error: the argument '--admin' cannot be used with '--no-admin'
+
+    Usage: accessctl users update <--name <NAME>|--admin|--no-admin|--reset-mfa> <USER>
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    "#);
 
     // Disabled, the token stops working; enabled, it works again.
-    home.run(&["users", "disable", "mo"]).ok();
+    assert_snapshot!(home.run("users disable mo"), @"
+    USERNAME  mo
+    EMAIL     mo@example.com
+    NAME      Mo Mowgli
+    ADMIN     no
+    DISABLED  yes
+    ID        00000000-0000-0000-0000-000000000001
+    ----- stderr -----
+    Disabled user mo
+    ");
     assert_eq!(server.api(&mo, "GET", "/v1/users/me", None).0, 401);
-    let u = home.run(&["-o", "json", "users", "enable", "mo"]).ok().json();
-    assert_eq!(u["disabled"], false);
+    assert_snapshot!(home.run("-o json users enable mo"), @r#"
+    {
+      "id": "00000000-0000-0000-0000-000000000001",
+      "username": "mo",
+      "email": "mo@example.com",
+      "name": "Mo Mowgli",
+      "is_admin": false,
+      "disabled": false,
+      "mfa_enabled": false,
+      "created_at": "[TIME]"
+    }
+    ----- stderr -----
+    Enabled user mo
+    "#);
     assert_eq!(server.api(&mo, "GET", "/v1/users/me", None).0, 200);
 
     // The last administrator: demoting or deleting is a conflict with a hint.
-    let r = home.run(&["users", "update", "admin", "--no-admin"]);
-    r.fails(5)
-        .one_error()
-        .stderr_has("error: 'admin' is the last active server administrator")
-        .stderr_has("hint: make another user an administrator first");
-    home.run(&["users", "delete", "admin", "--yes"])
-        .fails(4)
-        .stderr_has("cannot delete yourself");
+    assert_snapshot!(home.session(&[
+        "users update admin --no-admin",
+        "users delete admin --yes",
+    ]), @"
+    $ accessctl users update admin --no-admin
+    ----- stderr -----
+    error: 'admin' is the last active server administrator
+    hint: make another user an administrator first: accessctl users update USER --admin
+    ----- exit 5 -----
+    $ accessctl users delete admin --yes
+    ----- stderr -----
+    error: you cannot delete yourself
+    ----- exit 4 -----
+    ");
     // The last owner of a project is kept too.
-    home.run(&["users", "update", "mo", "--admin"]).ok();
+    home.run("users update mo --admin").ok();
     let mo_home = Home::new();
     mo_home.login(&server, &mo);
-    mo_home
-        .run(&["users", "delete", "admin", "--yes"])
-        .fails(5)
-        .stderr_has("without an owner");
+    assert_snapshot!(mo_home.run("users delete admin --yes"), @"
+    ----- stderr -----
+    error: that would leave project 'shop' without an owner; make someone else an owner first
+    hint: grant the owner role to someone else first
+    ----- exit 5 -----
+    ");
     // Deleting asks first (no terminal: --yes is needed) and removes the user.
     mo_home
-        .run(&[
-            "users",
-            "create",
-            "--username",
-            "ned",
-            "--email",
-            "ned@example.com",
-        ])
+        .run("users create --username ned --email ned@example.com")
         .ok();
-    mo_home
-        .run(&["users", "delete", "ned"])
-        .fails(2)
-        .stderr_has("hint: pass --yes");
-    mo_home.run(&["users", "delete", "ned", "--yes"]).ok();
-    mo_home.run(&["users", "delete", "ned", "--yes"]).fails(3);
-    let names: Vec<String> = mo_home
-        .run(&["-q", "users", "list"])
-        .stdout
-        .lines()
-        .map(str::to_owned)
-        .collect();
-    assert_eq!(names, ["admin", "mo"]);
+    assert_snapshot!(mo_home.session(&[
+        "users delete ned",
+        "users delete ned --yes",
+        "users delete ned --yes",
+        "-q users list",
+    ]), @"
+    $ accessctl users delete ned
+    ----- stderr -----
+    error: refusing to delete user 'ned' <ned@example.com> without confirmation
+    hint: pass --yes to confirm without a prompt
+    ----- exit 2 -----
+    $ accessctl users delete ned --yes
+    ----- stderr -----
+    Deleted user ned
+    $ accessctl users delete ned --yes
+    ----- stderr -----
+    error: no user 'ned'
+    hint: see `accessctl users list`
+    ----- exit 3 -----
+    $ accessctl -q users list
+    admin
+    mo
+    ");
 }
 
 #[test]
@@ -241,9 +358,11 @@ fn audit_lists_changes_with_filters() {
         .run(&["-o", "json", "audit", "list", "--since", "2999-01-01"])
         .json();
     assert_eq!(future.as_array().unwrap().len(), 0);
-    home.run(&["audit", "list", "--since", "last tuesday"])
-        .fails(2)
-        .stderr_has("invalid time");
+    assert_snapshot!(home.run("audit list --since 'last tuesday'"), @"
+    ----- stderr -----
+    error: invalid time 'last tuesday': use RFC 3339 ([TIME]), a date (2026-01-31) or a duration (24h, 7d, 1d12h)
+    ----- exit 2 -----
+    ");
 }
 
 #[test]
