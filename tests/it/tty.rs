@@ -571,10 +571,45 @@ fn ctrl_c_at_the_login_code_prompt_exits_130_and_restores_echo() {
 }
 
 fn ctrl_c_at_the_prompt(args: &str, prompt: &str) {
+    let (code, screen) = typed_at_the_prompt(&Home::new(), args, prompt, b"\x03");
+    assert_eq!(code, Some(130), "{screen}");
+    assert!(screen.contains("error: interrupted"), "{screen}");
+    assert!(!screen.contains("panicked"), "{screen}");
+}
+
+/// A token typed at `auth login`'s hidden prompt logs in, is not echoed, and the
+/// terminal echoes again afterwards.
+#[test]
+fn a_token_typed_at_the_hidden_prompt_logs_in_unseen() {
+    let server = Server::start();
+    let home = Home::new();
+    let typed = format!("{}\n", server.admin_token);
+    let (code, screen) = typed_at_the_prompt(
+        &home,
+        &format!("--server {} --context typed auth login", server.url),
+        "Paste your API token: ",
+        typed.as_bytes(),
+    );
+    assert_eq!(code, Some(0), "{screen}");
+    assert!(
+        !screen.contains(&server.admin_token),
+        "the token was echoed:\n{screen}"
+    );
+    assert!(screen.contains("Logged in"), "{screen}");
+    // The saved token is the typed one: the server knows who it is.
+    let status = home.run("--context typed auth status");
+    status.ok();
+    assert!(status.stdout.contains("admin@example.com"), "{status}");
+}
+
+/// Runs accessctl on a pty, waits for `prompt`, types `keys` (stdin stays open: no
+/// EOF) and returns its exit code and the screen, which ends with `stty -a`: the
+/// terminal's settings after the run (they must say `echo`, never `-echo`). The
+/// shell traps SIGINT so it goes on to `stty -a` (its child gets the default).
+fn typed_at_the_prompt(home: &Home, args: &str, prompt: &str, keys: &[u8]) -> (Option<i32>, String) {
     use std::io::{Read, Write};
     use std::sync::mpsc;
     use std::time::Duration;
-    let home = Home::new();
     let mut child = Command::new("script")
         .args([
             "-qec",
@@ -603,15 +638,13 @@ fn ctrl_c_at_the_prompt(args: &str, prompt: &str) {
         }
     });
     let mut screen = String::new();
-    // Synchronise on the prompt, then type Ctrl-C (stdin stays open: no EOF). The
-    // shell traps SIGINT so it goes on to `stty -a` (its child gets the default).
     while !screen.contains(prompt) {
         let chunk = rx
             .recv_timeout(Duration::from_secs(30))
             .unwrap_or_else(|_| panic!("no prompt:\n{screen}"));
         screen.push_str(&String::from_utf8_lossy(&chunk));
     }
-    stdin.write_all(b"\x03").unwrap();
+    stdin.write_all(keys).unwrap();
     // Until the pty closes (the CLI and the shell exited), or give up.
     loop {
         match rx.recv_timeout(Duration::from_secs(30)) {
@@ -619,20 +652,18 @@ fn ctrl_c_at_the_prompt(args: &str, prompt: &str) {
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let _ = child.kill();
-                panic!("still waiting after Ctrl-C:\n{screen}");
+                panic!("still waiting after typing:\n{screen}");
             }
         }
     }
     let status = child.wait().unwrap();
     drop(stdin);
-    assert_eq!(status.code(), Some(130), "{screen}");
-    assert!(screen.contains("error: interrupted"), "{screen}");
-    assert!(!screen.contains("panicked"), "{screen}");
     let flags = screen.replace('\n', " ");
     assert!(
         flags.contains(" echo ") && !flags.contains(" -echo "),
         "echo is off after the prompt:\n{screen}"
     );
+    (status.code(), screen)
 }
 
 /// `auth mfa enroll` draws the otpauth:// URI as a QR code on a terminal (a pipe
