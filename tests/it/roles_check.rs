@@ -1,6 +1,8 @@
 //! `roles check`: allowed/denied per permission, the bindings that grant it, exit 0
 //! when all are allowed and 6 when any is denied.
 
+use insta::assert_snapshot;
+
 use crate::harness::{Home, Run, admin_with_project, cells};
 
 /// Exit 6 with the table on stdout and exactly one `error:` line naming the denied.
@@ -125,32 +127,47 @@ fn checking_others_needs_members_view_and_input_is_checked_first() {
     let carol = Home::new();
     carol.login(&server, &carol_token);
     // backoffice holds project.view only: carol may check herself, not others.
-    carol
-        .run(&["--project", "shop", "roles", "check", "backoffice.use"])
-        .ok();
-    carol
-        .run(&[
-            "--project",
-            "shop",
-            "roles",
-            "check",
-            "backoffice.use",
-            "--user",
-            "bob",
-        ])
-        .fails(4)
-        .stderr_has("members.view");
-    // 2 before any request: an unknown permission, an invalid email.
-    home.run(&["roles", "check", "services.view", "services.fly"])
-        .fails(2)
-        .stderr_has("error: unknown permission 'services.fly'")
-        .stderr_has("hint: see the catalogue with `accessctl roles permissions`");
-    home.run(&["roles", "check", "services.view", "--user", "bob@"])
-        .fails(2)
-        .stderr_has("invalid email");
-    home.run(&["roles", "check"]).code(2);
-    // 3: no such user.
-    home.run(&["roles", "check", "services.view", "--user", "ghost"])
-        .fails(3)
-        .stderr_has("error: no user 'ghost'");
+    assert_snapshot!(carol.session(&[
+        "--project shop roles check backoffice.use",
+        "--project shop roles check backoffice.use --user bob",
+    ]), @"
+    $ accessctl --project shop roles check backoffice.use
+    PERMISSION      ALLOWED  GRANTED BY
+    backoffice.use  yes      backoffice (binding 00000000-0000-0000-0000-000000000001)
+    $ accessctl --project shop roles check backoffice.use --user bob
+    ----- stderr -----
+    error: you need the 'members.view' permission in project 'shop'
+    ----- exit 4 -----
+    ");
+    // 2 before any request: an unknown permission, an invalid email, none; 3: no such user.
+    assert_snapshot!(home.session(&[
+        "roles check services.view services.fly",
+        "roles check services.view --user bob@",
+        "roles check",
+        "roles check services.view --user ghost",
+    ]), @"
+    $ accessctl roles check services.view services.fly
+    ----- stderr -----
+    error: unknown permission 'services.fly'
+    hint: see the catalogue with `accessctl roles permissions`
+    ----- exit 2 -----
+    $ accessctl roles check services.view --user bob@
+    ----- stderr -----
+    error: invalid email 'bob@': email's domain needs a dot (like example.com)
+    ----- exit 2 -----
+    $ accessctl roles check
+    ----- stderr -----
+    error: the following required arguments were not provided:
+      <PERMISSION>...
+
+    Usage: accessctl roles check <PERMISSION>...
+
+    For more information, try '--help'.
+    ----- exit 2 -----
+    $ accessctl roles check services.view --user ghost
+    ----- stderr -----
+    error: no user 'ghost'
+    hint: see `accessctl project users list`
+    ----- exit 3 -----
+    ");
 }
