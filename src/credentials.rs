@@ -197,6 +197,8 @@ pub struct TokenStore {
     env_token: Option<Secret>,
     file: PathBuf,
     use_keyring: bool,
+    /// How long a keyring call may take: [`KEYRING_TIMEOUT`] (a test's is shorter).
+    keyring_timeout: Duration,
 }
 
 impl TokenStore {
@@ -206,6 +208,7 @@ impl TokenStore {
             env_token,
             file,
             use_keyring,
+            keyring_timeout: KEYRING_TIMEOUT,
         }
     }
 
@@ -371,11 +374,11 @@ impl TokenStore {
         if let Err(e) = spawned {
             return Keyring::Failed(format!("cannot start the keyring call: {e}"));
         }
-        match rx.recv_timeout(KEYRING_TIMEOUT) {
+        match rx.recv_timeout(self.keyring_timeout) {
             Ok(r) => r,
             Err(mpsc::RecvTimeoutError::Timeout) => Keyring::Locked(format!(
-                "no answer within {}s; is it waiting for an unlock prompt?",
-                KEYRING_TIMEOUT.as_secs()
+                "no answer within {:?}; is it waiting for an unlock prompt?",
+                self.keyring_timeout
             )),
             Err(mpsc::RecvTimeoutError::Disconnected) => Keyring::Failed("the keyring call crashed".into()),
         }
@@ -742,17 +745,22 @@ mod tests {
             hang: true,
             ..Default::default()
         }));
+        // The 3 s of a real run, shortened so the suite does not wait for it.
+        let store = TokenStore {
+            keyring_timeout: Duration::from_millis(200),
+            ..store
+        };
         let start = std::time::Instant::now();
         let err = store.set("ctx", &Secret::new("acc_file"), SERVER).unwrap_err();
         assert_eq!(err.kind.exit_code(), 4, "{}", err.message);
-        assert!(err.message.contains("no answer within 3s"), "{}", err.message);
+        assert!(err.message.contains("no answer within 200ms"), "{}", err.message);
         assert!(
             !std::fs::read_to_string(&file)
                 .unwrap_or_default()
                 .contains("acc_file")
         );
         assert!(
-            start.elapsed() < KEYRING_TIMEOUT + Duration::from_secs(1),
+            start.elapsed() < store.keyring_timeout + Duration::from_secs(1),
             "{:?}",
             start.elapsed()
         );
