@@ -207,6 +207,15 @@ pub async fn run(command: cli::Command, ctx: &Ctx) -> Result<(), CliError> {
     };
     match result {
         Err(e) if e.kind == ErrorKind::NotFound => Err(commands::common::project_error(ctx, e).await),
+        Err(mut e) if e.hint() == Some(api::cli_error::LOGIN_HINT) && token_is_from_env(ctx) => {
+            // Logging in again changes nothing: ACCESSCTL_TOKEN wins over the login.
+            e.set_hint("the server refused the token in ACCESSCTL_TOKEN: set a valid one, or unset it to use the context's login");
+            Err(e)
+        }
         other => other,
     }
+}
+
+fn token_is_from_env(ctx: &Ctx) -> bool {
+    matches!(ctx.token(), Ok(Some((_, credentials::TokenSource::Env))))
 }

@@ -30,6 +30,10 @@ impl fmt::Display for Cause {
 
 impl std::error::Error for Cause {}
 
+/// The hint of a refused or missing token (`lib::run` words it differently when the
+/// token came from `ACCESSCTL_TOKEN`).
+pub const LOGIN_HINT: &str = "run `accessctl auth login`";
+
 fn from_api(err: ApiError) -> CliError {
     match err {
         ApiError::Problem { status, problem } => {
@@ -167,7 +171,7 @@ fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
         );
     }
     match problem.code {
-        ProblemCode::Unauthenticated => Some("run `accessctl auth login`".into()),
+        ProblemCode::Unauthenticated => Some(LOGIN_HINT.into()),
         ProblemCode::UserNotFound => {
             Some("invite them with `accessctl roles invitations invite-user EMAIL --role ROLE`".into())
         }
@@ -190,7 +194,7 @@ fn problem_hint(status: u16, problem: &access_api::Problem) -> Option<String> {
         ProblemCode::PrivilegeEscalation => {
             Some("you can only grant or revoke roles whose permissions you hold yourself".into())
         }
-        _ if status == 401 => Some("run `accessctl auth login`".into()),
+        _ if status == 401 => Some(LOGIN_HINT.into()),
         _ => None,
     }
 }

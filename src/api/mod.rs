@@ -2,7 +2,7 @@
 //! (see `endpoints.rs`), problem+json → [`ApiError`], pagination, retries. It prints
 //! nothing, knows no clap and reads no config; a trace hook receives `-v` lines.
 
-mod cli_error;
+pub mod cli_error;
 mod endpoints;
 mod error;
 pub mod http;

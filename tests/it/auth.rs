@@ -211,7 +211,7 @@ fn tokens_create_list_revoke() {
     assert_snapshot!(other.run("auth status"), @"
     ----- stderr -----
     error: a valid bearer token is required
-    hint: run `accessctl auth login`
+    hint: the server refused the token in ACCESSCTL_TOKEN: set a valid one, or unset it to use the context's login
     ----- exit 4 -----
     ");
     assert_snapshot!(home.run(&["auth", "tokens", "revoke", ci_id]), @"
@@ -241,7 +241,7 @@ fn env_token_overrides_are_pointed_out() {
     assert_snapshot!(home.run("auth status"), @"
     ----- stderr -----
     error: a valid bearer token is required
-    hint: run `accessctl auth login`
+    hint: the server refused the token in ACCESSCTL_TOKEN: set a valid one, or unset it to use the context's login
     ----- exit 4 -----
     ");
     assert_snapshot!(home.run("auth logout"), @"

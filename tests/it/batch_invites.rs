@@ -873,7 +873,7 @@ fn when_every_request_fails_the_same_way_that_is_the_error() {
     assert_snapshot!(every_batch_fails(&stranger, &extra), @"
     ----- stderr -----
     error: a valid bearer token is required
-    hint: run `accessctl auth login`
+    hint: the server refused the token in ACCESSCTL_TOKEN: set a valid one, or unset it to use the context's login
     ----- exit 4 -----
     ");
 

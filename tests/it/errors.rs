@@ -190,7 +190,7 @@ fn status_codes_map_to_exit_codes() {
     $ accessctl roles list  # 401 Unauthorized, unauthenticated
     ----- stderr -----
     error: d401
-    hint: run `accessctl auth login`
+    hint: the server refused the token in ACCESSCTL_TOKEN: set a valid one, or unset it to use the context's login
     ----- exit 4 -----
     $ accessctl roles list  # 403 Forbidden, forbidden
     ----- stderr -----

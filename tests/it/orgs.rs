@@ -402,7 +402,7 @@ fn server_wide_roles_from_the_cli() {
       + routes.view
       + secrets.view
       + services.view
-    error: refusing to Create role release-manager in every project of organization default? without confirmation
+    error: refusing to create role release-manager in every project of organization default without confirmation
     hint: pass --yes to confirm without a prompt
     ----- exit 2 -----
     $ accessctl -q roles list
@@ -469,7 +469,7 @@ fn server_wide_roles_from_the_cli() {
     secrets.view           See secrets
     services.view          See services
     ----- stderr -----
-    Role release-manager (server-wide): 
+    Role release-manager (server-wide)
     $ accessctl roles create x --from viewer
     ----- stderr -----
     error: the following required arguments were not provided:
@@ -486,7 +486,7 @@ fn server_wide_roles_from_the_cli() {
     assert_snapshot!(other.run("roles create mine --global --permission project.view"), @"
     ----- stderr -----
     error: only server administrators define server-wide roles
-    hint: server-wide roles are defined by server administrators
+    hint: a custom role for one project is `accessctl roles create` without --global
     ----- exit 4 -----
     ");
     assert_snapshot!(home.session(&[
@@ -522,7 +522,7 @@ fn orgs_server_admin_changes_a_default_role_for_every_project() {
     ----- stderr -----
     Plan: change built-in role developer of preset akka in every akka project on this server, now and later:
       + audit.view
-    error: refusing to Change role developer in every akka project on this server? without confirmation
+    error: refusing to change role developer in every akka project on this server without confirmation
     hint: pass --yes to confirm without a prompt
     ----- exit 2 -----
     $ accessctl roles update developer --add-permission audit.view --yes

@@ -230,7 +230,7 @@ fn a_custom_role_never_exceeds_its_creator() {
     services.view  See services
     ----- stderr -----
     Created role viewer2 in project shop
-    Role viewer2 (custom): 
+    Role viewer2 (custom)
     $ accessctl --project shop roles create deployer --permission services.deploy
     ----- stderr -----
     error: a custom role can only hold permissions you hold; you lack services.deploy

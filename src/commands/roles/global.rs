@@ -36,7 +36,7 @@ pub async fn create(
     if !api.me().await?.is_admin {
         return Err(
             CliError::auth("only server administrators define server-wide roles")
-                .with_hint("server-wide roles are defined by server administrators"),
+                .with_hint("a custom role for one project is `accessctl roles create` without --global"),
         );
     }
     let req = CreateServerRole {
@@ -71,7 +71,7 @@ pub async fn create(
         &[],
     );
     ctx.confirm(&format!(
-        "Create role {name} in every project of organization {org}?"
+        "create role {name} in every project of organization {org}"
     ))?;
     let role = api
         .create_server_role(&ctx.settings.org.value, &req)
@@ -236,7 +236,7 @@ pub async fn update_default(
         &removed,
     );
     ctx.confirm(&format!(
-        "Change role {} in every {preset} project on this server?",
+        "change role {} in every {preset} project on this server",
         current.name
     ))?;
     let info = api

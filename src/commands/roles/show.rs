@@ -44,11 +44,12 @@ pub fn print(role: &Role, ctx: &Ctx) -> Result<(), CliError> {
             "custom"
         };
         let owner = if role.owner_grade { ", owner-grade" } else { "" };
-        ctx.output().info(&format!(
-            "Role {} ({kind}{owner}): {}",
-            role.name,
-            role.description.clone().unwrap_or_default()
-        ));
+        let description = match role.description.as_deref() {
+            Some(d) if !d.is_empty() => format!(": {d}"),
+            _ => String::new(),
+        };
+        ctx.output()
+            .info(&format!("Role {} ({kind}{owner}){description}", role.name));
     }
     ctx.output().print(role, &table)
 }
