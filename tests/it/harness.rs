@@ -452,7 +452,8 @@ impl CommandLine for &Vec<String> {
 /// aligned),
 /// RFC 3339 times by `[TIME]`, invitation codes and tokens by `inv_xxx…` /
 /// `acc_xxx…` (same width), the test server's `http://127.0.0.1:PORT` by
-/// `[SERVER]` and the temp HOME by `[HOME]`.
+/// `[SERVER]`, a context named after it (`127.0.0.1-PORT`) by `127.0.0.1-[PORT]`,
+/// `-v` request durations (`in 12ms`) by `in [N]ms` and the temp HOME by `[HOME]`.
 impl std::fmt::Display for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let mut text = String::new();
@@ -488,6 +489,9 @@ fn normalize(text: &str, home: &Path) -> String {
         LazyLock::new(|| regex::Regex::new(r"\b(inv|acc)_[A-Za-z0-9_-]{8,}").unwrap());
     static SERVER: LazyLock<regex::Regex> =
         LazyLock::new(|| regex::Regex::new(r"http://127\.0\.0\.1:\d+").unwrap());
+    static CONTEXT: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"\b127\.0\.0\.1-\d+\b").unwrap());
+    static DURATION: LazyLock<regex::Regex> = LazyLock::new(|| regex::Regex::new(r" in \d+ms\b").unwrap());
     let text = match home.to_str() {
         Some(h) if !h.is_empty() => text.replace(h, "[HOME]"),
         _ => text.to_owned(),
@@ -509,7 +513,9 @@ fn normalize(text: &str, home: &Path) -> String {
     let text = SECRET.replace_all(&text, |c: &regex::Captures| {
         format!("{}_{}", &c[1], "x".repeat(c[0].len() - c[1].len() - 1))
     });
-    SERVER.replace_all(&text, "[SERVER]").into_owned()
+    let text = SERVER.replace_all(&text, "[SERVER]");
+    let text = CONTEXT.replace_all(&text, "127.0.0.1-[PORT]");
+    DURATION.replace_all(&text, " in [N]ms").into_owned()
 }
 
 impl Run {

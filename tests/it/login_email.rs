@@ -10,19 +10,8 @@ use insta::assert_snapshot;
 
 use crate::harness::{Home, Run, Server, dead_url};
 
-/// The run with the `-v` trace's request durations (`in 12ms`) shown as `in [N]ms`:
-/// they differ from run to run.
-fn no_durations(r: Run) -> Run {
-    let ms = regex::Regex::new(r" in \d+ms").unwrap();
-    Run {
-        stderr: ms.replace_all(&r.stderr, " in [N]ms").into_owned(),
-        ..r
-    }
-}
-
-/// The run with `text` (a second local URL, a name made of the server's port)
-/// shown as `shown`: the transcript shows every local server as `[SERVER]`, and
-/// keeps a port that is part of another word.
+/// The run with `text` (a second local URL) shown as `shown`: the transcript shows
+/// every local server as `[SERVER]`.
 fn replaced(r: Run, text: &str, shown: &str) -> Run {
     Run {
         stdout: r.stdout.replace(text, shown),
@@ -80,7 +69,7 @@ fn login_by_an_emailed_code_saves_the_token_for_that_server() {
     let (r, code) = login_with_mail(&server, &home, &args, |c| format!("{c}\n"));
     assert!(!r.stderr.contains(&code), "the code reached the -v trace");
     assert!(!r.stderr.contains("acc_"), "the token reached the -v trace");
-    assert_snapshot!(no_durations(r), @"
+    assert_snapshot!(r, @"
     ----- stderr -----
     > POST [SERVER]/v1/auth/email-code (no token)
     < 202 POST in [N]ms (request id 00000000-0000-0000-0000-000000000001)
@@ -222,9 +211,8 @@ fn the_mailed_accept_command_works_as_written() {
         ]
     );
     let invitee = Home::new();
-    // The new context is named after the server's host and port.
-    let context = server.url.replace("http://", "").replace(':', "-");
-    let r = replaced(invitee.run(&words[1..]), &context, "127.0.0.1-[PORT]");
+    // The new context is named after the server's host and port (shown as [PORT]).
+    let r = invitee.run(&words[1..]);
     assert_snapshot!(r, @"
     PROJECT  ROLE       USERNAME  EMAIL            ROLE BINDING ID
     p        developer  gus       gus@example.com  00000000-0000-0000-0000-000000000001
