@@ -155,14 +155,10 @@ pub async fn project_error(ctx: &crate::context::Ctx, mut err: CliError) -> CliE
     if err.kind != ErrorKind::NotFound {
         return err;
     }
-    let Some(name) = err
-        .message
-        .strip_prefix("project '")
-        .and_then(|m| m.strip_suffix("' not found"))
-        .map(str::to_owned)
-    else {
+    if !is_project_not_found(&err) {
         return err;
-    };
+    }
+    let name = err.message["project '".len()..err.message.len() - "' not found".len()].to_owned();
     // The same words as `projects get` (a project you cannot see is not found).
     err.message = format!("no project '{name}' (or you cannot see it)");
     if let Ok(api) = ctx.api().await
@@ -177,14 +173,21 @@ pub async fn project_error(ctx: &crate::context::Ctx, mut err: CliError) -> CliE
     err
 }
 
+/// Whether `err` is the server's "project 'X' not found" that `project_error` words.
+fn is_project_not_found(err: &CliError) -> bool {
+    err.message.starts_with("project '") && err.message.ends_with("' not found")
+}
+
 /// A 404 about a member, said in the Goldsky tree's words (`project users …`).
 pub fn not_a_member(e: crate::api::ApiError, email: &str, project: &str) -> CliError {
     let user_not_found = e.code() == Some(access_api::ProblemCode::UserNotFound);
     let mut err = CliError::from(e);
     if user_not_found {
-        err.message = format!("{email} is not a member of project '{project}'");
+        err.message = format!("'{email}' is not a member of project '{project}'");
     }
-    if err.kind == crate::error::ErrorKind::NotFound {
+    // Only a missing member: a missing project is `project_error`'s (its hint names
+    // the projects the caller can see, not an invitation into one they cannot).
+    if err.kind == crate::error::ErrorKind::NotFound && !is_project_not_found(&err) {
         err.set_hint(format!(
             "see `accessctl project users list`; invite them with `accessctl project users invite --emails {email}`"
         ));

@@ -442,7 +442,7 @@ fn update_replaces_every_role_and_remove_and_missing_members() {
     ");
     assert_snapshot!(home.run("project users update --email ghost@x.com --role viewer"), @"
     ----- stderr -----
-    error: ghost@x.com is not a member of project 'web'
+    error: 'ghost@x.com' is not a member of project 'web'
     hint: see `accessctl project users list`; invite them with `accessctl project users invite --emails ghost@x.com`
     ----- exit 3 -----
     ");
@@ -781,19 +781,19 @@ fn goldsky_hierarchy_table() {
     $ accessctl project users update --email t14@example.com --role owner
     ----- stderr -----
     error: no project 'gs' (or you cannot see it)
-    hint: see `accessctl project users list`; invite them with `accessctl project users invite --emails t14@example.com`
+    hint: see `accessctl projects list`
     ----- exit 3 -----
     # None UpdateFrom Owner: expected NotFound
     $ accessctl project users update --email t15@example.com --role viewer
     ----- stderr -----
     error: no project 'gs' (or you cannot see it)
-    hint: see `accessctl project users list`; invite them with `accessctl project users invite --emails t15@example.com`
+    hint: see `accessctl projects list`
     ----- exit 3 -----
     # None Remove Owner: expected NotFound
     $ accessctl project users remove --email t16@example.com
     ----- stderr -----
     error: no project 'gs' (or you cannot see it)
-    hint: see `accessctl project users list`; invite them with `accessctl project users invite --emails t16@example.com`
+    hint: see `accessctl projects list`
     ----- exit 3 -----
     ");
 }
