@@ -449,7 +449,7 @@ fn server_wide_roles_from_the_cli() {
     $ accessctl roles update release-manager --add-permission audit.view
     ----- stderr -----
     error: 'release-manager' is a server-wide role of the org; a server administrator changes it for every project
-    hint: built-in roles come from the project's preset; make a custom role with `accessctl roles create`
+    hint: a server administrator runs `accessctl roles update release-manager --global` with the same changes
     ----- exit 4 -----
     $ accessctl roles update release-manager --global --add-permission audit.view
     NAME         release-manager

@@ -102,6 +102,17 @@ pub async fn run(args: &UpdateArgs, ctx: &Ctx) -> Result<(), CliError> {
             ))
             .with_hint("make a custom role with `accessctl roles create`"));
         }
+        if current.server_wide {
+            // The server refuses it too; said here with the command that does it.
+            return Err(CliError::auth(format!(
+                "'{}' is a server-wide role of the org; a server administrator changes it for every project",
+                current.name
+            ))
+            .with_hint(format!(
+                "a server administrator runs `accessctl roles update {} --global` with the same changes",
+                current.name
+            )));
+        }
         let mut perms = current.permissions.clone();
         for p in &add {
             if perms.contains(p) {
