@@ -92,21 +92,27 @@ impl TerminalGuard {
     }
 
     fn restore_after_answer(mut self) {
-        #[cfg(unix)]
-        if let Some((tty, t)) = self.saved.take() {
-            let _ = rustix::termios::tcsetattr(&tty, rustix::termios::OptionalActions::Now, &t);
-        }
-        #[cfg(not(unix))]
-        let _ = &mut self;
+        self.restore();
+    }
+
+    /// Puts the saved settings back (once); the terminal they were put back on.
+    #[cfg(unix)]
+    fn restore(&mut self) -> Option<std::fs::File> {
+        let (tty, t) = self.saved.take()?;
+        let _ = rustix::termios::tcsetattr(&tty, rustix::termios::OptionalActions::Now, &t);
+        Some(tty)
+    }
+
+    #[cfg(not(unix))]
+    fn restore(&mut self) -> Option<std::fs::File> {
+        None
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        #[cfg(unix)]
-        if let Some((tty, t)) = self.saved.take() {
+        if let Some(tty) = self.restore() {
             use std::io::Write;
-            let _ = rustix::termios::tcsetattr(&tty, rustix::termios::OptionalActions::Now, &t);
             // The prompt's line was never ended.
             let _ = (&tty).write_all(b"\n");
         }

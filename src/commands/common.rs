@@ -155,10 +155,9 @@ pub async fn project_error(ctx: &crate::context::Ctx, mut err: CliError) -> CliE
     if err.kind != ErrorKind::NotFound {
         return err;
     }
-    if !is_project_not_found(&err) {
+    let Some(name) = not_found_project(&err).map(str::to_owned) else {
         return err;
-    }
-    let name = err.message["project '".len()..err.message.len() - "' not found".len()].to_owned();
+    };
     // The same words as `projects get` (a project you cannot see is not found).
     err.message = format!("no project '{name}' (or you cannot see it)");
     if let Ok(api) = ctx.api().await
@@ -173,9 +172,11 @@ pub async fn project_error(ctx: &crate::context::Ctx, mut err: CliError) -> CliE
     err
 }
 
-/// Whether `err` is the server's "project 'X' not found" that `project_error` words.
-fn is_project_not_found(err: &CliError) -> bool {
-    err.message.starts_with("project '") && err.message.ends_with("' not found")
+/// The project of the server's "project 'X' not found", which `project_error` words.
+fn not_found_project(err: &CliError) -> Option<&str> {
+    err.message
+        .strip_prefix("project '")
+        .and_then(|m| m.strip_suffix("' not found"))
 }
 
 /// A 404 about a member, said in the Goldsky tree's words (`project users …`).
@@ -187,7 +188,7 @@ pub fn not_a_member(e: crate::api::ApiError, email: &str, project: &str) -> CliE
     }
     // Only a missing member: a missing project is `project_error`'s (its hint names
     // the projects the caller can see, not an invitation into one they cannot).
-    if err.kind == crate::error::ErrorKind::NotFound && !is_project_not_found(&err) {
+    if err.kind == crate::error::ErrorKind::NotFound && not_found_project(&err).is_none() {
         err.set_hint(format!(
             "see `accessctl project users list`; invite them with `accessctl project users invite --emails {email}`"
         ));
