@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use insta::assert_snapshot;
 
-use crate::harness::{Home, Run, dead_url};
+use crate::harness::{Home, dead_url};
 
 /// A server that answers every request with `response` and counts requests.
 fn canned(response: String) -> (String, Arc<AtomicUsize>) {
@@ -85,12 +85,7 @@ fn a_server_that_never_answers_times_out() {
     let arrived = Instant::now();
     let out = child.wait_with_output().unwrap();
     let elapsed = arrived.elapsed();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        home: home.path().to_path_buf(),
-    };
+    let r = home.finished(out);
     assert_snapshot!(r, @"
     ----- stderr -----
     error: the request timed out after 1s
@@ -348,12 +343,7 @@ fn ctrl_c_is_exit_130() {
             .success()
     );
     let out = child.wait_with_output().unwrap();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        home: home.path().to_path_buf(),
-    };
+    let r = home.finished(out);
     assert_snapshot!(r, @"
     ----- stderr -----
     error: interrupted

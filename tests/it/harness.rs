@@ -595,6 +595,17 @@ impl Run {
         self
     }
 
+    /// The run with `text` shown as `shown` in stdout and stderr, for what the
+    /// transcript's own normalisation does not tell apart (a second local server is
+    /// `[SERVER]` too).
+    pub fn shown_as(self, text: &str, shown: &str) -> Run {
+        Run {
+            stdout: self.stdout.replace(text, shown),
+            stderr: self.stderr.replace(text, shown),
+            ..self
+        }
+    }
+
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {}", self.stdout))
     }
@@ -696,19 +707,9 @@ impl Home {
         if std::env::var_os("ACCESSCTL_TEST_BINARY").is_some_and(|v| v == "1") {
             return false;
         }
-        const READ_FROM_THE_PROCESS: &[&str] = &[
-            "ACCESSCTL_CONTEXT",
-            "ACCESSCTL_PROJECT",
-            "ACCESSCTL_ORG",
-            "ACCESSCTL_SERVER",
-            "ACCESSCTL_OUTPUT",
-            "ACCESSCTL_CONFIG",
-            "ACCESSCTL_TIMEOUT",
-            "ACCESSCTL_DISABLE_PROMPTS",
-            "COMPLETE",
-        ];
+        let read_from_the_process = read_from_the_process();
         let home_sets = |k: &str| {
-            READ_FROM_THE_PROCESS.contains(&k)
+            read_from_the_process.iter().any(|v| v == k)
                 || k.starts_with("XDG_")
                 || matches!(k, "EDITOR" | "VISUAL" | "PAGER" | "ACCESSCTL_PAGER")
         };
@@ -718,7 +719,7 @@ impl Home {
             && args.iter().any(|a| a.contains("env") || a.contains("ENV"));
         !jq_reads_env
             && !self.env.iter().any(|(k, _)| home_sets(k))
-            && !READ_FROM_THE_PROCESS
+            && !read_from_the_process
                 .iter()
                 .any(|k| std::env::var_os(k).is_some())
     }
@@ -739,7 +740,12 @@ impl Home {
                 assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
             }
         }
-        let out = child.wait_with_output().unwrap();
+        self.finished(child.wait_with_output().unwrap())
+    }
+
+    /// The run of a child started from [`Home::command`] (stdout and stderr piped),
+    /// once it exited.
+    pub fn finished(&self, out: std::process::Output) -> Run {
         Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).unwrap(),
@@ -799,6 +805,33 @@ impl Home {
         );
         r
     }
+}
+
+/// The variables accessctl reads from its own process rather than from its
+/// [`accessctl::process::Process`]: clap's `env =` fallbacks of every argument
+/// (read off the CLI's own clap tree, so a new one is never missed) and
+/// clap_complete's `COMPLETE`.
+fn read_from_the_process() -> &'static [String] {
+    use clap::CommandFactory;
+    use std::sync::LazyLock;
+    fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            if let Some(v) = arg.get_env().and_then(|v| v.to_str()) {
+                out.push(v.to_owned());
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    static VARS: LazyLock<Vec<String>> = LazyLock::new(|| {
+        let mut vars = vec!["COMPLETE".to_owned()];
+        walk(&accessctl::cli::Cli::command(), &mut vars);
+        vars.sort();
+        vars.dedup();
+        vars
+    });
+    &VARS
 }
 
 /// The cells of a plain (non-TTY) table line; empty cells are dropped.

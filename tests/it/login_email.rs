@@ -10,16 +10,6 @@ use insta::assert_snapshot;
 
 use crate::harness::{Home, Run, Server, dead_url};
 
-/// The run with `text` (a second local URL) shown as `shown`: the transcript shows
-/// every local server as `[SERVER]`.
-fn replaced(r: Run, text: &str, shown: &str) -> Run {
-    Run {
-        stdout: r.stdout.replace(text, shown),
-        stderr: r.stderr.replace(text, shown),
-        ..r
-    }
-}
-
 /// Starts `accessctl args…`, waits for the mail, then writes `lines(code)` to its
 /// stdin; returns the run and the code.
 fn login_with_mail(
@@ -41,12 +31,7 @@ fn login_with_mail(
     stdin.write_all(lines(&code).as_bytes()).unwrap();
     drop(stdin);
     let out = child.wait_with_output().unwrap();
-    let run = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        home: home.path().to_path_buf(),
-    };
+    let run = home.finished(out);
     (run, code)
 }
 
@@ -91,7 +76,7 @@ fn login_by_an_emailed_code_saves_the_token_for_that_server() {
     assert!(creds.contains("acc_"));
     // The token stays with its server (the origin rule of token login).
     let other = dead_url();
-    assert_snapshot!(replaced(home.run(&["--server", &other, "projects", "list"]), &other, "[OTHER]"), @"
+    assert_snapshot!(home.run(&["--server", &other, "projects", "list"]).shown_as(&other, "[OTHER]"), @"
     ----- stderr -----
     error: not logged in to [OTHER]
     hint: accessctl auth login --server [OTHER] (the token of context mail was saved for [SERVER] and is sent nowhere else)

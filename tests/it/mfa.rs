@@ -9,7 +9,7 @@ use accessd::testing::mailed_login_code;
 
 use insta::assert_snapshot;
 
-use crate::harness::{Home, Run, Server, cells};
+use crate::harness::{Home, Server, cells};
 
 /// `auth mfa enroll`, then `-q auth mfa enroll`: the secret the second one printed
 /// (what the user's authenticator gets), and the two runs as a session with each
@@ -131,12 +131,7 @@ fn enrol_confirm_show_log_in_and_disable() {
     stdin.write_all(format!("{code}\n{totp}\n").as_bytes()).unwrap();
     drop(stdin);
     let out = child.wait_with_output().unwrap();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        home: fresh.path().to_path_buf(),
-    };
+    let r = fresh.finished(out);
     assert_snapshot!(r, @"
     ----- stderr -----
     If ola@example.com has an account on this server, a login code is on its way (valid 10 minutes).

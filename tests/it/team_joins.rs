@@ -28,12 +28,7 @@ fn login_by_email(server: &Server, home: &Home, email: &str) -> Run {
     stdin.write_all(format!("{code}\n").as_bytes()).unwrap();
     drop(stdin);
     let out = child.wait_with_output().unwrap();
-    let r = Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        home: home.path().to_path_buf(),
-    };
+    let r = home.finished(out);
     assert!(!r.stderr.contains(&code), "{r:?}");
     r
 }

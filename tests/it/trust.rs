@@ -84,24 +84,14 @@ fn run_env(home: &Home, env: &[(&str, &str)], args: &[&str]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        home: home.path().to_path_buf(),
-    }
+    home.finished(cmd.output().unwrap())
 }
 
 /// The run with the recorder's URL shown as `[OTHER]`: the transcript's own
 /// normalisation shows every local server as `[SERVER]`, and these tests are about
 /// which of the two a message names.
 fn other(r: Run, other: &Recorder) -> Run {
-    Run {
-        stdout: r.stdout.replace(&other.url, "[OTHER]"),
-        stderr: r.stderr.replace(&other.url, "[OTHER]"),
-        ..r
-    }
+    r.shown_as(&other.url, "[OTHER]")
 }
 
 /// Fails on the old code: `--server`, `ACCESSCTL_SERVER` and a `config set server`
