@@ -666,6 +666,23 @@ impl Home {
         self.run(&args).ok();
     }
 
+    /// `roles invitations invite-user EMAIL --role ROLE`, which must succeed: the
+    /// new invitation's code.
+    pub fn invite(&self, email: &str, role: &str) -> String {
+        let r = self.run(&[
+            "-o",
+            "json",
+            "roles",
+            "invitations",
+            "invite-user",
+            email,
+            "--role",
+            role,
+        ]);
+        r.ok();
+        r.json()[0]["invitation"]["code"].as_str().unwrap().to_owned()
+    }
+
     /// Runs accessctl with `args`: `home.run("roles list-bindings -o json")`, or
     /// `home.run(&["roles", "list-bindings"])`.
     pub fn run(&self, args: impl CommandLine) -> Run {

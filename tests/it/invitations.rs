@@ -143,28 +143,10 @@ fn batch_reports_each_email_and_exit_5_when_some_fail() {
     assert!(f4, "f4 was invited");
 }
 
-/// The code of a new invitation of `email` as `role`.
-fn invite(home: &Home, email: &str, role: &str) -> String {
-    home.run(&[
-        "-o",
-        "json",
-        "roles",
-        "invitations",
-        "invite-user",
-        email,
-        "--role",
-        role,
-    ])
-    .json()[0]["invitation"]["code"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 #[test]
 fn accept_creates_the_user_and_saves_their_token() {
     let (server, home) = admin_with_project();
-    let code = invite(&home, "gil@example.com", "developer");
+    let code = home.invite("gil@example.com", "developer");
     let gil = Home::new();
     let r = gil.run(&[
         "-v",
@@ -227,7 +209,7 @@ fn accept_creates_the_user_and_saves_their_token() {
 #[test]
 fn accept_without_context_names_it_after_the_host_and_keeps_local_intact() {
     let (server, home) = admin_with_project();
-    let code = invite(&home, "hal@example.com", "viewer");
+    let code = home.invite("hal@example.com", "viewer");
     let hal = Home::new();
     hal.run("roles list").ok(); // the local context exists first
     let r = hal.run(&["--server", &server.url, "roles", "invitations", "accept", &code]);

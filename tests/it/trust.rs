@@ -261,28 +261,11 @@ fn without_a_keyring_the_file_holds_token_and_origin() {
     );
 }
 
-fn invite(home: &Home, email: &str) -> String {
-    home.run(&[
-        "-o",
-        "json",
-        "roles",
-        "invitations",
-        "invite-user",
-        email,
-        "--role",
-        "developer",
-    ])
-    .json()[0]["invitation"]["code"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
-
 /// Fails on the old code: the invitee's first command said "no project selected".
 #[test]
 fn accept_selects_the_invited_project() {
     let (server, home) = admin_with_project();
-    let code = invite(&home, "ivy@example.com");
+    let code = home.invite("ivy@example.com", "developer");
     let ivy = Home::new();
     let accept = &[
         "--server",
@@ -338,7 +321,7 @@ fn accept_sends_no_token_to_another_origin() {
 fn accept_for_an_existing_account_needs_its_login_trust_accept() {
     let (server, home) = admin_with_project();
     let bob_token = server.user_with_token("bob", "bob@example.com", "Bob");
-    let code = invite(&home, "bob@example.com");
+    let code = home.invite("bob@example.com", "developer");
     let bob = Home::new();
     let r = bob.run(&["--server", &server.url, "roles", "invitations", "accept", &code]);
     assert!(!r.stderr.contains(&code), "the code is never echoed");
